@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from welfare.models import Dong
+
+from .models import CareStatus, Household, HousingType, RiskLevel
+
+
+def _visible_dongs(request):
+    if request is None:
+        return Dong.objects.none()
+    return Dong.objects.visible_to(request.user)
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("검색"))
+    dong = django_filters.ModelChoiceFilter(queryset=_visible_dongs, label=_("행정동"), empty_label=_("전체 동"))
+    risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("위기도"), empty_label=_("전체"))
+    status = django_filters.ChoiceFilter(choices=CareStatus.choices, label=_("관리 상태"), empty_label=_("전체"))
+    housing_type = django_filters.ChoiceFilter(
+        choices=HousingType.choices, label=_("주거 형태"), empty_label=_("전체")
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("정렬"),
+        fields=(
+            ("updated_at", "updated"),
+            ("next_contact_on", "next_contact"),
+            ("last_contact_on", "last_contact"),
+            ("road_address", "address"),
+        ),
+        field_labels={
+            "updated": _("수정일"), "next_contact": _("다음 접촉일"), "last_contact": _("최근 접촉일"),
+            "address": _("주소"),
+        },
+        empty_label=_("기본(최근 수정)"),
+    )
+
+    class Meta:
+        model = Household
+        fields = ["q", "dong", "risk_level", "status", "housing_type"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)

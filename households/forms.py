@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from welfare.models import Dong
+
+from . import rrn
+from .models import Consent, Household, Resident, SensitiveProfile, digits
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = [
+            "dong", "road_address", "address_detail", "postal_code", "housing_type",
+            "is_single_person", "is_elderly_only", "is_single_parent", "is_grandparent_headed",
+            "has_disabled_member", "has_young_carer", "risk_level", "status", "next_contact_on",
+        ]
+        widgets = {"next_contact_on": DATE_INPUT}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the user's own dongs can be chosen; any other id is "not a valid choice".
+        self.fields["dong"].queryset = Dong.objects.visible_to(user).select_related("district")
+        self.fields["dong"].label_from_instance = lambda d: f"{d.district.name} {d.name}"
+        self.fields["dong"].error_messages["invalid_choice"] = _("선택할 수 없는 동입니다. 담당 동 가운데에서 고르세요.")
+
+    def clean_road_address(self) -> str:
+        value = " ".join(self.cleaned_data["road_address"].split())
+        if not value:
+            raise ValidationError(_("도로명주소를 입력하세요."))
+        return value
+
+    def clean_postal_code(self) -> str:
+        value = self.cleaned_data["postal_code"].strip()
+        if value and (not value.isdigit() or len(value) != 5):
+            raise ValidationError(_("우편번호는 숫자 5자리입니다."))
+        return value
+
+
+class ResidentForm(forms.ModelForm):
+    rrn = forms.CharField(
+        label=_("주민등록번호"), required=False, max_length=20,
+        help_text=_("선택 입력. 법령상 근거가 있을 때만 받습니다. 암호화해 저장하고 가려서 보여 줍니다."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "000000-0000000"}),
+    )
+
+    class Meta:
+        model = Resident
+        fields = ["name", "relation", "birth_date", "sex", "phone", "moved_in_on"]
+        widgets = {"birth_date": DATE_INPUT, "moved_in_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.rrn_hash:
+            self.fields["rrn"].help_text = _("등록됨: %(masked)s. 바꿀 때만 입력하세요.") % {
+                "masked": self.instance.rrn_masked
+            }
+
+    def clean_name(self) -> str:
+        value = " ".join(self.cleaned_data["name"].split())
+        if not value:
+            raise ValidationError(_("성명을 입력하세요."))
+        return value
+
+    def clean_phone(self) -> str:
+        value = digits(self.cleaned_data["phone"])
+        if value and (not value.startswith("0") or not 9 <= len(value) <= 11):
+            raise ValidationError(_("전화번호 형식이 올바르지 않습니다. 예: 010-0123-4567"))
+        return value
+
+    def clean_rrn(self) -> str:
+        raw = self.cleaned_data["rrn"]
+        return rrn.normalize(raw) if raw.strip() else ""
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if value and value > timezone.localdate():
+            raise ValidationError(_("생년월일이 미래입니다."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        number = data.get("rrn")
+        if number:
+            born, sex = rrn.birth_date(number), rrn.sex(number)
+            if data.get("birth_date") and data["birth_date"] != born:
+                self.add_error("rrn", _("주민등록번호의 생년월일이 입력한 생년월일과 다릅니다."))
+            elif not data.get("birth_date"):
+                data["birth_date"] = born
+            if data.get("sex") and data["sex"] != sex:
+                self.add_error("rrn", _("주민등록번호의 성별 자리가 입력한 성별과 다릅니다."))
+            elif not data.get("sex"):
+                data["sex"] = sex
+        return data
+
+
+class HeadForm(ResidentForm):
+    """The head of household, entered together with a new household."""
+
+    prefix = "head"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["relation"].initial = "head"
+        self.fields["relation"].widget = forms.HiddenInput()
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["scope", "granted_on", "method", "recipients", "expires_on"]
+        widgets = {"granted_on": DATE_INPUT, "expires_on": DATE_INPUT}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "third_party" and not data.get("recipients"):
+            self.add_error("recipients", _("제3자 제공 동의에는 제공받는 자를 적어야 합니다."))
+        if data.get("expires_on") and data.get("granted_on") and data["expires_on"] < data["granted_on"]:
+            self.add_error("expires_on", _("보유 기한은 동의일 이후여야 합니다."))
+        return data
+
+
+class SensitiveProfileForm(forms.ModelForm):
+    class Meta:
+        model = SensitiveProfile
+        fields = ["physical_health", "mental_health", "disability_type", "disability_severity", "addiction"]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("physical_health", "mental_health", "addiction")}
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("확인 사유"), max_length=300,
+        help_text=_("접근 기록에 남습니다. 예: 긴급복지 신청서 작성"),
+    )

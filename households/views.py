@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from welfare.audit import log_action
+from welfare.models import Role
+from welfare.scoping import can_view_sensitive, has_role
+
+from . import services
+from .filters import HouseholdFilter
+from .forms import ConsentForm, HeadForm, HouseholdForm, ResidentForm, RevealForm, SensitiveProfileForm
+from .models import Consent, Household, Resident, SensitiveProfile
+
+EDITORS = (Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.DISTRICT_ADMIN)
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not has_role(request.user, *EDITORS):
+        raise PermissionDenied
+
+
+def _household(request: HttpRequest, pk: int) -> Household:
+    """The household if this user may open it; 404 for another dong's, as if it did not exist."""
+    return get_object_or_404(Household.objects.visible_to(request.user).select_related("dong__district"), pk=pk)
+
+
+def household_list(request: HttpRequest) -> HttpResponse:
+    base = Household.objects.visible_to(request.user)
+    filterset = HouseholdFilter(request.GET or None, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    # A tie-breaker keeps pages stable when many rows share a date.
+    ordering = [*(queryset.query.order_by or ("-updated_at",)), "-id"]
+    queryset = (
+        queryset.order_by(*ordering)
+        .select_related("dong", "assigned_official")
+        .with_head_name()
+    )
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "households/list.html", {
+        "filter": filterset, "page": page, "query_string": params.urlencode(),
+        "can_edit": has_role(request.user, *EDITORS),
+    })
+
+
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household(request, pk)
+    show_sensitive = can_view_sensitive(request.user)
+    residents = list(
+        household.residents.order_by("left_on", "id").prefetch_related(
+            Prefetch("consents", queryset=Consent.objects.order_by("scope", "-granted_on"))
+        )
+    )
+    profiles = {}
+    if show_sensitive:
+        profiles = {p.resident_id: p for p in SensitiveProfile.objects.filter(resident__household=household)}
+    log_action(household, "households.household.viewed", user=request.user,
+               changes={"sensitive": bool(profiles)} if profiles else None)
+    return render(request, "households/detail.html", {
+        "household": household,
+        "current": [r for r in residents if r.left_on is None],
+        "former": [r for r in residents if r.left_on is not None],
+        "sensitive_rows": [(r, profiles[r.pk]) for r in residents if r.pk in profiles],
+        "show_sensitive": show_sensitive,
+        "can_edit": has_role(request.user, *EDITORS),
+    })
+
+
+def household_create(request: HttpRequest) -> HttpResponse:
+    _require_editor(request)
+    form = HouseholdForm(request.POST or None, user=request.user)
+    head = HeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and head.is_valid():
+        household = services.household_create(by=request.user, data=form.cleaned_data, head=head.cleaned_data)
+        messages.success(request, _("세대를 등록했습니다."))
+        return redirect("households:detail", pk=household.pk)
+    return render(request, "households/form.html", {"form": form, "head": head, "creating": True})
+
+
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_editor(request)
+    household = _household(request, pk)
+    form = HouseholdForm(request.POST or None, instance=household, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        # form.is_valid() has already copied the values onto the instance; the service saves and logs them.
+        fresh = Household.objects.get(pk=household.pk)
+        services.household_update(household=fresh, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("세대 정보를 저장했습니다."))
+        return redirect("households:detail", pk=household.pk)
+    return render(request, "households/form.html", {"form": form, "household": household, "creating": False})
+
+
+def resident_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_editor(request)
+    household = _household(request, pk)
+    form = ResidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.resident_add(household=household, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("가구원을 추가했습니다."))
+        return redirect("households:detail", pk=household.pk)
+    return render(request, "households/resident_form.html", {"form": form, "household": household})
+
+
+def _resident(request: HttpRequest, pk: int, resident_pk: int) -> Resident:
+    household = _household(request, pk)
+    return get_object_or_404(household.residents.select_related("household__dong"), pk=resident_pk)
+
+
+def resident_edit(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse:
+    _require_editor(request)
+    resident = _resident(request, pk, resident_pk)
+    form = ResidentForm(request.POST or None, instance=Resident.objects.get(pk=resident.pk))
+    if request.method == "POST" and form.is_valid():
+        services.resident_update(resident=resident, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("가구원 정보를 저장했습니다."))
+        return redirect("households:detail", pk=pk)
+    return render(request, "households/resident_form.html",
+                  {"form": form, "household": resident.household, "resident": resident})
+
+
+def rrn_reveal(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse:
+    _require_editor(request)
+    resident = _resident(request, pk, resident_pk)
+    form = RevealForm(request.POST or None)
+    number = None
+    if request.method == "POST" and form.is_valid() and resident.rrn_encrypted:
+        plain = services.rrn_reveal(resident=resident, by=request.user, reason=form.cleaned_data["reason"])
+        number = f"{plain[:6]}-{plain[6:]}"
+    response = render(request, "households/reveal.html",
+                      {"form": form, "resident": resident, "household": resident.household, "number": number})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def consent_add(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse:
+    _require_editor(request)
+    resident = _resident(request, pk, resident_pk)
+    form = ConsentForm(request.POST or None, initial={"granted_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.consent_record(resident=resident, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("동의를 기록했습니다."))
+        return redirect("households:detail", pk=pk)
+    return render(request, "households/consent_form.html",
+                  {"form": form, "resident": resident, "household": resident.household})
+
+
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int, resident_pk: int, consent_pk: int) -> HttpResponse:
+    _require_editor(request)
+    resident = _resident(request, pk, resident_pk)
+    with transaction.atomic():
+        consent = get_object_or_404(resident.consents.select_for_update(), pk=consent_pk)
+        if consent.withdrawn_on is None:
+            services.consent_withdraw(consent=consent, by=request.user, on=timezone.localdate())
+            messages.success(request, _("동의 철회를 기록했습니다."))
+    return redirect("households:detail", pk=pk)
+
+
+def sensitive_edit(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse:
+    if not can_view_sensitive(request.user):
+        raise PermissionDenied
+    resident = _resident(request, pk, resident_pk)
+    instance = SensitiveProfile.objects.filter(resident=resident).first()
+    form = SensitiveProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.sensitive_profile_save(resident=resident, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("민감정보를 저장했습니다."))
+        return redirect("households:detail", pk=pk)
+    has_consent = resident.consents.active().filter(scope="sensitive").exists()
+    return render(request, "households/sensitive_form.html",
+                  {"form": form, "resident": resident, "household": resident.household, "has_consent": has_consent})

@@ -1,0 +1,107 @@
+"""The access log helper every service calls, and the middleware that gives it the request's address."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AccessAction, AccessLog
+
+_request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("welfare_request_ip", default=None)
+
+
+def client_ip(request) -> str | None:
+    # Behind the reverse proxy of the README the left-most X-Forwarded-For entry is the client.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _request_ip.reset(token)
+
+
+def _action_for(verb: str) -> str:
+    last = verb.rsplit(".", 1)[-1]
+    mapping = {
+        "viewed": AccessAction.VIEW,
+        "created": AccessAction.CREATE,
+        "recorded": AccessAction.CREATE,
+        "deleted": AccessAction.DELETE,
+        "exported": AccessAction.EXPORT,
+        "revealed": AccessAction.REVEAL,
+        "login": AccessAction.LOGIN,
+    }
+    return mapping.get(last, AccessAction.UPDATE)
+
+
+def _household_id_of(obj) -> int | None:
+    from households.models import Household
+
+    if isinstance(obj, Household):
+        return obj.pk
+    return getattr(obj, "household_id", None)
+
+
+def log_action(
+    obj: models.Model | None,
+    verb: str,
+    *,
+    user=None,
+    reason: str = "",
+    changes: dict | None = None,
+    household_id: int | None = None,
+    action: str | None = None,
+) -> AccessLog:
+    """Append one entry: ``log_action(household, "households.household.viewed", user=request.user)``."""
+    return AccessLog.objects.create(**_entry(obj, verb, user, reason, changes, household_id, action))
+
+
+def log_actions(objs: Iterable[models.Model], verb: str, *, user=None, reason: str = "") -> None:
+    """One entry per object in a single INSERT, for bulk services."""
+    AccessLog.objects.bulk_create([AccessLog(**_entry(o, verb, user, reason, None, None, None)) for o in objs])
+
+
+def _entry(obj, verb, user, reason, changes, household_id, action) -> dict:
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    return {
+        "user": user if authenticated else None,
+        "username": user.get_username() if authenticated else "",
+        "ip": _request_ip.get(),
+        "action": action or _action_for(verb),
+        "verb": verb,
+        "content_type": ContentType.objects.get_for_model(obj) if obj is not None else None,
+        "object_id": str(obj.pk) if obj is not None and obj.pk is not None else "",
+        "object_repr": str(obj)[:200] if obj is not None else "",
+        "household_id": household_id if household_id is not None else (_household_id_of(obj) if obj else None),
+        "reason": reason[:300],
+        "changes": changes or {},
+    }
+
+
+def diff(instance: models.Model, old: dict, fields: Iterable[str], *, secret: Iterable[str] = ()) -> dict:
+    """Field changes for the log, never with the values of secret fields."""
+    out = {}
+    for name in fields:
+        before, after = old.get(name), getattr(instance, name)
+        if before != after:
+            out[name] = "(changed)" if name in secret else [_plain(before), _plain(after)]
+    return out
+
+
+def _plain(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)

@@ -1,0 +1,155 @@
+"""The core organisation: districts, dongs, staff roles, and the append-only access log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class District(models.Model):
+    """자치구 (gu)."""
+
+    name = models.CharField(_("구 이름"), max_length=50, unique=True)
+    code = models.CharField(_("행정구역 코드"), max_length=10, blank=True, help_text=_("모르면 비워 두세요."))
+
+    class Meta:
+        verbose_name = _("자치구")
+        verbose_name_plural = _("자치구")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DongQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DongQuerySet:
+        from .scoping import visible_dong_ids
+
+        return self.filter(pk__in=visible_dong_ids(user))
+
+
+class Dong(models.Model):
+    """행정동 (administrative dong): the service area of one community service centre."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="dongs", verbose_name=_("자치구"))
+    name = models.CharField(_("동 이름"), max_length=50)
+    admin_code = models.CharField(_("행정동 코드"), max_length=10, blank=True, help_text=_("모르면 비워 두세요."))
+    is_high_risk = models.BooleanField(_("고위험 지정 동"), default=False)
+
+    objects = DongQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("행정동")
+        verbose_name_plural = _("행정동")
+        ordering = ["district__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["district", "name"], name="dong_unique_name_in_district")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    DONG_OFFICIAL = "dong_official", _("동 담당 공무원")
+    DONG_LEAD = "dong_lead", _("동 팀장")
+    DISTRICT_PLANNER = "district_planner", _("구 기획 담당")
+    DISTRICT_ADMIN = "district_admin", _("구 관리자")
+
+
+DONG_ROLES = {Role.DONG_OFFICIAL, Role.DONG_LEAD}
+DISTRICT_ROLES = {Role.DISTRICT_PLANNER, Role.DISTRICT_ADMIN}
+
+
+class StaffMembership(models.Model):
+    """Gives a Django user one role over some dongs (dong roles) or a whole district (district roles)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff", verbose_name=_("사용자")
+    )
+    role = models.CharField(_("역할"), max_length=20, choices=Role.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="staff", verbose_name=_("자치구"))
+    dongs = models.ManyToManyField(
+        Dong, blank=True, related_name="staff", verbose_name=_("담당 동"),
+        help_text=_("동 담당 공무원과 팀장만 해당합니다. 구 역할은 구 전체를 봅니다."),
+    )
+    personal_access = models.BooleanField(
+        _("개인정보 열람 허용"), default=False,
+        help_text=_("구 기획 담당은 기본적으로 집계만 봅니다. 별도로 허가된 경우에만 켜세요."),
+    )
+
+    class Meta:
+        verbose_name = _("직원 권한")
+        verbose_name_plural = _("직원 권한")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+    @property
+    def is_dong_role(self) -> bool:
+        return self.role in DONG_ROLES
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("열람")
+    CREATE = "create", _("등록")
+    UPDATE = "update", _("수정")
+    DELETE = "delete", _("삭제")
+    EXPORT = "export", _("내려받기")
+    REVEAL = "reveal", _("주민등록번호 확인")
+    LOGIN = "login", _("로그인")
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ARG002
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLog(models.Model):
+    """Append-only record of every view, change and export of personal data (PIPA safety measures §8).
+
+    Kept at least two years. Rows are never updated or deleted by the application; on PostgreSQL a
+    trigger refuses it at the database too.
+    """
+
+    at = models.DateTimeField(_("일시"), auto_now_add=True, db_index=True)
+    # No database constraint and no cascade: a row is never rewritten, even when its user is deleted
+    # (the username column keeps who it was).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+", verbose_name=_("사용자"),
+    )
+    username = models.CharField(_("계정"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("접속 IP"), null=True, blank=True)
+    action = models.CharField(_("행위"), max_length=10, choices=AccessAction.choices)
+    verb = models.CharField(_("내용"), max_length=80, help_text="app.model.verb")
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    object_id = models.CharField(max_length=40, blank=True)
+    object_repr = models.CharField(_("대상"), max_length=200, blank=True)
+    household_id = models.BigIntegerField(_("정보주체 세대"), null=True, blank=True, db_index=True)
+    reason = models.CharField(_("사유"), max_length=300, blank=True)
+    changes = models.JSONField(_("변경 내용"), default=dict, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("접근 기록")
+        verbose_name_plural = _("접근 기록")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="accesslog_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.verb}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")

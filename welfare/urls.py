@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "동 복지 사례관리 관리자"
+admin.site.site_title = "dong-welfare"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", login_not_required(views.LoginView.as_view()), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("households/", include("households.urls")),
+    path("admin/", admin.site.urls),
+]
