@@ -1,0 +1,57 @@
+# dong-welfare: `make run` starts the product on the embedded default; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/welfare_bench
+
+.PHONY: run test install lint bench browser-deps clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## run: virtualenv, install, migrate, demo data if the database is empty, then the web server on
+## http://$(HOST):$(PORT) with a Celery worker and embedded beat (no Redis needed unless REDIS_URL is set).
+run: install
+	$(PY) manage.py migrate --noinput
+	@$(PY) manage.py shell -c "import sys; from households.models import Household; sys.exit(0 if Household.objects.exists() else 1)" \
+		|| $(PY) manage.py seed_demo
+	@echo "Starting the web server on http://$(HOST):$(PORT)/ and the background worker (Ctrl-C stops both)."
+	@trap 'kill 0' INT TERM EXIT; \
+		$(BIN)/celery -A welfare worker -B --concurrency 1 --loglevel INFO & \
+		$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite (browser tests included: they need Debian's chromium at /usr/bin/chromium).
+test: install browser-deps
+	$(PY) -m pytest
+
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's chromium for the browser tests..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "WARNING: /usr/bin/chromium is missing; the browser tests will fail. Install it: sudo apt-get install chromium"; \
+		fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+## bench: the figures the issues ask for, on PostgreSQL with the 100k-household demo.
+bench: install
+	@psql "$(BENCH_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres welfare_bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --households 100000
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,113 @@
+"""Named actors and shared fixtures. Two districts; the official works in 왕십리도선동 only."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+
+from welfare.models import Role
+
+from .factories import DistrictFactory, DongFactory, HouseholdFactory, ResidentFactory, staff_user
+
+
+def pytest_configure(config):
+    from welfare.celery import app
+
+    # Unit tests run tasks in-process; the reliability tests start a real worker on Redis themselves.
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _required_services(django_db_setup, django_db_blocker):
+    """In CI (WELFARE_REQUIRE_SERVICES=1) the suite must run on PostgreSQL and see Redis, or fail."""
+    if not os.environ.get("WELFARE_REQUIRE_SERVICES"):
+        return
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        vendor = connection.vendor
+    if vendor != "postgresql":
+        pytest.exit(f"WELFARE_REQUIRE_SERVICES is set but the database is {vendor}, not PostgreSQL", returncode=3)
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001
+        pytest.exit(f"WELFARE_REQUIRE_SERVICES is set but Redis at {settings.REDIS_URL!r} is unreachable: {exc}",
+                    returncode=3)
+
+
+@pytest.fixture
+def seongdong(db):
+    return DistrictFactory(name="성동구")
+
+
+@pytest.fixture
+def yeongdeungpo(db):
+    return DistrictFactory(name="영등포구")
+
+
+@pytest.fixture
+def dong(seongdong):
+    return DongFactory(district=seongdong, name="왕십리도선동")
+
+
+@pytest.fixture
+def second_dong(seongdong):
+    return DongFactory(district=seongdong, name="마장동")
+
+
+@pytest.fixture
+def other_district_dong(yeongdeungpo):
+    return DongFactory(district=yeongdeungpo, name="영등포동")
+
+
+@pytest.fixture
+def official(dong):
+    return staff_user(Role.DONG_OFFICIAL, district=dong.district, dongs=[dong], username="official")
+
+
+@pytest.fixture
+def lead(dong):
+    return staff_user(Role.DONG_LEAD, district=dong.district, dongs=[dong], username="lead")
+
+
+@pytest.fixture
+def other_dong_official(second_dong):
+    return staff_user(Role.DONG_OFFICIAL, district=second_dong.district, dongs=[second_dong], username="other")
+
+
+@pytest.fixture
+def planner(seongdong, dong, second_dong):
+    return staff_user(Role.DISTRICT_PLANNER, district=seongdong, username="planner")
+
+
+@pytest.fixture
+def district_admin(seongdong, dong, second_dong):
+    return staff_user(Role.DISTRICT_ADMIN, district=seongdong, username="districtadmin")
+
+
+@pytest.fixture
+def household(dong):
+    household = HouseholdFactory(dong=dong)
+    ResidentFactory(household=household, name="김순자", relation="head")
+    return household
+
+
+@pytest.fixture
+def other_household(second_dong):
+    household = HouseholdFactory(dong=second_dong)
+    ResidentFactory(household=household, name="박영철", relation="head")
+    return household
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,49 @@
+"""List and detail pages run a constant number of queries, whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import HouseholdFactory, ResidentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def make_households(dong, n):
+    for _ in range(n):
+        h = HouseholdFactory(dong=dong)
+        ResidentFactory(household=h)
+        ResidentFactory(household=h, relation="spouse")
+
+
+def test_household_list_query_count_is_constant(client_for, official, dong):
+    client = client_for(official)
+    make_households(dong, 3)
+    few = count_queries(client, reverse("households:list"))
+    make_households(dong, 30)
+    many = count_queries(client, reverse("households:list"))
+    filtered = count_queries(client, reverse("households:list"), {"q": "서울", "risk_level": "low", "dong": dong.pk})
+
+    # session, user, membership, visible dong ids, count, dong choices of the filter form,
+    # page (head name by subquery): 7
+    assert few == many == 7
+    assert filtered == 7 + 1  # + the chosen dong is validated against the visible dongs
+
+
+def test_household_detail_query_count_is_constant(client_for, official, dong):
+    client = client_for(official)
+    h = HouseholdFactory(dong=dong)
+    ResidentFactory(household=h)
+    few = count_queries(client, reverse("households:detail", args=[h.pk]))
+    for _ in range(8):
+        ResidentFactory(household=h, relation="child")
+
+    assert count_queries(client, reverse("households:detail", args=[h.pk])) == few
