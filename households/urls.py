@@ -1,21 +1,24 @@
 from django.urls import path
 
-from . import views
+from .views import cases, households, visits, worklists
 
 app_name = "households"
 
 urlpatterns = [
-    path("", views.household_list, name="list"),
-    path("new/", views.household_create, name="create"),
-    path("<int:pk>/", views.household_detail, name="detail"),
-    path("<int:pk>/edit/", views.household_edit, name="edit"),
-    path("<int:pk>/residents/new/", views.resident_add, name="resident_add"),
-    path("<int:pk>/residents/<int:resident_pk>/edit/", views.resident_edit, name="resident_edit"),
-    path("<int:pk>/residents/<int:resident_pk>/rrn/", views.rrn_reveal, name="rrn_reveal"),
-    path("<int:pk>/residents/<int:resident_pk>/consents/new/", views.consent_add, name="consent_add"),
+    path("", households.household_list, name="list"),
+    path("new/", households.household_create, name="create"),
+    path("<int:pk>/", households.household_detail, name="detail"),
+    path("<int:pk>/edit/", households.household_edit, name="edit"),
+    path("<int:pk>/residents/new/", households.resident_add, name="resident_add"),
+    path("<int:pk>/residents/<int:resident_pk>/edit/", households.resident_edit, name="resident_edit"),
+    path("<int:pk>/residents/<int:resident_pk>/rrn/", households.rrn_reveal, name="rrn_reveal"),
+    path("<int:pk>/residents/<int:resident_pk>/consents/new/", households.consent_add, name="consent_add"),
     path(
         "<int:pk>/residents/<int:resident_pk>/consents/<int:consent_pk>/withdraw/",
-        views.consent_withdraw, name="consent_withdraw",
+        households.consent_withdraw, name="consent_withdraw",
     ),
-    path("<int:pk>/residents/<int:resident_pk>/sensitive/", views.sensitive_edit, name="sensitive_edit"),
+    path("<int:pk>/residents/<int:resident_pk>/sensitive/", households.sensitive_edit, name="sensitive_edit"),
+    *visits.urlpatterns,
+    *cases.urlpatterns,
+    *worklists.urlpatterns,
 ]

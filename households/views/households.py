@@ -15,10 +15,11 @@ from welfare.audit import log_action
 from welfare.models import Role
 from welfare.scoping import can_view_sensitive, has_role
 
-from . import services
-from .filters import HouseholdFilter
-from .forms import ConsentForm, HeadForm, HouseholdForm, ResidentForm, RevealForm, SensitiveProfileForm
-from .models import Consent, Household, Resident, SensitiveProfile
+from .. import services
+from ..filters import HouseholdFilter
+from ..forms import ConsentForm, HeadForm, HouseholdForm, ResidentForm, RevealForm, SensitiveProfileForm
+from ..models import Consent, Household, Resident, SensitiveProfile
+from . import cases, visits, worklists
 
 EDITORS = (Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.DISTRICT_ADMIN)
 
@@ -66,7 +67,11 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         profiles = {p.resident_id: p for p in SensitiveProfile.objects.filter(resident__household=household)}
     log_action(household, "households.household.viewed", user=request.user,
                changes={"sensitive": bool(profiles)} if profiles else None)
+    panels: dict = {}
+    for module in (visits, cases, worklists):
+        panels.update(module.detail_context(request, household))
     return render(request, "households/detail.html", {
+        **panels,
         "household": household,
         "current": [r for r in residents if r.left_on is None],
         "former": [r for r in residents if r.left_on is not None],

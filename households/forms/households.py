@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from welfare.models import Dong
 
-from . import rrn
-from .models import Consent, Household, Resident, SensitiveProfile, digits
+from .. import rrn
+from ..models import Consent, Household, Resident, SensitiveProfile, digits
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
