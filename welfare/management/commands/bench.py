@@ -1,0 +1,216 @@
+"""``manage.py bench``: response times of key pages on the demo data, beside hand-written SQL.
+
+This prints figures; it is not a test and asserts nothing about speed. Each scenario is a function that
+takes a :class:`Bench` and returns rows of figures; add one with ``@scenario("name")``.
+
+Measurements run with ``DEBUG=False`` (no query log, no template debug info) whatever the settings say,
+and with ``testserver`` allowed as host, so the figures do not depend on the environment's ``DEBUG``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from households.models import Household, Relation, Resident
+from welfare import demo
+from welfare.models import Dong
+from welfare.scoping import personal_dong_ids
+
+from .seed_demo import format_table
+
+
+@dataclass
+class Row:
+    scenario: str
+    variant: str
+    median_ms: float
+    p95_ms: float
+    queries: int | None = None
+    ratio: float | None = None  # page / raw, on the page row
+    note: str = ""
+
+
+@dataclass
+class Bench:
+    runs: int
+    warmup: int
+    write: Callable[[str], None]
+
+    def time(self, fn: Callable[[], object]) -> tuple[float, float]:
+        """Median and p95 (nearest rank) in ms over ``runs`` calls after ``warmup`` untimed ones."""
+        for _ in range(self.warmup):
+            fn()
+        samples = []
+        for _ in range(self.runs):
+            began = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - began) * 1000)
+        samples.sort()
+        return statistics.median(samples), samples[max(0, math.ceil(0.95 * len(samples)) - 1)]
+
+    def login(self, username: str) -> Client:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+
+SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {}
+
+
+def scenario(name: str):
+    def register(fn: Callable[[Bench], list[Row]]):
+        SCENARIOS[name] = fn
+        return fn
+
+    return register
+
+
+# --- household_list -------------------------------------------------------------------------------------
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def household_list_sql(dong_ids: list[int], risk_level: str | None, order_by: str) -> tuple[str, str, list]:
+    """The page and its COUNT, by hand: the same rows, order and shown columns as the list view."""
+    h, r, d = Household._meta.db_table, Resident._meta.db_table, Dong._meta.db_table
+    u = get_user_model()._meta.db_table
+    where = [f"h.dong_id IN ({', '.join(['%s'] * len(dong_ids))})"]
+    params: list = list(dong_ids)
+    if risk_level:
+        where.append("h.risk_level = %s")
+        params.append(risk_level)
+    where_sql = " AND ".join(where)
+    page = f"""
+        SELECT h.id, h.road_address, h.address_detail, h.is_demo, d.name, h.housing_type, h.risk_level,
+               h.status, u.first_name, u.last_name, u.username, h.next_contact_on,
+               (SELECT r.name FROM {_q(r)} r
+                 WHERE r.household_id = h.id AND r.relation = %s AND r.left_on IS NULL
+                 ORDER BY r.id LIMIT 1) AS head_name
+          FROM {_q(h)} h
+          JOIN {_q(d)} d ON d.id = h.dong_id
+          LEFT JOIN {_q(u)} u ON u.id = h.assigned_official_id
+         WHERE {where_sql}
+         ORDER BY {order_by}
+         LIMIT 25"""
+    count = f"SELECT COUNT(*) FROM {_q(h)} h WHERE {where_sql}"
+    return page, count, params
+
+
+@scenario("household_list")
+def household_list(bench: Bench) -> list[Row]:
+    user = get_user_model().objects.get(username="official")
+    dong_ids = sorted(personal_dong_ids(user))
+    client = bench.login("official")
+    url = reverse("households:list")
+    link = re.compile(r'href="' + re.escape(url) + r'(\d+)/"')
+    cases = [
+        ("household_list", url, None, "h.updated_at DESC, h.id DESC"),
+        ("household_list ?risk_level=high&sort=next_contact", f"{url}?risk_level=high&sort=next_contact",
+         "high", "h.next_contact_on ASC, h.id DESC"),
+    ]
+    rows = []
+    try:
+        for label, path, risk, order_by in cases:
+            def get_page(path=path):
+                response = client.get(path)
+                if response.status_code != 200:
+                    raise CommandError(f"GET {path} answered {response.status_code}")
+                return response
+
+            page_sql, count_sql, params = household_list_sql(dong_ids, risk, order_by)
+
+            def raw(page_sql=page_sql, count_sql=count_sql, params=params):
+                with connection.cursor() as cursor:
+                    cursor.execute(page_sql, [Relation.HEAD, *params])
+                    found = cursor.fetchall()
+                    cursor.execute(count_sql, params)
+                    total = cursor.fetchone()[0]
+                return found, total
+
+            page_median, page_p95 = bench.time(get_page)
+            with CaptureQueriesContext(connection) as page_queries:
+                response = get_page()
+            raw_median, raw_p95 = bench.time(raw)
+            with CaptureQueriesContext(connection) as raw_queries:
+                found, total = raw()
+
+            shown = [int(pk) for pk in dict.fromkeys(link.findall(response.content.decode()))]
+            same = shown == [row[0] for row in found]
+            note = f"{len(found)} of {total} rows; same ids as page: {'yes' if same else 'NO'}"
+            rows.append(Row(label, "page (view + template)", page_median, page_p95, len(page_queries),
+                            page_median / raw_median if raw_median else None))
+            rows.append(Row(label, "raw SQL (page + count)", raw_median, raw_p95, len(raw_queries), note=note))
+    finally:
+        client.logout()
+    return rows
+
+
+# --- command --------------------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = "Time key pages on the demo data beside hand-written SQL (prints figures; not a test)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=100_000,
+                            help="Demo households needed at least; seed_demo tops up if fewer (default %(default)s).")
+        parser.add_argument("--runs", type=int, default=30, help="Timed runs per figure (default %(default)s).")
+        parser.add_argument("--warmup", type=int, default=3, help="Untimed runs first (default %(default)s).")
+        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="Seed for seed_demo.")
+        parser.add_argument("--scenario", default="all", choices=["all", *SCENARIOS],
+                            help="Which scenario to run (default: all).")
+
+    def handle(self, *args, **options):
+        if options["runs"] < 1:
+            raise CommandError("--runs must be at least 1.")
+        existing = Household.objects.filter(is_demo=True).count()
+        if existing < options["households"]:
+            self.stdout.write(f"{existing} demo households present; seeding up to {options['households']} …")
+        try:
+            report = demo.seed(households=options["households"], seed=options["seed"], progress=self.stdout.write)
+        except demo.DemoAccountConflict as exc:
+            raise CommandError(str(exc)) from exc
+        if report.created.get("households"):
+            self.stdout.write(f"Seeded {report.created['households']} households in {report.seconds:.1f} s.")
+
+        names = list(SCENARIOS) if options["scenario"] == "all" else [options["scenario"]]
+        hosts = list(settings.ALLOWED_HOSTS)
+        if "testserver" not in hosts and "*" not in hosts:
+            hosts.append("testserver")
+        bench = Bench(runs=options["runs"], warmup=options["warmup"], write=self.stdout.write)
+        rows: list[Row] = []
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts):
+            for name in names:
+                rows.extend(SCENARIOS[name](bench))
+
+        vendor = connection.vendor
+        if vendor == "postgresql":
+            vendor += f" {connection.pg_version}"
+        self.stdout.write("")
+        self.stdout.write(
+            f"database: {vendor} · demo households: {Household.objects.filter(is_demo=True).count()} · "
+            f"runs: {bench.runs} after {bench.warmup} warm-up · user: official (DEBUG off while timing)"
+        )
+        table = [
+            (row.scenario, row.variant, f"{row.median_ms:.1f}", f"{row.p95_ms:.1f}",
+             "" if row.queries is None else str(row.queries), "" if row.ratio is None else f"{row.ratio:.1f}×",
+             row.note)
+            for row in rows
+        ]
+        for line in format_table(("scenario", "variant", "median ms", "p95 ms", "queries", "page/raw", "note"), table):
+            self.stdout.write(line)
