@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from welfare.models import Dong
@@ -14,6 +15,15 @@ def _visible_dongs(request):
     return Dong.objects.visible_to(request.user)
 
 
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Rows without a date sort last in both directions, on SQLite and PostgreSQL alike."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        column = F(value.lstrip("-"))
+        return column.desc(nulls_last=True) if value.startswith("-") else column.asc(nulls_last=True)
+
+
 class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("검색"))
     dong = django_filters.ModelChoiceFilter(queryset=_visible_dongs, label=_("행정동"), empty_label=_("전체 동"))
@@ -22,7 +32,7 @@ class HouseholdFilter(django_filters.FilterSet):
     housing_type = django_filters.ChoiceFilter(
         choices=HousingType.choices, label=_("주거 형태"), empty_label=_("전체")
     )
-    sort = django_filters.OrderingFilter(
+    sort = NullsLastOrderingFilter(
         label=_("정렬"),
         fields=(
             ("updated_at", "updated"),

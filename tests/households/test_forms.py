@@ -140,3 +140,18 @@ def test_list_filters_and_empty_state(client_for, official, household):
     assert high.context["page"].paginator.count == 0
     assert "조건에 맞는 세대가 없습니다" in high.content.decode()
     assert [h.pk for h in low.context["page"].object_list] == [household.pk]
+
+
+def test_households_without_a_next_contact_date_sort_last(client_for, official, dong):
+    from tests.factories import HouseholdFactory
+
+    undated = HouseholdFactory(dong=dong, next_contact_on=None)
+    later = HouseholdFactory(dong=dong, next_contact_on="2026-12-20")
+    sooner = HouseholdFactory(dong=dong, next_contact_on="2026-12-01")
+    client = client_for(official)
+
+    def order(sort):
+        return [h.pk for h in client.get(reverse("households:list"), {"sort": sort}).context["page"].object_list]
+
+    assert order("next_contact") == [sooner.pk, later.pk, undated.pk]
+    assert order("-next_contact") == [later.pk, sooner.pk, undated.pk]
