@@ -33,6 +33,7 @@ from .models import (
     CaseNeed,
     CaseStage,
     CaseStageChange,
+    CheckIn,
     Consent,
     ConsentScope,
     ContactResult,
@@ -175,6 +176,8 @@ def has_active_consent(resident: Resident, scope: str, on: dt.date | None = None
 
 @transaction.atomic
 def resident_join(*, household: Household, by, data: dict[str, Any], on: dt.date) -> Resident:
+    if data.get("relation") == Relation.HEAD and household.residents.current().filter(relation=Relation.HEAD).exists():
+        raise RuleError(_("이미 세대주가 있습니다. 전입한 뒤 세대주 변경으로 바꾸세요."))
     resident = resident_add(household=household, by=by, data={**data, "moved_in_on": on})
     MemberEvent.objects.create(household=household, resident=resident, kind=MemberEventKind.JOINED, on=on,
                                recorded_by=by)
@@ -232,20 +235,69 @@ def propose_next_contact(*, household: Household, risk_level: str, after: dt.dat
 
 
 def followup_schedule(*, household: Household, due_on: dt.date, reason: str, assigned_to=None,
-                      note: str = "") -> FollowUp | None:
-    """Open a follow-up unless one is already open for this household and reason (the constraint decides)."""
+                      note: str = "", by=None) -> FollowUp | None:
+    """Open a follow-up unless one is already open for this household and reason (the constraint decides).
+
+    ``by`` is the person who asked for it from a page; the automatic ones (visits, jobs) are logged by their caller.
+    """
     try:
         with transaction.atomic():
-            return FollowUp.objects.create(household=household, due_on=due_on, reason=reason,
-                                           assigned_to=assigned_to or household.assigned_official, note=note)
+            follow_up = FollowUp.objects.create(household=household, due_on=due_on, reason=reason,
+                                                assigned_to=assigned_to or household.assigned_official, note=note)
     except IntegrityError:
         return None
+    if by is not None:
+        log_action(follow_up, "households.followup.created", user=by,
+                   changes={"reason": reason, "due_on": str(due_on)})
+    return follow_up
+
+
+@transaction.atomic
+def followup_cancel(*, follow_up: FollowUp, by) -> FollowUp:
+    """Cancel an open follow-up; one already done or cancelled is refused."""
+    cancelled = FollowUp.objects.filter(pk=follow_up.pk, status=FollowUpStatus.OPEN).update(
+        status=FollowUpStatus.CANCELLED, closed_at=timezone.now()
+    )
+    if cancelled != 1:  # compare-and-set: a second click, or a visit that met it meanwhile
+        raise RuleError(_("이미 완료되었거나 취소된 접촉 예정입니다."))
+    follow_up.refresh_from_db()
+    log_action(follow_up, "households.followup.cancelled", user=by, changes={"reason": follow_up.reason})
+    return follow_up
 
 
 def _close_follow_ups(household: Household, *, visit: Visit | None, reasons, status=FollowUpStatus.DONE) -> int:
     return FollowUp.objects.filter(household=household, status=FollowUpStatus.OPEN, reason__in=list(reasons)).update(
         status=status, visit=visit, closed_at=timezone.now()
     )
+
+
+# Check-ins ---------------------------------------------------------------------------------------------------
+
+
+def checkin_record(*, household: Household, by, source: str, is_alert: bool, note: str = "",
+                   at: dt.datetime | None = None, external_id: str | None = None) -> tuple[CheckIn, bool]:
+    """Record a sign of life (or an alert); returns (check_in, created).
+
+    A gateway's ``external_id`` makes a resent message find the first check-in instead of adding a second.
+    """
+    external_id = (external_id or "").strip() or None
+    if external_id is not None:
+        existing = CheckIn.objects.filter(external_id=external_id).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            check_in = CheckIn.objects.create(household=household, source=source, is_alert=is_alert, note=note,
+                                              at=at or timezone.now(), external_id=external_id, recorded_by=by)
+            log_action(check_in, "households.checkin.recorded", user=by,
+                       changes={"source": source, "alert": is_alert})
+    except IntegrityError:
+        # Two deliveries of the same message raced past the lookup: the unique id let one in.
+        existing = CheckIn.objects.filter(external_id=external_id).first() if external_id else None
+        if existing is None:
+            raise
+        return existing, False
+    return check_in, True
 
 
 # Visits ------------------------------------------------------------------------------------------------------

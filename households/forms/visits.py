@@ -1,0 +1,332 @@
+"""Forms of the official's visit work: visits, follow-ups, check-ins, isolation screening, composition."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    ISOLATION_ITEMS,
+    CheckInSource,
+    ContactResult,
+    Household,
+    LeftReason,
+    NeedDomain,
+    Relation,
+    Resident,
+    RiskLevel,
+    Severity,
+    VisitKind,
+)
+from ..services import VisitData, VisitOutcome
+from .households import DATE_INPUT, ResidentForm
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+ENDING_RESULTS = (ContactResult.DECEASED, ContactResult.MOVED_AWAY)
+YES_NO = (("yes", _("예")), ("no", _("아니오")))
+
+
+def local_now_minutes() -> dt.datetime:
+    """Now in Asia/Seoul, to the minute: what a datetime-local input can show."""
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class ResidentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Resident) -> str:
+        return f"{obj.name} ({obj.get_relation_display()})"
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+def staff_of(household: Household):
+    """Active users whose membership covers the household's dong."""
+    return (
+        get_user_model().objects.filter(is_active=True, staff__dongs=household.dong_id)
+        .distinct().order_by("last_name", "first_name", "username")
+    )
+
+
+def current_residents(household: Household):
+    return household.residents.current().order_by("id")
+
+
+# Visits ------------------------------------------------------------------------------------------------------
+
+
+class VisitForm(forms.Form):
+    """One short form for a visit; the needs table and the death/move questions are part of it."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    visited_at = forms.DateTimeField(label=_("일시"), widget=DATETIME_INPUT, input_formats=[DATETIME_FORMAT])
+    kind = forms.ChoiceField(label=_("방법"), choices=VisitKind.choices, initial=VisitKind.HOME)
+    contact_result = forms.ChoiceField(label=_("접촉 결과"), choices=ContactResult.choices, initial=ContactResult.MET)
+    staff_present = StaffChoiceField(
+        label=_("동행 직원"), queryset=get_user_model().objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("같은 동 직원 가운데 함께 간 사람"),
+    )
+    observations = forms.CharField(label=_("관찰 내용"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    risk_level = forms.ChoiceField(label=_("위기도(갱신)"), choices=RiskLevel.choices)
+    next_contact_on = forms.DateField(
+        label=_("다음 접촉 예정일"), widget=DATE_INPUT, required=False,
+        help_text=_("비워 두면 정책 제안일로 정합니다."),
+    )
+    # Asked only when the person died or moved away (the fieldset "사망·전출 처리").
+    end_care = forms.ChoiceField(label=_("세대 관리 종료"), choices=YES_NO, widget=forms.RadioSelect, required=False,
+                                 help_text=_("예: 관리 상태를 '관리 안 함'으로 바꾸고 남은 접촉 예정을 모두 취소합니다."))
+    resident = ResidentChoiceField(
+        label=_("사망·전출한 가구원"), queryset=Resident.objects.none(), required=False,
+        help_text=_("고르면 그 가구원을 세대에서 이탈 처리합니다(세대주이면 남은 가구원이 세대주가 됩니다)."),
+    )
+    propose_case_closing = forms.BooleanField(label=_("진행 중인 사례의 종결 검토를 제안"), required=False)
+
+    def __init__(self, *args, household: Household, has_open_case: bool, policy_days: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        self.policy_days = policy_days
+        self.fields["staff_present"].queryset = staff_of(household)
+        self.fields["resident"].queryset = current_residents(household)
+        if not has_open_case:
+            del self.fields["propose_case_closing"]
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+            self.initial.setdefault("visited_at", local_now_minutes())
+            self.initial.setdefault("risk_level", household.risk_level)
+            residents = list(self.fields["resident"].queryset)
+            if len(residents) == 1:  # a one-person household: the only person the answer can be about
+                self.initial.setdefault("resident", residents[0].pk)
+        self.need_rows = []
+        for domain, label in NeedDomain.choices:
+            severity = forms.ChoiceField(label=label, choices=[("", _("없음")), *Severity.choices], required=False)
+            note_label = _("%(domain)s 내용") % {"domain": label}
+            note = forms.CharField(label=note_label, max_length=300, required=False,
+                                   widget=forms.TextInput(attrs={"aria-label": note_label}))
+            self.fields[f"need_{domain}"] = severity
+            self.fields[f"need_{domain}_note"] = note
+            self.need_rows.append((domain, label))
+        if not self.is_bound:
+            self._show_proposal()
+
+    @property
+    def needs_table(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        return [(label, self[f"need_{d}"], self[f"need_{d}_note"]) for d, label in self.need_rows]
+
+    @property
+    def main_fields(self) -> list[forms.BoundField]:
+        names = ("visited_at", "kind", "contact_result", "observations", "risk_level", "next_contact_on")
+        return [self[n] for n in names]
+
+    @property
+    def outcome_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in ("end_care", "resident", "propose_case_closing") if n in self.fields]
+
+    def proposal(self) -> tuple[dt.date, str, int]:
+        """The policy's next contact date for the risk chosen (else the household's) after the visit day."""
+        if self.is_bound:
+            risk = self.data.get(self.add_prefix("risk_level"))
+            visited_at = getattr(self, "cleaned_data", {}).get("visited_at")
+        else:
+            risk, visited_at = self.initial.get("risk_level"), self.initial.get("visited_at")
+        if risk not in self.policy_days:
+            risk = self.household.risk_level
+        day = timezone.localdate(visited_at) if visited_at else timezone.localdate()
+        days = self.policy_days[risk]
+        return day + dt.timedelta(days=days), risk, days
+
+    def _show_proposal(self) -> None:
+        on, risk, days = self.proposal()
+        self.fields["next_contact_on"].help_text = _("정책 제안: %(on)s (%(risk)s %(days)s일)") % {
+            "on": on.isoformat(), "risk": RiskLevel(risk).label, "days": days}
+        if not self.is_bound:
+            self.initial.setdefault("next_contact_on", on)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound:
+            self._show_proposal()  # for the risk and the day typed, when the form comes back with errors
+
+    def clean_visited_at(self) -> dt.datetime:
+        value = self.cleaned_data["visited_at"]
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise ValidationError(_("방문 일시가 미래입니다."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        for domain, label in self.need_rows:
+            if data.get(f"need_{domain}_note") and not data.get(f"need_{domain}"):
+                self.add_error(f"need_{domain}", _("%(domain)s: 내용을 적었으면 정도를 고르세요.") % {"domain": label})
+        visited_at = data.get("visited_at")
+        next_on = data.get("next_contact_on")
+        if visited_at and next_on and next_on < timezone.localdate(visited_at):
+            self.add_error("next_contact_on", _("다음 접촉 예정일은 방문일 이후여야 합니다."))
+        if data.get("contact_result") in ENDING_RESULTS:
+            if not data.get("end_care"):
+                self.add_error("end_care", _("사망·전출이면 세대 관리를 종료할지 골라 주세요."))
+        else:
+            # The death/move questions mean nothing for another result: ignore whatever was left in them.
+            data["end_care"], data["resident"], data["propose_case_closing"] = "", None, False
+        return data
+
+    def visit_data(self) -> VisitData:
+        data = self.cleaned_data
+        needs = [
+            (domain, data[f"need_{domain}"], data.get(f"need_{domain}_note", "").strip())
+            for domain, _label in self.need_rows if data.get(f"need_{domain}")
+        ]
+        return VisitData(
+            kind=data["kind"], contact_result=data["contact_result"], risk_level=data["risk_level"],
+            visited_at=data["visited_at"], observations=data["observations"].strip(),
+            next_contact_on=data["next_contact_on"], needs=needs, staff_present=list(data["staff_present"]),
+            outcome=VisitOutcome(end_care=data.get("end_care") == "yes", resident=data.get("resident"),
+                                 propose_case_closing=bool(data.get("propose_case_closing"))),
+        )
+
+
+# Follow-ups and check-ins ------------------------------------------------------------------------------------
+
+
+class FollowUpForm(forms.Form):
+    prefix = "followup"
+
+    due_on = forms.DateField(label=_("예정일"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("메모"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("due_on", timezone.localdate() + dt.timedelta(days=7))
+
+    def clean_due_on(self) -> dt.date:
+        value = self.cleaned_data["due_on"]
+        if value < timezone.localdate():
+            raise ValidationError(_("예정일은 오늘이나 그 이후여야 합니다."))
+        return value
+
+
+class CheckInForm(forms.Form):
+    prefix = "checkin"
+
+    at = forms.DateTimeField(label=_("일시"), widget=DATETIME_INPUT, input_formats=[DATETIME_FORMAT])
+    source = forms.ChoiceField(label=_("경로"), choices=CheckInSource.choices, initial=CheckInSource.CARE_TEAM)
+    is_alert = forms.TypedChoiceField(
+        label=_("결과"), choices=(("0", _("이상 없음")), ("1", _("이상 신호"))), coerce=lambda v: v == "1",
+        widget=forms.RadioSelect, initial="0",
+    )
+    note = forms.CharField(label=_("메모"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("at", local_now_minutes())
+
+    def clean_at(self) -> dt.datetime:
+        value = self.cleaned_data["at"]
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise ValidationError(_("안부 확인 일시가 미래입니다."))
+        return value
+
+
+# Isolation screening -----------------------------------------------------------------------------------------
+
+
+class IsolationForm(forms.Form):
+    resident = ResidentChoiceField(label=_("대상자"), queryset=Resident.objects.none())
+    screened_on = forms.DateField(label=_("조사일"), widget=DATE_INPUT)
+    apply_risk = forms.BooleanField(label=_("세대 위기도에 반영"), required=False)
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        residents = current_residents(household)
+        self.fields["resident"].queryset = residents
+        self.initial.setdefault("screened_on", timezone.localdate())
+        if "resident" not in self.initial:
+            head = next((r for r in residents if r.relation == Relation.HEAD), None)
+            self.initial["resident"] = head.pk if head else None
+        for key, label in ISOLATION_ITEMS:
+            self.fields[f"item_{key}"] = forms.BooleanField(label=label, required=False)
+
+    @property
+    def item_fields(self) -> list[forms.BoundField]:
+        return [self[f"item_{key}"] for key, _label in ISOLATION_ITEMS]
+
+    def clean_screened_on(self) -> dt.date:
+        value = self.cleaned_data["screened_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("조사일이 미래입니다."))
+        return value
+
+    def answers(self) -> dict[str, bool]:
+        return {key: bool(self.cleaned_data.get(f"item_{key}")) for key, _label in ISOLATION_ITEMS}
+
+    def live_score(self) -> int:
+        """The count of ticked items as submitted (before validation too), for the page to show."""
+        if not self.is_bound:
+            return 0
+        return sum(1 for key, _label in ISOLATION_ITEMS if self.data.get(self.add_prefix(f"item_{key}")))
+
+
+# Composition -------------------------------------------------------------------------------------------------
+
+
+class MemberLeaveForm(forms.Form):
+    on = forms.DateField(label=_("이탈일"), widget=DATE_INPUT)
+    reason = forms.ChoiceField(label=_("이탈 사유"), choices=[("", "---------"), *LeftReason.choices])
+    new_head = ResidentChoiceField(
+        label=_("새 세대주"), queryset=Resident.objects.none(), required=False,
+        help_text=_("세대주가 이탈하고 다른 가구원이 남으면 반드시 고르세요."),
+    )
+    note = forms.CharField(label=_("메모"), max_length=200, required=False)
+
+    def __init__(self, *args, resident: Resident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("on", timezone.localdate())
+        others = current_residents(resident.household).exclude(pk=resident.pk)
+        if resident.relation == Relation.HEAD and others.exists():
+            self.fields["new_head"].queryset = others
+        else:
+            del self.fields["new_head"]
+
+    def clean_on(self) -> dt.date:
+        value = self.cleaned_data["on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("이탈일이 미래입니다."))
+        return value
+
+
+class HeadChangeForm(forms.Form):
+    new_head = ResidentChoiceField(label=_("새 세대주"), queryset=Resident.objects.none())
+    previous_head_relation = forms.ChoiceField(
+        label=_("이전 세대주의 새 관계"), choices=[c for c in Relation.choices if c[0] != Relation.HEAD],
+        initial=Relation.SPOUSE, help_text=_("새 세대주를 기준으로 한 관계"),
+    )
+    on = forms.DateField(label=_("변경일"), widget=DATE_INPUT)
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("on", timezone.localdate())
+        self.fields["new_head"].queryset = current_residents(household).exclude(relation=Relation.HEAD)
+
+    def clean_on(self) -> dt.date:
+        value = self.cleaned_data["on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("변경일이 미래입니다."))
+        return value
+
+
+class MemberJoinForm(ResidentForm):
+    """A new resident and the day they moved in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        moved_in = self.fields["moved_in_on"]
+        moved_in.required = True
+        moved_in.label = _("전입일")
+        self.initial.setdefault("moved_in_on", timezone.localdate())
