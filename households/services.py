@@ -453,6 +453,10 @@ def _bump(case: Case, expected_version: int, **values) -> None:
 @transaction.atomic
 def case_transition(*, case: Case, to: str, by, expected_version: int, note: str = "", closing_reason: str = "",
                     closing_note: str = "") -> Case:
+    # A stale form is refused as stale first: its stage may be old, so a rule message would mislead.
+    # (The compare-and-set in _bump still decides a race.)
+    if case.version != expected_version:
+        raise StaleVersion
     if not case.can_transition_to(to):
         raise RuleError(_("%(frm)s 단계에서 %(to)s 단계로 옮길 수 없습니다.") % {
             "frm": CaseStage(case.stage).label, "to": CaseStage(to).label if to in CaseStage.values else to})

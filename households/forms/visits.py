@@ -144,8 +144,10 @@ class VisitForm(forms.Form):
 
     def _show_proposal(self) -> None:
         on, risk, days = self.proposal()
-        self.fields["next_contact_on"].help_text = _("정책 제안: %(on)s (%(risk)s %(days)s일)") % {
+        text = _("정책 제안: %(on)s (%(risk)s %(days)s일)") % {
             "on": on.isoformat(), "risk": RiskLevel(risk).label, "days": days}
+        self.fields["next_contact_on"].help_text = text
+        self["next_contact_on"].help_text = text  # the bound field copied the old text when validation made it
         if not self.is_bound:
             self.initial.setdefault("next_contact_on", on)
 

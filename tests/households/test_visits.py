@@ -157,6 +157,14 @@ def test_the_form_proposes_the_next_contact_from_the_policy(client_for, official
     assert 'data-days-medium="14"' in response.content.decode()
 
 
+def test_a_form_back_with_errors_proposes_for_the_risk_and_day_typed(client_for, official, household):
+    response = client_for(official).post(reverse("households:visit_add", args=[household.pk]), visit_post(
+        visited_at="2025-01-31T10:00", risk_level="medium", contact_result="deceased"))
+
+    assert response.status_code == 200
+    assert "정책 제안: 2025-02-14 (중위험 14일)" in response.content.decode()
+
+
 def test_staff_present_offers_only_staff_of_the_households_dong(client_for, official, lead, other_dong_official,
                                                                 household):
     response = client_for(official).get(reverse("households:visit_add", args=[household.pk]))
