@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "plans"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("resources/", views.resource_list, name="resource_list"),
+    path("resources/new/", views.resource_create, name="resource_create"),
+    path("resources/<int:pk>/edit/", views.resource_edit, name="resource_edit"),
+]

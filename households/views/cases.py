@@ -1,14 +1,381 @@
-"""Pages of cases (being built)."""
+"""Pages of case management (통합사례관리) and of the service links made within a case.
+
+Every page fetches the household through the user's scoped queryset and the case through ``household.cases``,
+so another dong's case, or a case reached through the wrong household, answers 404. Writes go through
+households.services; a ``RuleError`` is shown on the form, a ``StaleVersion`` re-renders the form with what
+the user typed and the values saved in between.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+import datetime as dt
 
-from ..models import Household
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-urlpatterns: list = []
+from welfare.audit import log_action
+from welfare.scoping import has_role
+
+from .. import services
+from ..forms.cases import (
+    STALE_MESSAGE,
+    CaseEditForm,
+    CaseGoalForm,
+    CaseNeedsForm,
+    CaseOpenForm,
+    CaseTransitionForm,
+    LinkTransitionForm,
+    ReopenForm,
+    ServiceLinkForm,
+)
+from ..models import (
+    BEFORE_ASSESSMENT_DONE,
+    BEFORE_PLAN_DONE,
+    LINK_TRANSITIONS,
+    TRANSITIONS,
+    Case,
+    CaseSource,
+    CaseStage,
+    ConsentScope,
+    Household,
+    LinkStatus,
+    ServiceLink,
+)
+
+
+def _editors() -> tuple:
+    from .households import EDITORS  # households.py imports this module while it loads
+
+    return EDITORS
+
+
+def _require_editor(request: HttpRequest) -> None:
+    from .households import _require_editor as require_editor
+
+    require_editor(request)
+
+
+def _household(request: HttpRequest, pk: int) -> Household:
+    return get_object_or_404(Household.objects.visible_to(request.user).select_related("dong__district"), pk=pk)
+
+
+def _case(request: HttpRequest, pk: int, case_pk: int) -> Case:
+    """The case through its household: another dong's, or another household's, is 404."""
+    household = _household(request, pk)
+    case = get_object_or_404(
+        household.cases.with_deadline_flags(timezone.localdate()).select_related("client", "assigned_official"),
+        pk=case_pk,
+    )
+    case.household = household
+    return case
+
+
+def _can_approve(user) -> bool:
+    return has_role(user, *services.APPROVERS)
+
+
+def _offered_stages(case: Case, user) -> list[str]:
+    """The next stages to offer as buttons: the allowed moves, less those only a team lead may make."""
+    allowed = [s for s in CaseStage.values if s in TRANSITIONS.get(case.stage, ())]
+    if case.stage == CaseStage.CLOSING and not _can_approve(user):
+        return []
+    return allowed
+
+
+def _fresh_data(request: HttpRequest, version: int):
+    """The user's input with the current version, so a second save after checking goes through."""
+    data = request.POST.copy()
+    data["version"] = str(version)
+    return data
+
+
+# Opening and reopening ---------------------------------------------------------------------------------------
+
+
+def case_open(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_editor(request)
+    household = _household(request, pk)
+    form = CaseOpenForm(request.POST or None, household=household)
+    missing_consent = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open(
+                household=household, client=data["client"], by=request.user, source=data["source"],
+                opened_on=data["opened_on"], case_class=data["case_class"],
+                assigned_official=data["assigned_official"], summary=data["summary"],
+            )
+        except services.RuleError as e:
+            form.add_error(None, e)
+            if not services.has_active_consent(data["client"], ConsentScope.COLLECT_USE, data["opened_on"]):
+                missing_consent = data["client"]
+        else:
+            messages.success(request, _("사례를 접수했습니다."))
+            return redirect("households:case_detail", pk=household.pk, case_pk=case.pk)
+    open_case = household.cases.open().first()
+    return render(request, "households/cases/open_form.html", {
+        "form": form, "household": household, "missing_consent": missing_consent, "open_case": open_case,
+    })
+
+
+def case_reopen(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """Relapse after closure: a new case linked to this one. GET shows the confirmation form."""
+    _require_editor(request)
+    previous = _case(request, pk, case_pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_reopen(previous=previous, by=request.user, source=form.cleaned_data["source"],
+                                        summary=form.cleaned_data["summary"])
+        except services.RuleError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("재발 사례를 새로 접수했습니다."))
+            return redirect("households:case_detail", pk=pk, case_pk=case.pk)
+    missing_consent = None
+    if not services.has_active_consent(previous.client, ConsentScope.COLLECT_USE):
+        missing_consent = previous.client
+    return render(request, "households/cases/reopen.html", {
+        "form": form, "household": previous.household, "case": previous, "missing_consent": missing_consent,
+    })
+
+
+# The case page -------------------------------------------------------------------------------------------------
+
+
+def _deadlines(case: Case, today: dt.date) -> list[dict]:
+    """The two time limits of DOMAIN §2, each pending while its stage is not yet done."""
+    return [{
+        "label": label, "due": due, "overdue": overdue, "pending": case.stage in stages,
+        "days": abs((due - today).days),
+    } for label, due, overdue, stages in (
+        (_("욕구·위기도 조사 (접수 후 약 10일)"), case.assessment_due_on, case.is_assessment_overdue,
+         BEFORE_ASSESSMENT_DONE),
+        (_("서비스 제공계획 (접수 후 30일 이내)"), case.plan_due_on, case.is_plan_overdue, BEFORE_PLAN_DONE),
+    )]
+
+
+def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    case = _case(request, pk, case_pk)
+    household = case.household
+    today = timezone.localdate()
+    needs = list(case.needs.all())
+    goals = list(case.goals.select_related("need"))
+    links = list(case.service_links.select_related("resource", "need").order_by("-requested_on", "-id"))
+    changes = list(case.stage_changes.select_related("by").order_by("-at", "-id"))
+    # The previous case and the relapses opened from this one, in one query.
+    related = list(Case.objects.filter(Q(pk=case.previous_case_id) | Q(previous_case=case)).order_by("opened_on"))
+    previous = next((c for c in related if c.pk == case.previous_case_id), None)
+    relapses = [c for c in related if c.previous_case_id == case.pk]
+    log_action(case, "households.case.viewed", user=request.user)
+    can_edit = has_role(request.user, *_editors())
+    visited = {c.to_stage for c in changes}
+    stages = [{
+        "value": s.value, "label": s.label,
+        "state": "current" if s.value == case.stage else ("done" if s.value in visited else "todo"),
+    } for s in CaseStage]
+    for link in links:
+        link.next_statuses = [(s, LinkStatus(s).label) for s in _next_link_statuses(link)]
+    return render(request, "households/cases/detail.html", {
+        "household": household, "case": case, "needs": needs, "goals": goals, "links": links,
+        "changes": changes, "previous": previous, "relapses": relapses, "stages": stages,
+        "offered": [(s, CaseStage(s).label) for s in _offered_stages(case, request.user)],
+        "awaiting_approval": case.stage == CaseStage.CLOSING and not _can_approve(request.user),
+        "deadlines": _deadlines(case, today),
+        "can_edit": can_edit, "goal_form": CaseGoalForm(case=case) if can_edit else None,
+        "transition_form": CaseTransitionForm(initial={"version": case.version}),
+        "reopen_form": ReopenForm() if can_edit and not case.is_open and not relapses else None,
+        "link_totals": sum(link.amount_krw or 0 for link in links if link.status != LinkStatus.DECLINED),
+    })
+
+
+# Writes on the case -----------------------------------------------------------------------------------------
+
+
+def case_edit(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    _require_editor(request)
+    case = _case(request, pk, case_pk)
+    form = CaseEditForm(request.POST or None, case=case)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(case=case, by=request.user, expected_version=form.cleaned_data["version"],
+                                 data={k: form.cleaned_data[k] for k in ("case_class", "assigned_official", "summary")})
+        except services.StaleVersion:
+            case = _case(request, pk, case_pk)
+            form = CaseEditForm(_fresh_data(request, case.version), case=case)
+            form.is_valid()
+            form.add_error(None, STALE_MESSAGE)
+            stale = True
+        else:
+            messages.success(request, _("사례 정보를 저장했습니다."))
+            return redirect("households:case_detail", pk=pk, case_pk=case_pk)
+    return render(request, "households/cases/edit_form.html",
+                  {"form": form, "household": case.household, "case": case, "stale": stale},
+                  status=409 if stale else 200)
+
+
+def case_transition(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """Move the case one stage on. GET shows the form (for closing: the reason), POST moves it."""
+    _require_editor(request)
+    case = _case(request, pk, case_pk)
+    offered = _offered_stages(case, request.user)
+    initial = {"version": case.version, "to": request.GET.get("to") or (offered[0] if offered else "")}
+    form = CaseTransitionForm(request.POST or None, initial=initial, allowed=offered)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_transition(case=case, to=data["to"], by=request.user, expected_version=data["version"],
+                                     note=data["note"], closing_reason=data["closing_reason"],
+                                     closing_note=data["closing_note"])
+        except services.StaleVersion:
+            case = _case(request, pk, case_pk)
+            offered = _offered_stages(case, request.user)
+            form = CaseTransitionForm(_fresh_data(request, case.version), allowed=offered)
+            form.is_valid()
+            form.add_error(None, STALE_MESSAGE)
+            stale = True
+        except services.RuleError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("사례 단계를 '%(stage)s'(으)로 바꿨습니다.") % {
+                "stage": CaseStage(data["to"]).label})
+            return redirect("households:case_detail", pk=pk, case_pk=case_pk)
+    return render(request, "households/cases/transition_form.html", {
+        "form": form, "household": case.household, "case": case, "stale": stale, "offered": offered,
+        "awaiting_approval": case.stage == CaseStage.CLOSING and not _can_approve(request.user),
+    }, status=409 if stale else 200)
+
+
+def case_needs(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    _require_editor(request)
+    case = _case(request, pk, case_pk)
+    form = CaseNeedsForm(request.POST or None, case=case)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_needs_save(case=case, by=request.user, expected_version=form.cleaned_data["version"],
+                                     needs=form.cleaned_data["needs"])
+        except services.StaleVersion:
+            case = _case(request, pk, case_pk)
+            form = CaseNeedsForm(_fresh_data(request, case.version), case=case)
+            form.is_valid()
+            form.add_error(None, STALE_MESSAGE)
+            stale = True
+        else:
+            messages.success(request, _("욕구 조사를 저장했습니다."))
+            return redirect("households:case_detail", pk=pk, case_pk=case_pk)
+    return render(request, "households/cases/needs_form.html",
+                  {"form": form, "household": case.household, "case": case, "stale": stale},
+                  status=409 if stale else 200)
+
+
+def case_goal_add(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """Posted from the case page; the page of its own shows the form again when the input is refused."""
+    _require_editor(request)
+    case = _case(request, pk, case_pk)
+    form = CaseGoalForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_goal_add(case=case, by=request.user, text=data["text"], target_on=data["target_on"],
+                                   need=data["need"])
+        except services.RuleError as e:
+            form.add_error("target_on", e)
+        else:
+            messages.success(request, _("서비스 목표를 추가했습니다."))
+            return redirect("households:case_detail", pk=pk, case_pk=case_pk)
+    return render(request, "households/cases/goal_form.html",
+                  {"form": form, "household": case.household, "case": case})
+
+
+# Service links ------------------------------------------------------------------------------------------------
+
+
+def _next_link_statuses(link: ServiceLink) -> list[str]:
+    return [s for s in LINK_TRANSITIONS if link.can_move_to(s)]
+
+
+def link_add(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    _require_editor(request)
+    case = _case(request, pk, case_pk)
+    form = ServiceLinkForm(request.POST or None, case=case)
+    missing_consent = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        resource, need = data.pop("resource"), data.pop("need")
+        try:
+            services.service_link_create(household=case.household, resource=resource, by=request.user, case=case,
+                                         need=need, data=data)
+        except services.RuleError as e:
+            form.add_error(None, e)
+            if resource.sector == "private" and not services.has_active_consent(case.client, ConsentScope.THIRD_PARTY):
+                missing_consent = case.client
+        else:
+            messages.success(request, _("'%(name)s' 연계를 등록했습니다.") % {"name": resource.name})
+            return redirect("households:case_detail", pk=pk, case_pk=case_pk)
+    return render(request, "households/cases/link_form.html", {
+        "form": form, "household": case.household, "case": case, "missing_consent": missing_consent,
+    })
+
+
+def link_transition(request: HttpRequest, pk: int, case_pk: int, link_pk: int) -> HttpResponse:
+    _require_editor(request)
+    case = _case(request, pk, case_pk)
+    link = get_object_or_404(case.service_links.select_related("resource", "need"), pk=link_pk)
+    allowed = _next_link_statuses(link)
+    form = LinkTransitionForm(request.POST or None, allowed=allowed,
+                              initial={"to": request.GET.get("to") or (allowed[0] if allowed else "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_link_transition(link=link, to=form.cleaned_data["to"], by=request.user,
+                                             reason=form.cleaned_data["reason"])
+        except services.RuleError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("'%(name)s' 연계 상태를 바꿨습니다.") % {"name": link.resource.name})
+            return redirect("households:case_detail", pk=pk, case_pk=case_pk)
+    return render(request, "households/cases/link_transition_form.html", {
+        "form": form, "household": case.household, "case": case, "link": link, "allowed": allowed,
+    })
+
+
+# The panel on the household page ---------------------------------------------------------------------------------
 
 
 def detail_context(request: HttpRequest, household: Household) -> dict:
-    """What the household page shows of cases; a constant number of queries."""
-    return {}
+    """What the household page shows of cases: one query for all of them, whatever their number."""
+    cases = list(
+        household.cases.with_deadline_flags(timezone.localdate())
+        .select_related("assigned_official", "client").order_by("-opened_on", "-id")
+    )
+    open_case = next((c for c in cases if c.is_open), None)
+    closed = [c for c in cases if not c.is_open]
+    can_edit = has_role(request.user, *_editors())
+    return {
+        "case_open": open_case,
+        "cases_closed": closed,
+        "cases_can_edit": can_edit,
+        # Relapse is offered from the latest closed case while no case is in progress.
+        "case_relapse_from": closed[0] if can_edit and closed and open_case is None else None,
+        "case_sources": CaseSource.choices,
+    }
+
+
+urlpatterns = [
+    path("<int:pk>/cases/new/", case_open, name="case_open"),
+    path("<int:pk>/cases/<int:case_pk>/", case_detail, name="case_detail"),
+    path("<int:pk>/cases/<int:case_pk>/edit/", case_edit, name="case_edit"),
+    path("<int:pk>/cases/<int:case_pk>/transition/", case_transition, name="case_transition"),
+    path("<int:pk>/cases/<int:case_pk>/needs/", case_needs, name="case_needs"),
+    path("<int:pk>/cases/<int:case_pk>/goals/new/", case_goal_add, name="case_goal_add"),
+    path("<int:pk>/cases/<int:case_pk>/reopen/", case_reopen, name="case_reopen"),
+    path("<int:pk>/cases/<int:case_pk>/links/new/", link_add, name="link_add"),
+    path("<int:pk>/cases/<int:case_pk>/links/<int:link_pk>/transition/", link_transition, name="link_transition"),
+]

@@ -1,0 +1,271 @@
+"""Forms of case management and service links. Input only: the rules live in households.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Resource
+from welfare.models import Role
+from welfare.templatetags.welfare_tags import person
+
+from ..models import (
+    LINK_STATUSES_NEEDING_REASON,
+    Case,
+    CaseClass,
+    CaseSource,
+    CaseStage,
+    ClosingReason,
+    ConsentScope,
+    Household,
+    LinkStatus,
+    NeedDomain,
+    Severity,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+STALE_MESSAGE = _("다른 직원이 먼저 저장했습니다. 최신 내용을 확인한 뒤 다시 저장하세요.")
+
+
+class VersionField(forms.IntegerField):
+    """The version the form was opened at (optimistic locking): hidden, sent back untouched."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+
+
+def dong_staff(household: Household, keep_id: int | None = None):
+    """Officials and team leads of the household's dong (and whoever holds the case now)."""
+    users = get_user_model().objects.filter(
+        staff__role__in=(Role.DONG_OFFICIAL, Role.DONG_LEAD), staff__dongs=household.dong_id, is_active=True
+    )
+    if keep_id:
+        users = get_user_model().objects.filter(Q(pk__in=users.values("pk")) | Q(pk=keep_id))
+    return users.order_by("last_name", "first_name", "username").distinct()
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person(obj)
+
+
+class CaseOpenForm(forms.Form):
+    client = forms.ModelChoiceField(queryset=None, label=_("대상자"), empty_label=None,
+                                    help_text=_("개인정보 수집·이용 동의를 받은 현재 가구원"))
+    source = forms.ChoiceField(label=_("발굴 경로"), choices=CaseSource.choices)
+    case_class = forms.ChoiceField(label=_("사례 구분"), choices=CaseClass.choices, initial=CaseClass.GENERAL,
+                                   help_text=_("안전·정신건강 욕구가 있으면 고난도"))
+    assigned_official = StaffChoiceField(queryset=None, label=_("담당 공무원"), required=False,
+                                         empty_label=_("(세대 담당 또는 본인)"))
+    opened_on = forms.DateField(label=_("접수일"), widget=DATE_INPUT)
+    summary = forms.CharField(label=_("사례 개요"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        residents = household.residents.current().prefetch_related("consents")
+        self.fields["client"].queryset = residents
+        self.fields["client"].label_from_instance = self._client_label
+        self.fields["assigned_official"].queryset = dong_staff(household)
+        self.fields["opened_on"].initial = timezone.localdate()
+        if not self.is_bound and household.assigned_official_id:
+            self.fields["assigned_official"].initial = household.assigned_official_id
+
+    @staticmethod
+    def _client_label(resident) -> str:
+        # The consents are prefetched: no query per option.
+        consented = any(c.scope == ConsentScope.COLLECT_USE and c.is_active for c in resident.consents.all())
+        label = f"{resident.name} ({resident.get_relation_display()})"
+        return label if consented else f"{label} — {_('수집·이용 동의 없음')}"
+
+    def clean_opened_on(self):
+        value = self.cleaned_data["opened_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("접수일이 미래입니다."))
+        return value
+
+
+class ReopenForm(forms.Form):
+    source = forms.ChoiceField(label=_("발굴 경로"), choices=CaseSource.choices, initial=CaseSource.VISIT)
+    summary = forms.CharField(label=_("재발 경위"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CaseEditForm(forms.Form):
+    case_class = forms.ChoiceField(label=_("사례 구분"), choices=CaseClass.choices)
+    assigned_official = StaffChoiceField(queryset=None, label=_("담당 공무원"))
+    summary = forms.CharField(label=_("사례 개요"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    version = VersionField()
+
+    def __init__(self, *args, case: Case, **kwargs):
+        kwargs.setdefault("initial", {
+            "case_class": case.case_class, "assigned_official": case.assigned_official_id,
+            "summary": case.summary, "version": case.version,
+        })
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_official"].queryset = dong_staff(case.household, keep_id=case.assigned_official_id)
+
+
+class CaseTransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("다음 단계"), choices=CaseStage.choices)
+    version = VersionField()
+    note = forms.CharField(label=_("메모"), required=False, max_length=500,
+                           widget=forms.TextInput(attrs={"placeholder": _("예: 사례회의 결과 고난도 사례로 선정")}))
+    closing_reason = forms.ChoiceField(label=_("종결 사유"), required=False,
+                                       choices=[("", _("— 고르세요 —")), *ClosingReason.choices])
+    closing_note = forms.CharField(label=_("종결 사유 상세"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, allowed: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            # The select offers the allowed moves; the service still refuses anything else posted.
+            self.fields["to"].widget.choices = [(s, CaseStage(s).label) for s in allowed]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to") == CaseStage.CLOSING and not data.get("closing_reason"):
+            self.add_error("closing_reason", _("종결을 제안하려면 종결 사유를 고르세요."))
+        return data
+
+
+class CaseNeedsForm(forms.Form):
+    """The ten domains of the needs assessment; a domain left at 'none' is not a need."""
+
+    version = VersionField()
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {n.domain: n for n in case.needs.all()}
+        for domain in NeedDomain:
+            need = current.get(domain.value)
+            self.fields[f"{domain.value}_severity"] = forms.ChoiceField(
+                label=_("정도"), required=False, choices=[("", _("해당 없음")), *Severity.choices],
+                initial=need.severity if need else "",
+            )
+            self.fields[f"{domain.value}_priority"] = forms.IntegerField(
+                label=_("우선순위"), required=False, min_value=1, max_value=10,
+                initial=need.priority if need else None, widget=forms.NumberInput(attrs={"style": "width:5rem"}),
+            )
+            self.fields[f"{domain.value}_note"] = forms.CharField(
+                label=_("내용"), required=False, max_length=300, initial=need.note if need else "",
+            )
+        if not self.is_bound:
+            self.fields["version"].initial = case.version
+        self.current = current
+
+    @property
+    def rows(self) -> list[dict]:
+        return [{
+            "domain": domain, "severity": self[f"{domain.value}_severity"],
+            "priority": self[f"{domain.value}_priority"], "note": self[f"{domain.value}_note"],
+            "current": self.current.get(domain.value),
+        } for domain in NeedDomain]
+
+    def clean(self):
+        data = super().clean()
+        needs = []
+        for domain in NeedDomain:
+            severity = data.get(f"{domain.value}_severity")
+            priority = data.get(f"{domain.value}_priority")
+            note = (data.get(f"{domain.value}_note") or "").strip()
+            if not severity:
+                if note or priority:
+                    self.add_error(f"{domain.value}_severity", _("정도를 고르거나 내용을 지우세요."))
+                continue
+            needs.append((domain.value, severity, priority or 1, note))
+        data["needs"] = needs
+        return data
+
+
+class CaseGoalForm(forms.Form):
+    text = forms.CharField(label=_("목표"), max_length=300,
+                           widget=forms.TextInput(attrs={"placeholder": _("예: 3개월 안에 기초생활보장 생계급여 수급")}))
+    target_on = forms.DateField(label=_("목표일"), widget=DATE_INPUT)
+    need = forms.ModelChoiceField(queryset=None, label=_("대응 욕구"), required=False, empty_label=_("(선택 안 함)"))
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].queryset = case.needs.all()
+
+
+class AmountField(forms.IntegerField):
+    """Won as typed by people: "1,500,000", "1500000원" and "150 만" are not all numbers, the first two are."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("원", "").strip()
+        return super().to_python(value)
+
+
+class ResourceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} · {obj.provider}"
+
+
+class ServiceLinkForm(forms.Form):
+    need = forms.ModelChoiceField(queryset=None, label=_("대응 욕구"), required=False, empty_label=_("(선택 안 함)"))
+    resource = ResourceChoiceField(queryset=None, label=_("자원"),
+                                   help_text=_("이 동에서 이용할 수 있는 사용 중인 자원. 민간 자원은 제3자 제공 동의가 필요합니다."))
+    requested_on = forms.DateField(label=_("의뢰일"), widget=DATE_INPUT)
+    start_on = forms.DateField(label=_("시작일"), required=False, widget=DATE_INPUT)
+    end_on = forms.DateField(label=_("종료일"), required=False, widget=DATE_INPUT)
+    amount_krw = AmountField(label=_("금액(원)"), required=False, min_value=0, max_value=10**12,
+                             widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "500,000"}),
+                             error_messages={"min_value": _("금액은 0원 이상이어야 합니다."),
+                                             "invalid": _("금액은 숫자로 적어 주세요. 예: 500,000")})
+    frequency = forms.CharField(label=_("횟수·주기"), required=False, max_length=100,
+                                widget=forms.TextInput(attrs={"placeholder": _("예: 주 2회, 월 1회")}))
+    funding_source = forms.CharField(label=_("재원"), required=False, max_length=100,
+                                     help_text=_("비워 두면 자원의 재원"))
+    note = forms.CharField(label=_("메모"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        household = case.household
+        self.fields["need"].queryset = case.needs.all()
+        resources = list(
+            Resource.objects.filter(district_id=household.dong.district_id).serving(household.dong_id)
+            .order_by("sector", "category", "name")
+        )
+        self.resource_count = len(resources)
+        self.fields["resource"].queryset = Resource.objects.filter(pk__in=[r.pk for r in resources])
+        # Grouped by sector and category so a long directory stays readable in one select.
+        groups: dict[str, list] = {}
+        for r in resources:
+            groups.setdefault(f"{r.get_sector_display()} · {r.get_category_display()}", []).append(
+                (r.pk, f"{r.name} · {r.provider}"))
+        self.fields["resource"].widget.choices = [("", _("— 자원을 고르세요 —")), *groups.items()]
+        self.fields["requested_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_on"), data.get("end_on")
+        if start and end and end < start:
+            self.add_error("end_on", _("종료일은 시작일 이후여야 합니다."))
+        if data.get("amount_krw") is None and not data.get("frequency", "").strip() and not self.has_error("amount_krw"):
+            self.add_error("amount_krw", _("금액 또는 횟수·주기 가운데 하나는 적어 주세요."))
+        if not data.get("funding_source") and data.get("resource") is not None:
+            data["funding_source"] = data["resource"].funding_source
+        return data
+
+
+class LinkTransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("바꿀 상태"), choices=LinkStatus.choices)
+    reason = forms.CharField(label=_("사유"), required=False, max_length=300,
+                             help_text=_("거절·중단일 때 필수"))
+
+    def __init__(self, *args, allowed: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.fields["to"].widget.choices = [(s, LinkStatus(s).label) for s in allowed]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to") in LINK_STATUSES_NEEDING_REASON and not data.get("reason", "").strip():
+            self.add_error("reason", _("거절·중단 사유를 적어 주세요."))
+        return data

@@ -1,0 +1,95 @@
+"""Forms of the resource directory."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from welfare.models import District, Dong
+
+from .models import Resource, ResourceCategory, Sector
+
+ACTIVE_CHOICES = (("1", _("사용 중")), ("0", _("사용 중지")), ("all", _("전체")))
+
+
+class ResourceFilterForm(forms.Form):
+    q = forms.CharField(label=_("검색"), required=False, max_length=100)
+    sector = forms.ChoiceField(label=_("구분"), required=False, choices=[("", _("전체")), *Sector.choices])
+    category = forms.ChoiceField(label=_("분류"), required=False, choices=[("", _("전체")), *ResourceCategory.choices])
+    dong = forms.ModelChoiceField(label=_("대상 동"), required=False, queryset=None, empty_label=_("전체 동"))
+    active = forms.ChoiceField(label=_("상태"), required=False, choices=ACTIVE_CHOICES)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The dongs of the user's district(s): a dong official may look up what a neighbouring dong has.
+        districts = Dong.objects.visible_to(user).values("district_id")
+        self.fields["dong"].queryset = Dong.objects.filter(district_id__in=districts).order_by("name")
+
+    def apply(self, queryset):
+        """The directory filtered by the valid fields; an invalid field filters nothing."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        text = (data.get("q") or "").strip()
+        if text:
+            queryset = queryset.filter(
+                Q(name__icontains=text) | Q(provider__icontains=text) | Q(eligibility__icontains=text)
+            )
+        if data.get("sector"):
+            queryset = queryset.filter(sector=data["sector"])
+        if data.get("category"):
+            queryset = queryset.filter(category=data["category"])
+        if data.get("dong"):
+            # Open to the dong: it is listed, or no dong is (the whole district).
+            queryset = queryset.filter(Q(dongs__isnull=True) | Q(dongs=data["dong"]))
+        active = data.get("active") or "1"
+        if active != "all":
+            queryset = queryset.filter(is_active=active == "1")
+        return queryset
+
+
+class ResourceForm(forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = ["name", "provider", "sector", "category", "funding_source", "eligibility", "contact", "dongs",
+                  "is_active"]
+        widgets = {
+            "eligibility": forms.Textarea(attrs={"rows": 4}),
+            "dongs": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district = district
+        # Only this district's dongs; another district's id is "not a valid choice".
+        self.fields["dongs"].queryset = Dong.objects.filter(district=district).order_by("name")
+        self.fields["funding_source"].widget.attrs["placeholder"] = _("예: 국비·시비·구비, 사회복지공동모금회")
+        self.fields["contact"].widget.attrs["placeholder"] = _("예: 02-0000-0000 (담당 부서)")
+
+    def clean_name(self) -> str:
+        value = " ".join(self.cleaned_data["name"].split())
+        if not value:
+            raise ValidationError(_("자원명을 입력하세요."))
+        return value
+
+    def clean_provider(self) -> str:
+        value = " ".join(self.cleaned_data["provider"].split())
+        if not value:
+            raise ValidationError(_("제공 기관을 입력하세요."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        name, provider = data.get("name"), data.get("provider")
+        if name and provider:
+            # The district is not a form field, so the model's unique constraint would not be checked here.
+            clash = Resource.objects.filter(district=self.district, name=name, provider=provider)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("name", _("같은 기관의 같은 이름 자원이 이미 있습니다."))
+        return data
+
+    def save(self, commit: bool = True) -> Resource:
+        self.instance.district = self.district
+        return super().save(commit=commit)

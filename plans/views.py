@@ -1,0 +1,76 @@
+"""The resource directory: every staff member reads their district's; planners and admins keep it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from welfare.audit import diff, log_action
+from welfare.models import Dong, Role
+from welfare.scoping import has_role, membership
+
+from .forms import ResourceFilterForm, ResourceForm
+from .models import Resource
+
+MANAGERS = (Role.DISTRICT_PLANNER, Role.DISTRICT_ADMIN)
+PAGE_SIZE = 25
+
+
+def _can_manage(user) -> bool:
+    return has_role(user, *MANAGERS)
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not _can_manage(request.user):
+        raise PermissionDenied
+
+
+def resource_list(request: HttpRequest) -> HttpResponse:
+    form = ResourceFilterForm(request.GET or None, user=request.user)
+    queryset = (
+        form.apply(Resource.objects.visible_to(request.user))
+        .prefetch_related(Prefetch("dongs", queryset=Dong.objects.order_by("name")))
+        .order_by("sector", "category", "name", "id")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "plans/resource_list.html", {
+        "form": form, "page": page, "query_string": params.urlencode(), "can_manage": _can_manage(request.user),
+    })
+
+
+def resource_create(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    staff = membership(request.user)
+    if staff is None:  # a superuser without a district keeps the directory in the admin
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None, district=staff.district)
+    if request.method == "POST" and form.is_valid():
+        resource = form.save()
+        log_action(resource, "plans.resource.created", user=request.user)
+        messages.success(request, _("자원 '%(name)s'을(를) 등록했습니다.") % {"name": resource.name})
+        return redirect("plans:resource_list")
+    return render(request, "plans/resource_form.html", {"form": form, "creating": True})
+
+
+EDITABLE = ("name", "provider", "sector", "category", "funding_source", "eligibility", "contact", "is_active")
+
+
+def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    resource = get_object_or_404(Resource.objects.visible_to(request.user).select_related("district"), pk=pk)
+    old = {f: getattr(resource, f) for f in EDITABLE}
+    form = ResourceForm(request.POST or None, instance=resource, district=resource.district)
+    if request.method == "POST" and form.is_valid():
+        resource = form.save()
+        log_action(resource, "plans.resource.updated", user=request.user, changes=diff(resource, old, EDITABLE))
+        messages.success(request, _("자원 '%(name)s'을(를) 저장했습니다.") % {"name": resource.name})
+        return redirect("plans:resource_list")
+    return render(request, "plans/resource_form.html",
+                  {"form": form, "resource": resource, "resource_name": old["name"], "creating": False})

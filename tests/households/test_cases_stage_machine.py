@@ -1,0 +1,329 @@
+"""The case stage machine through the services: every allowed move succeeds, every other one changes nothing."""
+
+import datetime as dt
+import itertools
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from households import services
+from households.models import TRANSITIONS, Case, CaseGoal, CaseStage, CaseStageChange, FollowUp
+from tests.factories import ResidentFactory
+
+from .factories_cases import consent, household_with_client, make_case
+
+pytestmark = pytest.mark.django_db
+
+PAIRS = list(itertools.product(CaseStage.values, repeat=2))
+ALLOWED = [(a, b) for a, b in PAIRS if b in TRANSITIONS[a]]
+REFUSED = [(a, b) for a, b in PAIRS if b not in TRANSITIONS[a]]
+
+
+def _ready_for(case: Case, to: str) -> None:
+    """What a legitimate move needs besides the stage: a plan goal before service starts."""
+    if case.stage == CaseStage.PLANNING and to == CaseStage.IN_SERVICE:
+        CaseGoal.objects.create(case=case, text="생계급여 수급", target_on=case.opened_on + dt.timedelta(days=60))
+
+
+def test_the_machine_has_both_kinds_of_moves():
+    # 12 allowed moves among the 81 ordered pairs of the 9 stages; the two tests below cover all 81.
+    assert len(ALLOWED) == 12 and len(REFUSED) == 81 - 12
+
+
+@pytest.mark.parametrize(("frm", "to"), ALLOWED, ids=[f"{a}->{b}" for a, b in ALLOWED])
+def test_every_allowed_transition_succeeds(dong, lead, frm, to):
+    # given a case at `frm`, moved by a team lead (who may also approve closure)
+    case = make_case(household_with_client(dong), stage=frm, by=lead)
+    _ready_for(case, to)
+
+    # when
+    services.case_transition(case=case, to=to, by=lead, expected_version=1, note="다음 단계",
+                             closing_reason="goals_met")
+
+    # then the stage moved, the version went up and the change is in the history
+    case.refresh_from_db()
+    assert case.stage == to and case.version == 2
+    change = CaseStageChange.objects.get(case=case)
+    assert (change.from_stage, change.to_stage, change.by, change.note) == (frm, to, lead, "다음 단계")
+
+
+@pytest.mark.parametrize(("frm", "to"), REFUSED, ids=[f"{a}->{b}" for a, b in REFUSED])
+def test_every_other_transition_is_refused_and_changes_nothing(dong, lead, frm, to):
+    # given a case at `frm`, everything else in order (an approver, a reason, a goal)
+    case = make_case(household_with_client(dong), stage=frm, by=lead)
+    CaseGoal.objects.create(case=case, text="목표", target_on=case.opened_on)
+
+    # when / then
+    with pytest.raises(services.RuleError, match="옮길 수 없습니다"):
+        services.case_transition(case=case, to=to, by=lead, expected_version=1, closing_reason="goals_met")
+    case.refresh_from_db()
+    assert (case.stage, case.version, case.closing_reason) == (frm, 1, "")
+    assert not CaseStageChange.objects.filter(case=case).exists()
+
+
+def test_an_unknown_stage_is_refused(dong, lead):
+    case = make_case(household_with_client(dong), by=lead)
+
+    with pytest.raises(services.RuleError):
+        services.case_transition(case=case, to="archived", by=lead, expected_version=1)
+
+
+def test_intake_is_refused_without_consent(official, dong):
+    # given a household whose only member has given no consent
+    household = household_with_client(dong, consents=())
+    client = household.residents.get()
+
+    # when / then
+    with pytest.raises(services.RuleError, match="수집·이용 동의"):
+        services.case_open(household=household, client=client, by=official, source="visit")
+    assert not Case.objects.exists()
+
+
+def test_intake_is_allowed_after_consent_and_starts_the_clocks(official, dong):
+    household = household_with_client(dong, consents=())
+    client = household.residents.get()
+    consent(client)
+    today = timezone.localdate()
+
+    case = services.case_open(household=household, client=client, by=official, source="visit")
+
+    assert case.stage == CaseStage.INTAKE and case.version == 1
+    assert case.assessment_due_on == today + dt.timedelta(days=10)
+    assert case.plan_due_on == today + dt.timedelta(days=30)
+    assert case.assigned_official == official
+    household.refresh_from_db()
+    assert household.status == "under_care"
+    assert CaseStageChange.objects.get(case=case).to_stage == CaseStage.INTAKE
+
+
+def test_intake_is_refused_after_consent_is_withdrawn(official, dong):
+    household = household_with_client(dong, consents=())
+    client = household.residents.get()
+    given = consent(client)
+    services.consent_withdraw(consent=given, by=official, on=timezone.localdate())
+
+    with pytest.raises(services.RuleError, match="수집·이용 동의"):
+        services.case_open(household=household, client=client, by=official, source="visit")
+
+
+def test_another_households_resident_cannot_be_the_client(official, dong, other_household):
+    household = household_with_client(dong)
+    stranger = other_household.residents.get()
+    consent(stranger)
+
+    with pytest.raises(services.RuleError, match="현재 가구원"):
+        services.case_open(household=household, client=stranger, by=official, source="visit")
+
+
+def test_closing_needs_a_reason(dong, official):
+    case = make_case(household_with_client(dong), stage=CaseStage.IN_SERVICE)
+
+    with pytest.raises(services.RuleError, match="종결 사유"):
+        services.case_transition(case=case, to=CaseStage.CLOSING, by=official, expected_version=1)
+
+    case.refresh_from_db()
+    assert case.stage == CaseStage.IN_SERVICE and case.version == 1
+
+
+def test_closing_keeps_its_reason_and_note(dong, official):
+    case = make_case(household_with_client(dong), stage=CaseStage.IN_SERVICE)
+
+    services.case_transition(case=case, to=CaseStage.CLOSING, by=official, expected_version=1,
+                             closing_reason="moved_out", closing_note="경기도로 전출")
+
+    case.refresh_from_db()
+    assert (case.stage, case.closing_reason, case.closing_note) == ("closing", "moved_out", "경기도로 전출")
+
+
+def test_closed_needs_a_team_lead(dong, official, lead):
+    # given a closing proposal
+    case = make_case(household_with_client(dong), stage=CaseStage.CLOSING, closing_reason="goals_met")
+
+    # when an official tries to approve it: refused, nothing changes
+    with pytest.raises(services.RuleError, match="팀장"):
+        services.case_transition(case=case, to=CaseStage.CLOSED, by=official, expected_version=1)
+    case.refresh_from_db()
+    assert case.stage == CaseStage.CLOSING and case.closed_on is None
+
+    # when the team lead approves: closed today, with a check planned about a month later
+    services.case_transition(case=case, to=CaseStage.CLOSED, by=lead, expected_version=1)
+    case.refresh_from_db()
+    assert case.stage == CaseStage.CLOSED and case.closed_on == timezone.localdate()
+    assert FollowUp.objects.get(household=case.household).due_on == case.closed_on + dt.timedelta(days=30)
+
+
+def test_only_a_team_lead_returns_a_closing_proposal_to_service(dong, official, lead):
+    case = make_case(household_with_client(dong), stage=CaseStage.CLOSING, closing_reason="refused")
+
+    with pytest.raises(services.RuleError, match="팀장"):
+        services.case_transition(case=case, to=CaseStage.IN_SERVICE, by=official, expected_version=1)
+    services.case_transition(case=case, to=CaseStage.IN_SERVICE, by=lead, expected_version=1)
+
+    case.refresh_from_db()
+    assert case.stage == CaseStage.IN_SERVICE
+
+
+def test_district_admin_may_approve_closure(dong, district_admin):
+    case = make_case(household_with_client(dong), stage=CaseStage.CLOSING, closing_reason="goals_met")
+
+    services.case_transition(case=case, to=CaseStage.CLOSED, by=district_admin, expected_version=1)
+
+    case.refresh_from_db()
+    assert case.stage == CaseStage.CLOSED
+
+
+def test_service_cannot_start_without_a_plan_goal(dong, official):
+    case = make_case(household_with_client(dong), stage=CaseStage.PLANNING)
+
+    with pytest.raises(services.RuleError, match="목표"):
+        services.case_transition(case=case, to=CaseStage.IN_SERVICE, by=official, expected_version=1)
+
+
+def test_a_stale_version_is_refused_before_the_rules(dong, official):
+    # given a case someone else already moved on (version 2, assessment)
+    case = make_case(household_with_client(dong), stage=CaseStage.ASSESSMENT, version=2)
+
+    # when a form opened at version 1 asks for the move it saw (intake → assessment)
+    with pytest.raises(services.StaleVersion):
+        services.case_transition(case=case, to=CaseStage.ASSESSMENT, by=official, expected_version=1)
+
+    case.refresh_from_db()
+    assert case.version == 2
+
+
+def test_relapse_opens_a_new_case_linked_to_the_old_one(dong, official):
+    # given a closed case
+    household = household_with_client(dong)
+    old = make_case(household, stage=CaseStage.CLOSED, opened_on=timezone.localdate() - dt.timedelta(days=200),
+                    case_class="difficult", by=official)
+
+    # when
+    new = services.case_reopen(previous=old, by=official, source="visit", summary="다시 연락 두절")
+
+    # then
+    assert new.pk != old.pk and new.previous_case == old
+    assert (new.stage, new.client, new.case_class, new.summary) == ("intake", old.client, "difficult", "다시 연락 두절")
+    assert list(old.relapses.all()) == [new]
+    assert CaseStageChange.objects.get(case=new).note == "재발로 새 사례 접수"
+
+
+def test_relapse_is_refused_while_a_case_is_open(dong, official):
+    household = household_with_client(dong)
+    old = make_case(household, stage=CaseStage.FOLLOW_UP, opened_on=timezone.localdate() - dt.timedelta(days=400))
+    make_case(household, stage=CaseStage.ASSESSMENT)
+
+    with pytest.raises(services.RuleError, match="진행 중인 사례"):
+        services.case_reopen(previous=old, by=official, source="visit")
+    assert Case.objects.filter(household=household).count() == 2
+
+
+def test_relapse_is_refused_from_an_open_case(dong, official):
+    open_case = make_case(household_with_client(dong), stage=CaseStage.IN_SERVICE)
+
+    with pytest.raises(services.RuleError, match="종결된 사례"):
+        services.case_reopen(previous=open_case, by=official, source="visit")
+
+
+def test_a_second_open_case_is_refused_by_the_service(dong, official):
+    household = household_with_client(dong)
+    make_case(household, stage=CaseStage.CONFERENCE)
+
+    with pytest.raises(services.RuleError, match="진행 중인 사례"):
+        services.case_open(household=household, client=household.residents.get(), by=official, source="visit")
+
+
+@pytest.mark.parametrize("open_stage", sorted(set(CaseStage.values) - {"closed", "follow_up"}))
+def test_the_database_allows_one_open_case_per_household(dong, open_stage):
+    household = household_with_client(dong)
+    make_case(household, stage=CaseStage.INTAKE)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_case(household, stage=open_stage)
+
+
+def test_closed_cases_do_not_count_against_the_open_one(dong):
+    household = household_with_client(dong)
+    make_case(household, stage=CaseStage.CLOSED)
+    make_case(household, stage=CaseStage.FOLLOW_UP)
+
+    make_case(household, stage=CaseStage.INTAKE)
+
+    assert Case.objects.filter(household=household).open().count() == 1
+
+
+# Deadlines ---------------------------------------------------------------------------------------------------
+
+
+def _flags(case: Case, today: dt.date) -> dict:
+    annotated = Case.objects.with_deadline_flags(today).get(pk=case.pk)
+    flags = case.deadline_flags(today)
+    # The queryset annotation (lists) and the model method (one case) agree.
+    assert flags == {"assessment": annotated.is_assessment_overdue, "plan": annotated.is_plan_overdue}
+    return flags
+
+
+@pytest.mark.parametrize(("stage", "days_ago", "expected"), [
+    ("intake", 10, {"assessment": False, "plan": False}),       # due today: not yet late
+    ("intake", 11, {"assessment": True, "plan": False}),
+    ("assessment", 11, {"assessment": True, "plan": False}),
+    ("conference", 11, {"assessment": False, "plan": False}),   # the survey is done
+    ("conference", 31, {"assessment": False, "plan": True}),
+    ("planning", 31, {"assessment": False, "plan": True}),
+    ("intake", 31, {"assessment": True, "plan": True}),
+    ("in_service", 31, {"assessment": False, "plan": False}),   # the plan is done
+    ("reassessment", 90, {"assessment": False, "plan": False}),
+    ("closed", 90, {"assessment": False, "plan": False}),
+])
+def test_deadline_flags_by_stage_and_age(dong, stage, days_ago, expected):
+    today = timezone.localdate()
+    case = make_case(household_with_client(dong), stage=stage, opened_on=today - dt.timedelta(days=days_ago))
+
+    assert _flags(case, today) == expected
+
+
+def test_deadline_flags_on_frozen_dates(dong, official):
+    # given a case opened on 2025-03-03 (assessment due 03-13, plan due 04-02)
+    with time_machine.travel(dt.datetime(2025, 3, 3, 10, tzinfo=dt.UTC), tick=False):
+        case = services.case_open(household=(h := household_with_client(dong)), client=h.residents.get(),
+                                  by=official, source="report")
+    assert (case.assessment_due_on, case.plan_due_on) == (dt.date(2025, 3, 13), dt.date(2025, 4, 2))
+
+    # then on 03-13 nothing is late, on 03-14 the survey is, and on 04-03 the plan too
+    with time_machine.travel(dt.datetime(2025, 3, 13, 10, tzinfo=dt.UTC), tick=False):
+        assert case.deadline_flags() == {"assessment": False, "plan": False}
+    with time_machine.travel(dt.datetime(2025, 3, 14, 10, tzinfo=dt.UTC), tick=False):
+        assert case.deadline_flags() == {"assessment": True, "plan": False}
+    with time_machine.travel(dt.datetime(2025, 4, 3, 10, tzinfo=dt.UTC), tick=False):
+        assert case.deadline_flags() == {"assessment": True, "plan": True}
+        assert list(Case.objects.plan_overdue(timezone.localdate())) == [case]
+
+
+def test_needs_save_replaces_the_assessment_and_checks_the_version(dong, official):
+    case = make_case(household_with_client(dong), stage=CaseStage.ASSESSMENT)
+    services.case_needs_save(case=case, by=official, expected_version=1,
+                             needs=[("income", "high", 1, "체납"), ("health", "medium", 2, "")])
+
+    services.case_needs_save(case=case, by=official, expected_version=2, needs=[("income", "medium", 1, "일부 해소")])
+
+    assert [(n.domain, n.severity, n.note) for n in case.needs.all()] == [("income", "medium", "일부 해소")]
+    with pytest.raises(services.StaleVersion):
+        services.case_needs_save(case=case, by=official, expected_version=2, needs=[])
+    assert case.needs.count() == 1
+
+
+def test_goal_before_the_opening_day_is_refused(dong, official):
+    case = make_case(household_with_client(dong), opened_on=timezone.localdate())
+
+    with pytest.raises(services.RuleError, match="접수일 이후"):
+        services.case_goal_add(case=case, by=official, text="목표", target_on=case.opened_on - dt.timedelta(days=1))
+
+
+def test_client_who_left_cannot_open_a_case(dong, official):
+    household = household_with_client(dong)
+    leaver = ResidentFactory(household=household, relation="child", left_on=timezone.localdate())
+    consent(leaver)
+
+    with pytest.raises(services.RuleError):
+        services.case_open(household=household, client=leaver, by=official, source="visit")
