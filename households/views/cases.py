@@ -160,6 +160,11 @@ def _deadlines(case: Case, today: dt.date) -> list[dict]:
     )]
 
 
+def _may_relapse(case: Case, relapses: list[Case]) -> bool:
+    """Offer a relapse from a closed case not yet reopened, while the household has no case in progress."""
+    return not case.is_open and not relapses and not case.household.cases.open().exists()
+
+
 def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     case = _case(request, pk, case_pk)
     household = case.household
@@ -189,7 +194,7 @@ def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
         "deadlines": _deadlines(case, today),
         "can_edit": can_edit, "goal_form": CaseGoalForm(case=case) if can_edit else None,
         "transition_form": CaseTransitionForm(initial={"version": case.version}),
-        "reopen_form": ReopenForm() if can_edit and not case.is_open and not relapses else None,
+        "reopen_form": ReopenForm() if can_edit and _may_relapse(case, relapses) else None,
         "link_totals": sum(link.amount_krw or 0 for link in links if link.status != LinkStatus.DECLINED),
     })
 

@@ -453,3 +453,14 @@ def test_consent_recorded_after_refusal_lets_the_case_open(client_for, official,
     response = web.post(reverse("households:case_open", args=[household.pk]), open_post(resident, official))
 
     assert response.status_code == 302 and Case.objects.count() == 1
+
+
+def test_relapse_is_offered_on_a_closed_case_page_only_while_nothing_is_open(client_for, official, dong):
+    household = household_with_client(dong)
+    old = make_case(household, stage=CaseStage.CLOSED, opened_on=timezone.localdate() - dt.timedelta(days=90))
+    web = client_for(official)
+    assert url("case_reopen", old) in web.get(url("case_detail", old)).content.decode()
+
+    make_case(household, stage=CaseStage.INTAKE)
+
+    assert url("case_reopen", old) not in web.get(url("case_detail", old)).content.decode()
