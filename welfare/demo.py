@@ -22,7 +22,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
+from households.demo import seed_activity
 from households.models import CareStatus, Household, HousingType, Relation, Resident, RiskLevel, Sex
+
+from plans.demo import seed_resources
 
 from .models import District, Dong, Role, StaffMembership
 
@@ -523,5 +526,13 @@ def seed(
             analyze()
     report.created["households"], report.present["households"] = made_h, existing
     report.created["residents"], report.present["residents"] = made_r, existing_residents
+    # Resources, then a year of casework (visits, follow-ups, cases, links) for the households under care.
+    # Both skip what is already there, so a second run adds nothing.
+    report.created["resources"] = sum(seed_resources(d) for d in District.objects.filter(name__in=DISTRICTS))
+    activity = seed_activity(
+        households_qs=Household.objects.filter(is_demo=True), rng=random.Random(seed),
+        officials_by_dong=make_context(seed, dongs, users).official_of, progress=progress,
+    )
+    report.created.update({k: v for k, v in activity.items() if v})
     report.seconds = time.monotonic() - began
     return report

@@ -185,10 +185,11 @@ else:
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "data_folder_processed": str(_processed),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery' / 'results'}"
-    for _folder in (_queue, _processed, VAR_DIR / "celery" / "results"):
+    for _folder in (_queue, _processed, VAR_DIR / "celery" / "results", VAR_DIR / "celery" / "control"):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
