@@ -15,6 +15,7 @@ from welfare.models import Dong
 from welfare.scoping import ScopedQuerySet
 
 from . import rrn
+from .addresses import address_key
 
 
 class HousingType(models.TextChoices):
@@ -33,6 +34,13 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", _("고위험")
     MEDIUM = "medium", _("중위험")
     LOW = "low", _("저위험")
+
+
+class BenefitStatus(models.TextChoices):
+    NONE = "none", _("해당 없음")
+    BASIC_LIVELIHOOD = "basic_livelihood", _("기초생활수급")
+    NEAR_POOR = "near_poor", _("차상위")
+    OTHER_PUBLIC = "other_public", _("기타 공공급여")
 
 
 class CareStatus(models.TextChoices):
@@ -91,6 +99,10 @@ class Household(models.Model):
     is_grandparent_headed = models.BooleanField(_("조손"), default=False)
     has_disabled_member = models.BooleanField(_("장애인 가구원"), default=False)
     has_young_carer = models.BooleanField(_("가족돌봄 청년"), default=False)
+    benefit_status = models.CharField(_("수급 상태"), max_length=20, choices=BenefitStatus.choices,
+                                      default=BenefitStatus.NONE)
+    # Derived from the address on every save (and by the bulk writers); indexed for report matching.
+    address_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
     risk_level = models.CharField(_("위기도"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW)
     status = models.CharField(
         _("관리 상태"), max_length=20, choices=CareStatus.choices, default=CareStatus.NOT_UNDER_CARE
@@ -119,6 +131,13 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return self.full_address
+
+    def save(self, *args, **kwargs):
+        self.address_key = address_key(self.road_address, self.address_detail)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"road_address", "address_detail"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "address_key"}
+        super().save(*args, **kwargs)
 
     @property
     def full_address(self) -> str:

@@ -57,7 +57,7 @@ from .models import (
 )
 
 HOUSEHOLD_FIELDS = (
-    "dong", "road_address", "address_detail", "postal_code", "housing_type", *CHARACTERISTIC_FIELDS,
+    "dong", "road_address", "address_detail", "postal_code", "housing_type", *CHARACTERISTIC_FIELDS, "benefit_status",
     "risk_level", "status", "assigned_official", "next_contact_on",
 )
 RESIDENT_FIELDS = ("name", "birth_date", "sex", "relation", "phone", "moved_in_on")

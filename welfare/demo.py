@@ -22,9 +22,18 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
+from households.addresses import address_key
 from households.demo import seed_activity
-from households.models import CareStatus, Household, HousingType, Relation, Resident, RiskLevel, Sex
-
+from households.models import (
+    BenefitStatus,
+    CareStatus,
+    Household,
+    HousingType,
+    Relation,
+    Resident,
+    RiskLevel,
+    Sex,
+)
 from plans.demo import seed_resources
 
 from .models import District, Dong, Role, StaffMembership
@@ -333,11 +342,14 @@ def build_household(ctx: Context, index: int) -> tuple[Household, list[Resident]
         has_young_carer=carer_age and (disabled or elderly) and rng.random() < 0.2,
         risk_level=risk,
         status=status,
+        benefit_status=_benefit_status(rng),
         assigned_official_id=official,
         last_contact_on=last,
         next_contact_on=nxt,
         is_demo=True,
     )
+
+    household.address_key = address_key(household.road_address, household.address_detail)  # bulk_create skips save()
 
     head_years = rng.randint(0, max(0, min(head_age - 18, 30)))
     head_moved_in = today - dt.timedelta(days=head_years * 365 + rng.randint(0, 364))
@@ -495,6 +507,14 @@ def create_households(
         if progress is not None:
             progress(f"  {indexes.stop - start:>7} / {stop - start} households ({time.monotonic() - began:.1f} s)")
     return households_made, residents_made
+
+
+def _benefit_status(rng: random.Random) -> str:
+    """수급자 about 8%, 차상위 about 4% (DOMAIN §9)."""
+    draw = rng.random()
+    if draw < 0.08:
+        return BenefitStatus.BASIC_LIVELIHOOD
+    return BenefitStatus.NEAR_POOR if draw < 0.12 else BenefitStatus.NONE
 
 
 def analyze() -> None:

@@ -19,7 +19,7 @@ class HouseholdForm(forms.ModelForm):
         fields = [
             "dong", "road_address", "address_detail", "postal_code", "housing_type",
             "is_single_person", "is_elderly_only", "is_single_parent", "is_grandparent_headed",
-            "has_disabled_member", "has_young_carer", "risk_level", "status", "next_contact_on",
+            "has_disabled_member", "has_young_carer", "benefit_status", "risk_level", "status", "next_contact_on",
         ]
         widgets = {"next_contact_on": DATE_INPUT}
 
@@ -28,7 +28,11 @@ class HouseholdForm(forms.ModelForm):
         # Only the user's own dongs can be chosen; any other id is "not a valid choice".
         self.fields["dong"].queryset = Dong.objects.visible_to(user).select_related("district")
         self.fields["dong"].label_from_instance = lambda d: f"{d.district.name} {d.name}"
+        self.fields["benefit_status"].required = False
         self.fields["dong"].error_messages["invalid_choice"] = _("선택할 수 없는 동입니다. 담당 동 가운데에서 고르세요.")
+
+    def clean_benefit_status(self) -> str:
+        return self.cleaned_data.get("benefit_status") or "none"
 
     def clean_road_address(self) -> str:
         value = " ".join(self.cleaned_data["road_address"].split())
