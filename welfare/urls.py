@@ -15,5 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("households/", include("households.urls")),
     path("plans/", include("plans.urls")),
+    path("discovery/", include("discovery.urls")),
+    path("report/", include("discovery.public_urls")),
     path("admin/", admin.site.urls),
 ]

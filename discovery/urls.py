@@ -1,0 +1,12 @@
+from .views import dashboard, imports, network, reports, rewards, rounds
+
+app_name = "discovery"
+
+urlpatterns = [
+    *reports.urlpatterns,
+    *imports.urlpatterns,
+    *rounds.urlpatterns,
+    *network.urlpatterns,
+    *rewards.urlpatterns,
+    *dashboard.urlpatterns,
+]

@@ -1,0 +1,5 @@
+"""Pages of rounds (being built)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
