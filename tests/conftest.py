@@ -15,6 +15,10 @@ from .factories import DistrictFactory, DongFactory, HouseholdFactory, ResidentF
 def pytest_configure(config):
     from welfare.celery import app
 
+    # Tests never share a cache with each other or with a running deployment's Redis.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "welfare-tests"}}
+
     # Unit tests run tasks in-process; the reliability tests start a real worker on Redis themselves.
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
@@ -38,6 +42,14 @@ def _required_services(django_db_setup, django_db_blocker):
     except Exception as exc:  # noqa: BLE001
         pytest.exit(f"WELFARE_REQUIRE_SERVICES is set but Redis at {settings.REDIS_URL!r} is unreachable: {exc}",
                     returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture
