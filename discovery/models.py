@@ -237,6 +237,8 @@ class CrisisReport(models.Model):
                                           verbose_name=_("담당 공무원"))
     first_contact_due_at = models.DateTimeField(_("초기 접촉 기한"))
     first_contacted_at = models.DateTimeField(_("초기 접촉 일시"), null=True, blank=True)
+    # Set once by the hourly overdue sweep; its notifications are keyed on the report.
+    overdue_at = models.DateTimeField(_("기한 경과 처리"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("처리 일시"), null=True, blank=True)
     receipt_code = models.CharField(_("접수번호"), max_length=16, unique=True)
     case = models.ForeignKey("households.Case", null=True, blank=True, on_delete=models.SET_NULL,

@@ -114,6 +114,8 @@ class Household(models.Model):
     last_contact_on = models.DateField(_("최근 접촉일"), null=True, blank=True)
     next_contact_on = models.DateField(_("다음 접촉 예정일"), null=True, blank=True)
     is_demo = models.BooleanField(_("가상 데이터"), default=False, help_text=_("seed_demo가 만든 가상 세대"))
+    anonymised_at = models.DateTimeField(_("익명화 일시"), null=True, blank=True,
+                                         help_text=_("보존기간이 지나 개인정보를 지운 시각"))
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정일시"), auto_now=True, db_index=True)
 
@@ -389,6 +391,10 @@ class CadencePolicy(models.Model):
     medium_days = models.PositiveSmallIntegerField(_("중위험(일)"), default=14)
     low_days = models.PositiveSmallIntegerField(_("저위험(일)"), default=30)
     in_service_days = models.PositiveSmallIntegerField(_("사례관리 서비스 제공 중(일)"), default=30)
+    # Silence watch: no visit and no check-in for longer than this raises an alert (lonely-death prevention).
+    silence_high_days = models.PositiveSmallIntegerField(_("무응답 경보: 고위험(일)"), default=7)
+    silence_medium_days = models.PositiveSmallIntegerField(_("무응답 경보: 중위험(일)"), default=14)
+    silence_low_days = models.PositiveSmallIntegerField(_("무응답 경보: 저위험(일)"), default=30)
 
     class Meta:
         verbose_name = _("접촉 주기 정책")
@@ -406,6 +412,11 @@ class CadencePolicy(models.Model):
         days = {RiskLevel.HIGH: self.high_days, RiskLevel.MEDIUM: self.medium_days}.get(risk_level, self.low_days)
         # A case in service is contacted at least monthly whatever the risk.
         return min(days, self.in_service_days) if in_service else days
+
+    def silence_days_for(self, risk_level: str) -> int:
+        return {RiskLevel.HIGH: self.silence_high_days, RiskLevel.MEDIUM: self.silence_medium_days}.get(
+            risk_level, self.silence_low_days
+        )
 
     def next_contact(self, *, after: dt.date, risk_level: str, in_service: bool = False) -> dt.date:
         return after + dt.timedelta(days=self.days_for(risk_level, in_service=in_service))
@@ -534,6 +545,7 @@ class Case(models.Model):
         verbose_name=_("이전 사례"), help_text=_("종결 후 재발로 다시 연 사례"),
     )
     summary = models.TextField(_("사례 개요"), blank=True)
+    anonymised_at = models.DateTimeField(_("익명화 일시"), null=True, blank=True)
     # Optimistic locking: every save through the services bumps it; a stale form is refused, not merged.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -705,6 +717,11 @@ class FollowUpReason(models.TextChoices):
     MANUAL = "manual", _("직접 지정")
 
 
+class FollowUpPriority(models.TextChoices):
+    NORMAL = "normal", _("보통")
+    HIGH = "high", _("높음")
+
+
 class FollowUpStatus(models.TextChoices):
     OPEN = "open", _("예정")
     DONE = "done", _("완료")
@@ -732,6 +749,10 @@ class FollowUp(models.Model):
         verbose_name=_("담당"),
     )
     status = models.CharField(_("상태"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    priority = models.CharField(_("우선순위"), max_length=8, choices=FollowUpPriority.choices,
+                                default=FollowUpPriority.NORMAL)
+    # Set once by the overdue sweep (hourly); the notifications it sends are keyed on it.
+    overdue_at = models.DateTimeField(_("기한 경과 처리"), null=True, blank=True)
     visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups_met")
     note = models.CharField(_("메모"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

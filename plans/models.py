@@ -70,3 +70,55 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TrainingAudience(models.TextChoices):
+    OFFICIALS = "officials", _("공무원")
+    NETWORK = "network", _("인적안전망")
+    MIXED = "mixed", _("합동")
+
+
+class Training(models.Model):
+    """A capacity-building session for officials or network members (counted by the plan figures)."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="trainings",
+                                 verbose_name=_("자치구"))
+    dong = models.ForeignKey(Dong, null=True, blank=True, on_delete=models.SET_NULL, related_name="trainings",
+                             verbose_name=_("행정동"), help_text=_("비워 두면 구 전체 교육"))
+    title = models.CharField(_("교육명"), max_length=200)
+    held_on = models.DateField(_("교육일"))
+    hours = models.DecimalField(_("시간"), max_digits=4, decimal_places=1, default=2)
+    audience = models.CharField(_("대상"), max_length=10, choices=TrainingAudience.choices)
+    attendees = models.PositiveIntegerField(_("참석 인원"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("역량강화 교육")
+        verbose_name_plural = _("역량강화 교육")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+
+class DongMonthFigure(models.Model):
+    """Nightly per-dong, per-month counts of each live metric (plans.metrics): the plan dashboard reads these
+    and never scans the raw tables."""
+
+    dong = models.ForeignKey(Dong, on_delete=models.CASCADE, related_name="figures")
+    month = models.DateField(_("월"), help_text=_("그 달 1일"))
+    metric = models.CharField(_("지표"), max_length=40)
+    value = models.IntegerField(_("값"), default=0)
+    computed_at = models.DateTimeField(_("계산 시각"))
+
+    class Meta:
+        verbose_name = _("동별 월간 실적")
+        verbose_name_plural = _("동별 월간 실적")
+        ordering = ["month", "dong_id", "metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["dong", "month", "metric"], name="figure_one_per_dong_month_metric"),
+        ]
+        indexes = [models.Index(fields=["metric", "month"], name="figure_metric_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dong_id} {self.month:%Y-%m} {self.metric}={self.value}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -153,3 +154,75 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
+
+
+# --- Scheduled work and notifications ----------------------------------------------------------------------
+
+
+class JobStatus(models.TextChoices):
+    RUNNING = "running", _("실행 중")
+    DONE = "done", _("완료")
+    FAILED = "failed", _("실패")
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job. ``(job, run_key)`` is unique: a sweep claims its day (or hour) by inserting
+    this row, so two beats, or a retry after success, find it taken and do nothing."""
+
+    job = models.CharField(_("작업"), max_length=50)
+    run_key = models.CharField(_("실행 구간"), max_length=40, help_text="e.g. 2026-11-24 or 2026-11-24T13")
+    status = models.CharField(_("상태"), max_length=10, choices=JobStatus.choices, default=JobStatus.RUNNING)
+    started_at = models.DateTimeField(_("시작"), default=timezone_now)
+    finished_at = models.DateTimeField(_("종료"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("시도"), default=1)
+    counts = models.JSONField(_("처리 건수"), default=dict, blank=True)
+    error = models.TextField(_("오류"), blank=True)
+
+    class Meta:
+        verbose_name = _("작업 실행 기록")
+        verbose_name_plural = _("작업 실행 기록")
+        ordering = ["-started_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["job", "run_key"], name="jobrun_once_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.run_key} {self.status}"
+
+
+class NotificationKind(models.TextChoices):
+    OVERDUE_FOLLOW_UP = "overdue_follow_up", _("접촉 기한 경과")
+    OVERDUE_REPORT = "overdue_report", _("제보 초기 접촉 기한 경과")
+    SILENCE = "silence", _("무응답 경보")
+    CHECKIN_ALERT = "checkin_alert", _("안부 확인 이상 신호")
+    UNIVERSAL = "universal", _("보편 방문 대상")
+    OTHER = "other", _("기타")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """In-app notice for one user. ``dedupe_key`` makes a sweep that runs twice notify once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("종류"), max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(_("제목"), max_length=200)
+    url = models.CharField(max_length=300, blank=True)
+    household_id = models.BigIntegerField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(_("일시"), default=timezone_now, db_index=True)
+    read_at = models.DateTimeField(_("읽은 시각"), null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("알림")
+        verbose_name_plural = _("알림")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "dedupe_key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.title
