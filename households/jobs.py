@@ -1,0 +1,1 @@
+"""Scheduled sweeps over households (being built)."""

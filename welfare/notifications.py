@@ -1,0 +1,1 @@
+"""Notifications: creation in bulk, the daily e-mail digest (being built)."""
