@@ -226,3 +226,52 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- API tokens --------------------------------------------------------------------------------------------
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A REST client's token, tied to a user (and so to a role and dongs). Only a SHA-256 of the key is stored;
+    the key itself is shown once, when an admin issues it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("사용자"))
+    name = models.CharField(_("용도"), max_length=100, help_text=_("예: 구청 대시보드, IoT 게이트웨이"))
+    prefix = models.CharField(_("키 앞자리"), max_length=8, db_index=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("발급 일시"), default=timezone_now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("발급자"))
+    last_used_at = models.DateTimeField(_("최근 사용"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("폐기 일시"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API 토큰")
+        verbose_name_plural = _("API 토큰")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name} ({self.user})"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user, name: str, by=None) -> tuple[ApiToken, str]:
+        """A new token and its key (shown once; never stored)."""
+        import secrets
+
+        key = "dw_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[3:11], key_hash=cls.hash_key(key), created_by=by)
+        return token, key

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+from .api import router as api_router
 
 admin.site.site_header = "동 복지 사례관리 관리자"
 admin.site.site_title = "dong-welfare"
@@ -17,5 +19,10 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("discovery/", include("discovery.urls")),
     path("report/", include("discovery.public_urls")),
+    path("api/v1/", include(api_router.build().urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "welfare.views.server_error"

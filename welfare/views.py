@@ -31,3 +31,14 @@ def home(request: HttpRequest) -> HttpResponse:
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: JSON for the API (never a trace), the plain page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        from .api.errors import server_error as api_server_error
+
+        return api_server_error(request)
+    from django.views.defaults import server_error as page_server_error
+
+    return page_server_error(request)

@@ -1,0 +1,42 @@
+"""One JSON error shape for the whole API (kept free of viewset imports: DRF loads it from settings)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+
+def error_handler(exc, context):
+    """One JSON shape for every error: ``{"error": {"code", "message", "fields"}}``; never a stack trace."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: Django's 500 handler answers (JSON-free, no trace when DEBUG=False)
+    data = response.data
+    fields = {}
+    if isinstance(exc, exceptions.ValidationError):
+        message = str(_("입력값을 확인하세요."))
+        if isinstance(data, dict):
+            fields = {k: v if isinstance(v, list) else [v] for k, v in data.items()}
+        elif isinstance(data, list):
+            fields = {"non_field_errors": data}
+    else:
+        message = str(data.get("detail", data)) if isinstance(data, dict) else str(data)
+    code = getattr(exc, "default_code", "error")
+    if isinstance(getattr(exc, "detail", None), exceptions.ErrorDetail):
+        code = exc.detail.code
+    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    return response
+
+
+def server_error(request, *args, **kwargs):
+    """JSON 500 for /api/: the message, never the trace."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"error": {"code": "server_error", "message": str(_("서버 오류가 발생했습니다.")),
+                                   "fields": {}}}, status=500)
