@@ -13,18 +13,21 @@ import math
 import re
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from households.models import Household, Relation, Resident
+from households import selectors
+from households.demo import seed_busy_household
+from households.models import OPEN_STAGES, Household, Relation, Resident, RiskLevel
 from welfare import demo
 from welfare.models import Dong
 from welfare.scoping import personal_dong_ids
@@ -157,6 +160,113 @@ def household_list(bench: Bench) -> list[Row]:
             rows.append(Row(label, "raw SQL (page + count)", raw_median, raw_p95, len(raw_queries), note=note))
     finally:
         client.logout()
+    return rows
+
+
+# --- household_page and caseload (issue 3) --------------------------------------------------------------
+
+BUSY_EVENTS = 200
+TIMELINE_ITEM = re.compile(r'<li class="tl-item ')
+PICKED_ROW = re.compile(r'<input type="checkbox" name="ids"')
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Everything written inside (seeded events, access-log rows of the timed views) is undone on leaving."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def get_ok(client: Client, path: str):
+    response = client.get(path)
+    if response.status_code != 200:
+        raise CommandError(f"GET {path} answered {response.status_code}")
+    return response
+
+
+def page_row(bench: Bench, client: Client, label: str, variant: str, path: str, note: str = "") -> Row:
+    median, p95 = bench.time(lambda: get_ok(client, path))
+    with CaptureQueriesContext(connection) as queries:
+        get_ok(client, path)
+    return Row(label, variant, median, p95, len(queries), note=note)
+
+
+def busy_household(user) -> Household:
+    """A demo household of the user's caseload with no case in progress (the seeding opens its own)."""
+    household = (
+        Household.objects.filter(is_demo=True, dong_id__in=personal_dong_ids(user), assigned_official=user)
+        .exclude(cases__stage__in=OPEN_STAGES).order_by("pk").first()
+    )
+    if household is None:
+        raise CommandError(f"No demo household assigned to {user.username} without an open case.")
+    return household
+
+
+@scenario("household_page")
+def household_page(bench: Bench) -> list[Row]:
+    """The household page with 200 timeline events, first and last page of the timeline.
+
+    The events are seeded inside a transaction that is rolled back at the end, so a re-run finds the demo
+    data as seed_demo left it and seeds again (a second or so of bulk inserts).
+    """
+    user = get_user_model().objects.get(username="official")
+    client = bench.login("official")
+    rows = []
+    try:
+        with rolled_back():
+            household = busy_household(user)
+            already = selectors.household_timeline_rows(household).count()
+            seed_busy_household(household, events=max(0, BUSY_EVENTS - already), by=user)
+            total = selectors.household_timeline_rows(household).count()
+            url = reverse("households:detail", args=[household.pk])
+            last = math.ceil(total / selectors.TIMELINE_PER_PAGE)
+            for variant, path in (("timeline page 1", url), (f"timeline page {last} (?tpage={last})",
+                                                              f"{url}?tpage={last}")):
+                shown = len(TIMELINE_ITEM.findall(get_ok(client, path).content.decode()))
+                rows.append(page_row(bench, client, "household_page", variant, path,
+                                     note=f"household #{household.pk}: {total} events, {shown} shown"))
+            median, p95 = bench.time(lambda: list(selectors.household_timeline(household, page=1)))
+            with CaptureQueriesContext(connection) as queries:
+                list(selectors.household_timeline(household, page=1))
+            rows.append(Row("household_page", "timeline selector alone (page 1)", median, p95, len(queries),
+                            note="the UNION ALL count + page + one query per kind"))
+    finally:
+        client.logout()
+    return rows
+
+
+@scenario("caseload")
+def caseload(bench: Bench) -> list[Row]:
+    """My caseload for the demo official (all, high risk, in service) and the team page for the demo lead."""
+    official = get_user_model().objects.get(username="official")
+    mine = selectors.caseload(official)
+    url = reverse("households:caseload")
+    cases = [
+        ("caseload", url, mine.count()),
+        ("caseload ?risk_level=high", f"{url}?risk_level=high", mine.filter(risk_level=RiskLevel.HIGH).count()),
+        ("caseload ?stage=in_service", f"{url}?stage=in_service", mine.filter(open_case_stage="in_service").count()),
+    ]
+    rows = []
+    with rolled_back():  # the pages write nothing today; this keeps it so if they ever log views
+        client = bench.login("official")
+        try:
+            for label, path, count in cases:
+                shown = len(PICKED_ROW.findall(get_ok(client, path).content.decode()))
+                rows.append(page_row(bench, client, label, "page 1 (official)", path,
+                                     note=f"{shown} of {count} households"))
+        finally:
+            client.logout()
+        lead = get_user_model().objects.get(username="lead")
+        dong_ids = selectors.team_dong_ids(lead)
+        overdue = selectors.overdue_contacts(dong_ids).count()
+        silent = selectors.silent_cases(dong_ids).count()
+        client = bench.login("lead")
+        try:
+            rows.append(page_row(bench, client, "team", "page (lead)", reverse("households:team"),
+                                 note=f"{overdue} overdue contacts, {silent} quiet cases"))
+        finally:
+            client.logout()
     return rows
 
 
