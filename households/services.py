@@ -525,6 +525,25 @@ def case_goal_add(*, case: Case, by, text: str, target_on: dt.date, need: CaseNe
 
 
 @transaction.atomic
+def case_goal_achieve(*, goal: CaseGoal, by, on: dt.date) -> CaseGoal:
+    """Mark a service-plan goal achieved on a day between the case's opening and today, once."""
+    case = goal.case
+    if not case.is_open:
+        raise RuleError(_("종결된 사례의 목표는 바꿀 수 없습니다."))
+    if on < case.opened_on:
+        raise RuleError(_("달성일은 사례 접수일(%(day)s) 이후여야 합니다.") % {"day": f"{case.opened_on:%Y-%m-%d}"})
+    if on > _today():
+        raise RuleError(_("달성일이 미래입니다."))
+    # Compare-and-set: a double click or a second official finds the goal already achieved.
+    if CaseGoal.objects.filter(pk=goal.pk, achieved_on__isnull=True).update(achieved_on=on) != 1:
+        raise RuleError(_("이미 달성으로 표시한 목표입니다."))
+    goal.achieved_on = on
+    log_action(case, "households.case.goal_achieved", user=by,
+               changes={"goal": goal.text, "goal_id": goal.pk, "achieved_on": str(on)})
+    return goal
+
+
+@transaction.atomic
 def case_reopen(*, previous: Case, by, source: str, summary: str = "") -> Case:
     """Relapse after closure: a new case linked to the old one."""
     return case_open(household=previous.household, client=previous.client, by=by, source=source,

@@ -193,6 +193,16 @@ class CaseGoalForm(forms.Form):
         self.fields["need"].queryset = case.needs.all()
 
 
+class CaseGoalAchieveForm(forms.Form):
+    """The day a goal was achieved; today unless the official says otherwise. The service checks the range."""
+
+    on = forms.DateField(label=_("달성일"), widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
 class AmountField(forms.IntegerField):
     """Won as typed by people: "1,500,000", "1500000원" and "150 만" are not all numbers, the first two are."""
 

@@ -25,6 +25,7 @@ from .. import services
 from ..forms.cases import (
     STALE_MESSAGE,
     CaseEditForm,
+    CaseGoalAchieveForm,
     CaseGoalForm,
     CaseNeedsForm,
     CaseOpenForm,
@@ -193,6 +194,7 @@ def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
         "awaiting_approval": case.stage == CaseStage.CLOSING and not _can_approve(request.user),
         "deadlines": _deadlines(case, today),
         "can_edit": can_edit, "goal_form": CaseGoalForm(case=case) if can_edit else None,
+        "case_is_open": case.is_open, "today": today,
         "transition_form": CaseTransitionForm(initial={"version": case.version}),
         "reopen_form": ReopenForm() if can_edit and _may_relapse(case, relapses) else None,
         "link_totals": sum(link.amount_krw or 0 for link in links if link.status != LinkStatus.DECLINED),
@@ -300,6 +302,25 @@ def case_goal_add(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
                   {"form": form, "household": case.household, "case": case})
 
 
+def case_goal_achieve(request: HttpRequest, pk: int, case_pk: int, goal_pk: int) -> HttpResponse:
+    """Mark one goal achieved: posted from the button beside the goal; its own page shows a refusal."""
+    _require_editor(request)
+    case = _case(request, pk, case_pk)
+    goal = get_object_or_404(case.goals, pk=goal_pk)  # another case's goal is 404
+    goal.case = case
+    form = CaseGoalAchieveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_goal_achieve(goal=goal, by=request.user, on=form.cleaned_data["on"])
+        except services.RuleError as e:
+            form.add_error("on", e)
+        else:
+            messages.success(request, _("'%(goal)s' 목표를 달성으로 표시했습니다.") % {"goal": goal.text})
+            return redirect("households:case_detail", pk=pk, case_pk=case_pk)
+    return render(request, "households/cases/goal_achieve_form.html",
+                  {"form": form, "household": case.household, "case": case, "goal": goal})
+
+
 # Service links ------------------------------------------------------------------------------------------------
 
 
@@ -380,6 +401,7 @@ urlpatterns = [
     path("<int:pk>/cases/<int:case_pk>/transition/", case_transition, name="case_transition"),
     path("<int:pk>/cases/<int:case_pk>/needs/", case_needs, name="case_needs"),
     path("<int:pk>/cases/<int:case_pk>/goals/new/", case_goal_add, name="case_goal_add"),
+    path("<int:pk>/cases/<int:case_pk>/goals/<int:goal_pk>/achieve/", case_goal_achieve, name="case_goal_achieve"),
     path("<int:pk>/cases/<int:case_pk>/reopen/", case_reopen, name="case_reopen"),
     path("<int:pk>/cases/<int:case_pk>/links/new/", link_add, name="link_add"),
     path("<int:pk>/cases/<int:case_pk>/links/<int:link_pk>/transition/", link_transition, name="link_transition"),
