@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from households.services import RuleError
 from welfare.audit import diff, log_action
 from welfare.models import Dong, Role
-from welfare.scoping import has_role, membership, personal_dong_ids, visible_dong_ids
+from welfare.scoping import has_role, personal_dong_ids, visible_dong_ids
 
 from .models import DiscoveryPolicy, NetworkMember, NetworkRole
 
@@ -137,6 +137,7 @@ class DongCoverage:
     dong: Dong
     counts: dict[str, int]
     total: int
+    policy: DiscoveryPolicy
     shortfalls: list[Shortfall] = field(default_factory=list)
 
     @property
@@ -183,10 +184,6 @@ def coverage(user, on: dt.date | None = None) -> list[DongCoverage]:
         )
         shortfalls = [Shortfall(role=str(role), label=str(labels[role]), have=per_role.get(role, 0), need=need)
                       for role, need in needs if per_role.get(role, 0) < need]
-        rows.append(DongCoverage(dong=dong, counts=per_role, total=sum(per_role.values()), shortfalls=shortfalls))
+        rows.append(DongCoverage(dong=dong, counts=per_role, total=sum(per_role.values()), policy=policy,
+                                 shortfalls=shortfalls))
     return rows
-
-
-def member_district_id(user) -> int | None:
-    staff = membership(user)
-    return staff.district_id if staff is not None else None

@@ -77,6 +77,9 @@ class MemberForm(forms.ModelForm):
     dongs = forms.ModelMultipleChoiceField(label=gettext_lazy("활동 동"), queryset=Dong.objects.none(),
                                            widget=forms.CheckboxSelectMultiple)
 
+    field_order = ["name", "role", "occupation", "organisation", "dongs", "phone", "active_from", "active_to",
+                   "trainings_attended", "note"]
+
     class Meta:
         model = NetworkMember
         fields = ["name", "role", "occupation", "organisation", "phone", "active_from", "active_to",
@@ -122,6 +125,18 @@ def _member(request: HttpRequest, pk: int) -> NetworkMember:
     return get_object_or_404(NetworkMember.objects.visible_to(request.user), pk=pk)
 
 
+def phone_display(value: str) -> str:
+    """010-1234-5678, 02-123-4567: stored as digits, shown as Koreans write them."""
+    number = "".join(ch for ch in value or "" if ch.isdigit())
+    if len(number) == 11:
+        return f"{number[:3]}-{number[3:7]}-{number[7:]}"
+    if len(number) in (9, 10) and number.startswith("02"):
+        return f"02-{number[2:-4]}-{number[-4:]}"
+    if len(number) == 10:
+        return f"{number[:3]}-{number[3:6]}-{number[6:]}"
+    return value
+
+
 def _report_counts():
     """Reports made by each member, as a correlated count: no join that multiplies the list's rows."""
     made = (CrisisReport.objects.filter(network_member=OuterRef("pk")).order_by()
@@ -138,6 +153,9 @@ def network_list(request: HttpRequest) -> HttpResponse:
         .order_by("name", "id")
     )
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
+    for m in page.object_list:
+        m.phone_display = phone_display(m.phone)
+        m.phone_is_demo = m.phone.startswith("0100")  # the unassigned 010-0xxx block of the demo (§9)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "discovery/network/list.html", {
@@ -150,7 +168,11 @@ def network_list(request: HttpRequest) -> HttpResponse:
 
 def network_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
-    form = MemberForm(request.POST or None, user=request.user, initial={"active_from": timezone.localdate()})
+    initial = {"active_from": timezone.localdate()}
+    mine = personal_dong_ids(request.user)
+    if len(mine) == 1:  # the usual case: an official of one dong registers someone of that dong
+        initial["dongs"] = list(mine)
+    form = MemberForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             member = services.member_create(by=request.user, data=form.service_data(),
@@ -199,10 +221,12 @@ def network_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def network_coverage(request: HttpRequest) -> HttpResponse:
     rows = services.coverage(request.user)
     roles = list(NetworkRole.values)
+    policies = {r.dong.district_id: r.policy for r in rows}
     return render(request, "discovery/network/coverage.html", {
         "rows": [(row, row.cells(roles)) for row in rows],
         "roles": NetworkRole.choices,
         "short_count": sum(1 for r in rows if r.short),
+        "policy": next(iter(policies.values())) if len(policies) == 1 else None,
         "today": timezone.localdate(),
     })
 

@@ -59,3 +59,8 @@ def resolved_link_report(dong, *, sector: str = "public", by=None, **extra) -> C
     link = ServiceLink.objects.create(household=household, resource=resource, created_by=by)
     return report(dong, status=ReportStatus.RESOLVED, outcome="linkage_only", household=household,
                   service_link=link, resolved_at=timezone.now(), **extra)
+
+
+def reading(captured, table: str) -> int:
+    """How many captured queries read ``table`` (a prefix): the page's own reads, apart from the layout's."""
+    return sum(1 for q in captured.captured_queries if f'"{table}' in q["sql"] and q["sql"].startswith("SELECT"))
