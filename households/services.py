@@ -81,6 +81,11 @@ def household_update(*, household: Household, by, data: dict[str, Any]) -> House
             setattr(household, name, data[name])
     household.save()
     changes = diff(household, old, HOUSEHOLD_FIELDS)
+    if "next_contact_on" in changes and household.next_contact_on is not None:
+        # The open cadence follow-up is the next contact (the daily sweep keeps the two equal): a date typed
+        # here moves it, or the sweep would put the old date back.
+        FollowUp.objects.filter(household=household, status=FollowUpStatus.OPEN,
+                                reason=FollowUpReason.CADENCE).update(due_on=household.next_contact_on)
     if changes:
         log_action(household, "households.household.updated", user=by, changes=changes)
     return household
@@ -292,6 +297,11 @@ def checkin_record(*, household: Household, by, source: str, is_alert: bool, not
                                               at=at or timezone.now(), external_id=external_id, recorded_by=by)
             log_action(check_in, "households.checkin.recorded", user=by,
                        changes={"source": source, "alert": is_alert})
+            if is_alert:
+                from .jobs import raise_checkin_alert
+
+                # An alert cannot wait for the hourly silence watch: follow-up and notices now, same transaction.
+                raise_checkin_alert(check_in=check_in)
     except IntegrityError:
         # Two deliveries of the same message raced past the lookup: the unique id let one in.
         existing = CheckIn.objects.filter(external_id=external_id).first() if external_id else None

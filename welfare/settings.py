@@ -251,3 +251,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The public tip-off form: submissions per client address per hour.
 PUBLIC_REPORT_RATE_PER_HOUR = env.int("PUBLIC_REPORT_RATE_PER_HOUR", default=5)
+# Years after a household's last case closed (with no activity since) before the nightly job anonymises it
+# (PIPA art. 21; DOMAIN §5 R4).
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
