@@ -517,12 +517,12 @@ def _benefit_status(rng: random.Random) -> str:
     return BenefitStatus.NEAR_POOR if draw < 0.12 else BenefitStatus.NONE
 
 
-def analyze() -> None:
+def analyze(models=(Household, Resident)) -> None:
     """Fresh planner statistics after a large insert, so the first queries do not plan on empty tables."""
     if connection.vendor not in ("postgresql", "sqlite"):
         return
     with connection.cursor() as cursor:
-        for model in (Household, Resident):
+        for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -554,5 +554,10 @@ def seed(
         officials_by_dong=make_context(seed, dongs, users).official_of, progress=progress,
     )
     report.created.update({k: v for k, v in activity.items() if v})
+    if sum(activity.values()) >= 1000:
+        from households import models as hm
+
+        analyze((hm.Visit, hm.VisitNeed, hm.FollowUp, hm.CheckIn, hm.Case, hm.CaseStageChange, hm.ServiceLink,
+                 hm.Consent))
     report.seconds = time.monotonic() - began
     return report
