@@ -23,8 +23,10 @@ from welfare.scoping import has_role
 from .metrics import METRICS, STOCK_METRICS
 from .models import (
     AnnualPlan,
+    Department,
     DongMonthFigure,
     DongTarget,
+    MilestoneStatus,
     PlanArea,
     PlanComment,
     PlanMilestone,
@@ -116,7 +118,10 @@ def _copy_structure(source: AnnualPlan, plan: AnnualPlan, *, with_targets: bool 
             task.pk, task.area = None, new_area
             task.save()
             PlanMilestone.objects.bulk_create([
-                PlanMilestone(task=task, quarter=m.quarter, text=m.text) for m in milestones
+                # A revision keeps the year's progress; next year's plan starts every milestone as planned.
+                PlanMilestone(task=task, quarter=m.quarter, text=m.text,
+                              status=m.status if with_targets else MilestoneStatus.PLANNED)
+                for m in milestones
             ])
     if with_targets:
         DongTarget.objects.bulk_create([
@@ -206,6 +211,37 @@ def task_delete(*, task: PlanTask, by) -> None:
     _require_editable(task.area.plan)
     log_action(task.area.plan, "plans.task.deleted", user=by, changes={"task": task.pk, "title": task.title})
     task.delete()
+
+
+@transaction.atomic
+def department_get_or_create(*, district, by, name: str) -> Department:
+    """The district's department of that name, created if new (the task form's "새 부서")."""
+    _require(by, PLANNERS, _("기본계획은 구 기획 담당과 구 관리자가 작성합니다."))
+    name = " ".join(name.split())
+    if not name:
+        raise RuleError(_("부서 이름을 입력하세요."))
+    department, created = Department.objects.get_or_create(district=district, name=name)
+    if created:
+        log_action(department, "plans.department.created", user=by)
+    return department
+
+
+@transaction.atomic
+def milestones_save(*, task: PlanTask, by, items: list[tuple[int, str, str]]) -> list[PlanMilestone]:
+    """The task's quarterly milestones replaced by ``items`` of (quarter, text, status); blank texts are dropped."""
+    _require(by, PLANNERS, _("기본계획은 구 기획 담당과 구 관리자가 작성합니다."))
+    _require_editable(task.area.plan)
+    rows = [PlanMilestone(task=task, quarter=q, text=text.strip(), status=status)
+            for q, text, status in items if text.strip()]
+    if any(not 1 <= m.quarter <= 4 for m in rows):
+        raise RuleError(_("분기는 1에서 4 사이여야 합니다."))
+    before = [(m.quarter, m.text, m.status) for m in task.milestones.all()]
+    after = [(m.quarter, m.text, m.status) for m in rows]
+    if before != after:
+        task.milestones.all().delete()
+        PlanMilestone.objects.bulk_create(rows)
+        log_action(task.area.plan, "plans.milestones.saved", user=by, changes={"task": task.pk, "milestones": after})
+    return rows
 
 
 @transaction.atomic
