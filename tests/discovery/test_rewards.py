@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from discovery.models import DiscoveryPolicy, ReportStatus, RewardDecision
@@ -306,3 +308,20 @@ def test_approving_and_paying_twice_keeps_the_first(dong, official, lead, distri
     decision.refresh_from_db()
     assert decision.approved_by == lead and decision.paid_on == today
     assert AccessLog.objects.filter(object_id=str(decision.pk), verb="discovery.rewarddecision.approved").count() == 1
+
+
+def test_the_evaluation_locks_the_district_before_reading_the_informants_total(dong, official):
+    # Given an eligible report
+    r = named(resolved_case_report(dong, by=official))
+
+    # When it is evaluated
+    with CaptureQueriesContext(connection) as ctx:
+        reward_evaluate(report=r, by=official)
+
+    # Then the district row is read first, FOR UPDATE where the database has row locks (PostgreSQL), so a
+    # concurrent evaluation waits and then sees this one's amount against the yearly cap
+    sql = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert 'FROM "welfare_district"' in sql[0]
+    assert ("FOR UPDATE" in sql[0]) == connection.features.has_select_for_update
+    total = next(i for i, s in enumerate(sql) if 'SUM("discovery_rewarddecision"."amount_krw")' in s)
+    assert total > 0
