@@ -1,5 +1,190 @@
-"""Pages of imports (being built)."""
+"""List imports: upload, the batch page with its live progress, the error rows (page and CSV), the list."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+import csv
+import io
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from households.services import RuleError
+from welfare.audit import log_action
+
+from .. import importing
+from ..imports import ImportFileError, file_format
+from ..models import BigDataRound, ImportBatch, ImportKind, ImportRowError, ImportStatus
+from ..rounds import spreadsheet_safe
+
+PER_PAGE = 25
+ERRORS_PER_PAGE = 50
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+RUNNING = (ImportStatus.PENDING, ImportStatus.RUNNING)
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("명단 종류"), choices=ImportKind.choices, widget=forms.RadioSelect,
+                             initial=ImportKind.CRISIS_LIST)
+    round = forms.ModelChoiceField(label=gettext_lazy("차수"), queryset=BigDataRound.objects.none(), required=False,
+                                   empty_label=gettext_lazy("— 새 차수 만들기 —"),
+                                   help_text=gettext_lazy("빅데이터 명단만: 있는 차수를 고르거나 아래에 새 차수를 적으세요."))
+    new_year = forms.IntegerField(label=gettext_lazy("새 차수: 연도"), required=False, min_value=2000, max_value=2100)
+    new_number = forms.IntegerField(label=gettext_lazy("새 차수: 차수(1–6)"), required=False, min_value=1, max_value=6)
+    new_received_on = forms.DateField(label=gettext_lazy("새 차수: 수신일"), required=False, widget=DATE_WIDGET)
+    new_due_on = forms.DateField(label=gettext_lazy("새 차수: 회신 기한"), required=False, widget=DATE_WIDGET)
+    file = forms.FileField(label=gettext_lazy("파일(CSV 또는 XLSX)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}))
+
+    NEW_FIELDS = ("new_year", "new_number", "new_received_on", "new_due_on")
+
+    def __init__(self, *args, district_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = BigDataRound.objects.filter(district_id=district_id).order_by("-year", "-number")
+        self.content = b""
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(importing.too_big_message())
+        self.content = b"".join(upload.chunks())
+        try:
+            file_format(self.content)
+        except ImportFileError as exc:
+            raise ValidationError(str(exc)) from exc
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") != ImportKind.CRISIS_LIST or data.get("round"):
+            return data
+        given = [f for f in self.NEW_FIELDS if data.get(f) not in (None, "")]
+        if not given and not any(self.errors.get(f) for f in self.NEW_FIELDS):
+            self.add_error("round", _("빅데이터 명단은 차수를 고르거나 새 차수를 적어야 합니다."))
+        for name in self.NEW_FIELDS:
+            if given and name not in given and name not in self.errors:
+                self.add_error(name, _("새 차수를 만들려면 이 칸도 적으세요."))
+        received, due = data.get("new_received_on"), data.get("new_due_on")
+        if received and due and due < received:
+            self.add_error("new_due_on", _("회신 기한은 수신일보다 빠를 수 없습니다."))
+        return data
+
+    @property
+    def wants_new_round(self) -> bool:
+        return self.cleaned_data.get("kind") == ImportKind.CRISIS_LIST and not self.cleaned_data.get("round")
+
+
+def _require_uploader(request: HttpRequest) -> None:
+    if not importing.can_upload(request.user):
+        raise PermissionDenied
+
+
+def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+    """Another district's batch (or, for a team lead, another uploader's) is 404, as if it did not exist."""
+    _require_uploader(request)
+    return get_object_or_404(importing.batches_visible_to(request.user).select_related("round", "uploaded_by"), pk=pk)
+
+
+def import_list(request: HttpRequest) -> HttpResponse:
+    _require_uploader(request)
+    batches = importing.batches_visible_to(request.user).select_related("round", "uploaded_by")
+    page = Paginator(batches.order_by("-uploaded_at", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "discovery/imports/list.html", {"page": page, "query_string": ""})
+
+
+def import_create(request: HttpRequest) -> HttpResponse:
+    _require_uploader(request)
+    district_id = importing.upload_district_id(request.user)
+    if district_id is None:
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, district_id=district_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                round_ = data.get("round")
+                if form.wants_new_round:
+                    round_ = importing.round_create(
+                        by=request.user, district_id=district_id, year=data["new_year"], number=data["new_number"],
+                        received_on=data["new_received_on"], due_on=data["new_due_on"])
+                batch, created = importing.batch_create(by=request.user, kind=data["kind"], round=round_,
+                                                        file_name=data["file"].name, content=form.content)
+                if not created:
+                    transaction.set_rollback(True)  # a round typed for a file already uploaded is not kept
+        except RuleError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, _("명단을 올렸습니다. 처리 상황이 이 화면에 나타납니다."))
+            else:
+                messages.info(request, _("같은 파일을 %(day)s에 이미 올렸습니다. 새로 등록한 것은 없습니다.") % {
+                    "day": f"{timezone.localtime(batch.uploaded_at):%Y-%m-%d %H:%M}"})
+                if not importing.batches_visible_to(request.user).filter(pk=batch.pk).exists():
+                    return redirect("discovery:import_list")
+            return redirect("discovery:import_detail", pk=batch.pk)
+    return render(request, "discovery/imports/create.html", {
+        "form": form, "max_mb": f"{settings.IMPORT_MAX_BYTES / (1024 * 1024):g}",
+    })
+
+
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    errors = ImportRowError.objects.filter(batch=batch).only("line", "reason", "raw").order_by("line")
+    page = Paginator(errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "discovery/imports/detail.html", {
+        "batch": batch, "page": page, "query_string": "", "running": batch.status in RUNNING,
+    })
+
+
+def progress_payload(batch: ImportBatch) -> dict:
+    return {
+        "status": batch.status, "status_label": str(batch.get_status_display()),
+        "running": batch.status in RUNNING, "total": batch.total_rows, "processed": batch.processed_rows,
+        "percent": batch.progress_percent if batch.total_rows else 0, "created": batch.created_count,
+        "duplicates": batch.duplicate_count, "errors": batch.error_count, "error_message": batch.error_message,
+    }
+
+
+def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """Polled every second by the batch page: one small query, never the uploaded bytes."""
+    _require_uploader(request)
+    batch = get_object_or_404(importing.batches_visible_to(request.user).only(
+        "status", "total_rows", "processed_rows", "created_count", "duplicate_count", "error_count",
+        "error_message"), pk=pk)
+    response = JsonResponse(progress_payload(batch))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The refused rows as CSV: UTF-8 with a BOM (Excel reads Korean), formula-like cells neutralised."""
+    batch = _batch(request, pk)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("행 번호"), _("사유"), _("원본")])
+    rows = ImportRowError.objects.filter(batch=batch).order_by("line").values_list("line", "reason", "raw")
+    for line, reason, raw in rows.iterator(chunk_size=2000):
+        writer.writerow([line, spreadsheet_safe(reason), spreadsheet_safe(raw)])
+    log_action(batch, "discovery.importerrors.exported", user=request.user, reason=_("업로드 오류 행 확인"),
+               changes={"rows": batch.error_count})
+    response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import_{batch.pk}_errors.csv"'
+    return response
+
+
+urlpatterns = [
+    path("imports/", import_list, name="import_list"),
+    path("imports/new/", import_create, name="import_create"),
+    path("imports/<int:pk>/", import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", import_progress, name="import_progress"),
+    path("imports/<int:pk>/errors.csv", import_errors_csv, name="import_errors_csv"),
+]

@@ -1,5 +1,141 @@
-"""Pages of rounds (being built)."""
+"""Big-data rounds: the list, a round's progress per dong with a dong's targets and their answers, the export."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from households.services import RuleError
+from welfare.models import Dong
+from welfare.scoping import membership, personal_dong_ids
+
+from .. import rounds as services
+from ..models import BigDataTarget, TargetResult
+
+PER_PAGE = 25
+TARGETS_PER_PAGE = 25
+
+
+class AnswerForm(forms.Form):
+    result_code = forms.ChoiceField(label=gettext_lazy("조사 결과"),
+                                    choices=[("", gettext_lazy("— 결과 선택 —")), *TargetResult.choices])
+    note = forms.CharField(label=gettext_lazy("메모"), required=False, max_length=300)
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(label=gettext_lazy("파일 형식"), widget=forms.RadioSelect, initial="xlsx",
+                               choices=(("xlsx", "XLSX"), ("csv", gettext_lazy("CSV (UTF-8, 엑셀 호환)"))))
+    reason = forms.CharField(label=gettext_lazy("내려받는 사유"), min_length=2, max_length=300,
+                             help_text=gettext_lazy("개인정보 접속기록에 남습니다(개인정보 보호법)."),
+                             widget=forms.TextInput(attrs={"placeholder": gettext_lazy("예: 보건복지부 회신 자료 작성")}))
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not (request.user.is_superuser or membership(request.user) is not None):
+        raise PermissionDenied
+
+
+def _round(request: HttpRequest, pk: int):
+    _require_staff(request)
+    return get_object_or_404(services.rounds_visible_to(request.user), pk=pk)
+
+
+def round_list(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    page = Paginator(services.rounds_with_counts(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = []
+    for r in page.object_list:
+        left = services.days_left(r, today)
+        rows.append((r, left, r.target_count - r.answered_count, -left))
+    return render(request, "discovery/rounds/list.html", {
+        "page": page, "rows": rows, "query_string": "", "due_soon": services.DUE_SOON_DAYS,
+    })
+
+
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk)
+    progress = services.round_progress(round_, request.user)
+    dong, page, forms_by_target, open_only = None, None, {}, request.GET.get("open") == "1"
+    if request.GET.get("dong"):
+        # Another dong's targets answer 404, as if the dong did not exist.
+        dong = get_object_or_404(Dong.objects.filter(district_id=round_.district_id, pk__in=personal_dong_ids(request.user)),
+                                 pk=request.GET["dong"] if request.GET["dong"].isdigit() else 0)
+        targets = services.dong_targets(round_, dong)
+        if open_only:
+            targets = targets.filter(result_code="")
+        page = Paginator(targets, TARGETS_PER_PAGE).get_page(request.GET.get("page"))
+        if services.can_answer(request.user, dong.pk):
+            forms_by_target = {t.pk: AnswerForm(initial={"result_code": t.result_code, "note": t.result_note},
+                                                prefix=f"t{t.pk}") for t in page.object_list}
+    query = {"dong": dong.pk} if dong else {}
+    if open_only:
+        query["open"] = "1"
+    rows = [(t, forms_by_target.get(t.pk)) for t in page.object_list] if page else []
+    return render(request, "discovery/rounds/detail.html", {
+        "round": round_, "progress": progress, "dong": dong, "page": page, "rows": rows, "open_only": open_only,
+        "query_string": urlencode(query), "days_left": services.days_left(round_),
+        "days_late": -services.days_left(round_),
+        "due_soon": services.DUE_SOON_DAYS, "can_export": bool(personal_dong_ids(request.user)),
+        "totals": (sum(p.targets for p in progress), sum(p.answered for p in progress)),
+    })
+
+
+@require_POST
+def round_target_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_staff(request)
+    target = get_object_or_404(
+        BigDataTarget.objects.filter(dong_id__in=personal_dong_ids(request.user),
+                                     round__in=services.rounds_visible_to(request.user)).select_related("report"),
+        pk=pk)
+    form = AnswerForm(request.POST, prefix=f"t{target.pk}")
+    back = reverse("discovery:round_detail", args=[target.round_id]) + "?" + urlencode(
+        {k: v for k, v in (("dong", target.dong_id), ("page", request.POST.get("page", "")),
+                           ("open", request.POST.get("open", ""))) if v})
+    if not form.is_valid():
+        messages.error(request, _("%(code)s: 조사 결과를 고르세요.") % {"code": target.report.receipt_code})
+        return redirect(back)
+    try:
+        services.bigdata_target_answer(target=target, by=request.user, result_code=form.cleaned_data["result_code"],
+                                       note=form.cleaned_data["note"])
+    except RuleError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(code)s 결과를 저장했습니다.") % {"code": target.report.receipt_code})
+    return redirect(back + f"#t{target.pk}")
+
+
+def round_export(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk)
+    if not personal_dong_ids(request.user):
+        raise PermissionDenied
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            export = services.round_export(round_=round_, by=request.user, reason=form.cleaned_data["reason"],
+                                           fmt=form.cleaned_data["format"])
+        except RuleError as error:
+            form.add_error(None, error)
+        else:
+            response = HttpResponse(export.content, content_type=export.content_type)
+            response["Content-Disposition"] = f'attachment; filename="{export.name}"'
+            return response
+    return render(request, "discovery/rounds/export.html", {"round": round_, "form": form})
+
+
+urlpatterns = [
+    path("rounds/", round_list, name="round_list"),
+    path("rounds/<int:pk>/", round_detail, name="round_detail"),
+    path("rounds/<int:pk>/export/", round_export, name="round_export"),
+    path("rounds/targets/<int:pk>/answer/", round_target_answer, name="round_target_answer"),
+]
