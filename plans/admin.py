@@ -1,6 +1,19 @@
 from django.contrib import admin
 
-from .models import Resource
+from .models import (
+    AnnualPlan,
+    Award,
+    Department,
+    DongMonthFigure,
+    DongTarget,
+    Partnership,
+    PlanArea,
+    PlanComment,
+    PlanMilestone,
+    PlanTask,
+    Resource,
+    Training,
+)
 
 
 @admin.register(Resource)
@@ -11,3 +24,122 @@ class ResourceAdmin(admin.ModelAdmin):
     list_select_related = ("district",)
     filter_horizontal = ("dongs",)
     list_editable = ("is_active",)
+
+
+# --- The annual basic plan (issue 6). Drafting and the workflow happen on the plan pages through plans.services;
+# the admin shows the rows and lets a superuser fix a typo, but never moves a plan through its workflow.
+
+
+class PlanAreaInline(admin.TabularInline):
+    model = PlanArea
+    extra = 0
+    fields = ("order", "title")
+    ordering = ("order", "id")
+
+
+class DongTargetInline(admin.TabularInline):
+    model = DongTarget
+    extra = 0
+    fields = ("dong", "metric", "baseline", "target")
+    raw_id_fields = ("dong",)
+
+
+class PlanCommentInline(admin.TabularInline):
+    model = PlanComment
+    extra = 0
+    fields = ("action", "text", "by", "at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AnnualPlan)
+class AnnualPlanAdmin(admin.ModelAdmin):
+    list_display = ("title", "district", "year", "revision", "status", "is_current", "approved_at", "updated_at")
+    list_filter = ("district", "status", "year", "is_current")
+    search_fields = ("title", "vision")
+    list_select_related = ("district",)
+    readonly_fields = ("status", "revision", "is_current", "based_on", "superseded_by", "submitted_at", "approved_at",
+                       "approved_by", "created_by", "created_at", "updated_at")
+    inlines = (PlanAreaInline, DongTargetInline, PlanCommentInline)
+
+
+class PlanMilestoneInline(admin.TabularInline):
+    model = PlanMilestone
+    extra = 0
+    fields = ("quarter", "text", "status")
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(admin.ModelAdmin):
+    list_display = ("title", "area", "department", "budget_krw", "funding_source", "indicator", "target")
+    list_filter = ("area__plan__district", "area__plan__year", "funding_source", "department")
+    search_fields = ("title", "description", "indicator")
+    list_select_related = ("area", "department")
+    inlines = (PlanMilestoneInline,)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "district")
+    list_filter = ("district",)
+    search_fields = ("name",)
+    list_select_related = ("district",)
+
+
+@admin.register(DongTarget)
+class DongTargetAdmin(admin.ModelAdmin):
+    list_display = ("plan", "dong", "metric", "baseline", "target")
+    list_filter = ("plan__district", "plan__year", "metric")
+    search_fields = ("dong__name",)
+    list_select_related = ("plan", "dong")
+    raw_id_fields = ("plan", "dong")
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = ("held_on", "title", "district", "dong", "audience", "hours", "attendees")
+    list_filter = ("district", "audience")
+    search_fields = ("title",)
+    list_select_related = ("district", "dong")
+    date_hierarchy = "held_on"
+    raw_id_fields = ("plan",)
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ("awarded_on", "recipient", "recipient_kind", "title", "district")
+    list_filter = ("district", "recipient_kind")
+    search_fields = ("recipient", "title")
+    list_select_related = ("district",)
+    raw_id_fields = ("plan",)
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ("partner", "signed_on", "district")
+    list_filter = ("district",)
+    search_fields = ("partner", "scope")
+    list_select_related = ("district",)
+    raw_id_fields = ("plan",)
+
+
+@admin.register(DongMonthFigure)
+class DongMonthFigureAdmin(admin.ModelAdmin):
+    """Read-only: the nightly job (plans.figures) writes these from the metric registry."""
+
+    list_display = ("month", "dong", "metric", "value", "computed_at")
+    list_filter = ("metric", "dong__district")
+    list_select_related = ("dong",)
+    date_hierarchy = "month"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
