@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
+from discovery.demo import seed_discovery
 from households.addresses import address_key
 from households.demo import seed_activity
 from households.models import (
@@ -549,11 +550,17 @@ def seed(
     # Resources, then a year of casework (visits, follow-ups, cases, links) for the households under care.
     # Both skip what is already there, so a second run adds nothing.
     report.created["resources"] = sum(seed_resources(d) for d in District.objects.filter(name__in=DISTRICTS))
+    official_of = make_context(seed, dongs, users).official_of
     activity = seed_activity(
         households_qs=Household.objects.filter(is_demo=True), rng=random.Random(seed),
-        officials_by_dong=make_context(seed, dongs, users).official_of, progress=progress,
+        officials_by_dong=official_of, progress=progress,
     )
     report.created.update({k: v for k, v in activity.items() if v})
+    # The community network, a year of crisis reports and big-data rounds (after the casework, so report-born
+    # cases exist to link to).
+    discovery = seed_discovery(rng=random.Random(seed), districts=District.objects.filter(name__in=DISTRICTS),
+                               officials_by_dong=official_of)
+    report.created.update({k: v for k, v in discovery.items() if v})
     if sum(activity.values()) >= 1000:
         from households import models as hm
 

@@ -28,11 +28,11 @@ def format_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[s
 
 def print_report(stdout, style, report: demo.SeedReport) -> None:
     stdout.write("")
-    stdout.write(f"{'':<14}{'created':>10}{'present':>10}")
+    stdout.write(f"{'':<22}{'created':>10}{'present':>10}")
     keys = ["districts", "dongs", "users", "households", "residents"]
     keys += [k for k in report.created if k not in keys]
     for key in keys:
-        stdout.write(f"{key:<14}{report.created.get(key, 0):>10}{report.present.get(key, 0):>10}")
+        stdout.write(f"{key:<22}{report.created.get(key, 0):>10}{report.present.get(key, 0):>10}")
     stdout.write("")
     stdout.write(style.MIGRATE_HEADING("Demo accounts (synthetic; the password is public, never use it in production)"))
     for line in format_table(("username", "role", "dongs", "password"), report.users):
