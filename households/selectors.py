@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from discovery.models import CrisisReport
 from welfare.scoping import personal_dong_ids
 
 from .models import (
@@ -182,6 +183,16 @@ def _member_event(e: MemberEvent) -> dict:
     }
 
 
+def _crisis_report(r: CrisisReport) -> dict:
+    return {
+        "summary": _join(r.receipt_code, r.get_channel_display(), r.get_urgency_display(),
+                         r.get_outcome_display() if r.outcome else r.get_status_display()),
+        "who": r.assigned_official,
+        "url": _url("discovery:report_detail", r.pk),
+        "tone": "alert" if r.urgency == "urgent" and not r.outcome else "",
+    }
+
+
 TIMELINE_SOURCES: list[TimelineSource] = [
     TimelineSource("visit", gettext_lazy("방문·상담"), Visit, "visited_at", _visit,
                    select_related=("recorded_by",), prefetch_related=("needs",)),
@@ -192,6 +203,8 @@ TIMELINE_SOURCES: list[TimelineSource] = [
     TimelineSource("followup", gettext_lazy("접촉 예정"), FollowUp, "created_at", _follow_up, select_related=("assigned_to",)),
     TimelineSource("member", gettext_lazy("세대 구성"), MemberEvent, lambda: _seoul_midnight("on"), _member_event,
                    select_related=("resident", "recorded_by"), date_only=True),
+    TimelineSource("report", gettext_lazy("위기가구 제보"), CrisisReport, "received_at", _crisis_report,
+                   select_related=("assigned_official",)),
 ]
 
 

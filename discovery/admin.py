@@ -1,0 +1,174 @@
+"""Admin for discovery. The reporter's identity is shown to superusers only; an import keeps its bytes hidden."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import (
+    BigDataRound,
+    BigDataTarget,
+    ContactAttempt,
+    CrisisReport,
+    DiscoveryPolicy,
+    HouseholdMerge,
+    ImportBatch,
+    ImportRowError,
+    NetworkMember,
+    ReporterIdentity,
+    RewardDecision,
+    RiskIndicator,
+    UniversalVisitTarget,
+)
+
+
+class ReporterIdentityInline(admin.StackedInline):
+    model = ReporterIdentity
+    extra = 0
+    can_delete = False
+    fields = ("name", "phone", "profession", "relation", "is_relative", "is_official", "wants_reply")
+
+
+class ContactAttemptInline(admin.TabularInline):
+    model = ContactAttempt
+    extra = 0
+    fields = ("at", "method", "reached", "note", "by")
+    raw_id_fields = ("by",)
+
+
+@admin.register(CrisisReport)
+class CrisisReportAdmin(admin.ModelAdmin):
+    list_display = ("receipt_code", "received_at", "district", "dong", "channel", "urgency", "status", "outcome",
+                    "assigned_official", "first_contact_due_at")
+    list_filter = ("district", "status", "outcome", "channel", "urgency", "reporter_kind", "dong")
+    search_fields = ("=receipt_code", "subject_name", "subject_address")
+    date_hierarchy = "received_at"
+    list_select_related = ("district", "dong", "assigned_official")
+    raw_id_fields = ("household", "case", "service_link", "duplicate_of", "network_member", "assigned_official",
+                     "import_batch")
+    readonly_fields = ("receipt_code", "created_at", "updated_at", "overdue_at")
+    inlines = [ContactAttemptInline]
+    show_full_result_count = False
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        # Who reported is kept apart from the report (PIPA; protection of informants): superusers only here.
+        if request.user.is_superuser:
+            inlines.insert(0, ReporterIdentityInline(self.model, self.admin_site))
+        return inlines
+
+
+@admin.register(ContactAttempt)
+class ContactAttemptAdmin(admin.ModelAdmin):
+    list_display = ("report", "at", "method", "reached", "by")
+    list_filter = ("method", "reached")
+    search_fields = ("=report__receipt_code", "note")
+    raw_id_fields = ("report", "by")
+    list_select_related = ("report", "by")
+
+
+@admin.register(HouseholdMerge)
+class HouseholdMergeAdmin(admin.ModelAdmin):
+    list_display = ("at", "survivor", "duplicate_id", "duplicate_address", "reason", "by")
+    list_filter = ("survivor__dong__district",)
+    search_fields = ("=duplicate_id", "=survivor__id", "duplicate_address", "reason")
+    readonly_fields = ("survivor", "duplicate_id", "duplicate_address", "moved", "reason", "by", "at")
+    list_select_related = ("survivor", "by")
+
+    def has_add_permission(self, request):
+        return False  # a merge is made by the service, never typed in
+
+
+@admin.register(DiscoveryPolicy)
+class DiscoveryPolicyAdmin(admin.ModelAdmin):
+    list_display = ("district", "urgent_first_contact_hours", "normal_first_contact_days", "unreachable_attempts",
+                    "reward_amount_krw", "reward_yearly_cap_krw")
+    list_filter = ("district",)
+    search_fields = ("district__name",)
+
+
+@admin.register(RiskIndicator)
+class RiskIndicatorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ko", "name_en", "signal")
+    list_filter = ("signal",)
+    search_fields = ("code", "name_ko", "name_en")
+
+
+@admin.register(BigDataRound)
+class BigDataRoundAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "district", "received_on", "due_on")
+    list_filter = ("district", "year")
+    search_fields = ("district__name", "=year")
+
+
+@admin.register(BigDataTarget)
+class BigDataTargetAdmin(admin.ModelAdmin):
+    list_display = ("report", "round", "dong", "priority_score", "result_code", "answered_at")
+    list_filter = ("round", "result_code", "dong")
+    search_fields = ("=report__receipt_code", "report__subject_name")
+    raw_id_fields = ("report", "answered_by")
+    filter_horizontal = ("indicators",)
+    list_select_related = ("report", "round", "dong")
+
+
+class ImportRowErrorInline(admin.TabularInline):
+    model = ImportRowError
+    extra = 0
+    fields = ("line", "reason")
+    readonly_fields = ("line", "reason")
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("file_name", "district", "kind", "status", "uploaded_at", "total_rows", "created_count",
+                    "duplicate_count", "error_count")
+    list_filter = ("district", "kind", "status")
+    search_fields = ("file_name", "=file_sha256")
+    # Read-only, and never the uploaded bytes (personal data of a whole list).
+    fields = ("district", "kind", "round", "file_name", "file_sha256", "uploaded_by", "uploaded_at", "status",
+              "encoding", "total_rows", "processed_rows", "created_count", "duplicate_count", "error_count",
+              "error_message", "started_at", "finished_at")
+    readonly_fields = fields
+    inlines = [ImportRowErrorInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRowError)
+class ImportRowErrorAdmin(admin.ModelAdmin):
+    list_display = ("batch", "line", "reason")
+    list_filter = ("batch__kind", "batch__district")
+    search_fields = ("reason", "=batch__file_name")
+    raw_id_fields = ("batch",)
+    list_select_related = ("batch",)
+
+
+@admin.register(UniversalVisitTarget)
+class UniversalVisitTargetAdmin(admin.ModelAdmin):
+    list_display = ("household", "kind", "district", "due_on", "created_at")
+    list_filter = ("district", "kind")
+    search_fields = ("=household__id", "household__road_address")
+    raw_id_fields = ("household", "resident", "batch", "follow_up")
+    list_select_related = ("household", "district")
+
+
+@admin.register(NetworkMember)
+class NetworkMemberAdmin(admin.ModelAdmin):
+    list_display = ("name", "role", "occupation", "organisation", "district", "active_from", "active_to")
+    list_filter = ("district", "role", "occupation")
+    search_fields = ("name", "organisation", "phone")
+    filter_horizontal = ("dongs",)
+
+
+@admin.register(RewardDecision)
+class RewardDecisionAdmin(admin.ModelAdmin):
+    list_display = ("report", "informant_label", "eligible", "amount_krw", "decided_on", "approved_by", "paid_on")
+    list_filter = ("eligible", "decided_on", "paid_on")
+    search_fields = ("=report__receipt_code", "informant_label", "reason")
+    raw_id_fields = ("report", "decided_by", "approved_by")
+    list_select_related = ("report", "approved_by")
