@@ -38,7 +38,8 @@ def csv_bytes(header: list[str], rows: list[list[str]], *, encoding: str = "utf-
     return out.getvalue().encode(encoding)
 
 
-def xlsx_bytes(header: list, rows: list[list]) -> bytes:
+def xlsx_bytes(header: list, rows: list[list], *, text_cells: tuple = ()) -> bytes:
+    """An XLSX of the rows; ``text_cells`` (row, column), 1-based, are stored as text even if they look like formulas."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -46,6 +47,8 @@ def xlsx_bytes(header: list, rows: list[list]) -> bytes:
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+    for row, column in text_cells:
+        sheet.cell(row=row, column=column).data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
