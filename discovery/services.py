@@ -623,18 +623,27 @@ _CARE_ORDER = {CareStatus.UNDER_CARE: 3, CareStatus.MONITORING: 2, CareStatus.NO
 
 
 def merge_counts(household: Household) -> dict[str, int]:
-    """What a household holds, for the side-by-side merge page: one query."""
-    from django.db.models import Count
+    """What a household holds, for the side-by-side merge page: one query of correlated counts (no join that
+    multiplies visits by reports by links)."""
+    from django.db.models import Count, Subquery
+    from django.db.models.functions import Coalesce
 
-    row = Household.objects.filter(pk=household.pk).aggregate(
-        residents=Count("residents", filter=Q(residents__left_on__isnull=True), distinct=True),
-        reports=Count("crisis_reports", distinct=True),
-        visits=Count("visits", distinct=True),
-        cases=Count("cases", distinct=True),
-        open_cases=Count("cases", filter=Q(cases__stage__in=sorted(OPEN_STAGES)), distinct=True),
-        links=Count("service_links", distinct=True),
-    )
-    return {k: v or 0 for k, v in row.items()}
+    from households.models import Case, ServiceLink, Visit
+
+    def count(queryset) -> Coalesce:
+        rows = queryset.filter(household=OuterRef("pk")).order_by().values("household").annotate(n=Count("pk"))
+        return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), Value(0))
+
+    return Household.objects.filter(pk=household.pk).values(
+        "pk",
+    ).annotate(
+        residents=count(Resident.objects.filter(left_on__isnull=True)),
+        reports=count(CrisisReport.objects.all()),
+        visits=count(Visit.objects.all()),
+        cases=count(Case.objects.all()),
+        open_cases=count(Case.objects.filter(stage__in=sorted(OPEN_STAGES))),
+        links=count(ServiceLink.objects.all()),
+    ).values("residents", "reports", "visits", "cases", "open_cases", "links").get()
 
 
 def _household_relations() -> list:
