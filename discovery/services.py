@@ -361,7 +361,7 @@ def building_key(address: str) -> str:
     return address_key(match.group(1) + match.group(2)) if match else ""
 
 
-def _address_relation(report: CrisisReport, report_key: str, report_building: str, household: Household) -> str:
+def _address_relation(report_key: str, report_building: str, household: Household) -> str:
     if report_key and report_key == household.address_key:
         return "address"
     if report_building and report_building == building_key(household.road_address):
@@ -426,7 +426,7 @@ def report_candidates(report: CrisisReport, *, user=None, limit: int = 10) -> li
             found.append("rrn")
         if phone and any(r.phone == phone for r in residents):
             found.append("phone")
-        relation = _address_relation(report, key, building, household)
+        relation = _address_relation(key, building, household)
         if relation:
             found.append(relation)
         if name and any(r.name.replace(" ", "") == name for r in residents):
