@@ -1,5 +1,24 @@
+from .models import Notification
 from .scoping import membership
+
+_UNREAD_ATTR = "_welfare_unread_notifications"
 
 
 def staff(request):
     return {"staff_membership": membership(getattr(request, "user", None))}
+
+
+def unread_notifications(request) -> int:
+    """The signed-in user's unread notifications: one COUNT (on the user/read_at index), cached on the request."""
+    cached = getattr(request, _UNREAD_ATTR, None)
+    if cached is None:
+        user = getattr(request, "user", None)
+        cached = Notification.objects.filter(user=user).unread().count() if user and user.is_authenticated else 0
+        setattr(request, _UNREAD_ATTR, cached)
+    return cached
+
+
+def notifications(request):
+    # A callable: the template calls it only where the bell is drawn (signed-in pages), so other responses
+    # (the login page, HTMX fragments) run no query.
+    return {"notifications_unread": lambda: unread_notifications(request)}

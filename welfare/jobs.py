@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import os
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,6 +104,24 @@ def run_job(name: str, *, now: dt.datetime | None = None, force: bool = False) -
         JobRun.objects.filter(pk=run.pk).update(status=JobStatus.FAILED, finished_at=timezone.now(),
                                                 error=traceback.format_exc()[-4000:])
         raise
+    _pause_for_tests()
     JobRun.objects.filter(pk=run.pk).update(status=JobStatus.DONE, finished_at=timezone.now(), counts=counts or {})
     run.refresh_from_db()
     return run
+
+
+def _pause_for_tests() -> None:
+    """Test support for tests/reliability, inert unless ``WELFARE_TEST_PAUSE_AFTER_WORK`` is set (only the Celery
+    worker those tests start sets it). The first run to get here sleeps that many seconds after the job's work is
+    committed and before its JobRun is marked done, so the test can SIGKILL the worker at the worst moment;
+    the file ``WELFARE_TEST_PAUSE_MARKER``, created atomically, says the pause began and keeps later runs from
+    pausing."""
+    seconds = os.environ.get("WELFARE_TEST_PAUSE_AFTER_WORK")
+    if not seconds:
+        return
+    try:
+        with open(os.environ["WELFARE_TEST_PAUSE_MARKER"], "x") as marker:
+            marker.write(str(os.getpid()))
+    except FileExistsError:
+        return
+    time.sleep(float(seconds))

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "welfare.context_processors.staff",
+                "welfare.context_processors.notifications",
             ],
         },
     },
@@ -158,6 +159,9 @@ if not DEBUG:
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dong-welfare@localhost")
+# The address the site is reached at, for links in e-mails (the daily digest of unread notifications).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+NOTIFICATION_DIGEST_ENABLED = env.bool("NOTIFICATION_DIGEST_ENABLED", default=True)
 
 LOGGING = {
     "version": 1,
@@ -170,8 +174,16 @@ LOGGING = {
 REDIS_URL = env.str("REDIS_URL", default="")
 # Longer than the longest task (time limit below), so Redis never redelivers a task still running.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
-CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
-CELERY_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT + 10 * 60
+# The soft limit leaves a task a minute (or a tenth of a short limit) to clean up before the hard kill.
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, int(CELERY_TASK_TIME_LIMIT * 0.9))
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 10 * 60)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    # Redis would hand a task still running to a second worker; and after a worker dies, the redelivered copy
+    # would find the job's claim not yet stale (welfare.jobs) and be acknowledged without running: work lost.
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT ({CELERY_VISIBILITY_TIMEOUT} s) must be longer than CELERY_TASK_TIME_LIMIT "
+        f"({CELERY_TASK_TIME_LIMIT} s)."
+    )
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

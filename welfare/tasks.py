@@ -13,9 +13,10 @@ from django.db import InterfaceError, OperationalError
     retry_backoff_max=300,
     max_retries=5,
 )
-def run_job(name: str) -> dict | None:
-    """Run a scheduled job for its current window (welfare.jobs); safe to deliver twice."""
+def run_job(name: str, force: bool = False) -> dict | None:
+    """Run a scheduled job for its current window (welfare.jobs); safe to deliver twice. ``force`` runs it
+    again under a fresh key, as ``manage.py run_job --force`` does (the job itself stays idempotent)."""
     from .jobs import run_job as run
 
-    result = run(name)
+    result = run(name, force=force)
     return None if result is None else {"job": result.job, "run_key": result.run_key, "counts": result.counts}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("discovery/", include("discovery.urls")),
     path("report/", include("discovery.public_urls")),
+    path("notifications/", include("welfare.notification_urls")),
     path("api/v1/", include(api_router.build().urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -227,6 +227,7 @@ def test_list_query_count_is_constant(client_for, official, seongdong, dong, sec
     filtered = count_queries(client, {"q": "자원", "dong": dong.pk, "sector": "public"})
 
     # session, user, membership, visible dongs, count, page, the dongs of the page (one prefetch),
-    # the dong choices of the filter: 8, whatever the number of resources
-    assert few == many == 8
-    assert filtered == 8 + 1  # + the chosen dong is validated against the district's dongs
+    # the dong choices of the filter, the bell's unread-notification COUNT (base.html): 9, whatever the
+    # number of resources
+    assert few == many == 9
+    assert filtered == 9 + 1  # + the chosen dong is validated against the district's dongs
