@@ -36,6 +36,7 @@ from discovery.models import (
 from welfare.audit import log_actions
 from welfare.jobs import register
 from welfare.models import Dong, Notification, NotificationKind, Role, StaffMembership
+from welfare.notifications import notify_many
 
 from .models import (
     CadencePolicy,
@@ -176,10 +177,6 @@ def _url_pattern(name: str) -> str:
     return reverse(name, args=[987654321]).replace("987654321", "{}")
 
 
-def _report_url(pk: int) -> str:
-    return f"/discovery/reports/{pk}/"
-
-
 @dataclass(frozen=True)
 class Policies:
     """Every district's cadence policy, and the defaults for districts without one."""
@@ -210,18 +207,21 @@ class Recipients:
     admins_by_district: dict[int, list[int]]
 
     @classmethod
-    def load(cls) -> Recipients:
+    def load(cls, *, dong_id: int | None = None) -> Recipients:
+        """Everyone (for a sweep), or only the leads of one dong (for a single household)."""
         leads: dict[int, list[int]] = defaultdict(list)
-        through = StaffMembership.dongs.through
-        for dong_id, user_id in through.objects.filter(
-            staffmembership__role=Role.DONG_LEAD, staffmembership__user__is_active=True
-        ).values_list("dong_id", "staffmembership__user_id"):
-            leads[dong_id].append(user_id)
+        memberships = StaffMembership.dongs.through.objects.filter(
+            staffmembership__role=Role.DONG_LEAD, staffmembership__user__is_active=True)
+        if dong_id is not None:
+            memberships = memberships.filter(dong_id=dong_id)
+        for dong, user_id in memberships.values_list("dong_id", "staffmembership__user_id"):
+            leads[dong].append(user_id)
         admins: dict[int, list[int]] = defaultdict(list)
-        for district_id, user_id in StaffMembership.objects.filter(
-            role=Role.DISTRICT_ADMIN, user__is_active=True
-        ).values_list("district_id", "user_id"):
-            admins[district_id].append(user_id)
+        if dong_id is None:
+            for district_id, user_id in StaffMembership.objects.filter(
+                role=Role.DISTRICT_ADMIN, user__is_active=True
+            ).values_list("district_id", "user_id"):
+                admins[district_id].append(user_id)
         return cls(dict(leads), dict(admins))
 
     def of(self, *, official_id: int | None, dong_id: int | None, district_id: int | None = None) -> list[int]:
@@ -234,12 +234,9 @@ class Recipients:
 
 
 def _notify(notifications: Iterable[Notification]) -> int:
-    """Insert in bulk; the (user, dedupe_key) constraint drops what a previous run already sent."""
-    rows = list(notifications)
-    for row in rows:
-        row.title = row.title[:200]  # an address may be long; the title column is not
-    Notification.objects.bulk_create(rows, batch_size=WRITE_BATCH, ignore_conflicts=True)
-    return len(rows)
+    """Insert in bulk; the (user, dedupe_key) constraint drops what a previous run already sent. Returns how
+    many were new."""
+    return notify_many(list(notifications))
 
 
 # --- 1. Cadence follow-ups (daily) -----------------------------------------------------------------------------
@@ -365,6 +362,7 @@ def mark_overdue(now: dt.datetime) -> dict[str, int]:
 
 def _mark_reports_overdue(now: dt.datetime, recipients: Recipients) -> tuple[int, int]:
     pending = CrisisReport.objects.overdue(now).filter(overdue_at__isnull=True)
+    report_url = _url_pattern("discovery:report_detail")
     marked = sent = 0
     for rows in _keyset(pending, ("receipt_code", "assigned_official_id", "dong_id", "district_id", "household_id")):
         with transaction.atomic():
@@ -372,7 +370,7 @@ def _mark_reports_overdue(now: dt.datetime, recipients: Recipients) -> tuple[int
                 overdue_at=now)
             sent += _notify(
                 Notification(user_id=user_id, kind=NotificationKind.OVERDUE_REPORT,
-                             title=_("제보 초기 접촉 기한 경과: 접수번호 %(code)s") % {"code": code}, url=_report_url(pk),
+                             title=_("제보 초기 접촉 기한 경과: 접수번호 %(code)s") % {"code": code}, url=report_url.format(pk),
                              household_id=household_id, dedupe_key=f"overdue:report:{pk}", created_at=now)
                 for pk, code, official, dong_id, district_id, household_id in rows
                 for user_id in recipients.of(official_id=official, dong_id=dong_id, district_id=district_id)
@@ -492,7 +490,7 @@ def raise_checkin_alert(*, check_in: CheckIn) -> FollowUp:
         ignore_conflicts=True,
     )
     follow_up = FollowUp.objects.get(household=household, reason=FollowUpReason.SILENCE, status=FollowUpStatus.OPEN)
-    people = Recipients.load().of(official_id=follow_up.assigned_to_id or household.assigned_official_id,
+    people = Recipients.load(dong_id=household.dong_id).of(official_id=follow_up.assigned_to_id or household.assigned_official_id,
                                   dong_id=household.dong_id)
     _notify(
         Notification(user_id=user_id, kind=NotificationKind.CHECKIN_ALERT,
