@@ -41,6 +41,12 @@ class PlanCloneForm(forms.Form):
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["previous"].queryset = plans
+        self.fields["previous"].label_from_instance = self.plan_label
+
+    @staticmethod
+    def plan_label(plan: AnnualPlan) -> str:
+        status = plan.get_status_display()
+        return f"{plan.title} ({status})" if plan.revision == 1 else f"{plan.title} ({status}, 개정 {plan.revision}차)"
 
 
 class PlanHeaderForm(forms.Form):

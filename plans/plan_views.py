@@ -169,7 +169,7 @@ def plan_clone(request: HttpRequest) -> HttpResponse:
     _require_writer(request)
     if membership(request.user) is None:
         raise PermissionDenied
-    form = PlanCloneForm(request.POST, plans=AnnualPlan.objects.visible_to(request.user))
+    form = PlanCloneForm(request.POST, plans=AnnualPlan.objects.visible_to(request.user).current())
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -366,8 +366,8 @@ def area_rename(request: HttpRequest, pk: int, area_pk: int) -> HttpResponse:
             form.add_error("title", error)
         else:
             return _areas_changed(request, plan, _("추진 영역 이름을 바꿨습니다."), f"area-{area.pk}")
-    return _areas_invalid(request, plan, rename_errors={area.pk: form.errors.get("title")},
-                          rename_typed={area.pk: request.POST.get("title", "")})
+    return _areas_invalid(request, plan, rename_error_for=area.pk, rename_errors=form.errors.get("title"),
+                          rename_typed=request.POST.get("title", ""))
 
 
 @require_POST

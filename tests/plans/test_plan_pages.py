@@ -176,6 +176,18 @@ def test_areas_move_up_and_down(client_for, planner, plan):
     assert AccessLog.objects.filter(verb="plans.area.reordered").count() == 2
 
 
+def test_a_blank_rename_is_shown_beside_that_areas_field(client_for, planner, plan):
+    area = plan.areas.get()
+
+    response = client_for(planner).post(url("area_rename", plan.pk, area.pk), {"title": ""}, **HX)
+
+    body = response.content.decode()
+    assert "필수 항목입니다" in body
+    assert '<details class="inline-edit" open>' in body
+    area.refresh_from_db()
+    assert area.title == "위기가구 조기 발굴"
+
+
 def test_area_rename_and_delete(client_for, planner, plan):
     area = plan.areas.get()
     client = client_for(planner)
@@ -487,3 +499,24 @@ def test_the_editor_runs_the_same_number_of_queries_for_a_small_and_a_large_plan
     # Session, user and membership, dongs in scope; plan; areas, tasks, milestones; one budget aggregate;
     # departments; dongs and targets; comments; log — whatever the number of areas, tasks and dongs.
     assert editor_queries(client, large) == editor_queries(client, small)
+
+
+def list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("plan_list")).status_code == 200
+    return len(queries)
+
+
+def test_the_plan_list_runs_the_same_number_of_queries_for_one_or_many_plans(client_for, planner, district_admin,
+                                                                            dong):
+    first = draft_plan(district=dong.district, by=planner, year=2024, dongs=[dong])
+    client = client_for(planner)
+    one = list_queries(client)
+    approved(first, planner=planner, admin=district_admin)
+    services.plan_revise(plan=first, by=planner)
+    for year in (2025, 2026, 2027):
+        draft_plan(district=dong.district, by=planner, year=year)
+
+    # Session, user, membership, dongs in scope; count and page of current plans; their older revisions;
+    # the clone form's choices (exists + options) — whatever the number of plans and revisions.
+    assert list_queries(client) == one
