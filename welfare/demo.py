@@ -36,6 +36,8 @@ from households.models import (
     Sex,
 )
 from plans.demo import seed_resources
+from plans.demo_plan import seed_plans
+from plans.figures import figures_recompute
 
 from .models import District, Dong, Role, StaffMembership
 
@@ -561,6 +563,14 @@ def seed(
     discovery = seed_discovery(rng=random.Random(seed), districts=District.objects.filter(name__in=DISTRICTS),
                                officials_by_dong=official_of)
     report.created.update({k: v for k, v in discovery.items() if v})
+    # Last year's approved basic plan for 성동구 (the demo planner and admin work there), then the nightly
+    # figures, so "new plan from last year" proposes real targets at once.
+    planner = get_user_model().objects.filter(username="planner").first()
+    seongdong = District.objects.filter(name="성동구").first()
+    if planner is not None and seongdong is not None:
+        report.created["plans"] = seed_plans(district=seongdong, by=planner)
+    today = timezone.localdate()
+    report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
     if sum(activity.values()) >= 1000:
         from households import models as hm
 
