@@ -546,7 +546,8 @@ def report_resolve(*, report: CrisisReport, by, outcome: str, reason: str = "",
     both then ask the reward rules about the informant. A resolved report is read-only."""
     _require_editor(by)
     _require_visible(report, by)
-    report = CrisisReport.objects.select_for_update().select_related("household__dong").get(pk=report.pk)
+    report = CrisisReport.objects.select_for_update(of=("self",)).select_related("household__dong").get(
+        pk=report.pk)
     _require_open(report)
     if outcome not in ReportOutcome.values:
         raise RuleError({"outcome": [_("처리 결과를 고르세요.")]})
@@ -667,7 +668,7 @@ def household_merge(*, survivor: Household, duplicate: Household, by, reason: st
         raise RuleError({"reason": [_("병합 사유를 적어 주세요.")]})
     if survivor.pk == duplicate.pk:
         raise RuleError(_("같은 세대끼리는 병합할 수 없습니다."))
-    locked = {h.pk: h for h in Household.objects.visible_to(by).select_for_update()
+    locked = {h.pk: h for h in Household.objects.visible_to(by).select_for_update(of=("self",))
               .filter(pk__in=[survivor.pk, duplicate.pk]).select_related("dong")}
     if len(locked) != 2:
         raise PermissionDenied
