@@ -55,7 +55,7 @@ def _database_url(settings_dict: dict) -> str:
 
 
 @pytest.fixture(scope="session")
-def services(django_db_setup, django_db_blocker) -> Services:
+def services(django_db_setup, django_db_blocker) -> Iterator[Services]:
     """The database and Redis the worker will use; fails (never skips) with the reason when one is missing."""
     from django.db import connection
 
@@ -83,8 +83,14 @@ def services(django_db_setup, django_db_blocker) -> Services:
         redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
     except Exception as exc:  # noqa: BLE001
         pytest.fail(f"Redis at {redis_url} does not answer: {exc}", pytrace=False)
-    return Services(database_url=_database_url(settings_dict), redis_url=redis_url,
-                    queue=f"reliability-{uuid.uuid4().hex[:10]}")
+    found = Services(database_url=_database_url(settings_dict), redis_url=redis_url,
+                     queue=f"reliability-{uuid.uuid4().hex[:10]}")
+    yield found
+    # The session's queue is gone with the session: drop the bindings kombu keeps for it.
+    ensure_redis()
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=f"*{found.queue}*"):
+        client.delete(key)
 
 
 @pytest.fixture
