@@ -165,3 +165,26 @@ def test_household_page_of_a_merged_away_household_is_404(client_for, dong, offi
     services.household_merge(survivor=a, duplicate=b, by=official, reason="중복")
     assert client_for(official).get(reverse("households:detail", args=[b.pk])).status_code == 404
     assert Household.objects.count() == 1
+
+
+def test_screening_page_costs_the_same_with_few_or_many_attempts_and_candidates(client_for, dong, official):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # Given a report with one candidate and one attempt, then with eight of each
+    report = new_report(dong, by=official, subject_name="남궁순")
+    client = client_for(official)
+    household_at(dong, "왕십리로 9", head="남궁순")
+    services.contact_attempt_record(report=report, by=official, method="phone", reached=False)
+    client.get(detail(report))  # warm-up
+    with CaptureQueriesContext(connection) as few:
+        client.get(detail(report))
+    for i in range(7):
+        household_at(dong, f"왕십리로 {20 + i}", head="남궁순")
+        services.contact_attempt_record(report=report, by=official, method="visit", reached=False)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(detail(report))
+
+    # Then the same number of queries: candidates (2), attempts (1), the rest fixed per page
+    assert len(response.context["candidates"]) == 8 and len(response.context["attempts"]) == 8
+    assert len(few.captured_queries) == len(many.captured_queries)
