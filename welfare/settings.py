@@ -254,7 +254,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # One component name per choice set where field names collide ("status", "source", "to", "domain").
+    "ENUM_NAME_OVERRIDES": {
+        "CareStatusEnum": "households.models.CareStatus",
+        "CaseStageEnum": "households.models.CaseStage",
+        "CaseSourceEnum": "households.models.CaseSource",
+        "CheckInSourceEnum": "households.models.CheckInSource",
+        "FollowUpStatusEnum": "households.models.FollowUpStatus",
+        "LinkStatusEnum": "households.models.LinkStatus",
+        "NeedDomainEnum": "households.models.NeedDomain",
+    },
 }
 
 # --- Domain policy -------------------------------------------------------------------------------------

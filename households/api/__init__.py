@@ -1,0 +1,19 @@
+"""The households API: registered on the one router of /api/v1/ (welfare.api.router), which imports this module."""
+
+from welfare.api.router import router
+
+from .views import (
+    CaseViewSet,
+    CheckInViewSet,
+    FollowUpViewSet,
+    HouseholdViewSet,
+    ServiceLinkViewSet,
+    VisitViewSet,
+)
+
+router.register("households", HouseholdViewSet, basename="households")
+router.register("cases", CaseViewSet, basename="cases")
+router.register("visits", VisitViewSet, basename="visits")
+router.register("follow-ups", FollowUpViewSet, basename="follow-ups")
+router.register("service-links", ServiceLinkViewSet, basename="service-links")
+router.register("check-ins", CheckInViewSet, basename="check-ins")

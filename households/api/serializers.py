@@ -1,0 +1,298 @@
+"""Serializers of the households API: explicit fields, ISO dates, money as integers, choices as codes with a
+``*_display`` label. Registration numbers leave only masked (``Resident.rrn_masked``); the clear number is never
+read here."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from plans.models import Resource
+
+from ..models import (
+    CHARACTERISTIC_FIELDS,
+    Case,
+    CaseStage,
+    CheckIn,
+    CheckInSource,
+    ClosingReason,
+    ContactResult,
+    FollowUp,
+    Household,
+    LinkStatus,
+    NeedDomain,
+    Resident,
+    RiskLevel,
+    ServiceLink,
+    Severity,
+    Visit,
+    VisitKind,
+)
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class PersonSerializer(serializers.Serializer):
+    """A staff member: id and display name."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return person_name(user)
+
+
+class DongRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ResidentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+# Households --------------------------------------------------------------------------------------------------
+
+
+class ResidentSerializer(serializers.ModelSerializer):
+    relation_display = serializers.CharField(source="get_relation_display", read_only=True)
+    sex_display = serializers.CharField(source="get_sex_display", read_only=True)
+    birth_year = serializers.SerializerMethodField()
+    phone_display = serializers.CharField(read_only=True)
+    rrn_masked = serializers.CharField(read_only=True, help_text=_("항상 가린 값(예: 900101-1******)"))
+    is_current = serializers.SerializerMethodField()
+    left_reason_display = serializers.CharField(source="get_left_reason_display", read_only=True)
+
+    class Meta:
+        model = Resident
+        fields = ("id", "name", "relation", "relation_display", "birth_date", "birth_year", "sex", "sex_display",
+                  "phone", "phone_display", "rrn_masked", "moved_in_on", "is_current", "left_on", "left_reason",
+                  "left_reason_display")
+        read_only_fields = fields
+
+    def get_birth_year(self, resident: Resident) -> int | None:
+        return resident.birth_date.year if resident.birth_date else None
+
+    def get_is_current(self, resident: Resident) -> bool:
+        return resident.left_on is None
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    dong = DongRefSerializer(read_only=True)
+    housing_type_display = serializers.CharField(source="get_housing_type_display", read_only=True)
+    characteristics = serializers.SerializerMethodField()
+    characteristics_display = serializers.SerializerMethodField()
+    risk_level_display = serializers.CharField(source="get_risk_level_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    benefit_status_display = serializers.CharField(source="get_benefit_status_display", read_only=True)
+    assigned_official = PersonSerializer(read_only=True, allow_null=True)
+    residents = ResidentSerializer(many=True, read_only=True, help_text=_("현재 가구원과 이탈한 가구원(이탈일 순)"))
+
+    class Meta:
+        model = Household
+        fields = ("id", "dong", "road_address", "address_detail", "postal_code", "housing_type",
+                  "housing_type_display", "characteristics", "characteristics_display", "risk_level",
+                  "risk_level_display", "status", "status_display", "benefit_status", "benefit_status_display",
+                  "assigned_official", "last_contact_on", "next_contact_on", "residents", "anonymised_at",
+                  "created_at", "updated_at")
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=CHARACTERISTIC_FIELDS)))
+    def get_characteristics(self, household: Household) -> list[str]:
+        return [name for name in CHARACTERISTIC_FIELDS if getattr(household, name)]
+
+    def get_characteristics_display(self, household: Household) -> list[str]:
+        return household.characteristics
+
+
+# Cases -------------------------------------------------------------------------------------------------------
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    dong = serializers.IntegerField(source="household.dong_id", read_only=True)
+    client = ResidentRefSerializer(read_only=True)
+    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    case_class_display = serializers.CharField(source="get_case_class_display", read_only=True)
+    assigned_official = PersonSerializer(read_only=True, allow_null=True)
+    is_assessment_overdue = serializers.BooleanField(read_only=True, help_text=_("욕구조사 기한(접수 후 10일) 경과"))
+    is_plan_overdue = serializers.BooleanField(read_only=True, help_text=_("제공계획 기한(접수 후 30일) 경과"))
+    closing_reason_display = serializers.CharField(source="get_closing_reason_display", read_only=True)
+    version = serializers.IntegerField(read_only=True, help_text=_("낙관적 잠금: 단계 변경에 그대로 보내세요"))
+
+    class Meta:
+        model = Case
+        fields = ("id", "household", "dong", "client", "source", "source_display", "stage", "stage_display",
+                  "case_class", "case_class_display", "assigned_official", "opened_on", "assessment_due_on",
+                  "plan_due_on", "is_assessment_overdue", "is_plan_overdue", "closing_reason",
+                  "closing_reason_display", "closing_note", "closed_on", "previous_case", "version", "created_at",
+                  "updated_at")
+        read_only_fields = fields
+
+
+class CaseTransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=CaseStage.choices, help_text=_("옮겨 갈 단계"))
+    version = serializers.IntegerField(min_value=1, help_text=_("읽었을 때의 version; 그사이 바뀌었으면 409"))
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    closing_reason = serializers.ChoiceField(choices=ClosingReason.choices, required=False, allow_blank=True,
+                                             default="", help_text=_("종결 검토로 옮길 때"))
+    closing_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+# Visits ------------------------------------------------------------------------------------------------------
+
+
+class VisitNeedSerializer(serializers.Serializer):
+    domain = serializers.ChoiceField(choices=NeedDomain.choices)
+    domain_display = serializers.CharField(source="get_domain_display", read_only=True)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    severity_display = serializers.CharField(source="get_severity_display", read_only=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    contact_result_display = serializers.CharField(source="get_contact_result_display", read_only=True)
+    risk_level_display = serializers.CharField(source="get_risk_level_display", read_only=True)
+    recorded_by = PersonSerializer(read_only=True, allow_null=True)
+    staff_present = PersonSerializer(many=True, read_only=True)
+    needs = VisitNeedSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = ("id", "household", "case", "visited_at", "kind", "kind_display", "contact_result",
+                  "contact_result_display", "observations", "risk_level", "risk_level_display", "next_contact_on",
+                  "needs", "staff_present", "recorded_by", "created_at")
+        read_only_fields = fields
+
+
+class VisibleHouseholdField(serializers.PrimaryKeyRelatedField):
+    """A household id the requesting user may see; another dong's id is refused as if it did not exist."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Household.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return Household.objects.visible_to(self.context["request"].user).select_related("dong")
+
+
+class VisitCreateSerializer(serializers.Serializer):
+    """What a client sends to record a visit. The page's VisitForm validates it (households.forms.visits)."""
+
+    submission_token = serializers.UUIDField(
+        help_text=_("클라이언트가 만든 UUID. 같은 값을 다시 보내면 처음 기록한 방문을 200으로 돌려줍니다."))
+    household = VisibleHouseholdField()
+    visited_at = serializers.DateTimeField(required=False, help_text=_("비우면 지금"))
+    kind = serializers.ChoiceField(choices=VisitKind.choices, default=VisitKind.HOME)
+    contact_result = serializers.ChoiceField(choices=ContactResult.choices)
+    observations = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
+    next_contact_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                            help_text=_("비우면 접촉 주기 정책의 제안일"))
+    needs = VisitNeedSerializer(many=True, required=False, default=list, help_text=_("영역마다 하나"))
+    staff_present = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                          help_text=_("동행 직원 id(같은 동 직원)"))
+    end_care = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                        help_text=_("사망·전출일 때 필수: 세대 관리를 종료할지"))
+    resident = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                        help_text=_("사망·전출일 때: 이탈 처리할 현재 가구원 id"))
+    propose_case_closing = serializers.BooleanField(required=False, default=False,
+                                                    help_text=_("사망·전출일 때: 진행 중인 사례의 종결 검토 제안"))
+
+    def validate_needs(self, needs: list[dict]) -> list[dict]:
+        domains = [n["domain"] for n in needs]
+        if len(domains) != len(set(domains)):
+            raise serializers.ValidationError(_("욕구 영역마다 하나만 적으세요."))
+        return needs
+
+
+# Follow-ups, check-ins ---------------------------------------------------------------------------------------
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    dong = serializers.IntegerField(source="household.dong_id", read_only=True)
+    reason_display = serializers.CharField(source="get_reason_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    priority_display = serializers.CharField(source="get_priority_display", read_only=True)
+    assigned_to = PersonSerializer(read_only=True, allow_null=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FollowUp
+        fields = ("id", "household", "dong", "due_on", "reason", "reason_display", "status", "status_display",
+                  "priority", "priority_display", "assigned_to", "is_overdue", "overdue_at", "visit", "note",
+                  "created_at", "closed_at")
+        read_only_fields = fields
+
+    def get_is_overdue(self, follow_up: FollowUp) -> bool:
+        return follow_up.status == "open" and follow_up.due_on < self.context["today"]
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    dong = serializers.IntegerField(source="household.dong_id", read_only=True)
+    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    client_id = serializers.CharField(source="external_id", read_only=True, allow_null=True)
+    recorded_by = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CheckIn
+        fields = ("id", "household", "dong", "at", "source", "source_display", "is_alert", "note", "client_id",
+                  "recorded_by")
+        read_only_fields = fields
+
+
+class CheckInCreateSerializer(serializers.Serializer):
+    """What a gateway sends. The page's CheckInForm validates it (households.forms.visits)."""
+
+    client_id = serializers.CharField(max_length=100, help_text=_(
+        "게이트웨이의 메시지 id. 같은 값을 다시 보내면 처음 기록한 안부 확인을 200으로 돌려줍니다."))
+    household = VisibleHouseholdField()
+    at = serializers.DateTimeField(required=False, help_text=_("비우면 지금"))
+    source = serializers.ChoiceField(choices=CheckInSource.choices)
+    is_alert = serializers.BooleanField(default=False, help_text=_("이상 신호면 무응답 경보를 바로 올립니다"))
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+# Service links and resources ---------------------------------------------------------------------------------
+
+
+class ResourceRefSerializer(serializers.ModelSerializer):
+    sector_display = serializers.CharField(source="get_sector_display", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+
+    class Meta:
+        model = Resource
+        fields = ("id", "name", "provider", "sector", "sector_display", "category", "category_display")
+        read_only_fields = fields
+
+
+class ServiceLinkSerializer(serializers.ModelSerializer):
+    dong = serializers.IntegerField(source="household.dong_id", read_only=True)
+    resource = ResourceRefSerializer(read_only=True)
+    need_domain = serializers.ChoiceField(source="need.domain", choices=NeedDomain.choices, read_only=True,
+                                          allow_null=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    amount_krw = serializers.IntegerField(read_only=True, allow_null=True, help_text=_("원 단위 정수"))
+    next_statuses = serializers.SerializerMethodField(help_text=_("지금 옮길 수 있는 상태"))
+
+    class Meta:
+        model = ServiceLink
+        fields = ("id", "household", "dong", "case", "need", "need_domain", "resource", "status", "status_display",
+                  "status_reason", "next_statuses", "requested_on", "start_on", "end_on", "completed_on",
+                  "amount_krw", "frequency", "funding_source", "note", "created_at", "updated_at")
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=LinkStatus.choices)))
+    def get_next_statuses(self, link: ServiceLink) -> list[str]:
+        return [s for s in LinkStatus.values if link.can_move_to(s)]
+
+
+class ServiceLinkStatusSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=LinkStatus.choices)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
+                                   help_text=_("거절·중단일 때 필수"))
+    on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("비우면 오늘"))

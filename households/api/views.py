@@ -1,0 +1,412 @@
+"""Viewsets of /api/v1/ for households and their records.
+
+Every viewset inherits the scoping mixin first: its queryset is ``Model.objects.visible_to(user)``, so another
+dong's object answers 404 and a planner without personal access sees empty lists. Writes pass IsEditor (403 for
+planners) and call the same services as the pages; the input is validated by the same forms where the page has
+one. Each list is one query for its rows plus one per prefetched relation, whatever the page size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+
+from django.db.models import DateField, F, Prefetch, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from welfare.api.base import RuleErrorMixin, ScopedViewSetMixin
+from welfare.audit import log_action
+from welfare.models import AccessAction
+from welfare.scoping import ScopedQuerySet
+
+from .. import services
+from ..forms.visits import DATETIME_FORMAT, CheckInForm, VisitForm
+from ..models import (
+    Case,
+    CheckIn,
+    FollowUp,
+    Household,
+    NeedDomain,
+    Resident,
+    RiskLevel,
+    ServiceLink,
+    Visit,
+)
+from . import filters
+from .pagination import KeysetCursorPage, KeysetOrderingFilter
+from .schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
+from .serializers import (
+    CaseSerializer,
+    CaseTransitionSerializer,
+    CheckInCreateSerializer,
+    CheckInSerializer,
+    FollowUpSerializer,
+    HouseholdSerializer,
+    ServiceLinkSerializer,
+    ServiceLinkStatusSerializer,
+    VisitCreateSerializer,
+    VisitSerializer,
+)
+
+
+class ApiViewSet(ScopedViewSetMixin, RuleErrorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                 viewsets.GenericViewSet):
+    """The common parts: keyset cursor, filter backends, and the access log for personal records.
+
+    ``list_verb``: one access-log entry per list request (the count and the filters; not one per row).
+    ``retrieve_verb``: one entry per object opened, as the pages write.
+    """
+
+    pagination_class = KeysetCursorPage
+    filter_backends = [DjangoFilterBackend, KeysetOrderingFilter]
+    ordering = ("-id",)
+    ordering_aliases: dict[str, str] = {}
+    list_verb: str | None = None
+    retrieve_verb: str | None = None
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        data = self.get_serializer(page, many=True).data
+        if self.list_verb:
+            log_action(None, self.list_verb, user=request.user, action=AccessAction.VIEW,
+                       changes={"count": len(page),
+                                "filters": {k: v for k, v in request.query_params.items() if k != "cursor"}})
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if self.retrieve_verb:
+            log_action(instance, self.retrieve_verb, user=request.user, action=AccessAction.VIEW)
+        return Response(self.get_serializer(instance).data)
+
+    def refetch(self, pk: int):
+        """The object again through the scoped queryset, with the annotations the serializer reads."""
+        return self.get_queryset().get(pk=pk)
+
+
+def with_dong(queryset):
+    # The household join is already there for the scoping filter; this reuses it.
+    return queryset.annotate(household_dong_id=F("household__dong_id"))
+
+
+def form_errors(form, names: Mapping[str, str] | None = None) -> dict[str, list[str]]:
+    """A page form's errors under the API's field names."""
+    names = names or {}
+    out: dict[str, list[str]] = {}
+    for field, messages in form.errors.items():
+        key = "non_field_errors" if field == "__all__" else names.get(field, field)
+        out.setdefault(key, []).extend(str(m) for m in messages)
+    return out
+
+
+def _local_minute(value: dt.datetime) -> str:
+    return timezone.localtime(value).strftime(DATETIME_FORMAT)
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+# Households --------------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="세대 목록", responses={200: HouseholdSerializer(many=True), **LIST_ERRORS}),
+    retrieve=extend_schema(summary="세대 (열람 기록을 남깁니다)", responses={200: HouseholdSerializer, **READ_ERRORS}),
+)
+class HouseholdViewSet(ApiViewSet):
+    """Households with their residents (current and former; registration numbers masked). Scoped to the user's
+    dongs; opening one is written to the access log, a list request once with its count."""
+
+    serializer_class = HouseholdSerializer
+    filterset_class = filters.HouseholdFilter
+    ordering_fields = ("updated_at", "next_contact_on", "id")
+    # No next contact sorts last in both directions, as on the household list page.
+    ordering_aliases = {"next_contact_on": "next_contact_last", "-next_contact_on": "-next_contact_first"}
+    ordering = ("-updated_at", "-id")
+    list_verb = "households.household.listed"
+    retrieve_verb = "households.household.viewed"
+
+    def base_queryset(self):
+        residents = Resident.objects.order_by(F("left_on").asc(nulls_first=True), "id")
+        return (
+            Household.objects.select_related("dong", "assigned_official")
+            .prefetch_related(Prefetch("residents", queryset=residents))
+            .annotate(next_contact_last=Coalesce("next_contact_on", Value(dt.date.max), output_field=DateField()),
+                      next_contact_first=Coalesce("next_contact_on", Value(dt.date.min), output_field=DateField()))
+        )
+
+
+# Cases -------------------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="사례 목록", responses={200: CaseSerializer(many=True), **LIST_ERRORS}),
+    retrieve=extend_schema(summary="사례 (열람 기록을 남깁니다)", responses={200: CaseSerializer, **READ_ERRORS}),
+)
+class CaseViewSet(ApiViewSet):
+    """Integrated case management cases (통합사례관리) with their deadlines and overdue flags; stage moves through
+    ``transition``."""
+
+    serializer_class = CaseSerializer
+    filterset_class = filters.CaseFilter
+    ordering_fields = ("updated_at", "opened_on", "assessment_due_on", "plan_due_on", "id")
+    ordering = ("-updated_at", "-id")
+    list_verb = "households.case.listed"
+    retrieve_verb = "households.case.viewed"
+
+    def base_queryset(self):
+        return with_dong(
+            Case.objects.select_related("client", "assigned_official")
+            .defer("client__rrn_encrypted")  # the client's name only: no decryption per row
+            .with_deadline_flags(timezone.localdate())
+        )
+
+    @extend_schema(
+        summary="사례 단계 변경",
+        description="The page's stage move (households.services.case_transition): send the `version` you read; "
+                    "a rule that refuses the move answers 400 with its sentence, a newer version 409.",
+        request=CaseTransitionSerializer,
+        responses={200: CaseSerializer, **WRITE_ERRORS, **errors(409)},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        case = self.get_object()
+        form = CaseTransitionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        services.case_transition(case=case, to=data["to"], by=request.user, expected_version=data["version"],
+                                 note=data["note"].strip(), closing_reason=data["closing_reason"],
+                                 closing_note=data["closing_note"].strip())
+        return Response(CaseSerializer(self.refetch(case.pk), context=self.get_serializer_context()).data)
+
+
+# Visits ------------------------------------------------------------------------------------------------------
+
+VISIT_FORM_NAMES = {f"need_{d}": "needs" for d in NeedDomain.values} | {
+    f"need_{d}_note": "needs" for d in NeedDomain.values}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="방문·상담 목록", responses={200: VisitSerializer(many=True), **LIST_ERRORS}),
+    retrieve=extend_schema(summary="방문·상담 (열람 기록을 남깁니다)", responses={200: VisitSerializer, **READ_ERRORS}),
+)
+class VisitViewSet(ApiViewSet):
+    """Home visits and consultations with the needs found; record one with POST (idempotent by token)."""
+
+    serializer_class = VisitSerializer
+    filterset_class = filters.VisitFilter
+    ordering_fields = ("visited_at", "created_at", "id")
+    ordering = ("-visited_at", "-id")
+    list_verb = "households.visit.listed"
+    retrieve_verb = "households.visit.viewed"
+
+    def base_queryset(self):
+        return Visit.objects.select_related("recorded_by").prefetch_related("needs", "staff_present")
+
+    @extend_schema(
+        summary="방문·상담 기록",
+        description="Validated by the page's visit form and recorded by households.services.visit_record. "
+                    "`submission_token` makes the call idempotent: the same token again answers 200 with the "
+                    "visit first recorded, unchanged. `end_care` is required when the result is deceased or "
+                    "moved_away. `visited_at` is checked to the minute, as on the page.",
+        request=VisitCreateSerializer,
+        responses={201: VisitSerializer, 200: VisitSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request, *args, **kwargs):
+        token = _uuid_or_none(request.data.get("submission_token")) if isinstance(request.data, Mapping) else None
+        # A resent request may no longer validate (the resident it names has left since): answer it first.
+        if token is not None and (earlier := self._earlier(token)) is not None:
+            return Response(self.get_serializer(earlier).data, status=status.HTTP_200_OK)
+        given = VisitCreateSerializer(data=request.data, context=self.get_serializer_context())
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        household: Household = data["household"]
+        visited_at = data.get("visited_at") or timezone.now()
+        form = VisitForm(self._form_data(data, visited_at), household=household,
+                         has_open_case=household.cases.open().exists(), policy_days=self._policy_days(household))
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form, VISIT_FORM_NAMES))
+        visit_data = dataclasses.replace(form.visit_data(), visited_at=visited_at)
+        visit, created = services.visit_record(household=household, by=request.user, data=visit_data,
+                                               token=data["submission_token"])
+        visit = self._earlier(data["submission_token"]) if not created else self.refetch(visit.pk)
+        if visit is None:  # two racing requests, and the winner's household is not this user's
+            raise serializers.ValidationError({"submission_token": [_("이미 사용한 submission_token입니다.")]})
+        return Response(self.get_serializer(visit).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def _earlier(self, token: uuid.UUID) -> Visit | None:
+        earlier = self.get_queryset().filter(submission_token=token).first()
+        if earlier is None and Visit.objects.filter(submission_token=token).exists():
+            # Someone else's token: say so without telling whose.
+            raise serializers.ValidationError({"submission_token": [_("이미 사용한 submission_token입니다.")]})
+        return earlier
+
+    @staticmethod
+    def _form_data(data: dict, visited_at: dt.datetime) -> dict:
+        """The API input as the page's form would post it."""
+        form_data = {
+            "submission_token": str(data["submission_token"]),
+            "visited_at": _local_minute(visited_at),
+            "kind": data["kind"],
+            "contact_result": data["contact_result"],
+            "observations": data["observations"],
+            "risk_level": data["risk_level"],
+            "next_contact_on": data["next_contact_on"].isoformat() if data["next_contact_on"] else "",
+            "staff_present": [str(pk) for pk in data["staff_present"]],
+            "end_care": {True: "yes", False: "no", None: ""}[data["end_care"]],
+            "resident": str(data["resident"]) if data["resident"] is not None else "",
+        }
+        if data["propose_case_closing"]:
+            form_data["propose_case_closing"] = "on"
+        for need in data["needs"]:
+            form_data[f"need_{need['domain']}"] = need["severity"]
+            form_data[f"need_{need['domain']}_note"] = need["note"]
+        return form_data
+
+    @staticmethod
+    def _policy_days(household: Household) -> dict[str, int]:
+        today = timezone.localdate()
+        return {risk: (services.propose_next_contact(household=household, risk_level=risk, after=today) - today).days
+                for risk in RiskLevel.values}
+
+
+# Follow-ups --------------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="접촉 예정 목록", responses={200: FollowUpSerializer(many=True), **LIST_ERRORS}),
+    retrieve=extend_schema(summary="접촉 예정", responses={200: FollowUpSerializer, **READ_ERRORS}),
+)
+class FollowUpViewSet(ApiViewSet):
+    """Planned contacts (접촉 예정): cadence, first contact, universal visits, silence alerts, manual ones."""
+
+    serializer_class = FollowUpSerializer
+    filterset_class = filters.FollowUpFilter
+    ordering_fields = ("due_on", "created_at", "id")
+    ordering = ("due_on", "id")
+    list_verb = "households.followup.listed"
+    retrieve_verb = "households.followup.viewed"
+
+    def base_queryset(self):
+        return with_dong(FollowUp.objects.select_related("assigned_to"))
+
+
+# Service links -----------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="서비스 연계 목록", responses={200: ServiceLinkSerializer(many=True), **LIST_ERRORS}),
+    retrieve=extend_schema(summary="서비스 연계", responses={200: ServiceLinkSerializer, **READ_ERRORS}),
+)
+class ServiceLinkViewSet(ApiViewSet):
+    """Households linked to resources; status changes through ``status``. Amounts are integer KRW."""
+
+    serializer_class = ServiceLinkSerializer
+    filterset_class = filters.ServiceLinkFilter
+    ordering_fields = ("updated_at", "requested_on", "id")
+    ordering = ("-updated_at", "-id")
+    list_verb = "households.servicelink.listed"
+    retrieve_verb = "households.servicelink.viewed"
+
+    def base_queryset(self):
+        return with_dong(ServiceLink.objects.select_related("resource", "need"))
+
+    @extend_schema(
+        summary="서비스 연계 상태 변경",
+        description="households.services.service_link_transition: requested → accepted → in_service → completed, "
+                    "or declined / stopped with a reason. A move the rules refuse answers 400 with its sentence.",
+        request=ServiceLinkStatusSerializer,
+        responses={200: ServiceLinkSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        link = self.get_object()
+        form = ServiceLinkStatusSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        services.service_link_transition(link=link, to=data["to"], by=request.user, reason=data["reason"],
+                                         on=data["on"])
+        return Response(ServiceLinkSerializer(self.refetch(link.pk), context=self.get_serializer_context()).data)
+
+
+# Check-ins ---------------------------------------------------------------------------------------------------
+
+
+class CheckInQuerySet(ScopedQuerySet):
+    """CheckIn's manager has no ``visible_to``; this gives it the same one as the other household records."""
+
+    dong_path = "household__dong"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="안부 확인 목록", responses={200: CheckInSerializer(many=True), **LIST_ERRORS}),
+    retrieve=extend_schema(summary="안부 확인", responses={200: CheckInSerializer, **READ_ERRORS}),
+)
+class CheckInViewSet(ApiViewSet):
+    """Signs of life from outside a visit (IoT sensors, AI calls, deliveries, the care team); gateways POST them,
+    idempotent by ``client_id``."""
+
+    serializer_class = CheckInSerializer
+    filterset_class = filters.CheckInFilter
+    ordering_fields = ("at", "id")
+    ordering = ("-at", "-id")
+    list_verb = "households.checkin.listed"
+    retrieve_verb = "households.checkin.viewed"
+
+    def base_queryset(self):
+        return with_dong(CheckInQuerySet(model=CheckIn).select_related("recorded_by"))
+
+    @extend_schema(
+        summary="안부 확인 기록 (IoT·AI 안부전화 게이트웨이)",
+        description="Validated by the page's check-in form and recorded by households.services.checkin_record. "
+                    "`client_id` makes the call idempotent: the same id again answers 200 with the check-in "
+                    "first recorded. An alert (`is_alert`) raises the silence follow-up and its notices at once.",
+        request=CheckInCreateSerializer,
+        responses={201: CheckInSerializer, 200: CheckInSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request, *args, **kwargs):
+        client_id = request.data.get("client_id") if isinstance(request.data, Mapping) else None
+        client_id = client_id.strip() if isinstance(client_id, str) else None
+        if client_id and (earlier := self._earlier(client_id)) is not None:
+            return Response(self.get_serializer(earlier).data, status=status.HTTP_200_OK)
+        given = CheckInCreateSerializer(data=request.data, context=self.get_serializer_context())
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        at = data.get("at") or timezone.now()
+        form = CheckInForm({"checkin-at": _local_minute(at), "checkin-source": data["source"],
+                            "checkin-is_alert": "1" if data["is_alert"] else "0", "checkin-note": data["note"]})
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        check_in, created = services.checkin_record(
+            household=data["household"], by=request.user, source=data["source"], is_alert=data["is_alert"],
+            note=data["note"].strip(), at=at, external_id=data["client_id"].strip(),
+        )
+        check_in = self.refetch(check_in.pk) if created else self._earlier(data["client_id"].strip())
+        if check_in is None:
+            raise serializers.ValidationError({"client_id": [_("이미 사용한 client_id입니다.")]})
+        return Response(self.get_serializer(check_in).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def _earlier(self, client_id: str) -> CheckIn | None:
+        earlier = self.get_queryset().filter(external_id=client_id).first()
+        if earlier is None and CheckIn.objects.filter(external_id=client_id).exists():
+            raise serializers.ValidationError({"client_id": [_("이미 사용한 client_id입니다.")]})
+        return earlier
