@@ -507,6 +507,16 @@ class UniversalWriter(_Writer):
         if not fresh:
             return created
         place = self._match(fresh)
+        if self.kind == UniversalKind.TURNING_65 and place:
+            # The daily universal_visits job keys its own turning-65 targets by resident: a resident it already
+            # made a target for is already present, not a second visit.
+            by_resident = {place[k][1]: k for k in place if place[k][1] is not None}
+            taken = UniversalVisitTarget.objects.filter(
+                kind=self.kind, resident_id__in=list(by_resident)).values_list("resident_id", flat=True)
+            for resident_id in set(taken):
+                fresh.pop(by_resident[resident_id], None)
+            if not fresh:
+                return created
         self._settle(fresh, place)
         due = {k: universal_due(self.kind, r.birth_date, self.today) for k, r in fresh.items()}
         UniversalVisitTarget.objects.bulk_create([

@@ -336,6 +336,19 @@ def test_a_list_arriving_after_the_visit_was_done_makes_no_new_follow_up(dong):
     assert FollowUp.objects.filter(household__residents__name="박순자").count() == 1
 
 
+def test_a_resident_the_daily_job_already_targeted_is_already_present(dong):
+    # given the universal_visits job made a target for this resident (its own key: by resident)
+    home = HouseholdFactory(dong=dong, road_address="서울특별시 성동구 마조로 7", address_detail="")
+    resident = ResidentFactory(household=home, name="박순자", birth_date=dt.date(1960, 12, 1))
+    UniversalVisitTarget.objects.create(district=dong.district, kind=UniversalKind.TURNING_65, household=home,
+                                        resident=resident, person_key="job-key", due_on=dt.date(2025, 12, 1))
+
+    counts = run(universal_batch(dong.district, [turning_65_row("박순자", born=dt.date(1960, 12, 1))]))
+
+    assert (counts.created, counts.duplicates) == (0, 1)
+    assert UniversalVisitTarget.objects.count() == 1 and FollowUp.objects.count() == 0
+
+
 def test_a_household_with_an_open_universal_follow_up_keeps_it_and_the_target_links_to_it(dong):
     home = HouseholdFactory(dong=dong, road_address="서울특별시 성동구 마조로 7", address_detail="")
     ResidentFactory(household=home, name="박순자")
