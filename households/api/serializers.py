@@ -113,7 +113,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 
 class CaseSerializer(serializers.ModelSerializer):
-    dong = serializers.IntegerField(source="household.dong_id", read_only=True)
+    dong = serializers.IntegerField(source="household_dong_id", read_only=True)
     client = ResidentRefSerializer(read_only=True)
     source_display = serializers.CharField(source="get_source_display", read_only=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
@@ -214,7 +214,7 @@ class VisitCreateSerializer(serializers.Serializer):
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
-    dong = serializers.IntegerField(source="household.dong_id", read_only=True)
+    dong = serializers.IntegerField(source="household_dong_id", read_only=True)
     reason_display = serializers.CharField(source="get_reason_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     priority_display = serializers.CharField(source="get_priority_display", read_only=True)
@@ -233,7 +233,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 
 class CheckInSerializer(serializers.ModelSerializer):
-    dong = serializers.IntegerField(source="household.dong_id", read_only=True)
+    dong = serializers.IntegerField(source="household_dong_id", read_only=True)
     source_display = serializers.CharField(source="get_source_display", read_only=True)
     client_id = serializers.CharField(source="external_id", read_only=True, allow_null=True)
     recorded_by = PersonSerializer(read_only=True, allow_null=True)
@@ -271,7 +271,7 @@ class ResourceRefSerializer(serializers.ModelSerializer):
 
 
 class ServiceLinkSerializer(serializers.ModelSerializer):
-    dong = serializers.IntegerField(source="household.dong_id", read_only=True)
+    dong = serializers.IntegerField(source="household_dong_id", read_only=True)
     resource = ResourceRefSerializer(read_only=True)
     need_domain = serializers.ChoiceField(source="need.domain", choices=NeedDomain.choices, read_only=True,
                                           allow_null=True)

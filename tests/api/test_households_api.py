@@ -10,7 +10,7 @@ from django.utils import timezone
 from households import services
 from households.models import Household, Resident
 from tests.factories import HouseholdFactory, ResidentFactory
-from welfare.models import AccessLog, Role, StaffMembership
+from welfare.models import AccessLog, StaffMembership
 
 from .conftest import bearer_client, error_of, walk
 
@@ -307,4 +307,12 @@ def test_a_removed_resident_relation_never_leaks_the_encrypted_column(api_client
     assert Resident.objects.get(pk=head.pk).rrn_encrypted == "9001011234567"
 
 
-__all__ = ["Role"]
+
+
+@pytest.mark.parametrize("path", ["households", "cases", "visits", "follow-ups", "service-links", "check-ins",
+                                  "resources"])
+def test_the_browsable_api_renders_for_a_signed_in_official(client_for, official, household, path):
+    response = client_for(official).get(f"/api/v1/{path}/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
