@@ -528,6 +528,9 @@ def universal_visits(now: dt.datetime) -> dict[str, int]:
     residents = Resident.objects.filter(
         left_on__isnull=True, birth_date__gte=born_from, birth_date__lte=born_to,
         household__anonymised_at__isnull=True,
+    ).exclude(
+        # Already a target under another key (an imported turning-65 list names the person, not the row).
+        Exists(UniversalVisitTarget.objects.filter(kind=UniversalKind.TURNING_65, resident_id=OuterRef("pk")))
     )
     targets = 0
     for rows in _keyset(residents, ("household_id", "household__dong__district_id", "birth_date")):

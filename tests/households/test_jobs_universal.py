@@ -134,3 +134,19 @@ def test_births_turning_65(first, last, expected):
 ])
 def test_add_months_clamps_to_the_end_of_the_month(day, expected):
     assert add_months(day, 1) == expected
+
+
+def test_a_person_from_an_imported_turning_65_list_is_not_visited_twice(dong, official):
+    # given the import made this resident's target under its own key, and the visit was done
+    resident = resident_born(dong, dt.date(1960, 3, 20), official=official)
+    follow_up = FollowUp.objects.create(household=resident.household, due_on=dt.date(2025, 3, 20),
+                                        reason="universal", status="done")
+    UniversalVisitTarget.objects.create(district=dong.district, kind="turning_65", household=resident.household,
+                                        resident=resident, person_key="b" * 64, due_on=dt.date(2025, 3, 20),
+                                        follow_up=follow_up)
+
+    counts = universal_visits(seoul(2025, 3, 1))
+
+    assert counts["targets"] == 0
+    assert UniversalVisitTarget.objects.count() == 1
+    assert FollowUp.objects.count() == 1
