@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from plans.models import Sector
 
@@ -52,6 +53,24 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class _UtcRepresentableField(IsoDateTimeField):
+    """An ISO 8601 date-time that still exists in UTC (``9999-12-31T23:00-05:00`` does not): the database gets
+    UTC, and an overflow there would be a 500 instead of a 400."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                value.astimezone(dt.UTC)
+            except OverflowError:
+                raise forms.ValidationError(_("범위를 벗어난 일시입니다."), code="invalid") from None
+        return value
+
+
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = _UtcRepresentableField
+
+
 def _today() -> dt.date:
     return timezone.localdate()  # Asia/Seoul (settings.TIME_ZONE)
 
@@ -84,7 +103,7 @@ class HouseholdFilter(HouseholdSearchMixin):
                                                    label=_("다음 접촉 예정일이 이 날짜 이후(당일 포함)"))
     overdue = django_filters.BooleanFilter(method="filter_overdue",
                                            label=_("다음 접촉 예정일이 오늘(서울) 이전으로 지남"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte",
                                                      label=_("이 시각 이후 수정(증분 동기화, ISO 8601)"))
 
     class Meta:
@@ -107,7 +126,7 @@ class CaseFilter(HouseholdSearchMixin):
                                              label=_("접수일이 이 날짜 이후(당일 포함)"))
     opened_before = django_filters.DateFilter(field_name="opened_on", lookup_expr="lte",
                                               label=_("접수일이 이 날짜 이전(당일 포함)"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte",
                                                      label=_("이 시각 이후 수정(증분 동기화, ISO 8601)"))
 
     class Meta:
@@ -130,12 +149,12 @@ class VisitFilter(HouseholdSearchMixin):
     contact_result = django_filters.ChoiceFilter(choices=ContactResult.choices, label=_("접촉 결과"))
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("위기도"))
     recorded_by = IdFilter(field_name="recorded_by_id", label=_("기록자 id"))
-    visited_after = django_filters.IsoDateTimeFilter(field_name="visited_at", lookup_expr="gte",
+    visited_after = SinceFilter(field_name="visited_at", lookup_expr="gte",
                                                      label=_("방문 일시가 이 시각 이후"))
-    visited_before = django_filters.IsoDateTimeFilter(field_name="visited_at", lookup_expr="lt",
+    visited_before = SinceFilter(field_name="visited_at", lookup_expr="lt",
                                                       label=_("방문 일시가 이 시각 이전"))
     # Visits are never edited after they are recorded: their creation time is their last change.
-    created_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
+    created_since = SinceFilter(field_name="created_at", lookup_expr="gte",
                                                      label=_("이 시각 이후 기록(증분 동기화, ISO 8601)"))
 
     class Meta:
@@ -155,9 +174,10 @@ class FollowUpFilter(HouseholdSearchMixin):
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte",
                                           label=_("예정일이 이 날짜 이후(당일 포함)"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("열린 예정 가운데 예정일이 오늘(서울) 이전"))
-    changed_since = django_filters.IsoDateTimeFilter(
+    changed_since = SinceFilter(
         method="filter_changed_since",
-        label=_("이 시각 이후 생성되었거나 완료·취소됨(증분 동기화, ISO 8601). 예정일 이동과 기한 경과 표시는 잡지 못합니다."),
+        label=_("이 시각 이후 생성·완료·취소되었거나 기한 경과로 표시됨(증분 동기화, ISO 8601). "
+                "예정일 이동은 잡지 못합니다(FollowUp에 수정일시가 없음)."),
     )
 
     class Meta:
@@ -183,7 +203,7 @@ class ServiceLinkFilter(HouseholdSearchMixin):
                                                 label=_("의뢰일이 이 날짜 이후(당일 포함)"))
     requested_before = django_filters.DateFilter(field_name="requested_on", lookup_expr="lte",
                                                  label=_("의뢰일이 이 날짜 이전(당일 포함)"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte",
                                                      label=_("이 시각 이후 수정(증분 동기화, ISO 8601)"))
 
     class Meta:
@@ -196,8 +216,8 @@ class CheckInFilter(HouseholdSearchMixin):
     household = IdFilter(field_name="household_id", label=_("세대 id"))
     source = django_filters.ChoiceFilter(choices=CheckInSource.choices, label=_("경로"))
     is_alert = django_filters.BooleanFilter(label=_("이상 신호"))
-    at_after = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte", label=_("일시가 이 시각 이후"))
-    at_before = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt", label=_("일시가 이 시각 이전"))
+    at_after = SinceFilter(field_name="at", lookup_expr="gte", label=_("일시가 이 시각 이후"))
+    at_before = SinceFilter(field_name="at", lookup_expr="lt", label=_("일시가 이 시각 이전"))
 
     class Meta:
         model = CheckIn

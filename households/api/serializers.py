@@ -4,6 +4,8 @@ read here."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -136,7 +138,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=CaseStage.choices, help_text=_("옮겨 갈 단계"))
-    version = serializers.IntegerField(min_value=1, help_text=_("읽었을 때의 version; 그사이 바뀌었으면 409"))
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text=_("읽었을 때의 version; 그사이 바뀌었으면 409"))
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     closing_reason = serializers.ChoiceField(choices=ClosingReason.choices, required=False, allow_blank=True,
                                              default="", help_text=_("종결 검토로 옮길 때"))
@@ -170,6 +172,18 @@ class VisitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class UtcDateTimeField(serializers.DateTimeField):
+    """A date-time that still exists in UTC, where the database keeps it (year 1 at +09:00 does not)."""
+
+    def to_internal_value(self, value):
+        value = super().to_internal_value(value)
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            self.fail("overflow")
+        return value
+
+
 class VisibleHouseholdField(serializers.PrimaryKeyRelatedField):
     """A household id the requesting user may see; another dong's id is refused as if it did not exist."""
 
@@ -186,7 +200,7 @@ class VisitCreateSerializer(serializers.Serializer):
     submission_token = serializers.UUIDField(
         help_text=_("클라이언트가 만든 UUID. 같은 값을 다시 보내면 처음 기록한 방문을 200으로 돌려줍니다."))
     household = VisibleHouseholdField()
-    visited_at = serializers.DateTimeField(required=False, help_text=_("비우면 지금"))
+    visited_at = UtcDateTimeField(required=False, help_text=_("비우면 지금"))
     kind = serializers.ChoiceField(choices=VisitKind.choices, default=VisitKind.HOME)
     contact_result = serializers.ChoiceField(choices=ContactResult.choices)
     observations = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
@@ -251,7 +265,7 @@ class CheckInCreateSerializer(serializers.Serializer):
     client_id = serializers.CharField(max_length=100, help_text=_(
         "게이트웨이의 메시지 id. 같은 값을 다시 보내면 처음 기록한 안부 확인을 200으로 돌려줍니다."))
     household = VisibleHouseholdField()
-    at = serializers.DateTimeField(required=False, help_text=_("비우면 지금"))
+    at = UtcDateTimeField(required=False, help_text=_("비우면 지금"))
     source = serializers.ChoiceField(choices=CheckInSource.choices)
     is_alert = serializers.BooleanField(default=False, help_text=_("이상 신호면 무응답 경보를 바로 올립니다"))
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

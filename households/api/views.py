@@ -384,7 +384,9 @@ class CheckInViewSet(ApiViewSet):
     )
     def create(self, request, *args, **kwargs):
         client_id = request.data.get("client_id") if isinstance(request.data, Mapping) else None
-        client_id = client_id.strip() if isinstance(client_id, str) else None
+        # Looked up before validation only when it could be stored at all (no NUL, within the column's length).
+        client_id = client_id.strip() if isinstance(client_id, str) and "\x00" not in client_id else None
+        client_id = client_id if client_id and len(client_id) <= 100 else None
         if client_id and (earlier := self._earlier(client_id)) is not None:
             return Response(self.get_serializer(earlier).data, status=status.HTTP_200_OK)
         given = CheckInCreateSerializer(data=request.data, context=self.get_serializer_context())

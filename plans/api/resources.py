@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.filters import SearchFilter
 
-from households.api.filters import IdFilter
+from households.api.filters import IdFilter, SinceFilter
 from households.api.schema import LIST_ERRORS, READ_ERRORS
 from households.api.views import ApiViewSet
 from plans.models import Resource, ResourceCategory, Sector
@@ -23,7 +23,7 @@ class ResourceFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=ResourceCategory.choices, label=_("분류"))
     dong = IdFilter(method="filter_dong", label=_("이 동에 제공되는 자원(대상 동이 없으면 구 전체)"))
     active = django_filters.BooleanFilter(field_name="is_active", label=_("사용 중"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte",
                                                      label=_("이 시각 이후 수정(ISO 8601)"))
 
     class Meta:

@@ -119,3 +119,17 @@ def test_the_browser_session_may_post_a_check_in(client_for, official, household
     response = client_for(official).post(URL, body(household), content_type="application/json")
 
     assert response.status_code == 201
+
+
+def test_inputs_the_database_could_not_store_are_400_not_500(api_client_for, official, household):
+    client = api_client_for(official)
+
+    nul = client.post(URL, body(household, client_id="gw\x001"), format="json")
+    too_early = client.post(URL, body(household, client_id="gw-2", at="0001-01-01T03:00:00+09:00"), format="json")
+    far_since = client.get(URL, {"at_after": "9999-12-31T23:00:00-05:00"})
+
+    assert (nul.status_code, too_early.status_code, far_since.status_code) == (400, 400, 400)
+    assert set(error_of(nul)["fields"]) == {"client_id"}
+    assert set(error_of(too_early)["fields"]) == {"at"}
+    assert set(error_of(far_since)["fields"]) == {"at_after"}
+    assert not CheckIn.objects.exists()
