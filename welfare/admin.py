@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import AccessLog, District, Dong, JobRun, Notification, StaffMembership
+from .audit import log_action
+from .models import AccessLog, ApiToken, District, Dong, JobRun, Notification, StaffMembership
 
 
 class DongInline(admin.TabularInline):
@@ -102,3 +105,64 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     raw_id_fields = ("user",)
     readonly_fields = ("dedupe_key", "created_at", "emailed_at")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Issue and revoke REST API tokens. The add form asks for a user and a purpose only; the key is drawn by
+    ``ApiToken.issue``, shown once in a message and never stored (only its SHA-256). A token is never edited
+    afterwards: to change one, revoke it and issue a new one. Tokens are revoked, not deleted, so the access log
+    keeps pointing at something."""
+
+    list_display = ("prefix_display", "user", "name", "created_at", "created_by", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("prefix", "name", "user__username", "user__first_name", "user__last_name")
+    list_select_related = ("user", "created_by")
+    autocomplete_fields = ("user",)
+    date_hierarchy = "created_at"
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("user", "name")
+        return ("prefix_display", "user", "name", "created_at", "created_by", "last_used_at", "revoked_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return self.get_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None:
+            # Nothing on an issued token can change: no save buttons.
+            extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+                             "show_save_and_add_another": False}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # read-only once issued (the form has no editable field either)
+        token, key = ApiToken.issue(user=form.cleaned_data["user"], name=form.cleaned_data["name"], by=request.user)
+        for field in ApiToken._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(token, field.attname))
+        obj._state.adding = False
+        log_action(token, "welfare.apitoken.issued", user=request.user,
+                   changes={"user": token.user_id, "name": token.name, "prefix": token.prefix})
+        messages.success(request, _("이 키는 다시 볼 수 없습니다: %(key)s") % {"key": key})
+
+    @admin.display(description=_("키 앞자리"), ordering="prefix")
+    def prefix_display(self, obj: ApiToken) -> str:
+        return f"dw_{obj.prefix}…"
+
+    @admin.action(description=_("폐기"), permissions=["change"])
+    def revoke(self, request, queryset):
+        now = timezone.now()
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        ApiToken.objects.filter(pk__in=[t.pk for t in tokens], revoked_at__isnull=True).update(revoked_at=now)
+        for token in tokens:
+            log_action(token, "welfare.apitoken.revoked", user=request.user)
+        self.message_user(request, ngettext("토큰 %(n)s개를 폐기했습니다.", "토큰 %(n)s개를 폐기했습니다.", len(tokens))
+                          % {"n": len(tokens)}, messages.SUCCESS)

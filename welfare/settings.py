@@ -263,6 +263,9 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "households.models.FollowUpStatus",
         "LinkStatusEnum": "households.models.LinkStatus",
         "NeedDomainEnum": "households.models.NeedDomain",
+        "ReportStatusEnum": "discovery.models.ReportStatus",
+        "PlanStatusEnum": "plans.models.PlanStatus",
+        "MilestoneStatusEnum": "plans.models.MilestoneStatus",
     },
 }
 
