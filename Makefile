@@ -6,6 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+TEST_PROCESSES ?= 2
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/welfare_bench
 
 .PHONY: run test install lint bench browser-deps clean
@@ -32,10 +33,12 @@ run: install
 ## test: the whole suite (browser tests included: they need Debian's chromium at /usr/bin/chromium). The Celery
 ## reliability tests (tests/reliability: a real worker on Redis and PostgreSQL) run only when REDIS_URL is set.
 test: install browser-deps
+	@# Two processes for the bulk of the suite (pytest-xdist); the reliability tests, which start Celery
+	@# workers and restart Redis, run afterwards on their own.
 	@if [ -n "$$REDIS_URL" ]; then \
-		$(PY) -m pytest; \
+		$(PY) -m pytest -n $(TEST_PROCESSES) -m "not reliability" && $(PY) -m pytest -m reliability; \
 	else \
-		status=0; $(PY) -m pytest -m "not reliability" || status=$$?; \
+		status=0; $(PY) -m pytest -n $(TEST_PROCESSES) -m "not reliability" || status=$$?; \
 		echo ""; \
 		echo "*** REDIS_URL is not set: the Celery reliability tests (tests/reliability) did not run; CI runs them. ***"; \
 		exit $$status; \
