@@ -82,9 +82,14 @@ class ApiViewSet(ScopedViewSetMixin, RuleErrorMixin, mixins.ListModelMixin, mixi
         data = self.get_serializer(page, many=True).data
         if self.list_verb:
             log_action(None, self.list_verb, user=request.user, action=AccessAction.VIEW,
-                       changes={"count": len(page),
-                                "filters": {k: v for k, v in request.query_params.items() if k != "cursor"}})
+                       changes={"count": len(page), "filters": self._logged_params(request)})
         return self.get_paginated_response(data)
+
+    @staticmethod
+    def _logged_params(request) -> dict[str, str]:
+        # Bounded, and without NUL (jsonb refuses it): unknown parameters reach here unvalidated.
+        params = [(k, v) for k, v in request.query_params.items() if k != "cursor"][:30]
+        return {k.replace("\x00", "")[:50]: v.replace("\x00", "")[:200] for k, v in params}
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

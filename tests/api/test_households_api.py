@@ -316,3 +316,10 @@ def test_the_browsable_api_renders_for_a_signed_in_official(client_for, official
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_an_unknown_parameter_with_a_nul_is_logged_without_it(api_client_for, official, household):
+    response = api_client_for(official).get(URL, {"note": "a\x00b"})
+
+    assert response.status_code == 200
+    assert AccessLog.objects.get(verb="households.household.listed").changes["filters"] == {"note": "ab"}
