@@ -1,6 +1,9 @@
 from django.contrib import admin
 
-from .models import Consent, Household, Resident, SensitiveProfile
+from welfare.forms import CadencePolicyForm
+from welfare.services import cadence_policy_save
+
+from .models import CadencePolicy, Consent, Household, Resident, SensitiveProfile
 
 
 class ResidentInline(admin.TabularInline):
@@ -49,3 +52,44 @@ class SensitiveProfileAdmin(admin.ModelAdmin):
     list_filter = ("disability_severity",)
     search_fields = ("resident__name",)
     raw_id_fields = ("resident",)
+
+
+@admin.register(CadencePolicy)
+class CadencePolicyAdmin(admin.ModelAdmin):
+    """Superusers edit every district's cadence here, in the list too; district admins have their own page
+    (/district/policies/). Both check the values with the same form and save through the same audited service."""
+
+    list_display = ("district", "high_days", "medium_days", "low_days", "in_service_days", "silence_high_days",
+                    "silence_medium_days", "silence_low_days")
+    list_editable = ("high_days", "medium_days", "low_days", "in_service_days", "silence_high_days",
+                     "silence_medium_days", "silence_low_days")
+    list_select_related = ("district",)
+    ordering = ("district__name",)
+    search_fields = ("district__name",)
+    fields = ("district", "high_days", "medium_days", "low_days", "in_service_days", "silence_high_days",
+              "silence_medium_days", "silence_low_days")
+
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, form=CadencePolicyForm, **kwargs)
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=CadencePolicyForm, **kwargs)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        saved = cadence_policy_save(district=obj.district, by=request.user, data=form.cleaned_data)
+        obj.pk = saved.pk

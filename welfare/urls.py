@@ -20,6 +20,7 @@ urlpatterns = [
     path("discovery/", include("discovery.urls")),
     path("report/", include("discovery.public_urls")),
     path("notifications/", include("welfare.notification_urls")),
+    path("district/", include("welfare.district_urls")),
     path("api/v1/", include(api_router.build().urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

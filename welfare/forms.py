@@ -1,0 +1,166 @@
+"""Forms of the district admin's pages: staff accounts and the district's policies.
+
+They check the shape of the input (numbers, ranges, the password typed twice); the rules themselves (which roles
+take dongs, password strength, unique usernames, the orderings of the policies) live in ``welfare.services``, whose
+RuleError the views put beside the fields.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.translation import gettext_lazy as _
+
+from discovery.models import DiscoveryPolicy
+from households.models import CadencePolicy
+
+from .models import District, Dong, Role
+from .services import (
+    CADENCE_FIELDS,
+    CADENCE_MAX,
+    CADENCE_MIN,
+    DISCOVERY_BOUNDS,
+    RuleError,
+    cadence_policy_check,
+    discovery_policy_check,
+)
+
+User = get_user_model()
+
+ACTIVE_CHOICES = (("1", _("사용 중")), ("0", _("비활성")), ("all", _("전체")))
+
+
+class StaffFilterForm(forms.Form):
+    q = forms.CharField(label=_("검색"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("역할"), required=False, choices=[("", _("전체")), *Role.choices])
+    active = forms.ChoiceField(label=_("상태"), required=False, choices=ACTIVE_CHOICES)
+
+
+class _MembershipFields(forms.Form):
+    role = forms.ChoiceField(label=_("역할"), choices=Role.choices)
+    dongs = forms.ModelMultipleChoiceField(
+        label=_("담당 동"), required=False, queryset=Dong.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("동 담당 공무원과 팀장은 하나 이상 고르세요. 구 역할(기획 담당, 관리자)은 비워 두세요: 구 전체를 봅니다."),
+    )
+    personal_access = forms.BooleanField(
+        label=_("개인정보 열람 허용"), required=False,
+        help_text=_("구 기획 담당에게만 적용됩니다(기본은 집계만 열람). 다른 역할은 역할에 따라 정해집니다."),
+    )
+
+    def __init__(self, *args, district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district = district
+        # Only this district's dongs: another district's id is "not a valid choice".
+        self.fields["dongs"].queryset = Dong.objects.filter(district=district).order_by("name")
+
+
+class StaffCreateForm(_MembershipFields):
+    username = forms.CharField(
+        label=_("아이디"), max_length=150, validators=[User.username_validator],
+        help_text=_("로그인에 쓰는 아이디: 영문, 숫자와 @ . + - _ 만 쓸 수 있습니다."),
+    )
+    first_name = forms.CharField(label=_("이름"), max_length=150, help_text=_("성과 이름을 함께 적으세요. 예: 김민지"))
+    email = forms.EmailField(label=_("이메일"), required=False, help_text=_("선택. 알림 메일을 받을 주소입니다."))
+    password = forms.CharField(
+        label=_("초기 비밀번호"), required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("시스템은 아무것도 보내지 않습니다. 정한 비밀번호는 본인에게 직접 알려 주세요. "
+                    "비워 두면 비밀번호를 설정할 때까지 로그인할 수 없습니다."),
+    )
+    password_confirm = forms.CharField(
+        label=_("초기 비밀번호 확인"), required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    field_order = ["username", "first_name", "email", "role", "dongs", "personal_access", "password",
+                   "password_confirm"]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("password") or "") != (data.get("password_confirm") or ""):
+            self.add_error("password_confirm", _("두 비밀번호가 서로 다릅니다."))
+        return data
+
+
+class StaffEditForm(_MembershipFields):
+    first_name = forms.CharField(label=_("이름"), max_length=150)
+    email = forms.EmailField(label=_("이메일"), required=False)
+    is_active = forms.BooleanField(
+        label=_("사용 중"), required=False,
+        help_text=_("퇴직·전보한 직원은 지우지 말고 비활성으로 바꾸세요. 기록은 그대로 남고 로그인만 막힙니다."),
+    )
+
+    field_order = ["first_name", "email", "role", "dongs", "personal_access", "is_active"]
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(label=_("새 비밀번호"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_confirm = forms.CharField(label=_("새 비밀번호 확인"), strip=False,
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_confirm") and data["password"] != data["password_confirm"]:
+            self.add_error("password_confirm", _("두 비밀번호가 서로 다릅니다."))
+        return data
+
+
+def password_help() -> str:
+    return password_validators_help_text_html()
+
+
+# Policies -----------------------------------------------------------------------------------------------------------
+
+
+def _bounded(field: forms.Field, low: int, high: int, unit: str) -> forms.IntegerField:
+    message = _("%(low)s%(unit)s에서 %(high)s%(unit)s 사이로 입력하세요.") % {
+        "low": f"{low:,}", "high": f"{high:,}", "unit": unit}
+    return forms.IntegerField(
+        label=field.label, help_text=field.help_text, min_value=low, max_value=high,
+        error_messages={"required": message, "invalid": message, "min_value": message, "max_value": message},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def _apply_rules(form: forms.Form, data: dict, check) -> dict:
+    """The service's own check (orderings, cap ≥ amount) once every field is a number in range, so the page and
+    the Django admin show its messages beside the fields; the service runs it again when it saves."""
+    if not form.errors:
+        try:
+            check(data)
+        except RuleError as error:
+            form.add_error(None, error)
+    return data
+
+
+class CadencePolicyForm(forms.ModelForm):
+    """Also the Django admin's form (households.admin), so the admin cannot save 0 or 400 days either."""
+
+    class Meta:
+        model = CadencePolicy
+        fields = list(CADENCE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in CADENCE_FIELDS:
+            self.fields[name] = _bounded(self.fields[name], CADENCE_MIN, CADENCE_MAX, _("일"))
+
+    def clean(self):
+        return _apply_rules(self, super().clean(), cadence_policy_check)
+
+
+class DiscoveryPolicyForm(forms.ModelForm):
+    class Meta:
+        model = DiscoveryPolicy
+        fields = list(DISCOVERY_BOUNDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in DISCOVERY_BOUNDS.items():
+            unit = _("원") if name.endswith("_krw") else ""
+            self.fields[name] = _bounded(self.fields[name], low, high, unit)
+
+    def clean(self):
+        return _apply_rules(self, super().clean(), discovery_policy_check)
