@@ -19,9 +19,11 @@ from ..models import (
     NetworkRole,
     Occupation,
     ReporterKind,
+    ReportOutcome,
     RiskSignal,
     Urgency,
 )
+from .filters import MAX_ID
 
 # Channels an API client may report through: the officials' channels (discovery.services.OFFICIAL_CHANNELS).
 # ``web`` belongs to the public form at /report/ (rate limit, honeypot, consent to keep a reporter's contact)
@@ -38,6 +40,8 @@ class CrisisReportSerializer(serializers.ModelSerializer):
                                                  read_only=True)
     urgency_display = serializers.CharField(source="get_urgency_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    outcome = serializers.ChoiceField(choices=ReportOutcome.choices, allow_blank=True, read_only=True,
+                                      help_text=_("처리 완료 전에는 빈 값"))
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
     assigned_official = PersonSerializer(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True, help_text=_("초기 접촉 기한이 지났고 아직 접촉하지 않음"))
@@ -72,7 +76,8 @@ class CrisisReportCreateSerializer(serializers.Serializer):
     (discovery.forms.ReportForm) and discovery.services.report_create, as on the page."""
 
     channel = serializers.ChoiceField(choices=API_CHANNELS, help_text=_("web(공개 제보 양식)과 bigdata(명단 업로드)는 제외"))
-    dong = serializers.IntegerField(required=False, allow_null=True, default=None, help_text=_(
+    dong = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID,
+                                    help_text=_(
         "담당 동의 id. 비우면 구 접수함(동 팀장·구 관리자만)"))
     received_at = serializers.DateTimeField(required=False, help_text=_("비우면 지금"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
@@ -89,7 +94,8 @@ class CrisisReportCreateSerializer(serializers.Serializer):
     referral_agency = serializers.CharField(required=False, allow_blank=True, default="",
                                             help_text=_("기관 의뢰일 때: 경찰서, 병원, 학교 등"))
     reporter_kind = serializers.ChoiceField(choices=ReporterKind.choices, default=ReporterKind.ANONYMOUS)
-    network_member = serializers.IntegerField(required=False, allow_null=True, default=None, help_text=_(
+    network_member = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                              max_value=MAX_ID, help_text=_(
         "신고한 인적안전망 구성원 id(reporter_kind=network_member일 때 필수). 응답에는 나오지 않습니다"))
     reporter = ReporterInputSerializer(required=False, allow_null=True, default=None)
 

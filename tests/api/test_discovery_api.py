@@ -289,3 +289,24 @@ def test_malformed_json_is_400(api_client_for, official):
     assert response.status_code == 400
     assert error_of(response)["code"] == "parse_error"
     assert json.loads(response.content)["error"]["message"]
+
+
+def test_a_nested_field_error_is_named_by_its_path(api_client_for, official, dong):
+    response = api_client_for(official).post(REPORTS, body(dong=dong.pk, reporter={"name": "\x00", "is_official": 3}),
+                                             format="json")
+
+    assert response.status_code == 400
+    assert set(error_of(response)["fields"]) == {"reporter.name", "reporter.is_official"}
+
+
+def test_values_the_database_cannot_hold_are_400_not_500(api_client_for, official, dong):
+    client = api_client_for(official)
+
+    too_big = client.get(REPORTS, {"dong": 2**70})
+    far_offset = client.get(REPORTS, {"received_before": "2100-05-04T21:32:23-17:55"})
+    nul = client.get(REPORTS, {"search": "김\x00"})
+    big_body = client.post(REPORTS, body(dong=2**70, network_member=-1), format="json")
+
+    assert (too_big.status_code, nul.status_code, big_body.status_code) == (400, 400, 400)
+    assert far_offset.status_code == 200  # a real instant: compared in UTC
+    assert set(error_of(big_body)["fields"]) == {"dong", "network_member"}

@@ -28,10 +28,7 @@ def error_handler(exc, context):
     fields = {}
     if isinstance(exc, exceptions.ValidationError):
         message = str(_("입력값을 확인하세요."))
-        if isinstance(data, dict):
-            fields = {k: v if isinstance(v, list) else [v] for k, v in data.items()}
-        elif isinstance(data, list):
-            fields = {"non_field_errors": data}
+        fields = flat_errors(data)
     else:
         message = str(data.get("detail", data)) if isinstance(data, dict) else str(data)
     code = getattr(exc, "default_code", "error")
@@ -39,6 +36,26 @@ def error_handler(exc, context):
         code = exc.detail.code
     response.data = {"error": {"code": code, "message": message, "fields": fields}}
     return response
+
+
+def flat_errors(data, prefix: str = "") -> dict[str, list[str]]:
+    """Field errors as ``{name: [sentences]}`` whatever their nesting: a nested object's field is
+    ``reporter.name``, an item of a list ``needs.0.note`` (DRF gives ``{"0": {...}}`` or ``[{}, {...}]``)."""
+    out: dict[str, list[str]] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            for name, messages in flat_errors(value, f"{prefix}.{key}" if prefix else str(key)).items():
+                out.setdefault(name, []).extend(messages)
+    elif isinstance(data, list) and any(isinstance(item, (dict, list)) for item in data):
+        for index, item in enumerate(data):
+            for name, messages in flat_errors(item, f"{prefix}.{index}" if prefix else str(index)).items():
+                out.setdefault(name, []).extend(messages)
+    elif isinstance(data, list):
+        if data:
+            out[prefix or "non_field_errors"] = [str(m) for m in data]
+    else:
+        out[prefix or "non_field_errors"] = [str(data)]
+    return out
 
 
 def server_error(request, *args, **kwargs):

@@ -1,0 +1,127 @@
+"""Schemathesis against the running schema: every operation of /api/schema/ called through the WSGI app with a dong
+official's token, on a dong with data. No response may be a 5xx, every response must be one the operation
+documents (status code) and match its documented body.
+
+Deterministic for CI: a fixed seed, ``deterministic`` generation (Hypothesis derandomized, no example database)
+and a fixed budget of 20 generated cases per operation in each of the examples and fuzzing phases, positive and
+negative inputs alike. The coverage phase (every boundary value the schema implies) is left to a manual run
+(``schemathesis run``): it multiplies the time by about ten for little more than the fuzzing finds here.
+
+Excluded: only the operations in KNOWN_ISSUES, each with the bug it still finds; delete the entry with the fix.
+
+A path ``id`` that Hypothesis draws as an integer is mapped onto a record of the world (the official's own, or one
+of the other dong's), so detail endpoints and actions answer 200 and 404 and not only 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from households.models import ServiceLink
+from tests.discovery.factories_network import member, report
+from tests.households.factories_cases import ResourceFactory, household_with_client, make_case
+from tests.households.factories_plans import draft_plan, figure
+from tests.households.factories_visits import CheckInFactory, FollowUpFactory, VisitFactory
+from welfare.models import ApiToken
+from welfare.wsgi import application
+
+SEED = 20260107
+EXAMPLES = 20
+CONFIG = {
+    "seed": SEED,
+    "generation": {"mode": "all", "max-examples": EXAMPLES, "deterministic": True, "database": "none"},
+    "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+    "checks": {
+        "enabled": False,
+        "not_a_server_error": {"enabled": True},
+        "status_code_conformance": {"enabled": True},
+        "response_schema_conformance": {"enabled": True},
+    },
+}
+
+
+@pytest.fixture
+def world(db, dong, second_dong, official, planner):
+    """A household of each dong with a case, a visit, a follow-up, a service link and a check-in; reports,
+    network members, a plan with figures: (prefix → ids), own dong first."""
+    ids: dict[str, list[int]] = {}
+
+    def add(prefix: str, pk: int) -> None:
+        ids.setdefault(prefix, []).append(pk)
+
+    for where in (dong, second_dong):
+        household = household_with_client(where, consents=("collect_use", "third_party"))
+        resource = ResourceFactory(district=where.district, dongs=[where])
+        add("households", household.pk)
+        add("cases", make_case(household, by=official).pk)
+        add("visits", VisitFactory(household=household).pk)
+        add("follow-ups", FollowUpFactory(household=household).pk)
+        add("service-links", ServiceLink.objects.create(household=household, resource=resource).pk)
+        add("check-ins", CheckInFactory(household=household).pk)
+        add("crisis-reports", report(where).pk)
+        add("network-members", member(where).pk)
+        add("resources", resource.pk)
+        figure(where, dt.date(2026, 3, 1), "cases_opened", 3)
+    add("plans", draft_plan(district=dong.district, by=planner, year=2026, dongs=[dong, second_dong]).pk)
+    return ids
+
+
+@pytest.fixture
+def same_connection():
+    """Calls go to the WSGI handler itself, which closes the database connection at the start and end of each
+    request when it is "obsolete" (in a transaction, it always is): on PostgreSQL that would end the test's
+    transaction. Django's test client unhooks these two receivers for the same reason; so does this."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(official):
+    return {"Authorization": f"Bearer {ApiToken.issue(user=official, name='schemathesis')[1]}"}
+
+
+KNOWN_ISSUES = {
+    # Case.closing_reason is blank until a case is proposed for closing, but CaseSerializer documents it as the
+    # ClosingReason enum without "" (a read-only ModelSerializer field loses allow_blank): every 200 violates it.
+    "GET /api/v1/cases/": "closing_reason '' not in ClosingReasonEnum",
+    "GET /api/v1/cases/{id}/": "closing_reason '' not in ClosingReasonEnum",
+    # Resident.left_reason likewise, in HouseholdSerializer.residents.
+    "GET /api/v1/households/": "residents.left_reason '' not in LeftReasonEnum",
+    "GET /api/v1/households/{id}/": "residents.left_reason '' not in LeftReasonEnum",
+    # households.api.filters.IdFilter has no bounds: ?dong=-553738203314257332797440 reaches SQLite/PostgreSQL,
+    # whose driver raises OverflowError, a 500 (the discovery and plans filters bound it: discovery.api.filters).
+    "GET /api/v1/service-links/": "?dong= beyond 64 bits is a 500 (IdFilter unbounded)",
+    # households.api.filters._UtcRepresentableField checks that a date-time exists in UTC but hands the database
+    # its own offset: PostgreSQL refuses offsets beyond ±15:59, so ?visited_before=4057-03-18T14:56:38-20:52 is a
+    # 500 there (discovery.api.filters.UtcIsoDateTimeField converts to UTC).
+    "GET /api/v1/visits/": "?visited_before=…-20:52 is a 500 on PostgreSQL",
+}
+
+# Loaded from the app while the tests are collected (the schema view reads no database). Not through
+# schemathesis.pytest.from_fixture: its lazy loader sets ``node._nodeid``, which pytest 9.2 no longer has.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=schemathesis.Config.from_dict(CONFIG))
+schema = schema.exclude(name=list(KNOWN_ISSUES)) if KNOWN_ISSUES else schema
+
+
+# The world is built once for all the generated cases of the test (on purpose: they read it; what a case writes,
+# a visit or a report, stays for the next, as it would on a server).
+@schema.parametrize()
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_operation_conforms_to_the_schema(case, world, bearer, same_connection):
+    prefix = case.path.removeprefix("/api/v1/").split("/")[0]
+    drawn = case.path_parameters.get("id") if case.path_parameters else None
+    if isinstance(drawn, int) and prefix in world:
+        known = world[prefix]
+        case.path_parameters["id"] = known[abs(drawn) % len(known)]
+
+    case.call_and_validate(headers=bearer)
