@@ -578,6 +578,131 @@ def import_crisis_list(bench: Bench) -> list[Row]:
     return rows
 
 
+# --- case_list_api (issue 7) ----------------------------------------------------------------------------
+
+CASE_LIST_PAGE = 50
+
+
+def case_list_sql(dong_ids: list[int], dong_id: int, stage: str, today) -> tuple[str, list]:
+    """The endpoint's page by hand: the same rows, order and fields as CaseSerializer (labels left out)."""
+    from households.models import BEFORE_ASSESSMENT_DONE, BEFORE_PLAN_DONE, Case
+
+    c, h, r = Case._meta.db_table, Household._meta.db_table, Resident._meta.db_table
+    u = get_user_model()._meta.db_table
+    early, planning = sorted(BEFORE_ASSESSMENT_DONE), sorted(BEFORE_PLAN_DONE)
+    sql = f"""
+        SELECT c.id, c.household_id, h.dong_id, r.id AS client_id, r.name AS client_name, c.source, c.stage,
+               c.case_class, u.id AS official_id, u.first_name, u.last_name, u.username, c.opened_on,
+               c.assessment_due_on, c.plan_due_on,
+               (c.stage IN ({', '.join(['%s'] * len(early))}) AND c.assessment_due_on < %s) AS is_assessment_overdue,
+               (c.stage IN ({', '.join(['%s'] * len(planning))}) AND c.plan_due_on < %s) AS is_plan_overdue,
+               c.closing_reason, c.closing_note, c.closed_on, c.previous_case_id, c.version, c.created_at,
+               c.updated_at
+          FROM {_q(c)} c
+          JOIN {_q(h)} h ON h.id = c.household_id
+          JOIN {_q(r)} r ON r.id = c.client_id
+          LEFT JOIN {_q(u)} u ON u.id = c.assigned_official_id
+         WHERE h.dong_id IN ({', '.join(['%s'] * len(dong_ids))}) AND h.dong_id = %s AND c.stage = %s
+         ORDER BY c.updated_at DESC, c.id DESC
+         LIMIT {CASE_LIST_PAGE}"""
+    return sql, [*early, today, *planning, today, *dong_ids, dong_id, stage]
+
+
+def _fill_case_page(dong_id: int, stage: str, *, by, have: int) -> int:
+    """Inside the caller's rolled-back transaction: cases in ``stage`` for households of the dong without an open
+    case, until a full page exists (the 100k demo has about 25 cases in service per dong)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from households.models import ASSESSMENT_DAYS, PLAN_DAYS, Case
+
+    missing = CASE_LIST_PAGE - have
+    if missing <= 0:
+        return 0
+    heads = (Resident.objects.filter(household__dong_id=dong_id, household__is_demo=True, relation=Relation.HEAD,
+                                     left_on__isnull=True)
+             .exclude(household__cases__stage__in=OPEN_STAGES).order_by("household_id")
+             .values_list("household_id", "pk")[:missing])
+    opened = timezone.localdate() - dt.timedelta(days=60)
+    Case.objects.bulk_create([
+        Case(household_id=household_id, client_id=client_id, opened_on=opened, source="visit", stage=stage,
+             assessment_due_on=opened + dt.timedelta(days=ASSESSMENT_DAYS),
+             plan_due_on=opened + dt.timedelta(days=PLAN_DAYS), assigned_official=by)
+        for household_id, client_id in heads
+    ])
+    return len(heads)
+
+
+@scenario("case_list_api")
+def case_list_api(bench: Bench) -> list[Row]:
+    """``GET /api/v1/cases/?dong=…&stage=in_service&page_size=50`` with a token of the demo official, beside
+    the raw SQL for the same 50 rows encoded to JSON (``json.dumps`` of dicts from ``cursor.fetchall()``).
+
+    The token and the access-log rows of the timed requests are written inside a rolled-back transaction.
+    """
+    import json
+
+    from django.db.models import Count
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from households.models import Case, CaseStage
+    from welfare.models import ApiToken
+
+    user = get_user_model().objects.get(username="official")
+    dong_ids = sorted(personal_dong_ids(user))
+    stage = CaseStage.IN_SERVICE
+    counts = dict(Case.objects.filter(household__dong_id__in=dong_ids, stage=stage)
+                  .values_list("household__dong_id").annotate(n=Count("pk")).order_by())
+    if not dong_ids:
+        raise CommandError("The demo official works in no dong.")
+    dong_id = max(dong_ids, key=lambda pk: counts.get(pk, 0))  # the fullest page
+    counts.setdefault(dong_id, 0)
+    path = f"/api/v1/cases/?dong={dong_id}&stage={stage}&page_size={CASE_LIST_PAGE}"
+    sql, params = case_list_sql(dong_ids, dong_id, stage, timezone.localdate())
+    rows = []
+    with rolled_back():
+        added = _fill_case_page(dong_id, stage, by=user, have=counts[dong_id])
+        _token, key = ApiToken.issue(user=user, name="bench case_list_api")
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+        def get_page():
+            response = client.get(path)
+            if response.status_code != 200:
+                raise CommandError(f"GET {path} answered {response.status_code}: {response.content[:200]!r}")
+            return response
+
+        def raw() -> str:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                names = [col[0] for col in cursor.description]
+                found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            return json.dumps(found, default=str, ensure_ascii=False)
+
+        api_median, api_p95 = bench.time(get_page)
+        with CaptureQueriesContext(connection) as api_queries:
+            response = get_page()
+        raw_median, raw_p95 = bench.time(raw)
+        with CaptureQueriesContext(connection) as raw_queries:
+            encoded = raw()
+    shown = [row["id"] for row in response.json()["results"]]
+    same = shown == [row["id"] for row in json.loads(encoded)]
+    ratio = api_median / raw_median if raw_median else None
+    topped = f" (+{added} added for the timing, rolled back)" if added else ""
+    rows.append(Row("case_list_api", "API (token, DRF, serializer, access log)", api_median, api_p95,
+                    len(api_queries), ratio,
+                    note=f"dong #{dong_id}: {len(shown)} of {counts[dong_id] + added} cases in service{topped}; "
+                         f"{len(response.content):,} bytes"))
+    rows.append(Row("case_list_api", "raw SQL + json.dumps (same 50 rows)", raw_median, raw_p95, len(raw_queries),
+                    note=f"same ids as the API: {'yes' if same else 'NO'}; {len(encoded.encode()):,} bytes"))
+    bench.write(f"  case list API median {api_median:.1f} ms (target under 40 ms: "
+                f"{'yes' if api_median < 40 else 'NO'}), raw {raw_median:.1f} ms, ratio {ratio:.1f} "
+                f"(target under 4: {'yes' if ratio is not None and ratio < 4 else 'NO'})")
+    return rows
+
+
 # --- command --------------------------------------------------------------------------------------------
 
 
