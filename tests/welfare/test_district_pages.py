@@ -170,9 +170,11 @@ def test_the_list_shows_the_districts_staff_with_their_dongs(client_for, distric
 
 def test_search_finds_by_name_username_or_dong(client_for, district_admin, official, other_dong_official,
                                                second_dong):
+    # names fixed here: the factories draw random Korean names, which might contain the one searched for
+    for person, name in ((official, "이서연"), (other_dong_official, "박준호"), (district_admin, "최지훈")):
+        person.first_name, person.last_name = name, ""
+        person.save()
     web = client_for(district_admin)
-    official.first_name, official.last_name = "이서연", ""
-    official.save()
 
     def found(q):
         return {s.user.username for s in web.get(STAFF, {"q": q}).context["page"].object_list}
