@@ -270,6 +270,31 @@ def caseload(bench: Bench) -> list[Row]:
     return rows
 
 
+# --- triage_queue (issue 4) -----------------------------------------------------------------------------
+
+
+@scenario("triage_queue")
+def triage_queue(bench: Bench) -> list[Row]:
+    """The crisis-report triage queue for the demo official (first page, urgent only) and the demo lead (with
+    the district queue)."""
+    from discovery.models import CrisisReport
+
+    url = reverse("discovery:queue")
+    rows = []
+    with rolled_back():
+        for username in ("official", "lead"):
+            user = get_user_model().objects.get(username=username)
+            total = CrisisReport.objects.visible_to(user).open().count()
+            client = bench.login(username)
+            try:
+                for label, path in ((f"triage_queue ({username})", url),
+                                    (f"triage_queue ?urgency=urgent ({username})", f"{url}?urgency=urgent")):
+                    rows.append(page_row(bench, client, label, "page 1", path, note=f"{total} open reports visible"))
+            finally:
+                client.logout()
+    return rows
+
+
 # --- daily_sweep (issue 5) ------------------------------------------------------------------------------
 
 SWEEP_JOBS = ("schedule_followups", "universal_visits", "mark_overdue", "silence_watch")
