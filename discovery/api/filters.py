@@ -4,18 +4,14 @@ are the querysets' own (CrisisReportQuerySet.overdue, NetworkMemberQuerySet.acti
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import reduce
 from operator import or_
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import IsoDateTimeField
-from drf_spectacular.utils import extend_schema_field
 
-from households.api import filters as household_filters
+from households.api.filters import IdFilter, SinceFilter
 
 from ..models import (
     Channel,
@@ -27,43 +23,6 @@ from ..models import (
     ReportStatus,
     Urgency,
 )
-
-# The largest id a database here stores (a signed 64-bit integer). A larger value in a filter must be a 400: the
-# database driver raises on it (OverflowError) instead of matching nothing.
-MAX_ID = 2**63 - 1
-
-
-class BoundedIdField(forms.IntegerField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
-
-
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
-class IdFilter(household_filters.IdFilter):
-    """households.api.filters.IdFilter within the range of an id."""
-
-    field_class = BoundedIdField
-
-
-class UtcIsoDateTimeField(IsoDateTimeField):
-    """An ISO 8601 date-time handed to the database in UTC. Python accepts offsets up to ±23:59 and years 1 to
-    9999 in any offset; PostgreSQL refuses offsets beyond ±15:59 and a value that leaves the years in UTC
-    overflows: both would be a 500, here they are a 400 or a plain UTC value."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value is None:
-            return None
-        try:
-            return value.astimezone(dt.UTC)
-        except OverflowError:
-            raise forms.ValidationError(_("범위를 벗어난 일시입니다."), code="invalid") from None
-
-
-class DateTimeFilter(django_filters.IsoDateTimeFilter):
-    field_class = UtcIsoDateTimeField
 
 
 class SearchMixin(django_filters.FilterSet):
@@ -92,11 +51,11 @@ class CrisisReportFilter(SearchMixin):
     assigned_official = IdFilter(field_name="assigned_official_id", label=_("담당 공무원 id"))
     overdue = django_filters.BooleanFilter(method="filter_overdue",
                                            label=_("초기 접촉 기한이 지났고 아직 접촉하지 않은 미처리 제보"))
-    received_after = DateTimeFilter(field_name="received_at", lookup_expr="gte",
+    received_after = SinceFilter(field_name="received_at", lookup_expr="gte",
                                     label=_("접수 일시가 이 시각 이후(ISO 8601)"))
-    received_before = DateTimeFilter(field_name="received_at", lookup_expr="lt",
+    received_before = SinceFilter(field_name="received_at", lookup_expr="lt",
                                      label=_("접수 일시가 이 시각 이전(ISO 8601)"))
-    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte",
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte",
                                    label=_("이 시각 이후 수정(증분 동기화, ISO 8601)"))
 
     class Meta:
@@ -114,7 +73,7 @@ class NetworkMemberFilter(SearchMixin):
     occupation = django_filters.ChoiceFilter(choices=Occupation.choices, label=_("하는 일"))
     dong = IdFilter(method="filter_dong", label=_("이 동에서 활동하는 구성원"))
     active = django_filters.BooleanFilter(method="filter_active", label=_("오늘(서울) 활동 중 / 활동 종료"))
-    created_since = DateTimeFilter(field_name="created_at", lookup_expr="gte",
+    created_since = SinceFilter(field_name="created_at", lookup_expr="gte",
                                    label=_("이 시각 이후 등록(ISO 8601)"))
 
     class Meta:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from households.api.filters import MAX_ID
 from households.api.serializers import DongRefSerializer, PersonSerializer
 
 from .. import services
@@ -23,7 +24,6 @@ from ..models import (
     RiskSignal,
     Urgency,
 )
-from .filters import MAX_ID
 
 # Channels an API client may report through: the officials' channels (discovery.services.OFFICIAL_CHANNELS).
 # ``web`` belongs to the public form at /report/ (rate limit, honeypot, consent to keep a reporter's contact)

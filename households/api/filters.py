@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from plans.models import Sector
 
@@ -37,38 +38,51 @@ from ..models import (
     VisitKind,
 )
 
+# The largest id a database here stores (a signed 64-bit integer). A larger value in a filter must be a 400: the
+# database driver raises on it (OverflowError) instead of matching nothing.
+MAX_ID = 2**63 - 1
+
 
 def _exact_id(queryset, name: str, value: int):
     return queryset.filter(**{name: value})
 
 
-class IdFilter(django_filters.NumberFilter):
-    """An id compared as an integer, without loading the row it names (no query while validating). The typed
-    filter method is what tells the schema that it is an integer."""
+class BoundedIdField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
-    field_class = forms.IntegerField
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """An id compared as an integer, without loading the row it names (no query while validating). Bounded to the
+    range of an id (1..2**63-1): beyond it the database driver overflows, so it is a 400 here."""
+
+    field_class = BoundedIdField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("method", _exact_id)
         super().__init__(*args, **kwargs)
 
 
-class _UtcRepresentableField(IsoDateTimeField):
-    """An ISO 8601 date-time that still exists in UTC (``9999-12-31T23:00-05:00`` does not): the database gets
-    UTC, and an overflow there would be a 500 instead of a 400."""
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time handed to the database in UTC. Python accepts offsets up to ±23:59 and years 1 to
+    9999 in any offset; PostgreSQL refuses offsets beyond ±15:59 and a value that leaves the years in UTC
+    overflows: both would be a 500, here they are a 400 or a plain UTC value."""
 
     def to_python(self, value):
         value = super().to_python(value)
-        if value is not None:
-            try:
-                value.astimezone(dt.UTC)
-            except OverflowError:
-                raise forms.ValidationError(_("범위를 벗어난 일시입니다."), code="invalid") from None
-        return value
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("범위를 벗어난 일시입니다."), code="invalid") from None
 
 
 class SinceFilter(django_filters.IsoDateTimeFilter):
-    field_class = _UtcRepresentableField
+    field_class = UtcIsoDateTimeField
 
 
 def _today() -> dt.date:
@@ -118,7 +132,8 @@ class HouseholdFilter(HouseholdSearchMixin):
 class CaseFilter(HouseholdSearchMixin):
     dong = IdFilter(field_name="household__dong_id", label=_("행정동 id"))
     household = IdFilter(field_name="household_id", label=_("세대 id"))
-    stage = django_filters.MultipleChoiceFilter(choices=CaseStage.choices, label=_("단계(여러 개 가능)"))
+    stage = django_filters.MultipleChoiceFilter(choices=CaseStage.choices, distinct=False,  # no join: no duplicates
+                                                label=_("단계(여러 개 가능)"))
     case_class = django_filters.ChoiceFilter(choices=CaseClass.choices, label=_("사례 구분"))
     assigned_official = IdFilter(field_name="assigned_official_id", label=_("담당 공무원 id"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("욕구조사 또는 제공계획 기한 경과"))

@@ -15,6 +15,8 @@ from plans.models import Resource
 from ..models import (
     CHARACTERISTIC_FIELDS,
     Case,
+    CaseClass,
+    CaseSource,
     CaseStage,
     CheckIn,
     CheckInSource,
@@ -22,6 +24,7 @@ from ..models import (
     ContactResult,
     FollowUp,
     Household,
+    LeftReason,
     LinkStatus,
     NeedDomain,
     Resident,
@@ -47,6 +50,19 @@ class PersonSerializer(serializers.Serializer):
         return person_name(user)
 
 
+class ChoiceDisplayField(serializers.CharField):
+    """The label of a choice field's code (``source`` is the code): what ``get_FOO_display`` gives, from a dict
+    built once instead of once per row. Translated on output (the labels are lazy)."""
+
+    def __init__(self, choices, **kwargs):
+        self.labels = dict(choices)
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return str(self.labels.get(value, value))
+
+
 class DongRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
@@ -67,6 +83,8 @@ class ResidentSerializer(serializers.ModelSerializer):
     phone_display = serializers.CharField(read_only=True)
     rrn_masked = serializers.CharField(read_only=True, help_text=_("항상 가린 값(예: 900101-1******)"))
     is_current = serializers.SerializerMethodField()
+    # Explicit: a read-only model field loses allow_blank, and the code is "" until the resident leaves.
+    left_reason = serializers.ChoiceField(choices=LeftReason.choices, allow_blank=True, read_only=True)
     left_reason_display = serializers.CharField(source="get_left_reason_display", read_only=True)
 
     class Meta:
@@ -117,13 +135,15 @@ class HouseholdSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     dong = serializers.IntegerField(source="household_dong_id", read_only=True)
     client = ResidentRefSerializer(read_only=True)
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
-    case_class_display = serializers.CharField(source="get_case_class_display", read_only=True)
+    source_display = ChoiceDisplayField(CaseSource.choices, source="source")
+    stage_display = ChoiceDisplayField(CaseStage.choices, source="stage")
+    case_class_display = ChoiceDisplayField(CaseClass.choices, source="case_class")
     assigned_official = PersonSerializer(read_only=True, allow_null=True)
     is_assessment_overdue = serializers.BooleanField(read_only=True, help_text=_("욕구조사 기한(접수 후 10일) 경과"))
     is_plan_overdue = serializers.BooleanField(read_only=True, help_text=_("제공계획 기한(접수 후 30일) 경과"))
-    closing_reason_display = serializers.CharField(source="get_closing_reason_display", read_only=True)
+    # Explicit: a read-only model field loses allow_blank, and the code is "" until the case is proposed for closing.
+    closing_reason = serializers.ChoiceField(choices=ClosingReason.choices, allow_blank=True, read_only=True)
+    closing_reason_display = ChoiceDisplayField(ClosingReason.choices, source="closing_reason")
     version = serializers.IntegerField(read_only=True, help_text=_("낙관적 잠금: 단계 변경에 그대로 보내세요"))
 
     class Meta:

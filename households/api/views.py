@@ -161,6 +161,9 @@ class HouseholdViewSet(ApiViewSet):
 # Cases -------------------------------------------------------------------------------------------------------
 
 
+CASE_FIELDS = tuple(f.name for f in Case._meta.concrete_fields)
+
+
 @extend_schema_view(
     list=extend_schema(summary="사례 목록", responses={200: CaseSerializer(many=True), **LIST_ERRORS}),
     retrieve=extend_schema(summary="사례 (열람 기록을 남깁니다)", responses={200: CaseSerializer, **READ_ERRORS}),
@@ -179,7 +182,9 @@ class CaseViewSet(ApiViewSet):
     def base_queryset(self):
         return with_dong(
             Case.objects.select_related("client", "assigned_official")
-            .defer("client__rrn_encrypted")  # the client's name only: no decryption per row
+            # The case whole; of the client its name only (no decryption per row), of the official the name.
+            .only(*CASE_FIELDS, "client__id", "client__name", "assigned_official__id",
+                  "assigned_official__username", "assigned_official__first_name", "assigned_official__last_name")
             .with_deadline_flags(timezone.localdate())
         )
 

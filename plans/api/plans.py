@@ -19,7 +19,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from discovery.api.filters import MAX_ID, DateTimeFilter
+from households.api.filters import MAX_ID, SinceFilter
 from households.api.schema import LIST_ERRORS, READ_ERRORS, errors
 from households.api.serializers import DongRefSerializer
 from households.api.views import ApiViewSet
@@ -170,7 +170,7 @@ class PlanFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(field_name="year", label=_("연도"), min_value=1, max_value=9999)
     status = django_filters.MultipleChoiceFilter(choices=PlanStatus.choices, label=_("상태(여러 개 가능)"))
     current = django_filters.BooleanFilter(field_name="is_current", label=_("최신 개정본만 / 지난 개정본만"))
-    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte", label=_("이 시각 이후 수정(ISO 8601)"))
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte", label=_("이 시각 이후 수정(ISO 8601)"))
     search = django_filters.CharFilter(method="filter_search", label=_("계획명·비전 검색"))
 
     class Meta:

@@ -90,22 +90,7 @@ def bearer(official):
     return {"Authorization": f"Bearer {ApiToken.issue(user=official, name='schemathesis')[1]}"}
 
 
-KNOWN_ISSUES = {
-    # Case.closing_reason is blank until a case is proposed for closing, but CaseSerializer documents it as the
-    # ClosingReason enum without "" (a read-only ModelSerializer field loses allow_blank): every 200 violates it.
-    "GET /api/v1/cases/": "closing_reason '' not in ClosingReasonEnum",
-    "GET /api/v1/cases/{id}/": "closing_reason '' not in ClosingReasonEnum",
-    # Resident.left_reason likewise, in HouseholdSerializer.residents.
-    "GET /api/v1/households/": "residents.left_reason '' not in LeftReasonEnum",
-    "GET /api/v1/households/{id}/": "residents.left_reason '' not in LeftReasonEnum",
-    # households.api.filters.IdFilter has no bounds: ?dong=-553738203314257332797440 reaches SQLite/PostgreSQL,
-    # whose driver raises OverflowError, a 500 (the discovery and plans filters bound it: discovery.api.filters).
-    "GET /api/v1/service-links/": "?dong= beyond 64 bits is a 500 (IdFilter unbounded)",
-    # households.api.filters._UtcRepresentableField checks that a date-time exists in UTC but hands the database
-    # its own offset: PostgreSQL refuses offsets beyond ±15:59, so ?visited_before=4057-03-18T14:56:38-20:52 is a
-    # 500 there (discovery.api.filters.UtcIsoDateTimeField converts to UTC).
-    "GET /api/v1/visits/": "?visited_before=…-20:52 is a 500 on PostgreSQL",
-}
+KNOWN_ISSUES: dict[str, str] = {}
 
 # Loaded from the app while the tests are collected (the schema view reads no database). Not through
 # schemathesis.pytest.from_fixture: its lazy loader sets ``node._nodeid``, which pytest 9.2 no longer has.
