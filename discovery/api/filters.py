@@ -11,7 +11,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from households.api.filters import IdFilter, SinceFilter
+from welfare.api.filters import IdFilter, SinceFilter
 
 from ..models import (
     Channel,

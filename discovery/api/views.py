@@ -1,7 +1,7 @@
 """Viewsets of /api/v1/ for discovery: crisis reports (read, and create as the officials' new-report page does)
 and the community network (read).
 
-Both inherit the households API's base (households.api.views.ApiViewSet), which inherits the scoping mixin first:
+Both inherit the households API's base (welfare.api.base.ApiViewSet), which inherits the scoping mixin first:
 ``CrisisReport.objects.visible_to`` (the user's dongs, and the district queue for leads and admins) and
 ``NetworkMember.objects.visible_to`` (members active in the user's dongs), so another dong's object answers 404.
 """
@@ -15,8 +15,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from households.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
-from households.api.views import ApiViewSet, form_errors
+from welfare.api.base import ApiViewSet, form_errors
+from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from welfare.models import Dong
 
 from .. import services

@@ -19,10 +19,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from households.api.filters import MAX_ID, SinceFilter
-from households.api.schema import LIST_ERRORS, READ_ERRORS, errors
 from households.api.serializers import DongRefSerializer
-from households.api.views import ApiViewSet
 from plans.dashboard import Pace, plan_progress
 from plans.metrics import METRIC_CHOICES, METRICS
 from plans.models import (
@@ -35,7 +32,10 @@ from plans.models import (
     PlanStatus,
     PlanTask,
 )
+from welfare.api.base import ApiViewSet
+from welfare.api.filters import MAX_ID, SinceFilter
 from welfare.api.router import router
+from welfare.api.schema import LIST_ERRORS, READ_ERRORS, errors
 from welfare.scoping import visible_dong_ids
 
 # Serializers -------------------------------------------------------------------------------------------------

@@ -11,11 +11,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.filters import SearchFilter
 
-from households.api.filters import IdFilter, SinceFilter
-from households.api.schema import LIST_ERRORS, READ_ERRORS
-from households.api.views import ApiViewSet
 from plans.models import Resource, ResourceCategory, Sector
+from welfare.api.base import ApiViewSet
+from welfare.api.filters import IdFilter, SinceFilter
 from welfare.api.router import router
+from welfare.api.schema import LIST_ERRORS, READ_ERRORS
 
 
 class ResourceFilter(django_filters.FilterSet):

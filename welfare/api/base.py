@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, viewsets
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.response import Response
+
+from welfare.audit import log_action
+from welfare.models import AccessAction
+
+from .pagination import KeysetCursorPage, KeysetOrderingFilter
 
 
 class ScopedViewSetMixin:
@@ -35,3 +44,57 @@ class RuleErrorMixin:
         if isinstance(exc, RuleError):
             exc = exceptions.ValidationError({"non_field_errors": exc.messages})
         return super().handle_exception(exc)
+
+
+class ApiViewSet(ScopedViewSetMixin, RuleErrorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                 viewsets.GenericViewSet):
+    """The common parts: keyset cursor, filter backends, and the access log for personal records.
+
+    ``list_verb``: one access-log entry per list request (the count and the filters; not one per row).
+    ``retrieve_verb``: one entry per object opened, as the pages write.
+    """
+
+    pagination_class = KeysetCursorPage
+    filter_backends = [DjangoFilterBackend, KeysetOrderingFilter]
+    ordering = ("-id",)
+    ordering_aliases: dict[str, str] = {}
+    list_verb: str | None = None
+    retrieve_verb: str | None = None
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        data = self.get_serializer(page, many=True).data
+        if self.list_verb:
+            log_action(None, self.list_verb, user=request.user, action=AccessAction.VIEW,
+                       changes={"count": len(page), "filters": self._logged_params(request)})
+        return self.get_paginated_response(data)
+
+    @staticmethod
+    def _logged_params(request) -> dict[str, str]:
+        # Bounded, and without NUL (jsonb refuses it): unknown parameters reach here unvalidated.
+        params = [(k, v) for k, v in request.query_params.items() if k != "cursor"][:30]
+        return {k.replace("\x00", "")[:50]: v.replace("\x00", "")[:200] for k, v in params}
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if self.retrieve_verb:
+            log_action(instance, self.retrieve_verb, user=request.user, action=AccessAction.VIEW)
+        return Response(self.get_serializer(instance).data)
+
+    def refetch(self, pk: int):
+        """The object again through the scoped queryset, with the annotations the serializer reads."""
+        return self.get_queryset().get(pk=pk)
+
+
+def form_errors(form, names: Mapping[str, str] | None = None) -> dict[str, list[str]]:
+    """A page form's errors under the API's field names."""
+    names = names or {}
+    out: dict[str, list[str]] = {}
+    for field, messages in form.errors.items():
+        key = "non_field_errors" if field == "__all__" else names.get(field, field)
+        out.setdefault(key, []).extend(str(m) for m in messages)
+    return out

@@ -42,7 +42,7 @@ WRITE_ERRORS = errors(400, 401, 403, 404, 429)
 class KeysetOrderingFilterExtension(OpenApiFilterExtension):
     """``ordering``: the viewset's ordering fields, each ascending or descending (``-``), comma-separated."""
 
-    target_class = "households.api.pagination.KeysetOrderingFilter"
+    target_class = "welfare.api.pagination.KeysetOrderingFilter"
 
     def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
         view = auto_schema.view
