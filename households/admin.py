@@ -3,7 +3,24 @@ from django.contrib import admin
 from welfare.forms import CadencePolicyForm
 from welfare.services import cadence_policy_save
 
-from .models import CadencePolicy, Consent, Household, Resident, SensitiveProfile
+from .models import (
+    CadencePolicy,
+    Case,
+    CaseGoal,
+    CaseNeed,
+    CaseStageChange,
+    CheckIn,
+    Consent,
+    FollowUp,
+    Household,
+    IsolationScreening,
+    MemberEvent,
+    Resident,
+    SensitiveProfile,
+    ServiceLink,
+    Visit,
+    VisitNeed,
+)
 
 
 class ResidentInline(admin.TabularInline):
@@ -93,3 +110,114 @@ class CadencePolicyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         saved = cadence_policy_save(district=obj.district, by=request.user, data=form.cleaned_data)
         obj.pk = saved.pk
+
+
+# --- Casework (visits, follow-ups, cases, links): read and search; writes go through the pages' services -----
+
+
+class VisitNeedInline(admin.TabularInline):
+    model = VisitNeed
+    extra = 0
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ("visited_at", "household", "kind", "contact_result", "risk_level", "next_contact_on", "recorded_by")
+    list_filter = ("kind", "contact_result", "risk_level", "household__dong__district")
+    search_fields = ("household__road_address", "observations", "=household__id")
+    date_hierarchy = "visited_at"
+    raw_id_fields = ("household", "case", "recorded_by")
+    filter_horizontal = ("staff_present",)
+    list_select_related = ("household", "recorded_by")
+    inlines = [VisitNeedInline]
+    show_full_result_count = False
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ("due_on", "household", "reason", "status", "priority", "assigned_to", "overdue_at")
+    list_filter = ("status", "reason", "priority", "household__dong__district")
+    search_fields = ("household__road_address", "note", "=household__id")
+    date_hierarchy = "due_on"
+    raw_id_fields = ("household", "assigned_to", "visit")
+    list_select_related = ("household", "assigned_to")
+    show_full_result_count = False
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ("at", "household", "source", "is_alert", "external_id")
+    list_filter = ("source", "is_alert")
+    search_fields = ("household__road_address", "external_id", "=household__id")
+    date_hierarchy = "at"
+    raw_id_fields = ("household", "recorded_by")
+    list_select_related = ("household",)
+    show_full_result_count = False
+
+
+class CaseNeedInline(admin.TabularInline):
+    model = CaseNeed
+    extra = 0
+
+
+class CaseGoalInline(admin.TabularInline):
+    model = CaseGoal
+    extra = 0
+    raw_id_fields = ("need",)
+
+
+class CaseStageChangeInline(admin.TabularInline):
+    model = CaseStageChange
+    extra = 0
+    fields = ("at", "from_stage", "to_stage", "by", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Stages change only through the case page (the stage machine and its approvals live in the services)."""
+
+    list_display = ("id", "household", "client", "stage", "case_class", "assigned_official", "opened_on",
+                    "plan_due_on", "closed_on")
+    list_filter = ("stage", "case_class", "source", "closing_reason", "household__dong__district")
+    search_fields = ("household__road_address", "client__name", "=id", "=household__id")
+    date_hierarchy = "opened_on"
+    raw_id_fields = ("household", "client", "assigned_official", "previous_case")
+    readonly_fields = ("stage", "version", "closed_on", "anonymised_at")
+    list_select_related = ("household", "client", "assigned_official")
+    inlines = [CaseNeedInline, CaseGoalInline, CaseStageChangeInline]
+    show_full_result_count = False
+
+
+@admin.register(ServiceLink)
+class ServiceLinkAdmin(admin.ModelAdmin):
+    list_display = ("requested_on", "household", "resource", "status", "amount_krw", "completed_on")
+    list_filter = ("status", "resource__sector", "resource__category")
+    search_fields = ("household__road_address", "resource__name", "note", "=household__id")
+    date_hierarchy = "requested_on"
+    raw_id_fields = ("household", "case", "need", "resource", "created_by")
+    readonly_fields = ("status",)
+    list_select_related = ("household", "resource")
+    show_full_result_count = False
+
+
+@admin.register(MemberEvent)
+class MemberEventAdmin(admin.ModelAdmin):
+    list_display = ("on", "household", "resident", "kind", "reason")
+    list_filter = ("kind", "reason")
+    search_fields = ("resident__name", "=household__id")
+    raw_id_fields = ("household", "resident", "recorded_by")
+    list_select_related = ("household", "resident")
+
+
+@admin.register(IsolationScreening)
+class IsolationScreeningAdmin(admin.ModelAdmin):
+    list_display = ("screened_on", "household", "resident", "score", "proposed_risk")
+    list_filter = ("proposed_risk",)
+    search_fields = ("resident__name", "=household__id")
+    raw_id_fields = ("household", "resident", "screened_by")
+    list_select_related = ("household", "resident")
