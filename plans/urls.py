@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import plan_views, views
+from . import activity_views, plan_views, views
 
 app_name = "plans"
 
@@ -28,4 +28,14 @@ urlpatterns = [
     path("<int:pk>/dashboard/", plan_views.plan_dashboard, name="plan_dashboard"),
     path("<int:pk>/export.xlsx", plan_views.plan_export_xlsx, name="plan_export_xlsx"),
     path("<int:pk>/print/", plan_views.plan_print, name="plan_print"),
+    # Trainings, awards and public-private partnerships
+    path("trainings/", activity_views.training_list, name="training_list"),
+    path("trainings/new/", activity_views.training_create, name="training_create"),
+    path("trainings/<int:pk>/edit/", activity_views.training_edit, name="training_edit"),
+    path("awards/", activity_views.award_list, name="award_list"),
+    path("awards/new/", activity_views.award_create, name="award_create"),
+    path("awards/<int:pk>/edit/", activity_views.award_edit, name="award_edit"),
+    path("partnerships/", activity_views.partnership_list, name="partnership_list"),
+    path("partnerships/new/", activity_views.partnership_create, name="partnership_create"),
+    path("partnerships/<int:pk>/edit/", activity_views.partnership_edit, name="partnership_edit"),
 ]
