@@ -553,68 +553,62 @@ def _target_cell(request: HttpRequest, plan: AnnualPlan) -> HttpResponse:
 # --- workflow --------------------------------------------------------------------------------------------
 
 
-@require_POST
-def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def _workflow_step(request: HttpRequest, pk: int, *, require, form_class, form_key: str, service, success):
+    """One approval-workflow step: role check, the comment form, the service, a message, back to the plan.
+
+    ``success`` turns the service's result into ``(message, redirect target)``.
+    """
     plan = _plan(request, pk)
-    _require_writer(request)
-    form = CommentForm(request.POST)
+    require(request)
+    form = form_class(request.POST)
     if not form.is_valid():
-        return _page(request, plan, submit_form=form)
+        return _page(request, plan, **{form_key: form})
     try:
-        services.plan_submit(plan=plan, by=request.user, comment=form.cleaned_data["comment"])
+        result = service(plan=plan, by=request.user, comment=form.cleaned_data["comment"])
     except RuleError as error:
         messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("승인을 요청했습니다. 승인 전까지 계획을 고칠 수 없습니다."))
-    return redirect(_edit_url(plan))
+        return redirect(_edit_url(plan))
+    message, target = success(result)
+    messages.success(request, message)
+    return redirect(target)
+
+
+@require_POST
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _workflow_step(
+        request, pk, require=_require_writer, form_class=CommentForm, form_key="submit_form",
+        service=services.plan_submit,
+        success=lambda plan: (_("승인을 요청했습니다. 승인 전까지 계획을 고칠 수 없습니다."), _edit_url(plan)),
+    )
 
 
 @require_POST
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    _require_approver(request)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return _page(request, plan, approve_form=form)
-    try:
-        services.plan_approve(plan=plan, by=request.user, comment=form.cleaned_data["comment"])
-    except RuleError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("계획을 승인했습니다."))
-    return redirect(_edit_url(plan))
+    return _workflow_step(
+        request, pk, require=_require_approver, form_class=CommentForm, form_key="approve_form",
+        service=services.plan_approve, success=lambda plan: (_("계획을 승인했습니다."), _edit_url(plan)),
+    )
 
 
 @require_POST
 def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    _require_approver(request)
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        return _page(request, plan, return_form=form)
-    try:
-        services.plan_return(plan=plan, by=request.user, comment=form.cleaned_data["comment"])
-    except RuleError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("계획을 반려했습니다. 작성자가 고쳐 다시 승인 요청할 수 있습니다."))
-    return redirect(_edit_url(plan))
+    return _workflow_step(
+        request, pk, require=_require_approver, form_class=ReturnForm, form_key="return_form",
+        service=services.plan_return,
+        success=lambda plan: (_("계획을 반려했습니다. 작성자가 고쳐 다시 승인 요청할 수 있습니다."), _edit_url(plan)),
+    )
 
 
 @require_POST
 def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    _require_writer(request)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return _page(request, plan, revise_form=form)
-    try:
-        revision = services.plan_revise(plan=plan, by=request.user, comment=form.cleaned_data["comment"])
-    except RuleError as error:
-        messages.error(request, _error_text(error))
-        return redirect(_edit_url(plan))
-    messages.success(request, _("개정본(%(n)s차)을 만들었습니다. 고친 뒤 다시 승인 요청하세요.") % {"n": revision.revision})
-    return redirect("plans:plan_edit", pk=revision.pk)
+    return _workflow_step(
+        request, pk, require=_require_writer, form_class=CommentForm, form_key="revise_form",
+        service=services.plan_revise,
+        success=lambda revision: (
+            _("개정본(%(n)s차)을 만들었습니다. 고친 뒤 다시 승인 요청하세요.") % {"n": revision.revision},
+            _edit_url(revision),
+        ),
+    )
 
 
 # --- dashboard, export, print ----------------------------------------------------------------------------
