@@ -40,8 +40,8 @@ from households.models import (
     Relation,
     Resident,
 )
-from households.services import RuleError
 from welfare.audit import log_action, log_actions
+from welfare.errors import RuleError
 from welfare.models import Dong, Role
 from welfare.scoping import has_role, membership
 

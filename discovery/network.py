@@ -17,8 +17,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households.services import RuleError
 from welfare.audit import diff, log_action
+from welfare.errors import RuleError
 from welfare.models import Dong, Role
 from welfare.scoping import has_role, personal_dong_ids, visible_dong_ids
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import BenefitStatus, LinkStatus
-from households.services import RuleError
 from welfare.audit import log_action
+from welfare.errors import RuleError
 from welfare.models import District, Role
 from welfare.scoping import has_role
 

@@ -36,8 +36,8 @@ from households.models import (
     RiskLevel,
     digits,
 )
-from households.services import RuleError
 from welfare.audit import log_action, log_actions
+from welfare.errors import RuleError
 from welfare.models import DONG_ROLES, Dong, Role
 from welfare.scoping import has_role, membership, personal_dong_ids
 

@@ -14,8 +14,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households.services import RuleError
 from welfare.audit import log_action
+from welfare.errors import RuleError
 from welfare.scoping import membership
 
 from .models import Award, Partnership, Training

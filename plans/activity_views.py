@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from households.services import RuleError
+from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.scoping import has_role, membership, visible_dong_ids
 

@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from households.services import RuleError
 from welfare.audit import log_action
+from welfare.errors import RuleError
 from welfare.models import Dong, Role
 from welfare.scoping import has_role, membership, visible_dong_ids
 

@@ -15,8 +15,8 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households.services import RuleError
 from welfare.audit import log_action
+from welfare.errors import RuleError
 from welfare.models import Dong, Role
 from welfare.scoping import has_role
 

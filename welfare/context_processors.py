@@ -1,11 +1,14 @@
 from .models import Notification
+from .permissions import Capabilities
 from .scoping import membership
 
 _UNREAD_ATTR = "_welfare_unread_notifications"
 
 
 def staff(request):
-    return {"staff_membership": membership(getattr(request, "user", None))}
+    user = getattr(request, "user", None)
+    # ``can.<capability>`` asks the one permission table (welfare/permissions.py), lazily and once per name.
+    return {"staff_membership": membership(user), "can": Capabilities(user)}
 
 
 def unread_notifications(request) -> int:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from discovery.models import DiscoveryPolicy
 from households.models import CadencePolicy
-from households.services import RuleError
+from welfare.errors import RuleError
 
 from .audit import diff, log_action
 from .models import DISTRICT_ROLES, District, Dong, Role, StaffMembership

@@ -22,6 +22,7 @@ from discovery.models import DiscoveryPolicy
 from households.models import CadencePolicy
 
 from . import services
+from .errors import RuleError
 from .forms import (
     CadencePolicyForm,
     DiscoveryPolicyForm,
@@ -33,7 +34,6 @@ from .forms import (
 )
 from .models import District, Dong, Role, StaffMembership
 from .scoping import membership
-from .services import RuleError
 
 PAGE_SIZE = 25
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households.services import RuleError
 from welfare.audit import log_action
+from welfare.errors import RuleError
 
 from .. import importing
 from ..imports import ImportFileError, file_format

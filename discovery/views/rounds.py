@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from households.services import RuleError
+from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.scoping import membership, personal_dong_ids
 

@@ -24,7 +24,6 @@ from households.models import (
     ServiceLink,
     Visit,
 )
-from households.services import RuleError
 from tests.households.factories_cases import consent, make_case
 from tests.households.factories_worklists import (
     CheckInFactory,
@@ -34,6 +33,7 @@ from tests.households.factories_worklists import (
     StageChangeFactory,
     VisitFactory,
 )
+from welfare.errors import RuleError
 from welfare.models import AccessLog
 
 from .factories_reports import household_at, new_report

@@ -20,7 +20,7 @@ from discovery.models import (
 )
 from households.models import Case, ServiceLink
 from households.rrn import keyed_hash
-from households.services import RuleError
+from welfare.errors import RuleError
 from welfare.models import AccessLog
 
 from .factories_reports import ResourceFactory, household_at, new_report, seoul

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from discovery.models import DiscoveryPolicy, ReportStatus, RewardDecision
 from discovery.rewards import reward_approve, reward_evaluate, reward_mark_paid
-from households.services import RuleError
 from tests.factories import staff_user
+from welfare.errors import RuleError
 from welfare.models import AccessLog, Role
 
 from .factories_network import identity, member, report, resolved_case_report, resolved_link_report

@@ -16,8 +16,8 @@ from django.utils import timezone
 from discovery import importing
 from discovery.models import BigDataTarget, ImportBatch
 from discovery.rounds import bigdata_target_answer, mask_name, round_progress, spreadsheet_safe
-from households.services import RuleError
 from tests.factories import staff_user
+from welfare.errors import RuleError
 from welfare.models import AccessLog, Role
 
 from .factories_imports import CRISIS_HEADER, crisis_row, csv_bytes, make_batch, make_round

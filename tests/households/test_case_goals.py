@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from households.models import CaseGoal, CaseStage
-from households.services import RuleError, case_goal_achieve
+from households.services import case_goal_achieve
+from welfare.errors import RuleError
 from welfare.models import AccessLog
 
 from .factories_cases import household_with_client, make_case

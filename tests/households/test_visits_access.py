@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -39,8 +41,10 @@ def url_for(name: str, extra: str | None, household) -> str:
 
 def post_data() -> dict:
     today = timezone.localdate().isoformat()
-    return {"kind": "home", "contact_result": "met", "risk_level": "high", "visited_at": f"{today}T10:00",
-            "followup-due_on": today, "checkin-at": f"{today}T10:00", "checkin-source": "iot",
+    # A minute ago, whatever the hour: a fixed 10:00 is in the future before ten in the morning in Seoul.
+    earlier = (timezone.localtime() - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+    return {"kind": "home", "contact_result": "met", "risk_level": "high", "visited_at": earlier,
+            "followup-due_on": today, "checkin-at": earlier, "checkin-source": "iot",
             "checkin-is_alert": "0", "screened_on": today, "on": today, "reason": "moved_out", "name": "외부인",
             "relation": "child", "moved_in_on": today}
 

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from households.services import RuleError
 from plans import activity_services
 from plans.metrics import METRICS
 from plans.models import Award, Partnership, Training
+from welfare.errors import RuleError
 from welfare.models import AccessLog
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from households.services import RuleError
 from plans import services
 from plans.figures import figures_recompute
 from plans.models import AnnualPlan, Department, DongTarget, PlanStatus
 from tests.factories import HouseholdFactory, ResidentFactory
+from welfare.errors import RuleError
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from households import services as household_services
 from households.models import CadencePolicy
 from tests.factories import DongFactory, UserFactory, staff_user
 from welfare import services as welfare_services
+from welfare.errors import RuleError
 from welfare.models import AccessLog, Role, StaffMembership
-from welfare.services import RuleError
 
 pytestmark = pytest.mark.django_db
 

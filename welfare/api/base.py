@@ -35,7 +35,7 @@ class RuleErrorMixin:
     """Turns a service's RuleError into a 400 with the service's sentence."""
 
     def handle_exception(self, exc):
-        from households.services import RuleError, StaleVersion
+        from welfare.errors import RuleError, StaleVersion
 
         if isinstance(exc, StaleVersion):
             return Response({"error": {"code": "stale_version", "fields": {},

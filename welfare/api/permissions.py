@@ -1,20 +1,23 @@
-"""API permissions: the same roles as the pages (kept free of viewset imports: DRF loads it from settings)."""
+"""API permissions: the same capabilities as the pages (kept free of viewset imports: DRF loads it from settings)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
-from welfare.models import Role
-from welfare.scoping import has_role
-
-EDITORS = (Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.DISTRICT_ADMIN)
+from welfare.permissions import can
 
 
 class IsEditor(permissions.BasePermission):
-    """Writes are for the roles that may write on the pages: dong officials, team leads, district admins."""
+    """Writes need the ``edit_casework`` capability, as on the pages (dong officials, team leads, admins)."""
 
     message = _("이 역할로는 기록할 수 없습니다.")
+    capability = "edit_casework"
 
     def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or has_role(request.user, *EDITORS)
+        return request.method in permissions.SAFE_METHODS or can(request.user, self.capability)
+
+
+def capability_permission(name: str) -> type[permissions.BasePermission]:
+    """A DRF permission class for one capability on writes: ``permission_classes = [capability_permission("edit_plans")]``."""
+    return type(f"Can_{name}", (IsEditor,), {"capability": name})

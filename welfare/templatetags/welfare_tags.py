@@ -9,3 +9,11 @@ def person(user) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def role_can(role: str, capability: str) -> bool:
+    """``{% if member.role|role_can:"needs_personal_grant" %}``: asks the permission table about a role."""
+    from welfare.permissions import role_can as _role_can
+
+    return _role_can(role, capability)

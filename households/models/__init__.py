@@ -1,0 +1,78 @@
+"""Households and the people in them, with their consents and sensitive details."""
+
+from .cases import (  # noqa: F401
+    ASSESSMENT_DAYS,
+    BEFORE_ASSESSMENT_DONE,
+    BEFORE_PLAN_DONE,
+    OPEN_STAGES,
+    PLAN_DAYS,
+    TRANSITIONS,
+    Case,
+    CaseClass,
+    CaseGoal,
+    CaseNeed,
+    CaseQuerySet,
+    CaseSource,
+    CaseStage,
+    CaseStageChange,
+    ClosingReason,
+    NeedDomain,
+    Severity,
+)
+from .composition import (  # noqa: F401
+    MemberEvent,
+    MemberEventKind,
+)
+from .households import (  # noqa: F401
+    CHARACTERISTIC_FIELDS,
+    BenefitStatus,
+    CareStatus,
+    Household,
+    HouseholdQuerySet,
+    HousingType,
+    RiskLevel,
+    digits,
+)
+from .isolation import (  # noqa: F401
+    ISOLATION_ITEMS,
+    IsolationScreening,
+    isolation_risk,
+)
+from .links import (  # noqa: F401
+    LINK_STATUSES_NEEDING_REASON,
+    LINK_TRANSITIONS,
+    LinkStatus,
+    ServiceLink,
+    ServiceLinkQuerySet,
+)
+from .policy import (  # noqa: F401
+    CadencePolicy,
+)
+from .residents import (  # noqa: F401
+    Consent,
+    ConsentMethod,
+    ConsentQuerySet,
+    ConsentScope,
+    DisabilitySeverity,
+    LeftReason,
+    Relation,
+    Resident,
+    ResidentQuerySet,
+    SensitiveProfile,
+    SensitiveProfileQuerySet,
+    Sex,
+)
+from .visits import (  # noqa: F401
+    CheckIn,
+    CheckInSource,
+    ContactResult,
+    FollowUp,
+    FollowUpPriority,
+    FollowUpQuerySet,
+    FollowUpReason,
+    FollowUpStatus,
+    Visit,
+    VisitKind,
+    VisitNeed,
+    VisitQuerySet,
+)

@@ -1,0 +1,232 @@
+"""Households models: cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from welfare.scoping import ScopedQuerySet
+
+from .households import Household
+from .residents import Resident
+
+# --- Needs -------------------------------------------------------------------------------------------------
+
+
+class NeedDomain(models.TextChoices):
+    SAFETY = "safety", _("안전")
+    HEALTH = "health", _("건강")
+    DAILY_LIVING = "daily_living", _("일상생활유지")
+    FAMILY = "family", _("가족관계")
+    SOCIAL = "social", _("사회적 관계")
+    INCOME = "income", _("경제")
+    EDUCATION = "education", _("교육")
+    EMPLOYMENT = "employment", _("고용")
+    HOUSING = "housing", _("생활환경")
+    LEGAL = "legal", _("법률 및 권익보장")
+
+
+class Severity(models.TextChoices):
+    HIGH = "high", _("상")
+    MEDIUM = "medium", _("중")
+    LOW = "low", _("하")
+
+
+# --- Cases (통합사례관리) ----------------------------------------------------------------------------------
+
+
+class CaseStage(models.TextChoices):
+    INTAKE = "intake", _("접수")
+    ASSESSMENT = "assessment", _("욕구·위기도 조사")
+    CONFERENCE = "conference", _("사례회의")
+    PLANNING = "planning", _("서비스 제공계획")
+    IN_SERVICE = "in_service", _("서비스 제공·점검")
+    REASSESSMENT = "reassessment", _("재사정")
+    CLOSING = "closing", _("종결 검토")
+    CLOSED = "closed", _("종결")
+    FOLLOW_UP = "follow_up", _("사후관리")
+
+
+# The only moves a case may make (DESIGN §1.3). Conference may send a case not selected to closing; a team
+# lead may return a closing proposal to service.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStage.INTAKE: frozenset({CaseStage.ASSESSMENT}),
+    CaseStage.ASSESSMENT: frozenset({CaseStage.CONFERENCE}),
+    CaseStage.CONFERENCE: frozenset({CaseStage.PLANNING, CaseStage.CLOSING}),
+    CaseStage.PLANNING: frozenset({CaseStage.IN_SERVICE}),
+    CaseStage.IN_SERVICE: frozenset({CaseStage.REASSESSMENT, CaseStage.CLOSING}),
+    CaseStage.REASSESSMENT: frozenset({CaseStage.PLANNING, CaseStage.CLOSING}),
+    CaseStage.CLOSING: frozenset({CaseStage.CLOSED, CaseStage.IN_SERVICE}),
+    CaseStage.CLOSED: frozenset({CaseStage.FOLLOW_UP}),
+    CaseStage.FOLLOW_UP: frozenset(),
+}
+OPEN_STAGES = frozenset(set(CaseStage.values) - {CaseStage.CLOSED, CaseStage.FOLLOW_UP})
+BEFORE_ASSESSMENT_DONE = frozenset({CaseStage.INTAKE, CaseStage.ASSESSMENT})
+BEFORE_PLAN_DONE = frozenset({CaseStage.INTAKE, CaseStage.ASSESSMENT, CaseStage.CONFERENCE, CaseStage.PLANNING})
+ASSESSMENT_DAYS = 10
+PLAN_DAYS = 30
+
+
+class CaseSource(models.TextChoices):
+    REPORT = "report", _("위기가구 제보")
+    VISIT = "visit", _("방문 상담")
+    REFERRAL = "referral", _("타기관 의뢰")
+    UNIVERSAL = "universal", _("보편 방문")
+
+
+class CaseClass(models.TextChoices):
+    GENERAL = "general", _("일반")
+    DIFFICULT = "difficult", _("고난도")
+
+
+class ClosingReason(models.TextChoices):
+    GOALS_MET = "goals_met", _("목표 달성")
+    MOVED_OUT = "moved_out", _("전출")
+    FACILITY = "facility", _("시설 입소")
+    DECEASED = "deceased", _("사망")
+    REFUSED = "refused", _("본인 거부·중단 요청")
+    LOST_CONTACT = "lost_contact", _("연락 두절")
+    TRANSFERRED = "transferred", _("타기관 이관")
+    NOT_ELIGIBLE = "not_eligible", _("비대상")
+
+
+class CaseQuerySet(ScopedQuerySet):
+    dong_path = "household__dong"
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(stage__in=OPEN_STAGES)
+
+    def assessment_overdue(self, today: dt.date) -> CaseQuerySet:
+        return self.filter(stage__in=BEFORE_ASSESSMENT_DONE, assessment_due_on__lt=today)
+
+    def plan_overdue(self, today: dt.date) -> CaseQuerySet:
+        return self.filter(stage__in=BEFORE_PLAN_DONE, plan_due_on__lt=today)
+
+    def with_deadline_flags(self, today: dt.date) -> CaseQuerySet:
+        return self.annotate(
+            is_assessment_overdue=Q(stage__in=BEFORE_ASSESSMENT_DONE, assessment_due_on__lt=today),
+            is_plan_overdue=Q(stage__in=BEFORE_PLAN_DONE, plan_due_on__lt=today),
+        )
+
+
+class Case(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="cases", verbose_name=_("세대"))
+    client = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="cases", verbose_name=_("대상자"),
+        help_text=_("동의를 받은 사례관리 대상자"),
+    )
+    opened_on = models.DateField(_("접수일"))
+    source = models.CharField(_("발굴 경로"), max_length=10, choices=CaseSource.choices)
+    stage = models.CharField(_("단계"), max_length=14, choices=CaseStage.choices, default=CaseStage.INTAKE)
+    case_class = models.CharField(_("사례 구분"), max_length=10, choices=CaseClass.choices, default=CaseClass.GENERAL)
+    assigned_official = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases",
+        verbose_name=_("담당 공무원"),
+    )
+    assessment_due_on = models.DateField(_("욕구조사 기한"))
+    plan_due_on = models.DateField(_("제공계획 기한"))
+    closing_reason = models.CharField(_("종결 사유"), max_length=14, choices=ClosingReason.choices, blank=True)
+    closing_note = models.TextField(_("종결 사유 상세"), blank=True)
+    closed_on = models.DateField(_("종결일"), null=True, blank=True)
+    previous_case = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="relapses",
+        verbose_name=_("이전 사례"), help_text=_("종결 후 재발로 다시 연 사례"),
+    )
+    summary = models.TextField(_("사례 개요"), blank=True)
+    anonymised_at = models.DateTimeField(_("익명화 일시"), null=True, blank=True)
+    # Optimistic locking: every save through the services bumps it; a stale form is refused, not merged.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("사례")
+        verbose_name_plural = _("사례")
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            # At most one case in progress per household; relapse opens a new one after closure.
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(stage__in=sorted(OPEN_STAGES)), name="case_one_open_per_household"
+            ),
+        ]
+        indexes = [models.Index(fields=["assigned_official", "stage"], name="case_official_stage_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_stage_display()}"
+
+    def can_transition_to(self, stage: str) -> bool:
+        return stage in TRANSITIONS.get(self.stage, frozenset())
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+    def deadline_flags(self, today: dt.date | None = None) -> dict[str, bool]:
+        today = today or timezone.localdate()
+        return {
+            "assessment": self.stage in BEFORE_ASSESSMENT_DONE and self.assessment_due_on < today,
+            "plan": self.stage in BEFORE_PLAN_DONE and self.plan_due_on < today,
+        }
+
+
+class CaseNeed(models.Model):
+    """The needs assessment: one row per domain."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="needs")
+    domain = models.CharField(_("영역"), max_length=14, choices=NeedDomain.choices)
+    severity = models.CharField(_("정도"), max_length=6, choices=Severity.choices)
+    priority = models.PositiveSmallIntegerField(_("우선순위"), default=1)
+    note = models.CharField(_("내용"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("사례 욕구")
+        verbose_name_plural = _("사례 욕구")
+        ordering = ["priority", "domain"]
+        constraints = [models.UniqueConstraint(fields=["case", "domain"], name="caseneed_one_per_domain")]
+
+    def __str__(self) -> str:
+        return f"{self.get_domain_display()}({self.get_severity_display()})"
+
+
+class CaseGoal(models.Model):
+    """The service plan: goals with target dates."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
+    need = models.ForeignKey(CaseNeed, null=True, blank=True, on_delete=models.SET_NULL, related_name="goals")
+    text = models.CharField(_("목표"), max_length=300)
+    target_on = models.DateField(_("목표일"))
+    achieved_on = models.DateField(_("달성일"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("서비스 목표")
+        verbose_name_plural = _("서비스 목표")
+        ordering = ["target_on", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CaseStageChange(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stage_changes")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    from_stage = models.CharField(max_length=14, choices=CaseStage.choices, blank=True)
+    to_stage = models.CharField(max_length=14, choices=CaseStage.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("메모"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("사례 단계 변경")
+        verbose_name_plural = _("사례 단계 변경")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["household", "-at"], name="stagechange_household_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '—'} → {self.to_stage}"

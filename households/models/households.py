@@ -1,0 +1,149 @@
+"""Households models: households."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from welfare.models import Dong
+from welfare.scoping import ScopedQuerySet
+
+from ..addresses import address_key
+
+
+class HousingType(models.TextChoices):
+    APARTMENT = "apartment", _("아파트")
+    MULTI_FAMILY = "multi_family", _("다세대·연립·다가구")
+    DETACHED = "detached", _("단독주택")
+    JJOKBANG = "jjokbang", _("쪽방")
+    GOSIWON = "gosiwon", _("고시원")
+    SEMI_BASEMENT = "semi_basement", _("반지하")
+    ROOFTOP = "rooftop", _("옥탑방")
+    PUBLIC_RENTAL = "public_rental", _("공공임대")
+    OTHER = "other", _("기타(비주택 등)")
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", _("고위험")
+    MEDIUM = "medium", _("중위험")
+    LOW = "low", _("저위험")
+
+
+class BenefitStatus(models.TextChoices):
+    NONE = "none", _("해당 없음")
+    BASIC_LIVELIHOOD = "basic_livelihood", _("기초생활수급")
+    NEAR_POOR = "near_poor", _("차상위")
+    OTHER_PUBLIC = "other_public", _("기타 공공급여")
+
+
+class CareStatus(models.TextChoices):
+    UNDER_CARE = "under_care", _("관리 중")
+    MONITORING = "monitoring", _("모니터링")
+    NOT_UNDER_CARE = "not_under_care", _("관리 안 함")
+
+
+CHARACTERISTIC_FIELDS = (
+    "is_single_person",
+    "is_elderly_only",
+    "is_single_parent",
+    "is_grandparent_headed",
+    "has_disabled_member",
+    "has_young_carer",
+)
+
+
+def digits(value: str) -> str:
+    return "".join(ch for ch in value or "" if ch.isdigit())
+
+
+class HouseholdQuerySet(ScopedQuerySet):
+    dong_path = "dong"
+
+    def search(self, text: str) -> HouseholdQuerySet:
+        """Name, address or phone; one EXISTS over the residents, no join that multiplies rows."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        members = Q(name__icontains=text)
+        number = digits(text)
+        if len(number) >= 3:
+            members |= Q(phone__contains=number)
+        from .residents import Resident  # residents.py imports this module
+
+        matching_resident = Resident.objects.filter(members, household=OuterRef("pk"))
+        return self.filter(
+            Q(road_address__icontains=text) | Q(address_detail__icontains=text) | Exists(matching_resident)
+        )
+
+    def with_head_name(self) -> HouseholdQuerySet:
+        from .residents import Relation, Resident  # residents.py imports this module
+
+        head = Resident.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD, left_on__isnull=True)
+        return self.annotate(head_name=models.Subquery(head.values("name")[:1]))
+
+
+class Household(models.Model):
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="households", verbose_name=_("행정동"))
+    road_address = models.CharField(
+        _("도로명주소"), max_length=200, help_text=_("예: 서울특별시 성동구 왕십리로 123")
+    )
+    address_detail = models.CharField(_("상세주소"), max_length=100, blank=True, help_text=_("동·층·호"))
+    postal_code = models.CharField(_("우편번호"), max_length=5, blank=True)
+    housing_type = models.CharField(_("주거 형태"), max_length=20, choices=HousingType.choices)
+    is_single_person = models.BooleanField(_("1인 가구"), default=False)
+    is_elderly_only = models.BooleanField(_("노인 단독·부부"), default=False)
+    is_single_parent = models.BooleanField(_("한부모"), default=False)
+    is_grandparent_headed = models.BooleanField(_("조손"), default=False)
+    has_disabled_member = models.BooleanField(_("장애인 가구원"), default=False)
+    has_young_carer = models.BooleanField(_("가족돌봄 청년"), default=False)
+    benefit_status = models.CharField(_("수급 상태"), max_length=20, choices=BenefitStatus.choices,
+                                      default=BenefitStatus.NONE)
+    # Derived from the address on every save (and by the bulk writers); indexed for report matching.
+    address_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    risk_level = models.CharField(_("위기도"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW)
+    status = models.CharField(
+        _("관리 상태"), max_length=20, choices=CareStatus.choices, default=CareStatus.NOT_UNDER_CARE
+    )
+    assigned_official = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="assigned_households", verbose_name=_("담당 공무원"),
+    )
+    last_contact_on = models.DateField(_("최근 접촉일"), null=True, blank=True)
+    next_contact_on = models.DateField(_("다음 접촉 예정일"), null=True, blank=True)
+    is_demo = models.BooleanField(_("가상 데이터"), default=False, help_text=_("seed_demo가 만든 가상 세대"))
+    anonymised_at = models.DateTimeField(_("익명화 일시"), null=True, blank=True,
+                                         help_text=_("보존기간이 지나 개인정보를 지운 시각"))
+    created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정일시"), auto_now=True, db_index=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("세대")
+        verbose_name_plural = _("세대")
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["dong", "-updated_at"], name="household_dong_updated_idx"),
+            models.Index(fields=["dong", "next_contact_on"], name="household_dong_next_idx"),
+            models.Index(fields=["dong", "risk_level", "status"], name="household_dong_risk_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_address
+
+    def save(self, *args, **kwargs):
+        self.address_key = address_key(self.road_address, self.address_detail)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"road_address", "address_detail"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "address_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def full_address(self) -> str:
+        return f"{self.road_address}, {self.address_detail}" if self.address_detail else self.road_address
+
+    @property
+    def characteristics(self) -> list[str]:
+        return [str(self._meta.get_field(f).verbose_name) for f in CHARACTERISTIC_FIELDS if getattr(self, f)]

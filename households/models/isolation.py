@@ -1,0 +1,64 @@
+"""Households models: isolation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .households import Household, RiskLevel
+from .residents import Resident
+
+# --- Social isolation screening ----------------------------------------------------------------------------
+
+ISOLATION_ITEMS: tuple[tuple[str, str], ...] = (
+    ("no_talk_week", _("지난 1주일 동안 대화한 사람이 없다")),
+    ("no_help_contact", _("아프거나 도움이 필요할 때 연락할 사람이 없다")),
+    ("no_family_contact", _("가족·친척과 한 달 이상 연락하지 않았다")),
+    ("rarely_out", _("일주일에 한 번도 외출하지 않는 때가 많다")),
+    ("skips_meals", _("하루 한 끼 이하로 식사하는 날이 많다")),
+    ("chronic_illness", _("만성질환이 있으나 관리가 어렵다")),
+    ("alcohol", _("음주 문제가 있다")),
+    ("depressed", _("우울하거나 삶의 의욕이 없다고 말한다")),
+    ("income_loss", _("최근 실직·폐업 등으로 소득이 끊겼다")),
+    ("arrears", _("공과금·임대료가 밀려 있다")),
+    ("poor_housing", _("주거 환경이 열악하다(쪽방·고시원·반지하 등)")),
+    ("hoarding", _("집 안에 쓰레기·물건이 쌓여 있다")),
+    ("refuses_help", _("도움을 거부하거나 외부와의 접촉을 피한다")),
+)
+
+
+def isolation_risk(score: int) -> str:
+    """Score bands of the social-isolation checklist (DOMAIN §5 R9): 0 general, 1–3 low, 4–8 medium, 9–13 high."""
+    if score >= 9:
+        return RiskLevel.HIGH
+    if score >= 4:
+        return RiskLevel.MEDIUM
+    return RiskLevel.LOW
+
+
+class IsolationScreening(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="isolation_screenings")
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="isolation_screenings",
+                                 verbose_name=_("대상자"))
+    screened_on = models.DateField(_("조사일"), default=timezone.localdate)
+    answers = models.JSONField(_("응답"), default=dict)
+    score = models.PositiveSmallIntegerField(_("점수"))
+    proposed_risk = models.CharField(_("제안 위기도"), max_length=10, choices=RiskLevel.choices)
+    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("사회적 고립 조사")
+        verbose_name_plural = _("사회적 고립 조사")
+        ordering = ["-screened_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(score__lte=13), name="isolation_score_max_13")]
+
+    def __str__(self) -> str:
+        return f"{self.resident} {self.score}점"
+
+    @property
+    def band(self) -> str:
+        return _("일반") if self.score == 0 else RiskLevel(self.proposed_risk).label

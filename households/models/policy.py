@@ -1,0 +1,51 @@
+"""Households models: policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .households import RiskLevel
+
+# --- Cadence -----------------------------------------------------------------------------------------------
+
+
+class CadencePolicy(models.Model):
+    """Days between contacts by risk level, per district (DESIGN §1.5; defaults from DOMAIN §6)."""
+
+    district = models.OneToOneField("welfare.District", on_delete=models.CASCADE, related_name="cadence_policy")
+    high_days = models.PositiveSmallIntegerField(_("고위험(일)"), default=7)
+    medium_days = models.PositiveSmallIntegerField(_("중위험(일)"), default=14)
+    low_days = models.PositiveSmallIntegerField(_("저위험(일)"), default=30)
+    in_service_days = models.PositiveSmallIntegerField(_("사례관리 서비스 제공 중(일)"), default=30)
+    # Silence watch: no visit and no check-in for longer than this raises an alert (lonely-death prevention).
+    silence_high_days = models.PositiveSmallIntegerField(_("무응답 경보: 고위험(일)"), default=7)
+    silence_medium_days = models.PositiveSmallIntegerField(_("무응답 경보: 중위험(일)"), default=14)
+    silence_low_days = models.PositiveSmallIntegerField(_("무응답 경보: 저위험(일)"), default=30)
+
+    class Meta:
+        verbose_name = _("접촉 주기 정책")
+        verbose_name_plural = _("접촉 주기 정책")
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.high_days}/{self.medium_days}/{self.low_days}"
+
+    @classmethod
+    def for_district(cls, district_id: int) -> CadencePolicy:
+        """The district's policy, or the defaults (unsaved) when it has none."""
+        return cls.objects.filter(district_id=district_id).first() or cls(district_id=district_id)
+
+    def days_for(self, risk_level: str, *, in_service: bool = False) -> int:
+        days = {RiskLevel.HIGH: self.high_days, RiskLevel.MEDIUM: self.medium_days}.get(risk_level, self.low_days)
+        # A case in service is contacted at least monthly whatever the risk.
+        return min(days, self.in_service_days) if in_service else days
+
+    def silence_days_for(self, risk_level: str) -> int:
+        return {RiskLevel.HIGH: self.silence_high_days, RiskLevel.MEDIUM: self.silence_medium_days}.get(
+            risk_level, self.silence_low_days
+        )
+
+    def next_contact(self, *, after: dt.date, risk_level: str, in_service: bool = False) -> dt.date:
+        return after + dt.timedelta(days=self.days_for(risk_level, in_service=in_service))

@@ -1,0 +1,182 @@
+"""Households models: visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from welfare.scoping import ScopedQuerySet
+
+from .cases import Case, NeedDomain, Severity
+from .households import Household, RiskLevel
+
+# --- Visits and planned contacts ----------------------------------------------------------------------------
+
+
+class VisitKind(models.TextChoices):
+    HOME = "home", _("가정 방문")
+    PHONE = "phone", _("전화 상담")
+    OFFICE = "office", _("내방 상담")
+    WITH_NURSE = "with_nurse", _("방문간호사 동행")
+    NETWORK = "network", _("인적안전망 방문")
+
+
+class ContactResult(models.TextChoices):
+    MET = "met", _("만남")
+    NOT_HOME = "not_home", _("부재")
+    REFUSED = "refused", _("거부")
+    MOVED_AWAY = "moved_away", _("전출")
+    DECEASED = "deceased", _("사망")
+
+
+class VisitQuerySet(ScopedQuerySet):
+    dong_path = "household__dong"
+
+
+class Visit(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="visits", verbose_name=_("세대"))
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits")
+    visited_at = models.DateTimeField(_("일시"), default=timezone.now)
+    kind = models.CharField(_("방법"), max_length=12, choices=VisitKind.choices, default=VisitKind.HOME)
+    staff_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="visits_attended", verbose_name=_("동행 직원")
+    )
+    contact_result = models.CharField(_("접촉 결과"), max_length=12, choices=ContactResult.choices)
+    observations = models.TextField(_("관찰 내용"), blank=True)
+    risk_level = models.CharField(_("위기도(갱신)"), max_length=10, choices=RiskLevel.choices)
+    next_contact_on = models.DateField(_("다음 접촉 예정일"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("기록자")
+    )
+    # One per form rendering: a double click or a resubmitted form finds the visit already made.
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("방문·상담")
+        verbose_name_plural = _("방문·상담")
+        ordering = ["-visited_at", "-id"]
+        indexes = [models.Index(fields=["household", "-visited_at"], name="visit_household_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {timezone.localtime(self.visited_at):%Y-%m-%d %H:%M}"
+
+
+class VisitNeed(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="needs")
+    domain = models.CharField(_("영역"), max_length=14, choices=NeedDomain.choices)
+    severity = models.CharField(_("정도"), max_length=6, choices=Severity.choices)
+    note = models.CharField(_("내용"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("방문 시 발견 욕구")
+        verbose_name_plural = _("방문 시 발견 욕구")
+        constraints = [models.UniqueConstraint(fields=["visit", "domain"], name="visitneed_one_per_domain")]
+
+    def __str__(self) -> str:
+        return f"{self.get_domain_display()}({self.get_severity_display()})"
+
+
+class FollowUpReason(models.TextChoices):
+    CADENCE = "cadence", _("정기 접촉")
+    FIRST_CONTACT = "first_contact", _("제보 초기 접촉")
+    UNIVERSAL = "universal", _("보편 방문")
+    SILENCE = "silence", _("무응답 경보")
+    OVERDUE = "overdue", _("기한 경과 확인")
+    MANUAL = "manual", _("직접 지정")
+
+
+class FollowUpPriority(models.TextChoices):
+    NORMAL = "normal", _("보통")
+    HIGH = "high", _("높음")
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("예정")
+    DONE = "done", _("완료")
+    CANCELLED = "cancelled", _("취소")
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    dong_path = "household__dong"
+
+    def open(self) -> FollowUpQuerySet:
+        return self.filter(status=FollowUpStatus.OPEN)
+
+    def due_by(self, day: dt.date) -> FollowUpQuerySet:
+        return self.open().filter(due_on__lte=day)
+
+
+class FollowUp(models.Model):
+    """A planned contact. At most one open per household and reason (a database constraint)."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField(_("예정일"))
+    reason = models.CharField(_("사유"), max_length=14, choices=FollowUpReason.choices)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups",
+        verbose_name=_("담당"),
+    )
+    status = models.CharField(_("상태"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    priority = models.CharField(_("우선순위"), max_length=8, choices=FollowUpPriority.choices,
+                                default=FollowUpPriority.NORMAL)
+    # Set once by the overdue sweep (hourly); the notifications it sends are keyed on it.
+    overdue_at = models.DateTimeField(_("기한 경과 처리"), null=True, blank=True)
+    visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups_met")
+    note = models.CharField(_("메모"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("접촉 예정")
+        verbose_name_plural = _("접촉 예정")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "reason"], condition=Q(status="open"), name="followup_one_open_per_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="followup_status_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.due_on}"
+
+
+class CheckInSource(models.TextChoices):
+    IOT = "iot", _("IoT 센서")
+    AI_CALL = "ai_call", _("AI 안부전화")
+    HEALTH_DRINK = "health_drink", _("건강음료 배달")
+    CARE_TEAM = "care_team", _("돌봄단 안부 확인")
+    WELFARE_MAIL = "welfare_mail", _("복지등기")
+    OTHER = "other", _("기타")
+
+
+class CheckIn(models.Model):
+    """A sign of life (or of trouble) from outside a visit. The silence watch reads these."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="check_ins")
+    at = models.DateTimeField(_("일시"), default=timezone.now)
+    source = models.CharField(_("경로"), max_length=14, choices=CheckInSource.choices)
+    is_alert = models.BooleanField(_("이상 신호"), default=False)
+    note = models.CharField(_("메모"), max_length=300, blank=True)
+    external_id = models.CharField(max_length=100, null=True, blank=True, unique=True, help_text="gateway's id")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("안부 확인")
+        verbose_name_plural = _("안부 확인")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["household", "-at"], name="checkin_household_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.at:%Y-%m-%d}"

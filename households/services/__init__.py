@@ -1,0 +1,67 @@
+"""Households services: in a transaction, audited."""
+
+from welfare.errors import RuleError, StaleVersion  # noqa: F401  (the views catch services.RuleError)
+
+from .cases import (  # noqa: F401
+    CASE_EDITABLE,
+    _bump,
+    case_goal_achieve,
+    case_goal_add,
+    case_needs_save,
+    case_open,
+    case_reopen,
+    case_transition,
+    case_update,
+)
+from .composition import (  # noqa: F401
+    head_change,
+    resident_join,
+    resident_leave,
+)
+from .followups import (  # noqa: F401
+    _close_follow_ups,
+    checkin_record,
+    followup_cancel,
+    followup_schedule,
+    propose_next_contact,
+)
+from .households import (  # noqa: F401
+    HOUSEHOLD_FIELDS,
+    RESIDENT_FIELDS,
+    consent_record,
+    consent_withdraw,
+    household_create,
+    household_update,
+    resident_add,
+    resident_update,
+    rrn_reveal,
+    sensitive_profile_save,
+)
+from .isolation import (  # noqa: F401
+    isolation_screening_record,
+)
+from .links import (  # noqa: F401
+    LINK_FIELDS,
+    service_link_create,
+    service_link_transition,
+)
+from .rules import (  # noqa: F401
+    APPROVERS,
+    CONTACT_MADE,
+    _today,
+    has_active_consent,
+)
+from .visits import (  # noqa: F401
+    VisitData,
+    VisitOutcome,
+    _leave_without_successor,
+    _visit_record,
+    visit_record,
+)
+from .worklists import (  # noqa: F401
+    BULK_EDITORS,
+    BulkResult,
+    _bulk_targets,
+    households_reassign,
+    households_reschedule,
+)

@@ -1,0 +1,109 @@
+"""Households services: worklists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from welfare.audit import log_actions
+from welfare.errors import RuleError
+from welfare.models import DONG_ROLES, Role
+from welfare.scoping import has_role, membership
+
+from ..models import (
+    OPEN_STAGES,
+    CareStatus,
+    Case,
+    FollowUp,
+    FollowUpReason,
+    FollowUpStatus,
+    Household,
+)
+from .rules import APPROVERS, _today
+
+BULK_EDITORS = (Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.DISTRICT_ADMIN)
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did. Skipped households were left exactly as they were."""
+
+    done: int = 0
+    skipped: int = 0  # not visible to the user: another dong's id, or one that does not exist
+    not_in_dong: int = 0  # reassign only: the new official does not work in the household's dong
+
+
+def _bulk_targets(households, by) -> tuple[set[int], list[Household]]:
+    """The requested ids, and those of them the user may touch (scoping decides, never the form)."""
+    ids = {int(getattr(h, "pk", h)) for h in households}
+    visible = list(
+        Household.objects.visible_to(by).filter(pk__in=ids)
+        .only("pk", "dong_id", "road_address", "address_detail", "status", "assigned_official_id").order_by("pk")
+    )
+    return ids, visible
+
+
+@transaction.atomic
+def households_reschedule(*, households, by, on: dt.date) -> BulkResult:
+    """Move the next contact of many households to ``on``: one UPDATE each for households and follow-ups.
+
+    ``households`` are households or ids; those the user may not see are skipped and untouched. The open
+    cadence follow-up moves with the date (one is opened where a household under care had none).
+    """
+    if not has_role(by, *BULK_EDITORS):
+        raise RuleError(_("다음 접촉일을 바꿀 권한이 없습니다."))
+    if on < _today():
+        raise RuleError(_("다음 접촉일은 오늘이나 그 이후여야 합니다."))
+    ids, targets = _bulk_targets(households, by)
+    pks = [h.pk for h in targets]
+    if pks:
+        Household.objects.filter(pk__in=pks).update(next_contact_on=on, updated_at=timezone.now())
+        FollowUp.objects.filter(household_id__in=pks, status=FollowUpStatus.OPEN,
+                                reason=FollowUpReason.CADENCE).update(due_on=on)
+        # The partial unique constraint (one open per household and reason) ignores those already moved.
+        FollowUp.objects.bulk_create([
+            FollowUp(household_id=h.pk, due_on=on, reason=FollowUpReason.CADENCE,
+                     assigned_to_id=h.assigned_official_id)
+            for h in targets if h.status in (CareStatus.UNDER_CARE, CareStatus.MONITORING)
+        ], ignore_conflicts=True)
+        log_actions(targets, "households.household.rescheduled", user=by,
+                    reason=_("일괄 변경: 다음 접촉일 %(day)s") % {"day": f"{on:%Y-%m-%d}"})
+    return BulkResult(done=len(pks), skipped=len(ids) - len(pks))
+
+
+@transaction.atomic
+def households_reassign(*, households, by, to_user) -> BulkResult:
+    """Hand many households to another official: team leads and district admins only.
+
+    The new official must be dong staff of each household's dong; households of other dongs are skipped.
+    Open follow-ups and the open case go with the household (the case's version moves, so a form opened
+    before the handover is refused as stale).
+    """
+    if not has_role(by, *APPROVERS):
+        raise RuleError(_("담당자 변경은 팀장과 구 관리자만 할 수 있습니다."))
+    staff = membership(to_user)
+    if staff is None or staff.role not in DONG_ROLES or not to_user.is_active:
+        raise RuleError(_("동 담당 공무원이나 팀장에게만 배정할 수 있습니다."))
+    their_dongs = set(staff.dongs.values_list("pk", flat=True))
+    ids, visible = _bulk_targets(households, by)
+    targets = [h for h in visible if h.dong_id in their_dongs]
+    pks = [h.pk for h in targets]
+    if pks:
+        now = timezone.now()
+        Household.objects.filter(pk__in=pks).update(assigned_official=to_user, updated_at=now)
+        FollowUp.objects.filter(household_id__in=pks, status=FollowUpStatus.OPEN).update(assigned_to=to_user)
+        cases = list(Case.objects.filter(household_id__in=pks, stage__in=OPEN_STAGES).only("pk", "stage", "household_id"))
+        Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+            assigned_official=to_user, version=F("version") + 1, updated_at=now)
+        reason = _("일괄 변경: 담당자 %(name)s") % {"name": to_user.get_full_name() or to_user.get_username()}
+        log_actions(targets, "households.household.reassigned", user=by, reason=reason)
+        log_actions(cases, "households.case.reassigned", user=by, reason=reason)
+    return BulkResult(done=len(pks), skipped=len(ids) - len(visible), not_in_dong=len(visible) - len(targets))
+
+
+# Isolation screening -----------------------------------------------------------------------------------------

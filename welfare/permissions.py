@@ -1,0 +1,104 @@
+"""The one permission table: which roles hold which capability.
+
+Views, API permissions, the admin, templates (``{% if can.approve_closing %}``) and services ask
+:func:`can` by capability name; nothing else compares role strings. A superuser holds every capability.
+Object-level rules (the report's assigned official, a dong in the user's scope) stay with the scoping
+querysets and the services, which ask this table for the role part.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from .models import Role, StaffMembership
+
+OFF, L, P, A = Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.DISTRICT_PLANNER, Role.DISTRICT_ADMIN
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Households, residents, consents, visits, follow-ups, check-ins, cases, service links (pages and API).
+    "edit_casework": frozenset({OFF, L, A}),
+    # The dong's own work lists: "내 업무", the triage queue and the network pages.
+    "use_worklists": frozenset({OFF, L, A}),
+    # Health, mental health, disability (PIPA art. 23): the dong staff who run cases.
+    "view_sensitive": frozenset({OFF, L}),
+    # Team page, reassigning households and reports, approving a case's closing.
+    "lead_team": frozenset({L, A}),
+    "approve_closing": frozenset({L, A}),
+    # Officials a case, a household or a report can be assigned to.
+    "be_assigned": frozenset({OFF, L}),
+    # Notified of overdue contacts and closing reviews in their dongs.
+    "receive_team_alerts": frozenset({L}),
+    "receive_district_alerts": frozenset({A}),
+    # Crisis reports: triage, the reporter's identity (beyond the assigned official), the district queue.
+    "triage_reports": frozenset({OFF, L, A}),
+    "read_reporter_identity": frozenset({L, A}),
+    "see_district_queue": frozenset({L, A}),
+    # Community network and reporting rewards.
+    "edit_network": frozenset({OFF, L, A}),
+    "read_rewards": frozenset({OFF, L, A}),
+    "approve_rewards": frozenset({L, A}),
+    # List imports (big-data rounds, universal visits): upload, and see every uploader's batches.
+    "upload_imports": frozenset({L, A}),
+    "see_all_imports": frozenset({A}),
+    # Answering a big-data round's households.
+    "answer_rounds": frozenset({OFF, L}),
+    # The annual basic plan, its trainings/awards/partnerships, the resource directory.
+    "edit_plans": frozenset({P, A}),
+    "approve_plans": frozenset({A}),
+    "manage_resources": frozenset({P, A}),
+    # Staff accounts and district settings.
+    "manage_district": frozenset({A}),
+    # Personal records are closed to these roles unless the membership grants personal access.
+    "needs_personal_grant": frozenset({P}),
+}
+
+
+def _role(user) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        staff = user.staff
+    except (StaffMembership.DoesNotExist, AttributeError):
+        return None
+    return staff.role if staff is not None else None
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    """The roles that hold ``capability`` (for querysets: ``staff__role__in=roles_with("be_assigned")``)."""
+    return CAPABILITIES[capability]
+
+
+def role_can(role: str | None, capability: str) -> bool:
+    return role is not None and role in CAPABILITIES[capability]
+
+
+def can(user, capability: str) -> bool:
+    """Whether ``user`` holds ``capability``. Unknown names raise KeyError, so a typo never grants or denies
+    silently."""
+    roles = CAPABILITIES[capability]
+    if user is None or isinstance(user, AnonymousUser):
+        return False
+    if getattr(user, "is_superuser", False):
+        return capability != "needs_personal_grant"
+    return _role(user) in roles
+
+
+class Capabilities:
+    """``{{ can.lead_team }}`` in templates: each name asks :func:`can` once per request."""
+
+    def __init__(self, user) -> None:
+        self._user = user
+        self._cache: dict[str, bool] = {}
+
+    def __getitem__(self, capability: str) -> bool:
+        if capability not in self._cache:
+            self._cache[capability] = can(self._user, capability)
+        return self._cache[capability]
+
+    def __getattr__(self, capability: str) -> bool:
+        if capability.startswith("_"):
+            raise AttributeError(capability)
+        return self[capability]
+
+    def __contains__(self, capability: str) -> bool:
+        return self[capability]
