@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from households.api.serializers import DongRefSerializer, PersonSerializer
 from welfare.api.filters import MAX_ID
+from welfare.api.refs import DongRefSerializer, PersonSerializer
 
 from .. import services
 from ..models import (

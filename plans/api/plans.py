@@ -19,7 +19,6 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from households.api.serializers import DongRefSerializer
 from plans.dashboard import Pace, plan_progress
 from plans.metrics import METRIC_CHOICES, METRICS
 from plans.models import (
@@ -34,6 +33,7 @@ from plans.models import (
 )
 from welfare.api.base import ApiViewSet
 from welfare.api.filters import MAX_ID, SinceFilter
+from welfare.api.refs import DongRefSerializer
 from welfare.api.router import router
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, errors
 from welfare.scoping import visible_dong_ids

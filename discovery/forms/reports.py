@@ -1,76 +1,33 @@
-"""Forms of crisis reports. Input only: the report rules live in discovery.services (clean_report_data)."""
+"""Discovery forms: reports."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.models import CaseClass, Household
-from plans.models import Resource
-from welfare.models import DONG_ROLES, District, Dong, Role
-from welfare.scoping import has_role, membership, personal_dong_ids
-from welfare.templatetags.welfare_tags import person
+from welfare.models import District, Dong
+from welfare.scoping import membership
 
-from . import services
-from .models import (
-    AttemptMethod,
-    Channel,
-    CrisisReport,
+from .. import services
+from ..models import (
     NetworkMember,
     ReporterKind,
-    ReportOutcome,
-    ReportStatus,
     RiskSignal,
     Urgency,
 )
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DISTRICT_QUEUE = "district"
-QUICK_OUTCOMES = (ReportOutcome.NO_NEED, ReportOutcome.DUPLICATE, ReportOutcome.REFERRED)
-REPORTER_PREFIX = "reporter_"
-
-
-def apply_rule_error(form: forms.Form, error: ValidationError, *, prefix: str = "") -> None:
-    """Show a service's RuleError on the form: beside the field it names, else at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = f"{prefix}{name}" if f"{prefix}{name}" in form.fields else (name if name in form.fields else None)
-        for e in errors:
-            if target is not None and target in form.errors and any(m in form.errors[target] for m in e.messages):
-                continue
-            form.add_error(target, e)
-
-
-def dong_label(dong: Dong) -> str:
-    return dong.name
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return person(obj)
-
-
-def assignable_staff(user):
-    """Dong officials and leads of the user's dongs: whom the user may hand a report to."""
-    return (get_user_model().objects.filter(staff__role__in=DONG_ROLES, staff__dongs__in=personal_dong_ids(user),
-                                            is_active=True)
-            .distinct().order_by("last_name", "first_name", "username"))
-
-
-def my_dongs(user):
-    return Dong.objects.filter(pk__in=personal_dong_ids(user)).select_related("district").order_by(
-        "district__name", "name")
-
-
-def sees_district_queue(user) -> bool:
-    return has_role(user, Role.DISTRICT_ADMIN, Role.DONG_LEAD)
+from .common import (
+    DATETIME_INPUT,
+    DISTRICT_QUEUE,
+    REPORTER_PREFIX,
+    apply_rule_error,
+    dong_label,
+    my_dongs,
+    sees_district_queue,
+)
 
 
 class _ReportFieldsForm(forms.Form):
@@ -248,129 +205,3 @@ class PublicReportForm(_ReportFieldsForm):
 
     def service_data(self) -> dict[str, Any]:
         return {k: self.cleaned_data.get(k) for k in (*services.SUBJECT_FIELDS, "details", "risk_signals")}
-
-
-class QueueFilterForm(forms.Form):
-    MINE = "mine"
-    status = forms.ChoiceField(label=_("상태"), required=False,
-                               choices=[("", _("미처리 전체")), *ReportStatus.choices])
-    channel = forms.ChoiceField(label=_("접수 경로"), required=False, choices=[("", _("전체")), *Channel.choices])
-    urgency = forms.ChoiceField(label=_("긴급도"), required=False, choices=[("", _("전체")), *Urgency.choices])
-    dong = forms.ChoiceField(label=_("접수함"), required=False)
-    mine = forms.BooleanField(label=_("내 담당만"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [("", _("전체"))] + [(str(d.pk), d.name) for d in my_dongs(user)]
-        if sees_district_queue(user):
-            choices.append((DISTRICT_QUEUE, _("구 접수함 (동 미정)")))
-        self.fields["dong"].choices = choices
-
-    def filter(self, queryset, user):
-        if not self.is_valid():
-            return queryset.open()
-        data = self.cleaned_data
-        queryset = queryset.filter(status=data["status"]) if data["status"] else queryset.open()
-        if data["channel"]:
-            queryset = queryset.filter(channel=data["channel"])
-        if data["urgency"]:
-            queryset = queryset.filter(urgency=data["urgency"])
-        if data["dong"] == DISTRICT_QUEUE:
-            queryset = queryset.filter(dong__isnull=True)
-        elif data["dong"]:
-            queryset = queryset.filter(dong_id=int(data["dong"]))
-        if data["mine"]:
-            queryset = queryset.filter(assigned_official=user)
-        return queryset
-
-    @property
-    def filtered(self) -> bool:
-        return self.is_bound and any(self.data.get(k) for k in self.fields)
-
-
-class AssignForm(forms.Form):
-    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={
-        "required": _("배정할 제보를 하나 이상 고르세요.")})
-    to_user = StaffChoiceField(label=_("담당자"), queryset=None, empty_label=_("— 담당자 —"))
-    dong = forms.ModelChoiceField(label=_("구 접수함 제보의 동"), queryset=Dong.objects.none(), required=False,
-                                  empty_label=_("(담당자의 동)"))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = assignable_staff(user)
-        self.fields["dong"].queryset = my_dongs(user)
-        self.fields["dong"].label_from_instance = dong_label
-
-    def full_clean(self):
-        # The ids are checked against what the user may see by the service, not by a list of choices here.
-        raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else self.data.get("ids", [])
-        self.fields["ids"].choices = [(v, v) for v in raw if str(v).isdigit()]
-        super().full_clean()
-
-
-class QuickResolveForm(forms.Form):
-    """The one-click outcomes from a queue row; the reason is required for each of them."""
-
-    outcome = forms.ChoiceField(label=_("처리 결과"), choices=[(o.value, o.label) for o in QUICK_OUTCOMES])
-    reason = forms.CharField(label=_("사유"), max_length=500,
-                             error_messages={"required": _("사유를 적어 주세요.")})
-    duplicate_code = forms.CharField(label=_("원래 제보 접수번호"), required=False, max_length=16)
-
-
-class AttemptForm(forms.Form):
-    method = forms.ChoiceField(label=_("방법"), choices=AttemptMethod.choices)
-    reached = forms.BooleanField(label=_("연락 닿음"), required=False)
-    at = forms.DateTimeField(label=_("일시"), widget=DATETIME_INPUT)
-    note = forms.CharField(label=_("메모"), required=False, max_length=300)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
-
-
-class ResolveForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("처리 결과"), choices=[("", _("— 고르세요 —")), *ReportOutcome.choices])
-    reason = forms.CharField(label=_("사유"), required=False, max_length=500,
-                             help_text=_("비대상·소재 미확인·중복·타기관 의뢰일 때 필수"))
-    client = forms.ModelChoiceField(label=_("사례 대상자"), queryset=None, required=False,
-                                    empty_label=_("— 사례 접수일 때 —"),
-                                    help_text=_("개인정보 수집·이용 동의를 받은 현재 가구원"))
-    case_class = forms.ChoiceField(label=_("사례 구분"), choices=CaseClass.choices, initial=CaseClass.GENERAL)
-    resource = forms.ModelChoiceField(label=_("연계 자원"), queryset=None, required=False,
-                                      empty_label=_("— 단순 연계일 때 —"))
-    duplicate_code = forms.CharField(label=_("원래 제보 접수번호"), required=False, max_length=16,
-                                     help_text=_("중복일 때"))
-    handoff_note = forms.CharField(label=_("사실조사 인계 메모"), required=False, max_length=2000,
-                                   widget=forms.Textarea(attrs={"rows": 3}), help_text=_("소재 미확인일 때 필수"))
-
-    def __init__(self, *args, report: CrisisReport, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        household: Household | None = report.household
-        residents = household.residents.current().prefetch_related("consents") if household else None
-        from households.models import Resident
-
-        self.fields["client"].queryset = residents if residents is not None else Resident.objects.none()
-        self.fields["client"].label_from_instance = self._client_label
-        dong_id = report.dong_id or (household.dong_id if household else None)
-        resources = Resource.objects.filter(district_id=report.district_id, is_active=True)
-        if dong_id:
-            resources = resources.serving(dong_id)
-        self.fields["resource"].queryset = resources.order_by("sector", "name")
-
-    @staticmethod
-    def _client_label(resident) -> str:
-        consented = any(c.scope == "collect_use" and c.is_active for c in resident.consents.all())
-        label = f"{resident.name} ({resident.get_relation_display()})"
-        return label if consented else f"{label} — {_('수집·이용 동의 없음')}"
-
-
-class MergeForm(forms.Form):
-    survivor = forms.ChoiceField(label=_("남길 세대"), widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("병합 사유"), max_length=300,
-                             widget=forms.TextInput(attrs={"placeholder": _("예: 같은 주소·같은 가구원으로 중복 등록")}))
-
-    def __init__(self, *args, a: Household, b: Household, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["survivor"].choices = [(str(a.pk), f"#{a.pk} {a.full_address}"),
-                                           (str(b.pk), f"#{b.pk} {b.full_address}")]
-
