@@ -1,5 +1,7 @@
 """Discovery services: intake from every channel, assignment, matching to households, contact attempts."""
 
+from welfare.errors import RuleError, StaleVersion  # noqa: F401  (the views catch services.RuleError)
+
 from .access import (  # noqa: F401
     EDITORS,
     IDENTITY_READERS,

@@ -137,7 +137,7 @@ def report_resolve(*, report: CrisisReport, by, outcome: str, reason: str = "",
                reason=reason, changes={"outcome": outcome, "case": report.case_id, "link": report.service_link_id,
                                        "duplicate_of": report.duplicate_of_id})
     if outcome in (ReportOutcome.CASE_OPENED, ReportOutcome.LINKAGE_ONLY):
-        from .rewards import reward_evaluate
+        from ..rewards import reward_evaluate
 
         reward_evaluate(report=report, by=by)
     return report

@@ -87,7 +87,7 @@ def checkin_record(*, household: Household, by, source: str, is_alert: bool, not
             log_action(check_in, "households.checkin.recorded", user=by,
                        changes={"source": source, "alert": is_alert})
             if is_alert:
-                from .jobs import raise_checkin_alert
+                from ..jobs import raise_checkin_alert
 
                 # An alert cannot wait for the hourly silence watch: follow-up and notices now, same transaction.
                 raise_checkin_alert(check_in=check_in)
