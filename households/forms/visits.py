@@ -7,7 +7,6 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -178,12 +177,6 @@ class FollowUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("due_on", timezone.localdate() + dt.timedelta(days=7))
 
-    def clean_due_on(self) -> dt.date:
-        value = self.cleaned_data["due_on"]
-        if value < timezone.localdate():
-            raise ValidationError(_("예정일은 오늘이나 그 이후여야 합니다."))
-        return value
-
 
 class CheckInForm(forms.Form):
     prefix = "checkin"
@@ -199,12 +192,6 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("at", local_now_minutes())
-
-    def clean_at(self) -> dt.datetime:
-        value = self.cleaned_data["at"]
-        if value > timezone.now() + dt.timedelta(minutes=5):
-            raise ValidationError(_("안부 확인 일시가 미래입니다."))
-        return value
 
 
 # Isolation screening -----------------------------------------------------------------------------------------
@@ -229,12 +216,6 @@ class IsolationForm(forms.Form):
     @property
     def item_fields(self) -> list[forms.BoundField]:
         return [self[f"item_{key}"] for key, _label in ISOLATION_ITEMS]
-
-    def clean_screened_on(self) -> dt.date:
-        value = self.cleaned_data["screened_on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("조사일이 미래입니다."))
-        return value
 
     def answers(self) -> dict[str, bool]:
         return {key: bool(self.cleaned_data.get(f"item_{key}")) for key, _label in ISOLATION_ITEMS}
@@ -267,12 +248,6 @@ class MemberLeaveForm(forms.Form):
         else:
             del self.fields["new_head"]
 
-    def clean_on(self) -> dt.date:
-        value = self.cleaned_data["on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("이탈일이 미래입니다."))
-        return value
-
 
 class HeadChangeForm(forms.Form):
     new_head = ResidentChoiceField(label=_("새 세대주"), queryset=Resident.objects.none())
@@ -286,12 +261,6 @@ class HeadChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("on", timezone.localdate())
         self.fields["new_head"].queryset = current_residents(household).exclude(relation=Relation.HEAD)
-
-    def clean_on(self) -> dt.date:
-        value = self.cleaned_data["on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("변경일이 미래입니다."))
-        return value
 
 
 class MemberJoinForm(ResidentForm):

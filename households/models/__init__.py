@@ -34,8 +34,10 @@ from .households import (  # noqa: F401
     digits,
 )
 from .isolation import (  # noqa: F401
+    ISOLATION_BANDS,
     ISOLATION_ITEMS,
     IsolationScreening,
+    isolation_band,
     isolation_risk,
 )
 from .links import (  # noqa: F401
