@@ -31,7 +31,7 @@ from .households import (  # noqa: F401
     HouseholdQuerySet,
     HousingType,
     RiskLevel,
-    digits,
+    digits,  # welfare.common.phones.digits; discovery/services/intake.py still imports it from here
 )
 from .isolation import (  # noqa: F401
     ISOLATION_BANDS,

@@ -63,7 +63,6 @@ from .visits import (  # noqa: F401
     visit_validate,
 )
 from .worklists import (  # noqa: F401
-    BULK_EDITORS,
     BulkResult,
     _bulk_targets,
     households_reassign,
