@@ -1,8 +1,6 @@
 from django.contrib import admin
 
-from welfare.forms import CadencePolicyForm
-from welfare.services import cadence_policy_save
-
+from .forms.policy import CadencePolicyForm
 from .models import (
     CadencePolicy,
     Case,
@@ -21,6 +19,7 @@ from .models import (
     Visit,
     VisitNeed,
 )
+from .services.policy import cadence_policy_save
 
 
 class ResidentInline(admin.TabularInline):
