@@ -595,3 +595,12 @@ def test_a_new_dong_appears_among_the_choices(client_for, district_admin, seongd
     response = client_for(district_admin).get(CREATE)
 
     assert "성수1가1동" in response.content.decode()
+
+
+def test_the_policies_page_assembles_the_sections_the_apps_register():
+    from welfare.district_settings import sections
+
+    assert [(s.key, s.template) for s in sections()] == [
+        ("cadence", "households/district/cadence_policy.html"),
+        ("discovery", "discovery/district/discovery_policy.html"),
+    ]
