@@ -59,3 +59,9 @@ from .resolution import (  # noqa: F401
     contact_attempt_record,
     report_resolve,
 )
+from .taking import (  # noqa: F401
+    REPORTER_ERROR_PREFIX,
+    ReporterInput,
+    ReportInput,
+    report_take,
+)
