@@ -1,8 +1,6 @@
 """Discovery services: intake from every channel, assignment, matching to households, contact attempts."""
 
 from .access import (  # noqa: F401
-    EDITORS,
-    IDENTITY_READERS,
     MAX_LENGTHS,
     OFFICIAL_CHANNELS,
     RECEIPT_ALPHABET,
