@@ -3,8 +3,6 @@
 from welfare.errors import RuleError, StaleVersion  # noqa: F401  (the views catch services.RuleError)
 
 from .access import (  # noqa: F401
-    EDITORS,
-    IDENTITY_READERS,
     MAX_LENGTHS,
     OFFICIAL_CHANNELS,
     RECEIPT_ALPHABET,
@@ -60,4 +58,10 @@ from .resolution import (  # noqa: F401
     attempts_needed,
     contact_attempt_record,
     report_resolve,
+)
+from .taking import (  # noqa: F401
+    REPORTER_ERROR_PREFIX,
+    ReporterInput,
+    ReportInput,
+    report_take,
 )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from welfare.permissions import can, roles_with
 from welfare.scoping import personal_dong_ids
 
-from .. import selectors, services
+from .. import selectors, services, timeline
 from ..models import CaseStage, Household, RiskLevel
 
 CASELOAD_PER_PAGE = 25
@@ -35,9 +35,9 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 
 
 def detail_context(request: HttpRequest, household: Household) -> dict:
-    """The timeline of the household page: a constant number of queries (see selectors.household_timeline)."""
+    """The timeline of the household page: a constant number of queries (see households.timeline.household_timeline)."""
     return {
-        "timeline": selectors.household_timeline(household, page=request.GET.get("tpage")),
+        "timeline": timeline.household_timeline(household, page=request.GET.get("tpage")),
         "timeline_query": _query_without(request, "tpage"),
     }
 
