@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common.dates import seoul_today
@@ -89,7 +91,7 @@ class Deadline:
     days: int
     pending: frozenset[str]
     due_field: str
-    label: str
+    label: Promise
 
     @property
     def flag(self) -> str:
@@ -108,8 +110,9 @@ class Deadline:
 
 
 ASSESSMENT_DEADLINE = Deadline("assessment", ASSESSMENT_DAYS, BEFORE_ASSESSMENT_DONE, "assessment_due_on",
-                               _("욕구·위기도 조사 (접수 후 약 10일)"))
-PLAN_DEADLINE = Deadline("plan", PLAN_DAYS, BEFORE_PLAN_DONE, "plan_due_on", _("서비스 제공계획 (접수 후 30일 이내)"))
+                               format_lazy(_("욕구·위기도 조사 (접수 후 약 {days}일)"), days=ASSESSMENT_DAYS))
+PLAN_DEADLINE = Deadline("plan", PLAN_DAYS, BEFORE_PLAN_DONE, "plan_due_on",
+                         format_lazy(_("서비스 제공계획 (접수 후 {days}일 이내)"), days=PLAN_DAYS))
 DEADLINES: tuple[Deadline, ...] = (ASSESSMENT_DEADLINE, PLAN_DEADLINE)
 
 
