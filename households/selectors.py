@@ -17,9 +17,10 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from welfare.common.dates import seoul_today
+from welfare.permissions import can
 from welfare.scoping import personal_dong_ids
 
 from .models import (
@@ -29,6 +30,7 @@ from .models import (
     CaseStage,
     Household,
 )
+from .models.cases import DEADLINES
 
 CARE_STATUSES = (CareStatus.UNDER_CARE, CareStatus.MONITORING)
 
@@ -51,8 +53,8 @@ def with_work_columns(queryset: QuerySet, today: dt.date) -> QuerySet:
     return queryset.annotate(
         open_case_id=_open_case("pk"),
         open_case_stage=_open_case("stage"),
-        open_case_assessment_overdue=_open_case_flag("is_assessment_overdue", today),
-        open_case_plan_overdue=_open_case_flag("is_plan_overdue", today),
+        # open_case_assessment_overdue, open_case_plan_overdue: the case deadlines, one column each.
+        **{f"open_case_{d.key}_overdue": _open_case_flag(d.flag, today) for d in DEADLINES},
         # CASE, not a bare comparison: an undated household is "not overdue", never NULL (which sorts first).
         is_overdue=models.Case(models.When(next_contact_on__lt=today, then=Value(True)), default=Value(False),
                                output_field=BooleanField()),
@@ -61,7 +63,7 @@ def with_work_columns(queryset: QuerySet, today: dt.date) -> QuerySet:
 
 def caseload(user, *, today: dt.date | None = None) -> QuerySet:
     """The official's households under care or monitoring: overdue first, then by next contact date."""
-    today = today or timezone.localdate()
+    today = today or seoul_today()
     households = Household.objects.visible_to(user).filter(assigned_official=user, status__in=CARE_STATUSES)
     return (
         with_work_columns(households, today)
@@ -86,7 +88,7 @@ def team_load(dong_ids: Iterable[int], *, today: dt.date | None = None) -> list[
     One grouped query. A household has at most one open case, but may have closed ones: the join with cases
     multiplies its rows, hence the DISTINCT counts.
     """
-    today = today or timezone.localdate()
+    today = today or seoul_today()
     rows = (
         Household.objects.filter(dong__in=list(dong_ids), status__in=CARE_STATUSES)
         .order_by()
@@ -109,7 +111,7 @@ def team_load(dong_ids: Iterable[int], *, today: dt.date | None = None) -> list[
 
 
 def overdue_contacts(dong_ids: Iterable[int], *, today: dt.date | None = None) -> QuerySet:
-    today = today or timezone.localdate()
+    today = today or seoul_today()
     return (
         Household.objects.filter(dong__in=list(dong_ids), status__in=CARE_STATUSES, next_contact_on__lt=today)
         .select_related("dong", "assigned_official")
@@ -123,7 +125,7 @@ SILENT_DAYS = 30
 
 def silent_cases(dong_ids: Iterable[int], *, today: dt.date | None = None, days: int = SILENT_DAYS) -> QuerySet:
     """Open cases whose household has had no contact for ``days`` days (or never)."""
-    today = today or timezone.localdate()
+    today = today or seoul_today()
     since = today - dt.timedelta(days=days)
     return (
         Case.objects.filter(household__dong__in=list(dong_ids)).open()
@@ -135,8 +137,8 @@ def silent_cases(dong_ids: Iterable[int], *, today: dt.date | None = None, days:
 
 
 def team_dong_ids(user) -> frozenset[int]:
-    """The dongs whose personal records the lead (or district admin) may see."""
-    return personal_dong_ids(user)
+    """The team page's dongs: those whose personal records a user who leads a team may see (none otherwise)."""
+    return personal_dong_ids(user) if can(user, "lead_team") else frozenset()
 
 
 STAGE_CHOICES = [(s.value, s.label) for s in CaseStage if s.value in OPEN_STAGES]

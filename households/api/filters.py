@@ -12,11 +12,10 @@ from welfare.api.filters import MAX_ID, IdFilter, SinceFilter  # noqa: F401 (re-
 from welfare.common.dates import seoul_today as _today
 
 from ..models import (
-    BEFORE_ASSESSMENT_DONE,
-    BEFORE_PLAN_DONE,
     CareStatus,
     Case,
     CaseClass,
+    CaseQuerySet,
     CaseStage,
     CheckIn,
     CheckInSource,
@@ -95,10 +94,7 @@ class CaseFilter(HouseholdSearchMixin):
         fields: list[str] = []
 
     def filter_overdue(self, queryset, name, value):
-        # The same two rules as CaseQuerySet.assessment_overdue / plan_overdue, as one condition.
-        today = _today()
-        late = (Q(stage__in=BEFORE_ASSESSMENT_DONE, assessment_due_on__lt=today)
-                | Q(stage__in=BEFORE_PLAN_DONE, plan_due_on__lt=today))
+        late = CaseQuerySet.late(_today())  # the deadlines of households.models.cases.DEADLINES
         return queryset.filter(late) if value else queryset.exclude(late)
 
 

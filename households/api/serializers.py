@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -36,6 +37,7 @@ from ..models import (
     Visit,
     VisitKind,
 )
+from ..models.cases import ASSESSMENT_DAYS, PLAN_DAYS
 from ..services import VisitData, VisitOutcome, needs_errors
 
 
@@ -110,8 +112,8 @@ class CaseSerializer(serializers.ModelSerializer):
     stage_display = ChoiceDisplayField(CaseStage.choices, source="stage")
     case_class_display = ChoiceDisplayField(CaseClass.choices, source="case_class")
     assigned_official = PersonSerializer(read_only=True, allow_null=True)
-    is_assessment_overdue = serializers.BooleanField(read_only=True, help_text=_("욕구조사 기한(접수 후 10일) 경과"))
-    is_plan_overdue = serializers.BooleanField(read_only=True, help_text=_("제공계획 기한(접수 후 30일) 경과"))
+    is_assessment_overdue = serializers.BooleanField(read_only=True, help_text=format_lazy(_("욕구조사 기한(접수 후 {days}일) 경과"), days=ASSESSMENT_DAYS))
+    is_plan_overdue = serializers.BooleanField(read_only=True, help_text=format_lazy(_("제공계획 기한(접수 후 {days}일) 경과"), days=PLAN_DAYS))
     # Explicit: a read-only model field loses allow_blank, and the code is "" until the case is proposed for closing.
     closing_reason = serializers.ChoiceField(choices=ClosingReason.choices, allow_blank=True, read_only=True)
     closing_reason_display = ChoiceDisplayField(ClosingReason.choices, source="closing_reason")

@@ -1,20 +1,18 @@
-"""Forms of case management and service links. Input only: the rules live in households.services."""
+"""Forms of case management and service links. Input only: they turn HTTP into the services' typed arguments
+(``case_input`` / ``needs`` / ``terms``); every rule lives in households.services.cases and .links, whose
+refusals :func:`show_rule_error` puts beside the field they name."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Resource
-from welfare.models import Role
+from welfare.common.dates import seoul_today
 from welfare.templatetags.welfare_tags import person
 
 from ..models import (
-    LINK_STATUSES_NEEDING_REASON,
     Case,
     CaseClass,
     CaseSource,
@@ -26,6 +24,8 @@ from ..models import (
     NeedDomain,
     Severity,
 )
+from ..services.cases import NeedInput, assignable_officials
+from ..services.links import LINK_FIELDS, LinkTerms
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 STALE_MESSAGE = _("다른 직원이 먼저 저장했습니다. 최신 내용을 확인한 뒤 다시 저장하세요.")
@@ -40,14 +40,13 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
-def dong_staff(household: Household, keep_id: int | None = None):
-    """Officials and team leads of the household's dong (and whoever holds the case now)."""
-    users = get_user_model().objects.filter(
-        staff__role__in=(Role.DONG_OFFICIAL, Role.DONG_LEAD), staff__dongs=household.dong_id, is_active=True
-    )
-    if keep_id:
-        users = get_user_model().objects.filter(Q(pk__in=users.values("pk")) | Q(pk=keep_id))
-    return users.order_by("last_name", "first_name", "username").distinct()
+def show_rule_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's RuleError on the form: beside the field it names, else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -71,8 +70,8 @@ class CaseOpenForm(forms.Form):
         residents = household.residents.current().prefetch_related("consents")
         self.fields["client"].queryset = residents
         self.fields["client"].label_from_instance = self._client_label
-        self.fields["assigned_official"].queryset = dong_staff(household)
-        self.fields["opened_on"].initial = timezone.localdate()
+        self.fields["assigned_official"].queryset = assignable_officials(household)
+        self.fields["opened_on"].initial = seoul_today()
         if not self.is_bound and household.assigned_official_id:
             self.fields["assigned_official"].initial = household.assigned_official_id
 
@@ -82,12 +81,6 @@ class CaseOpenForm(forms.Form):
         consented = any(c.scope == ConsentScope.COLLECT_USE and c.is_active for c in resident.consents.all())
         label = f"{resident.name} ({resident.get_relation_display()})"
         return label if consented else f"{label} — {_('수집·이용 동의 없음')}"
-
-    def clean_opened_on(self):
-        value = self.cleaned_data["opened_on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("접수일이 미래입니다."))
-        return value
 
 
 class ReopenForm(forms.Form):
@@ -107,7 +100,7 @@ class CaseEditForm(forms.Form):
             "summary": case.summary, "version": case.version,
         })
         super().__init__(*args, **kwargs)
-        self.fields["assigned_official"].queryset = dong_staff(case.household, keep_id=case.assigned_official_id)
+        self.fields["assigned_official"].queryset = assignable_officials(case.household, keep_id=case.assigned_official_id)
 
 
 class CaseTransitionForm(forms.Form):
@@ -125,12 +118,6 @@ class CaseTransitionForm(forms.Form):
         if allowed is not None:
             # The select offers the allowed moves; the service still refuses anything else posted.
             self.fields["to"].widget.choices = [(s, CaseStage(s).label) for s in allowed]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("to") == CaseStage.CLOSING and not data.get("closing_reason"):
-            self.add_error("closing_reason", _("종결을 제안하려면 종결 사유를 고르세요."))
-        return data
 
 
 class CaseNeedsForm(forms.Form):
@@ -166,20 +153,11 @@ class CaseNeedsForm(forms.Form):
             "current": self.current.get(domain.value),
         } for domain in NeedDomain]
 
-    def clean(self):
-        data = super().clean()
-        needs = []
-        for domain in NeedDomain:
-            severity = data.get(f"{domain.value}_severity")
-            priority = data.get(f"{domain.value}_priority")
-            note = (data.get(f"{domain.value}_note") or "").strip()
-            if not severity:
-                if note or priority:
-                    self.add_error(f"{domain.value}_severity", _("정도를 고르거나 내용을 지우세요."))
-                continue
-            needs.append((domain.value, severity, priority or 1, note))
-        data["needs"] = needs
-        return data
+    def needs(self) -> list[NeedInput]:
+        """Every domain as typed; the service decides which are needs and refuses a note without a severity."""
+        data = self.cleaned_data
+        return [NeedInput(d.value, data.get(f"{d.value}_severity") or "", data.get(f"{d.value}_priority"),
+                          data.get(f"{d.value}_note") or "") for d in NeedDomain]
 
 
 class CaseGoalForm(forms.Form):
@@ -200,7 +178,7 @@ class CaseGoalAchieveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
+        self.fields["on"].initial = seoul_today()
 
 
 class AmountField(forms.IntegerField):
@@ -250,18 +228,11 @@ class ServiceLinkForm(forms.Form):
             groups.setdefault(f"{r.get_sector_display()} · {r.get_category_display()}", []).append(
                 (r.pk, f"{r.name} · {r.provider}"))
         self.fields["resource"].widget.choices = [("", _("— 자원을 고르세요 —")), *groups.items()]
-        self.fields["requested_on"].initial = timezone.localdate()
+        self.fields["requested_on"].initial = seoul_today()
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_on"), data.get("end_on")
-        if start and end and end < start:
-            self.add_error("end_on", _("종료일은 시작일 이후여야 합니다."))
-        if data.get("amount_krw") is None and not data.get("frequency", "").strip() and not self.has_error("amount_krw"):
-            self.add_error("amount_krw", _("금액 또는 횟수·주기 가운데 하나는 적어 주세요."))
-        if not data.get("funding_source") and data.get("resource") is not None:
-            data["funding_source"] = data["resource"].funding_source
-        return data
+    def terms(self) -> LinkTerms:
+        data = self.cleaned_data
+        return LinkTerms(**{name: data[name] for name in LINK_FIELDS})
 
 
 class LinkTransitionForm(forms.Form):
@@ -273,9 +244,3 @@ class LinkTransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if allowed is not None:
             self.fields["to"].widget.choices = [(s, LinkStatus(s).label) for s in allowed]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("to") in LINK_STATUSES_NEEDING_REASON and not data.get("reason", "").strip():
-            self.add_error("reason", _("거절·중단 사유를 적어 주세요."))
-        return data

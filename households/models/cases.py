@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.dates import seoul_today
 from welfare.scoping import ScopedQuerySet
 
 from .households import Household
@@ -72,6 +76,51 @@ ASSESSMENT_DAYS = 10
 PLAN_DAYS = 30
 
 
+# --- Deadlines (DOMAIN §2): the one place that says when a case is late -----------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time limit counted from intake, pending while the case is in one of ``pending`` stages.
+
+    The model (``Case.deadline_flags``), the queryset (``CaseQuerySet.overdue`` / ``with_deadline_flags``), the
+    API filter, the work lists and the case page all ask these objects; nothing else spells the rule.
+    """
+
+    key: str
+    days: int
+    pending: frozenset[str]
+    due_field: str
+    label: Promise
+
+    @property
+    def flag(self) -> str:
+        """The annotation (and serializer field) name: ``is_<key>_overdue``."""
+        return f"is_{self.key}_overdue"
+
+    def due_on(self, opened_on: dt.date) -> dt.date:
+        return opened_on + dt.timedelta(days=self.days)
+
+    def is_overdue(self, stage: str, due_on: dt.date, today: dt.date) -> bool:
+        return stage in self.pending and due_on < today
+
+    def late(self, today: dt.date) -> Q:
+        """The same rule as :meth:`is_overdue`, as a WHERE condition on cases."""
+        return Q(stage__in=sorted(self.pending), **{f"{self.due_field}__lt": today})
+
+
+ASSESSMENT_DEADLINE = Deadline("assessment", ASSESSMENT_DAYS, BEFORE_ASSESSMENT_DONE, "assessment_due_on",
+                               format_lazy(_("욕구·위기도 조사 (접수 후 약 {days}일)"), days=ASSESSMENT_DAYS))
+PLAN_DEADLINE = Deadline("plan", PLAN_DAYS, BEFORE_PLAN_DONE, "plan_due_on",
+                         format_lazy(_("서비스 제공계획 (접수 후 {days}일 이내)"), days=PLAN_DAYS))
+DEADLINES: tuple[Deadline, ...] = (ASSESSMENT_DEADLINE, PLAN_DEADLINE)
+
+
+def due_dates(opened_on: dt.date) -> dict[str, dt.date]:
+    """The due-date fields of a case opened on ``opened_on`` (``{"assessment_due_on": ..., "plan_due_on": ...}``)."""
+    return {d.due_field: d.due_on(opened_on) for d in DEADLINES}
+
+
 class CaseSource(models.TextChoices):
     REPORT = "report", _("위기가구 제보")
     VISIT = "visit", _("방문 상담")
@@ -102,16 +151,25 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(stage__in=OPEN_STAGES)
 
     def assessment_overdue(self, today: dt.date) -> CaseQuerySet:
-        return self.filter(stage__in=BEFORE_ASSESSMENT_DONE, assessment_due_on__lt=today)
+        return self.filter(ASSESSMENT_DEADLINE.late(today))
 
     def plan_overdue(self, today: dt.date) -> CaseQuerySet:
-        return self.filter(stage__in=BEFORE_PLAN_DONE, plan_due_on__lt=today)
+        return self.filter(PLAN_DEADLINE.late(today))
+
+    @staticmethod
+    def late(today: dt.date) -> Q:
+        """Any deadline passed (one condition, for filters that include or exclude late cases)."""
+        condition = Q()
+        for deadline in DEADLINES:
+            condition |= deadline.late(today)
+        return condition
+
+    def overdue(self, today: dt.date) -> CaseQuerySet:
+        return self.filter(self.late(today))
 
     def with_deadline_flags(self, today: dt.date) -> CaseQuerySet:
-        return self.annotate(
-            is_assessment_overdue=Q(stage__in=BEFORE_ASSESSMENT_DONE, assessment_due_on__lt=today),
-            is_plan_overdue=Q(stage__in=BEFORE_PLAN_DONE, plan_due_on__lt=today),
-        )
+        """``is_assessment_overdue`` / ``is_plan_overdue`` as columns."""
+        return self.annotate(**{d.flag: d.late(today) for d in DEADLINES})
 
 
 class Case(models.Model):
@@ -169,11 +227,8 @@ class Case(models.Model):
         return self.stage in OPEN_STAGES
 
     def deadline_flags(self, today: dt.date | None = None) -> dict[str, bool]:
-        today = today or timezone.localdate()
-        return {
-            "assessment": self.stage in BEFORE_ASSESSMENT_DONE and self.assessment_due_on < today,
-            "plan": self.stage in BEFORE_PLAN_DONE and self.plan_due_on < today,
-        }
+        today = today or seoul_today()
+        return {d.key: d.is_overdue(self.stage, getattr(self, d.due_field), today) for d in DEADLINES}
 
 
 class CaseNeed(models.Model):

@@ -1,57 +1,106 @@
-"""Households services: cases."""
+"""Households services: cases (통합사례관리) — open, reopen, move, edit, needs and goals.
+
+Every rule of a case write lives here (or in the model's constraints): the forms and the API serializers only
+turn their input into these typed arguments. Refusals are :class:`~welfare.errors.RuleError` (field-level where
+a field is at fault, named as the arguments are) or :class:`~welfare.errors.StaleVersion`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from welfare.audit import diff, log_action
+from welfare.audit import log_action
+from welfare.common.dates import seoul_today
+from welfare.common.updates import model_update
 from welfare.errors import RuleError, StaleVersion
-from welfare.scoping import has_role
+from welfare.permissions import can, roles_with
 
 from ..models import (
-    ASSESSMENT_DAYS,
-    PLAN_DAYS,
     CareStatus,
     Case,
+    CaseClass,
     CaseGoal,
     CaseNeed,
+    CaseSource,
     CaseStage,
     CaseStageChange,
     ConsentScope,
     FollowUpReason,
     Household,
+    NeedDomain,
     Resident,
+    Severity,
 )
+from ..models.cases import due_dates
 from .followups import followup_schedule
-from .rules import APPROVERS, _today, has_active_consent
+from .rules import has_active_consent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+NEED_PRIORITY_MAX = 10
+CLOSING_FOLLOW_UP_DAYS = 30  # after closure: a check at about +1 month (DOMAIN §6)
+
+
+def require_casework(by: User | None) -> None:
+    """Case and service-link writes need the ``edit_casework`` capability."""
+    if not can(by, "edit_casework"):
+        raise RuleError(_("사례를 기록할 권한이 없습니다."))
+
+
+def assignable_officials(household: Household, keep_id: int | None = None) -> QuerySet:
+    """Active staff of the household's dong who can be assigned a case (and whoever holds it now)."""
+    users = get_user_model().objects.filter(
+        staff__role__in=roles_with("be_assigned"), staff__dongs=household.dong_id, is_active=True
+    )
+    if keep_id:
+        users = get_user_model().objects.filter(Q(pk__in=users.values("pk")) | Q(pk=keep_id))
+    return users.order_by("last_name", "first_name", "username").distinct()
+
+
+def _check_official(household: Household, official: User | None, keep_id: int | None = None) -> None:
+    if official is not None and not assignable_officials(household, keep_id).filter(pk=official.pk).exists():
+        raise RuleError({"assigned_official": _("이 동에 배정할 수 있는 직원이 아닙니다.")})
+
+
+def _check_choice(field: str, value: str, choices: Iterable[str]) -> None:
+    if value not in choices:
+        raise RuleError({field: _("올바른 값을 고르세요.")})
 
 
 @transaction.atomic
-def case_open(*, household: Household, client: Resident, by, source: str, opened_on: dt.date | None = None,
-              case_class: str = "general", assigned_official=None, summary: str = "",
+def case_open(*, household: Household, client: Resident, by: User, source: str, opened_on: dt.date | None = None,
+              case_class: str = CaseClass.GENERAL, assigned_official: User | None = None, summary: str = "",
               previous_case: Case | None = None) -> Case:
     """Open a case at intake. The person's consent to collection and use must be on record."""
-    opened_on = opened_on or _today()
+    require_casework(by)
+    _check_choice("source", source, CaseSource.values)
+    _check_choice("case_class", case_class, CaseClass.values)
+    opened_on = opened_on or seoul_today()
+    if opened_on > seoul_today():
+        raise RuleError({"opened_on": _("접수일이 미래입니다.")})
     if client.household_id != household.pk or client.left_on is not None:
         raise RuleError(_("사례 대상자는 이 세대의 현재 가구원이어야 합니다."))
     if not has_active_consent(client, ConsentScope.COLLECT_USE, opened_on):
         raise RuleError(_("대상자의 개인정보 수집·이용 동의가 기록되어 있지 않아 사례를 접수할 수 없습니다."))
     if previous_case is not None and (previous_case.household_id != household.pk or previous_case.is_open):
         raise RuleError(_("재발 사례는 같은 세대의 종결된 사례에서만 열 수 있습니다."))
+    _check_official(household, assigned_official, keep_id=getattr(previous_case, "assigned_official_id", None))
     Household.objects.select_for_update().filter(pk=household.pk).first()
     if household.cases.open().exists():
         raise RuleError(_("이 세대에는 이미 진행 중인 사례가 있습니다."))
     case = Case.objects.create(
         household=household, client=client, opened_on=opened_on, source=source, case_class=case_class,
         assigned_official=assigned_official or household.assigned_official or by,
-        assessment_due_on=opened_on + dt.timedelta(days=ASSESSMENT_DAYS),
-        plan_due_on=opened_on + dt.timedelta(days=PLAN_DAYS), summary=summary, previous_case=previous_case,
+        summary=summary, previous_case=previous_case, **due_dates(opened_on),
     )
     CaseStageChange.objects.create(case=case, household=household, from_stage="", to_stage=CaseStage.INTAKE, by=by,
                                    note=_("재발로 새 사례 접수") if previous_case else "")
@@ -62,7 +111,15 @@ def case_open(*, household: Household, client: Resident, by, source: str, opened
     return case
 
 
-def _bump(case: Case, expected_version: int, **values) -> None:
+@transaction.atomic
+def case_reopen(*, previous: Case, by: User, source: str, summary: str = "") -> Case:
+    """Relapse after closure: a new case linked to the old one."""
+    return case_open(household=previous.household, client=previous.client, by=by, source=source,
+                     case_class=previous.case_class, assigned_official=previous.assigned_official,
+                     summary=summary, previous_case=previous)
+
+
+def _bump(case: Case, expected_version: int, **values: Any) -> None:
     """Compare-and-set on the version: a stale form changes nothing."""
     updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
         version=F("version") + 1, updated_at=timezone.now(), **values
@@ -72,9 +129,31 @@ def _bump(case: Case, expected_version: int, **values) -> None:
     case.refresh_from_db()
 
 
+def _lock(case: Case, expected_version: int) -> None:
+    """Lock the case row and refuse a stale version; the caller then saves ``version + 1``."""
+    current = Case.objects.select_for_update().filter(pk=case.pk).values_list("version", flat=True).first()
+    if current != expected_version:
+        raise StaleVersion
+    case.version = expected_version + 1
+
+
+def may_approve_closing(user: User | None) -> bool:
+    """Closing a case, and returning a closing proposal to service, are the team lead's."""
+    return can(user, "approve_closing")
+
+
+def next_stages(case: Case, user: User | None) -> list[str]:
+    """The moves this user may offer from the case's stage (the service still checks what is posted)."""
+    allowed = [s for s in CaseStage.values if case.can_transition_to(s)]
+    if case.stage == CaseStage.CLOSING and not may_approve_closing(user):
+        return []
+    return allowed
+
+
 @transaction.atomic
-def case_transition(*, case: Case, to: str, by, expected_version: int, note: str = "", closing_reason: str = "",
-                    closing_note: str = "") -> Case:
+def case_transition(*, case: Case, to: str, by: User, expected_version: int, note: str = "",
+                    closing_reason: str = "", closing_note: str = "") -> Case:
+    require_casework(by)
     # A stale form is refused as stale first: its stage may be old, so a rule message would mislead.
     # (The compare-and-set in _bump still decides a race.)
     if case.version != expected_version:
@@ -85,15 +164,15 @@ def case_transition(*, case: Case, to: str, by, expected_version: int, note: str
     values: dict[str, Any] = {"stage": to}
     if to == CaseStage.CLOSING:
         if not (closing_reason or case.closing_reason):
-            raise RuleError(_("종결을 제안하려면 종결 사유를 고르세요."))
+            raise RuleError({"closing_reason": _("종결을 제안하려면 종결 사유를 고르세요.")})
         values["closing_reason"] = closing_reason or case.closing_reason
         if closing_note:
             values["closing_note"] = closing_note
     if to == CaseStage.CLOSED:
-        if not has_role(by, *APPROVERS):
+        if not may_approve_closing(by):
             raise RuleError(_("종결은 팀장이 승인합니다."))
-        values["closed_on"] = _today()
-    if case.stage == CaseStage.CLOSING and to == CaseStage.IN_SERVICE and not has_role(by, *APPROVERS):
+        values["closed_on"] = seoul_today()
+    if case.stage == CaseStage.CLOSING and to == CaseStage.IN_SERVICE and not may_approve_closing(by):
         raise RuleError(_("종결 제안의 반려는 팀장이 합니다."))
     if to == CaseStage.IN_SERVICE and case.stage == CaseStage.PLANNING and not case.goals.exists():
         raise RuleError(_("서비스 제공계획에 목표를 하나 이상 적어야 서비스를 시작할 수 있습니다."))
@@ -102,8 +181,7 @@ def case_transition(*, case: Case, to: str, by, expected_version: int, note: str
     CaseStageChange.objects.create(case=case, household_id=case.household_id, from_stage=previous, to_stage=to,
                                    by=by, note=note)
     if to == CaseStage.CLOSED:
-        # After closure: a check at about +1 month (DOMAIN §6).
-        followup_schedule(household=case.household, due_on=case.closed_on + dt.timedelta(days=30),
+        followup_schedule(household=case.household, due_on=case.closed_on + dt.timedelta(days=CLOSING_FOLLOW_UP_DAYS),
                           reason=FollowUpReason.CADENCE, assigned_to=case.assigned_official)
     log_action(case, "households.case.transitioned", user=by, changes={"from": previous, "to": to, "note": note})
     return case
@@ -113,63 +191,91 @@ CASE_EDITABLE = ("case_class", "assigned_official", "summary")
 
 
 @transaction.atomic
-def case_update(*, case: Case, by, expected_version: int, data: dict[str, Any]) -> Case:
-    old = {f: getattr(case, f) for f in CASE_EDITABLE}
-    values = {f: data[f] for f in CASE_EDITABLE if f in data}
-    _bump(case, expected_version, **values)
-    changes = diff(case, old, CASE_EDITABLE)
-    if changes:
-        log_action(case, "households.case.updated", user=by, changes=changes)
+def case_update(*, case: Case, by: User, expected_version: int, data: Mapping[str, Any]) -> Case:
+    """Edit the case's class, official and summary (the keys of ``data`` present among ``CASE_EDITABLE``)."""
+    require_casework(by)
+    if "case_class" in data:
+        _check_choice("case_class", data["case_class"], CaseClass.values)
+    if "assigned_official" in data:
+        if data["assigned_official"] is None:
+            raise RuleError({"assigned_official": _("담당 공무원을 고르세요.")})
+        _check_official(case.household, data["assigned_official"], keep_id=case.assigned_official_id)
+    _lock(case, expected_version)
+    model_update(case, data, CASE_EDITABLE, by=by, verb="households.case.updated")
     return case
 
 
+class NeedInput(NamedTuple):
+    """One domain of the needs assessment; ``severity`` "" means "not a need"."""
+
+    domain: str
+    severity: str
+    priority: int | None = None
+    note: str = ""
+
+
 @transaction.atomic
-def case_needs_save(*, case: Case, by, expected_version: int, needs: list[tuple[str, str, int, str]]) -> Case:
-    """Replace the needs assessment: (domain, severity, priority, note) per domain."""
+def case_needs_save(*, case: Case, by: User, expected_version: int, needs: Iterable[NeedInput | tuple]) -> Case:
+    """Replace the needs assessment. A domain without a severity is no need; it may carry no note or priority
+    (refused on ``<domain>_severity``)."""
+    require_casework(by)
+    rows = [NeedInput(*n) for n in needs]
+    errors: dict[str, str] = {}
+    kept: list[NeedInput] = []
+    for row in rows:
+        _check_choice("needs", row.domain, NeedDomain.values)
+        note = (row.note or "").strip()
+        if not row.severity:
+            if note or row.priority:
+                errors[f"{row.domain}_severity"] = _("정도를 고르거나 내용을 지우세요.")
+            continue
+        _check_choice(f"{row.domain}_severity", row.severity, Severity.values)
+        priority = row.priority or 1
+        if not 1 <= priority <= NEED_PRIORITY_MAX:
+            errors[f"{row.domain}_priority"] = _("우선순위는 1에서 10 사이입니다.")
+        kept.append(row._replace(priority=priority, note=note))
+    if errors:
+        raise RuleError(errors)
     _bump(case, expected_version)
-    keep = {d for d, _s, _p, _n in needs}
+    keep = {n.domain for n in kept}
     case.needs.exclude(domain__in=keep).delete()
-    for domain, severity, priority, note in needs:
-        CaseNeed.objects.update_or_create(case=case, domain=domain,
-                                          defaults={"severity": severity, "priority": priority, "note": note})
+    for need in kept:
+        CaseNeed.objects.update_or_create(case=case, domain=need.domain, defaults={
+            "severity": need.severity, "priority": need.priority, "note": need.note})
     log_action(case, "households.case.needs_assessed", user=by, changes={"domains": sorted(keep)})
     return case
 
 
 @transaction.atomic
-def case_goal_add(*, case: Case, by, text: str, target_on: dt.date, need: CaseNeed | None = None) -> CaseGoal:
+def case_goal_add(*, case: Case, by: User, text: str, target_on: dt.date, need: CaseNeed | None = None) -> CaseGoal:
+    require_casework(by)
+    if not text.strip():
+        raise RuleError({"text": _("목표를 적어 주세요.")})
     if target_on < case.opened_on:
-        raise RuleError(_("목표일은 접수일 이후여야 합니다."))
-    goal = CaseGoal.objects.create(case=case, text=text, target_on=target_on, need=need)
-    log_action(case, "households.case.goal_added", user=by, changes={"goal": text, "target_on": str(target_on)})
+        raise RuleError({"target_on": _("목표일은 접수일 이후여야 합니다.")})
+    if need is not None and need.case_id != case.pk:
+        raise RuleError({"need": _("이 사례의 욕구가 아닙니다.")})
+    goal = CaseGoal.objects.create(case=case, text=text.strip(), target_on=target_on, need=need)
+    log_action(case, "households.case.goal_added", user=by, changes={"goal": goal.text, "target_on": str(target_on)})
     return goal
 
 
 @transaction.atomic
-def case_goal_achieve(*, goal: CaseGoal, by, on: dt.date) -> CaseGoal:
+def case_goal_achieve(*, goal: CaseGoal, by: User, on: dt.date) -> CaseGoal:
     """Mark a service-plan goal achieved on a day between the case's opening and today, once."""
+    require_casework(by)
     case = goal.case
     if not case.is_open:
-        raise RuleError(_("종결된 사례의 목표는 바꿀 수 없습니다."))
+        raise RuleError({"on": _("종결된 사례의 목표는 바꿀 수 없습니다.")})
     if on < case.opened_on:
-        raise RuleError(_("달성일은 사례 접수일(%(day)s) 이후여야 합니다.") % {"day": f"{case.opened_on:%Y-%m-%d}"})
-    if on > _today():
-        raise RuleError(_("달성일이 미래입니다."))
+        raise RuleError({"on": _("달성일은 사례 접수일(%(day)s) 이후여야 합니다.") % {
+            "day": f"{case.opened_on:%Y-%m-%d}"}})
+    if on > seoul_today():
+        raise RuleError({"on": _("달성일이 미래입니다.")})
     # Compare-and-set: a double click or a second official finds the goal already achieved.
     if CaseGoal.objects.filter(pk=goal.pk, achieved_on__isnull=True).update(achieved_on=on) != 1:
-        raise RuleError(_("이미 달성으로 표시한 목표입니다."))
+        raise RuleError({"on": _("이미 달성으로 표시한 목표입니다.")})
     goal.achieved_on = on
     log_action(case, "households.case.goal_achieved", user=by,
                changes={"goal": goal.text, "goal_id": goal.pk, "achieved_on": str(on)})
     return goal
-
-
-@transaction.atomic
-def case_reopen(*, previous: Case, by, source: str, summary: str = "") -> Case:
-    """Relapse after closure: a new case linked to the old one."""
-    return case_open(household=previous.household, client=previous.client, by=by, source=source,
-                     case_class=previous.case_class, assigned_official=previous.assigned_official,
-                     summary=summary, previous_case=previous)
-
-
-# Service links -----------------------------------------------------------------------------------------------

@@ -1,14 +1,22 @@
-"""Households services: links."""
+"""Households services: service links (a household linked to a resource, usually within a case).
+
+The rules of a link — the resource, the consent a private provider needs, the dates and the terms, the status
+moves and their reasons — live here; the forms and the API only build the typed input.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from plans.models import Resource
 from welfare.audit import log_action
+from welfare.common.dates import seoul_today
 from welfare.errors import RuleError
 
 from ..models import (
@@ -21,43 +29,90 @@ from ..models import (
     Relation,
     ServiceLink,
 )
-from .rules import _today, has_active_consent
+from .cases import require_casework
+from .rules import has_active_consent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkTerms:
+    """What the official records of a link: its dates and its terms (an amount in won, or a frequency)."""
+
+    requested_on: dt.date | None = None
+    start_on: dt.date | None = None
+    end_on: dt.date | None = None
+    amount_krw: int | None = None
+    frequency: str = ""
+    funding_source: str = ""
+    note: str = ""
+
+
+LINK_FIELDS = tuple(f.name for f in dataclasses.fields(LinkTerms))
+
+
+def _check_terms(terms: LinkTerms, *, within_case: bool) -> None:
+    errors: dict[str, str] = {}
+    if terms.start_on and terms.end_on and terms.end_on < terms.start_on:
+        errors["end_on"] = _("종료일은 시작일 이후여야 합니다.")
+    if terms.amount_krw is not None and terms.amount_krw < 0:
+        errors["amount_krw"] = _("금액은 0원 이상이어야 합니다.")
+    # A link made within a case records what is provided; a "linkage only" report records the resource alone.
+    elif within_case and terms.amount_krw is None and not terms.frequency.strip():
+        errors["amount_krw"] = _("금액 또는 횟수·주기 가운데 하나는 적어 주세요.")
+    if errors:
+        raise RuleError(errors)
 
 
 @transaction.atomic
-def service_link_create(*, household: Household, resource, by, case: Case | None = None,
-                        need: CaseNeed | None = None, data: dict[str, Any] | None = None) -> ServiceLink:
-    data = data or {}
+def service_link_create(*, household: Household, resource: Resource, by: User, case: Case | None = None,
+                        need: CaseNeed | None = None, terms: LinkTerms | None = None,
+                        data: Mapping[str, Any] | None = None) -> ServiceLink:
+    """Link the household to ``resource``. ``data`` (a mapping of ``LINK_FIELDS``) is the older spelling of
+    ``terms``, still used by the crisis-report resolution."""
+    require_casework(by)
+    if terms is None:
+        terms = LinkTerms(**{k: v for k, v in (data or {}).items() if k in LINK_FIELDS})
     if case is not None and case.household_id != household.pk:
         raise RuleError(_("다른 세대의 사례입니다."))
+    if need is not None and (case is None or need.case_id != case.pk):
+        raise RuleError({"need": _("이 사례의 욕구가 아닙니다.")})
     if not resource.is_active:
         raise RuleError(_("사용이 중지된 자원입니다."))
+    _check_terms(terms, within_case=case is not None)
     if resource.sector == "private":
         person = case.client if case is not None else household.residents.current().filter(relation=Relation.HEAD).first()
         if person is None or not has_active_consent(person, ConsentScope.THIRD_PARTY):
             raise RuleError(_("민간 기관에 연계하려면 대상자의 제3자 제공 동의가 필요합니다."))
+    values = {k: v for k, v in dataclasses.asdict(terms).items() if v is not None}
+    values["funding_source"] = terms.funding_source or resource.funding_source  # blank: the resource's
     link = ServiceLink.objects.create(household=household, case=case, need=need, resource=resource, created_by=by,
-                                      **{k: v for k, v in data.items() if k in LINK_FIELDS})
+                                      **values)
     log_action(link, "households.servicelink.created", user=by, changes={"resource": resource.name})
     return link
 
 
-LINK_FIELDS = ("requested_on", "start_on", "end_on", "amount_krw", "frequency", "funding_source", "note")
+def next_link_statuses(link: ServiceLink) -> list[str]:
+    return [s for s in LinkStatus.values if link.can_move_to(s)]
 
 
 @transaction.atomic
-def service_link_transition(*, link: ServiceLink, to: str, by, reason: str = "", on: dt.date | None = None) -> ServiceLink:
+def service_link_transition(*, link: ServiceLink, to: str, by: User, reason: str = "",
+                            on: dt.date | None = None) -> ServiceLink:
+    require_casework(by)
     link = ServiceLink.objects.select_for_update().get(pk=link.pk)
     if not link.can_move_to(to):
         raise RuleError(_("%(frm)s 상태에서 %(to)s 상태로 바꿀 수 없습니다.") % {
             "frm": LinkStatus(link.status).label, "to": LinkStatus(to).label if to in LinkStatus.values else to})
-    if to in LINK_STATUSES_NEEDING_REASON and not reason.strip():
-        raise RuleError(_("거절·중단 사유를 적어 주세요."))
-    on = on or _today()
+    reason = reason.strip()
+    if to in LINK_STATUSES_NEEDING_REASON and not reason:
+        raise RuleError({"reason": _("거절·중단 사유를 적어 주세요.")})
+    on = on or seoul_today()
     previous = link.status
     link.status = to
     if reason:
-        link.status_reason = reason.strip()
+        link.status_reason = reason
     if to == LinkStatus.IN_SERVICE and link.start_on is None:
         link.start_on = on
     if to == LinkStatus.COMPLETED:
@@ -66,6 +121,3 @@ def service_link_transition(*, link: ServiceLink, to: str, by, reason: str = "",
     link.save()
     log_action(link, "households.servicelink.transitioned", user=by, changes={"from": previous, "to": to})
     return link
-
-
-# Work-list bulk actions --------------------------------------------------------------------------------------

@@ -15,11 +15,11 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
-from welfare.scoping import has_role
+from welfare.common.dates import seoul_today
+from welfare.permissions import can
 
 from .. import services
 from ..forms.cases import (
@@ -30,81 +30,26 @@ from ..forms.cases import (
     CaseNeedsForm,
     CaseOpenForm,
     CaseTransitionForm,
-    LinkTransitionForm,
     ReopenForm,
-    ServiceLinkForm,
+    show_rule_error,
 )
-from ..models import (
-    BEFORE_ASSESSMENT_DONE,
-    BEFORE_PLAN_DONE,
-    LINK_TRANSITIONS,
-    TRANSITIONS,
-    Case,
-    CaseSource,
-    CaseStage,
-    ConsentScope,
-    Household,
-    LinkStatus,
-    ServiceLink,
-)
-
-
-def _editors() -> tuple:
-    from .households import EDITORS  # households.py imports this module while it loads
-
-    return EDITORS
-
-
-def _require_editor(request: HttpRequest) -> None:
-    from .households import _require_editor as require_editor
-
-    require_editor(request)
-
-
-def _household(request: HttpRequest, pk: int) -> Household:
-    return get_object_or_404(Household.objects.visible_to(request.user).select_related("dong__district"), pk=pk)
-
-
-def _case(request: HttpRequest, pk: int, case_pk: int) -> Case:
-    """The case through its household: another dong's, or another household's, is 404."""
-    household = _household(request, pk)
-    case = get_object_or_404(
-        household.cases.with_deadline_flags(timezone.localdate()).select_related("client", "assigned_official"),
-        pk=case_pk,
-    )
-    case.household = household
-    return case
-
-
-def _can_approve(user) -> bool:
-    return has_role(user, *services.APPROVERS)
-
-
-def _offered_stages(case: Case, user) -> list[str]:
-    """The next stages to offer as buttons: the allowed moves, less those only a team lead may make."""
-    allowed = [s for s in CaseStage.values if s in TRANSITIONS.get(case.stage, ())]
-    if case.stage == CaseStage.CLOSING and not _can_approve(user):
-        return []
-    return allowed
-
-
-def _fresh_data(request: HttpRequest, version: int):
-    """The user's input with the current version, so a second save after checking goes through."""
-    data = request.POST.copy()
-    data["version"] = str(version)
-    return data
-
+from ..models import Case, CaseSource, CaseStage, ConsentScope, Household, LinkStatus
+from ..models.cases import DEADLINES
+from ..services.cases import may_approve_closing, next_stages
+from ..services.links import next_link_statuses
+from .casework import case_for, fresh_data, household_for, require_casework
+from .links import link_add, link_transition
 
 # Opening and reopening ---------------------------------------------------------------------------------------
 
 
 def case_open(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_editor(request)
-    household = _household(request, pk)
+    require_casework(request)
+    household = household_for(request, pk)
     form = CaseOpenForm(request.POST or None, household=household)
     missing_consent = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)  # showing a refusal drops its field from cleaned_data
         try:
             case = services.case_open(
                 household=household, client=data["client"], by=request.user, source=data["source"],
@@ -112,7 +57,7 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
                 assigned_official=data["assigned_official"], summary=data["summary"],
             )
         except services.RuleError as e:
-            form.add_error(None, e)
+            show_rule_error(form, e)
             if not services.has_active_consent(data["client"], ConsentScope.COLLECT_USE, data["opened_on"]):
                 missing_consent = data["client"]
         else:
@@ -126,15 +71,15 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 def case_reopen(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     """Relapse after closure: a new case linked to this one. GET shows the confirmation form."""
-    _require_editor(request)
-    previous = _case(request, pk, case_pk)
+    require_casework(request)
+    previous = case_for(request, pk, case_pk)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_reopen(previous=previous, by=request.user, source=form.cleaned_data["source"],
                                         summary=form.cleaned_data["summary"])
         except services.RuleError as e:
-            form.add_error(None, e)
+            show_rule_error(form, e)
         else:
             messages.success(request, _("재발 사례를 새로 접수했습니다."))
             return redirect("households:case_detail", pk=pk, case_pk=case.pk)
@@ -150,15 +95,12 @@ def case_reopen(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
 
 
 def _deadlines(case: Case, today: dt.date) -> list[dict]:
-    """The two time limits of DOMAIN §2, each pending while its stage is not yet done."""
+    """The time limits of DOMAIN §2 (households.models.cases.DEADLINES), each pending while its stage is not
+    yet done."""
     return [{
-        "label": label, "due": due, "overdue": overdue, "pending": case.stage in stages,
-        "days": abs((due - today).days),
-    } for label, due, overdue, stages in (
-        (_("욕구·위기도 조사 (접수 후 약 10일)"), case.assessment_due_on, case.is_assessment_overdue,
-         BEFORE_ASSESSMENT_DONE),
-        (_("서비스 제공계획 (접수 후 30일 이내)"), case.plan_due_on, case.is_plan_overdue, BEFORE_PLAN_DONE),
-    )]
+        "label": d.label, "due": getattr(case, d.due_field), "overdue": getattr(case, d.flag),
+        "pending": case.stage in d.pending, "days": abs((getattr(case, d.due_field) - today).days),
+    } for d in DEADLINES]
 
 
 def _may_relapse(case: Case, relapses: list[Case]) -> bool:
@@ -167,9 +109,9 @@ def _may_relapse(case: Case, relapses: list[Case]) -> bool:
 
 
 def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
-    case = _case(request, pk, case_pk)
+    case = case_for(request, pk, case_pk)
     household = case.household
-    today = timezone.localdate()
+    today = seoul_today()
     needs = list(case.needs.all())
     goals = list(case.goals.select_related("need"))
     links = list(case.service_links.select_related("resource", "need").order_by("-requested_on", "-id"))
@@ -179,19 +121,19 @@ def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     previous = next((c for c in related if c.pk == case.previous_case_id), None)
     relapses = [c for c in related if c.previous_case_id == case.pk]
     log_action(case, "households.case.viewed", user=request.user)
-    can_edit = has_role(request.user, *_editors())
+    can_edit = can(request.user, "edit_casework")
     visited = {c.to_stage for c in changes}
     stages = [{
         "value": s.value, "label": s.label,
         "state": "current" if s.value == case.stage else ("done" if s.value in visited else "todo"),
     } for s in CaseStage]
     for link in links:
-        link.next_statuses = [(s, LinkStatus(s).label) for s in _next_link_statuses(link)]
+        link.next_statuses = [(s, LinkStatus(s).label) for s in next_link_statuses(link)]
     return render(request, "households/cases/detail.html", {
         "household": household, "case": case, "needs": needs, "goals": goals, "links": links,
         "changes": changes, "previous": previous, "relapses": relapses, "stages": stages,
-        "offered": [(s, CaseStage(s).label) for s in _offered_stages(case, request.user)],
-        "awaiting_approval": case.stage == CaseStage.CLOSING and not _can_approve(request.user),
+        "offered": [(s, CaseStage(s).label) for s in next_stages(case, request.user)],
+        "awaiting_approval": case.stage == CaseStage.CLOSING and not may_approve_closing(request.user),
         "deadlines": _deadlines(case, today),
         "can_edit": can_edit, "goal_form": CaseGoalForm(case=case) if can_edit else None,
         "case_is_open": case.is_open, "today": today,
@@ -205,17 +147,19 @@ def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
 
 
 def case_edit(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
-    _require_editor(request)
-    case = _case(request, pk, case_pk)
+    require_casework(request)
+    case = case_for(request, pk, case_pk)
     form = CaseEditForm(request.POST or None, case=case)
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
             services.case_update(case=case, by=request.user, expected_version=form.cleaned_data["version"],
-                                 data={k: form.cleaned_data[k] for k in ("case_class", "assigned_official", "summary")})
+                                 data={k: form.cleaned_data[k] for k in services.CASE_EDITABLE})
+        except services.RuleError as e:
+            show_rule_error(form, e)
         except services.StaleVersion:
-            case = _case(request, pk, case_pk)
-            form = CaseEditForm(_fresh_data(request, case.version), case=case)
+            case = case_for(request, pk, case_pk)
+            form = CaseEditForm(fresh_data(request, case.version), case=case)
             form.is_valid()
             form.add_error(None, STALE_MESSAGE)
             stale = True
@@ -229,9 +173,9 @@ def case_edit(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
 
 def case_transition(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     """Move the case one stage on. GET shows the form (for closing: the reason), POST moves it."""
-    _require_editor(request)
-    case = _case(request, pk, case_pk)
-    offered = _offered_stages(case, request.user)
+    require_casework(request)
+    case = case_for(request, pk, case_pk)
+    offered = next_stages(case, request.user)
     initial = {"version": case.version, "to": request.GET.get("to") or (offered[0] if offered else "")}
     form = CaseTransitionForm(request.POST or None, initial=initial, allowed=offered)
     stale = False
@@ -242,36 +186,38 @@ def case_transition(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
                                      note=data["note"], closing_reason=data["closing_reason"],
                                      closing_note=data["closing_note"])
         except services.StaleVersion:
-            case = _case(request, pk, case_pk)
-            offered = _offered_stages(case, request.user)
-            form = CaseTransitionForm(_fresh_data(request, case.version), allowed=offered)
+            case = case_for(request, pk, case_pk)
+            offered = next_stages(case, request.user)
+            form = CaseTransitionForm(fresh_data(request, case.version), allowed=offered)
             form.is_valid()
             form.add_error(None, STALE_MESSAGE)
             stale = True
         except services.RuleError as e:
-            form.add_error(None, e)
+            show_rule_error(form, e)
         else:
             messages.success(request, _("사례 단계를 '%(stage)s'(으)로 바꿨습니다.") % {
                 "stage": CaseStage(data["to"]).label})
             return redirect("households:case_detail", pk=pk, case_pk=case_pk)
     return render(request, "households/cases/transition_form.html", {
         "form": form, "household": case.household, "case": case, "stale": stale, "offered": offered,
-        "awaiting_approval": case.stage == CaseStage.CLOSING and not _can_approve(request.user),
+        "awaiting_approval": case.stage == CaseStage.CLOSING and not may_approve_closing(request.user),
     }, status=409 if stale else 200)
 
 
 def case_needs(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
-    _require_editor(request)
-    case = _case(request, pk, case_pk)
+    require_casework(request)
+    case = case_for(request, pk, case_pk)
     form = CaseNeedsForm(request.POST or None, case=case)
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
             services.case_needs_save(case=case, by=request.user, expected_version=form.cleaned_data["version"],
-                                     needs=form.cleaned_data["needs"])
+                                     needs=form.needs())
+        except services.RuleError as e:
+            show_rule_error(form, e)
         except services.StaleVersion:
-            case = _case(request, pk, case_pk)
-            form = CaseNeedsForm(_fresh_data(request, case.version), case=case)
+            case = case_for(request, pk, case_pk)
+            form = CaseNeedsForm(fresh_data(request, case.version), case=case)
             form.is_valid()
             form.add_error(None, STALE_MESSAGE)
             stale = True
@@ -285,8 +231,8 @@ def case_needs(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
 
 def case_goal_add(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     """Posted from the case page; the page of its own shows the form again when the input is refused."""
-    _require_editor(request)
-    case = _case(request, pk, case_pk)
+    require_casework(request)
+    case = case_for(request, pk, case_pk)
     form = CaseGoalForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -294,7 +240,7 @@ def case_goal_add(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
             services.case_goal_add(case=case, by=request.user, text=data["text"], target_on=data["target_on"],
                                    need=data["need"])
         except services.RuleError as e:
-            form.add_error("target_on", e)
+            show_rule_error(form, e)
         else:
             messages.success(request, _("서비스 목표를 추가했습니다."))
             return redirect("households:case_detail", pk=pk, case_pk=case_pk)
@@ -304,8 +250,8 @@ def case_goal_add(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
 
 def case_goal_achieve(request: HttpRequest, pk: int, case_pk: int, goal_pk: int) -> HttpResponse:
     """Mark one goal achieved: posted from the button beside the goal; its own page shows a refusal."""
-    _require_editor(request)
-    case = _case(request, pk, case_pk)
+    require_casework(request)
+    case = case_for(request, pk, case_pk)
     goal = get_object_or_404(case.goals, pk=goal_pk)  # another case's goal is 404
     goal.case = case
     form = CaseGoalAchieveForm(request.POST or None)
@@ -313,63 +259,12 @@ def case_goal_achieve(request: HttpRequest, pk: int, case_pk: int, goal_pk: int)
         try:
             services.case_goal_achieve(goal=goal, by=request.user, on=form.cleaned_data["on"])
         except services.RuleError as e:
-            form.add_error("on", e)
+            show_rule_error(form, e)
         else:
             messages.success(request, _("'%(goal)s' 목표를 달성으로 표시했습니다.") % {"goal": goal.text})
             return redirect("households:case_detail", pk=pk, case_pk=case_pk)
     return render(request, "households/cases/goal_achieve_form.html",
                   {"form": form, "household": case.household, "case": case, "goal": goal})
-
-
-# Service links ------------------------------------------------------------------------------------------------
-
-
-def _next_link_statuses(link: ServiceLink) -> list[str]:
-    return [s for s in LINK_TRANSITIONS if link.can_move_to(s)]
-
-
-def link_add(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
-    _require_editor(request)
-    case = _case(request, pk, case_pk)
-    form = ServiceLinkForm(request.POST or None, case=case)
-    missing_consent = None
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        resource, need = data.pop("resource"), data.pop("need")
-        try:
-            services.service_link_create(household=case.household, resource=resource, by=request.user, case=case,
-                                         need=need, data=data)
-        except services.RuleError as e:
-            form.add_error(None, e)
-            if resource.sector == "private" and not services.has_active_consent(case.client, ConsentScope.THIRD_PARTY):
-                missing_consent = case.client
-        else:
-            messages.success(request, _("'%(name)s' 연계를 등록했습니다.") % {"name": resource.name})
-            return redirect("households:case_detail", pk=pk, case_pk=case_pk)
-    return render(request, "households/cases/link_form.html", {
-        "form": form, "household": case.household, "case": case, "missing_consent": missing_consent,
-    })
-
-
-def link_transition(request: HttpRequest, pk: int, case_pk: int, link_pk: int) -> HttpResponse:
-    _require_editor(request)
-    case = _case(request, pk, case_pk)
-    link = get_object_or_404(case.service_links.select_related("resource", "need"), pk=link_pk)
-    allowed = _next_link_statuses(link)
-    form = LinkTransitionForm(request.POST or None, allowed=allowed,
-                              initial={"to": request.GET.get("to") or (allowed[0] if allowed else "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.service_link_transition(link=link, to=form.cleaned_data["to"], by=request.user,
-                                             reason=form.cleaned_data["reason"])
-        except services.RuleError as e:
-            form.add_error(None, e)
-        else:
-            messages.success(request, _("'%(name)s' 연계 상태를 바꿨습니다.") % {"name": link.resource.name})
-            return redirect("households:case_detail", pk=pk, case_pk=case_pk)
-    return render(request, "households/cases/link_transition_form.html", {
-        "form": form, "household": case.household, "case": case, "link": link, "allowed": allowed,
-    })
 
 
 # The panel on the household page ---------------------------------------------------------------------------------
@@ -378,12 +273,12 @@ def link_transition(request: HttpRequest, pk: int, case_pk: int, link_pk: int) -
 def detail_context(request: HttpRequest, household: Household) -> dict:
     """What the household page shows of cases: one query for all of them, whatever their number."""
     cases = list(
-        household.cases.with_deadline_flags(timezone.localdate())
+        household.cases.with_deadline_flags(seoul_today())
         .select_related("assigned_official", "client").order_by("-opened_on", "-id")
     )
     open_case = next((c for c in cases if c.is_open), None)
     closed = [c for c in cases if not c.is_open]
-    can_edit = has_role(request.user, *_editors())
+    can_edit = can(request.user, "edit_casework")
     return {
         "case_open": open_case,
         "cases_closed": closed,

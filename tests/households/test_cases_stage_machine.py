@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from households import services
 from households.models import TRANSITIONS, Case, CaseGoal, CaseStage, CaseStageChange, FollowUp
+from households.services.cases import NeedInput
 from tests.factories import ResidentFactory
 
 from .factories_cases import consent, household_with_client, make_case
@@ -327,3 +328,59 @@ def test_client_who_left_cannot_open_a_case(dong, official):
 
     with pytest.raises(services.RuleError):
         services.case_open(household=household, client=leaver, by=official, source="visit")
+
+
+# Rules that used to live in the forms: the service refuses them, naming the field.
+
+
+def test_open_refuses_a_future_date_on_the_field(dong, official):
+    household = household_with_client(dong)
+    consent(household.residents.get())
+
+    with pytest.raises(services.RuleError) as refused:
+        services.case_open(household=household, client=household.residents.get(), by=official, source="visit",
+                           opened_on=timezone.localdate() + dt.timedelta(days=1))
+
+    assert list(refused.value.error_dict) == ["opened_on"]
+
+
+def test_closing_without_a_reason_names_the_field(dong, lead):
+    case = make_case(household_with_client(dong), stage=CaseStage.IN_SERVICE, by=lead)
+
+    with pytest.raises(services.RuleError) as refused:
+        services.case_transition(case=case, to=CaseStage.CLOSING, by=lead, expected_version=1)
+
+    assert list(refused.value.error_dict) == ["closing_reason"]
+
+
+def test_a_note_without_a_severity_is_refused_on_that_domain(dong, official):
+    case = make_case(household_with_client(dong), stage=CaseStage.ASSESSMENT)
+
+    with pytest.raises(services.RuleError) as refused:
+        services.case_needs_save(case=case, by=official, expected_version=1,
+                                 needs=[NeedInput("income", "high", 1, "체납"), NeedInput("safety", "", None, "메모")])
+
+    assert list(refused.value.error_dict) == ["safety_severity"]
+    assert case.needs.count() == 0
+
+
+def test_case_update_logs_the_change_and_refuses_an_official_of_another_dong(dong, official, lead,
+                                                                              other_dong_official):
+    case = make_case(household_with_client(dong), by=official)
+
+    services.case_update(case=case, by=lead, expected_version=1, data={"assigned_official": lead, "summary": "요약"})
+
+    case.refresh_from_db()
+    assert (case.assigned_official, case.summary, case.version) == (lead, "요약", 2)
+    with pytest.raises(services.RuleError) as refused:
+        services.case_update(case=case, by=lead, expected_version=2, data={"assigned_official": other_dong_official})
+    assert list(refused.value.error_dict) == ["assigned_official"]
+    with pytest.raises(services.StaleVersion):
+        services.case_update(case=case, by=lead, expected_version=1, data={"summary": "낡은 화면"})
+
+
+def test_casework_needs_the_capability(dong, planner):
+    case = make_case(household_with_client(dong), stage=CaseStage.ASSESSMENT)
+
+    with pytest.raises(services.RuleError):
+        services.case_transition(case=case, to=CaseStage.CONFERENCE, by=planner, expected_version=1)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from households import services
 from households.models import LINK_TRANSITIONS, CaseStage, LinkStatus, ServiceLink
+from households.services.links import LinkTerms
 
 from .factories_cases import ResourceFactory, consent, household_with_client, make_case
 
@@ -107,7 +108,7 @@ def test_public_resource_needs_no_third_party_consent(dong, official, livelihood
     case = make_case(household_with_client(dong))
 
     link = services.service_link_create(household=case.household, resource=livelihood, by=official, case=case,
-                                        data={"amount_krw": 500000})
+                                        terms=LinkTerms(amount_krw=500000))
 
     assert link.pk and link.amount_krw == 500000
 
@@ -259,3 +260,37 @@ def test_link_of_another_case_through_this_case_is_404(client_for, official, cas
     assert response.status_code == 404
     foreign.refresh_from_db()
     assert foreign.status == "requested"
+
+
+# The rules live in the service: whoever calls it (page, API, crisis-report resolution) gets them.
+
+
+def test_service_refuses_bad_terms_field_by_field(official, case, livelihood):
+    with pytest.raises(services.RuleError) as refused:
+        services.service_link_create(household=case.household, resource=livelihood, by=official, case=case,
+                                     terms=LinkTerms(start_on=dt.date(2025, 5, 2), end_on=dt.date(2025, 5, 1)))
+
+    assert set(refused.value.error_dict) == {"end_on", "amount_krw"}
+
+
+def test_service_fills_the_funding_source_from_the_resource(official, case, livelihood):
+    link = services.service_link_create(household=case.household, resource=livelihood, by=official, case=case,
+                                        terms=LinkTerms(frequency="월 1회"))
+
+    assert link.funding_source == livelihood.funding_source
+
+
+def test_service_refuses_a_user_without_casework(planner, case, livelihood):
+    with pytest.raises(services.RuleError):
+        services.service_link_create(household=case.household, resource=livelihood, by=planner, case=case,
+                                     terms=LinkTerms(amount_krw=1))
+
+
+def test_service_names_the_reason_field_when_declining_silently(official, case, livelihood):
+    link = services.service_link_create(household=case.household, resource=livelihood, by=official, case=case,
+                                        terms=LinkTerms(amount_krw=1))
+
+    with pytest.raises(services.RuleError) as refused:
+        services.service_link_transition(link=link, to=LinkStatus.DECLINED, by=official, reason="  ")
+
+    assert list(refused.value.error_dict) == ["reason"]
