@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import partial
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -72,6 +73,9 @@ from .models import (
 )
 from .universal import follow_up_targets, universal_due
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 CHUNK_ROWS = 2_000
 INSERT_BATCH = 1_000  # rows per INSERT statement (a crisis report has ~30 columns)
 UPLOADERS = (Role.DONG_LEAD, Role.DISTRICT_ADMIN)
@@ -114,7 +118,7 @@ def batches_visible_to(user) -> QuerySet[ImportBatch]:
 
 
 @transaction.atomic
-def round_create(*, by, district_id: int, year: int, number: int, received_on: dt.date,
+def round_create(*, by: User, district_id: int, year: int, number: int, received_on: dt.date,
                  due_on: dt.date) -> BigDataRound:
     if not can_upload(by):
         raise PermissionDenied
@@ -137,7 +141,7 @@ def _enqueue(batch_id: int) -> None:
     import_batch_run.delay(batch_id)
 
 
-def batch_create(*, by, kind: str, file_name: str, content: bytes,
+def batch_create(*, by: User, kind: str, file_name: str, content: bytes,
                  round: BigDataRound | None = None) -> tuple[ImportBatch, bool]:
     """The batch for this file: ``(batch, True)`` when new (its import is enqueued on commit), or the batch the
     same file (same district, kind and SHA-256) already made, ``(batch, False)``, and nothing is created."""
@@ -178,6 +182,32 @@ def batch_create(*, by, kind: str, file_name: str, content: bytes,
     except IntegrityError:  # the same file sent twice at once: the other request made the batch
         return same.get(), False
     return batch, True
+
+
+@dataclass(frozen=True)
+class NewRound:
+    """A big-data round typed with its first list (the upload page's "새 차수")."""
+
+    year: int
+    number: int
+    received_on: dt.date
+    due_on: dt.date
+
+
+@transaction.atomic
+def import_upload(*, by: User, kind: str, file_name: str, content: bytes, round: BigDataRound | None = None,
+                  new_round: NewRound | None = None) -> tuple[ImportBatch, bool]:
+    """An uploaded list, with the round it opens when ``new_round`` is given (both or neither are kept): what
+    :func:`batch_create` returns. A round typed for a file already uploaded is not kept."""
+    district_id = upload_district_id(by)
+    if district_id is None:
+        raise RuleError(_("소속 구가 없는 계정은 명단을 올릴 수 없습니다."))
+    if new_round is not None:
+        round = round_create(by=by, district_id=district_id, **asdict(new_round))
+    batch, created = batch_create(by=by, kind=kind, round=round, file_name=file_name, content=content)
+    if not created:
+        transaction.set_rollback(True)
+    return batch, created
 
 
 def too_big_message() -> str:

@@ -9,6 +9,7 @@ not, with the reason written down, so the ledger explains itself.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -31,6 +32,9 @@ from .models import (
     ReportOutcome,
     RewardDecision,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 APPROVERS = (Role.DONG_LEAD, Role.DISTRICT_ADMIN)
 REWARDABLE_OUTCOMES = frozenset({ReportOutcome.CASE_OPENED, ReportOutcome.LINKAGE_ONLY})
@@ -109,7 +113,7 @@ def year_total(informant_key: str, year: int, *, exclude_pk: int | None = None) 
 
 
 @transaction.atomic
-def reward_evaluate(*, report: CrisisReport, by) -> RewardDecision | None:
+def reward_evaluate(*, report: CrisisReport, by: User) -> RewardDecision | None:
     """Decide once whether the report's informant earns a reward; later calls return that decision.
 
     Called when a report is resolved as "case opened" or "linkage only"; other outcomes decide nothing
@@ -162,7 +166,7 @@ def can_approve(user) -> bool:
     return has_role(user, *APPROVERS)
 
 
-def _visible(decision: RewardDecision, by) -> None:
+def _visible(decision: RewardDecision, by: User) -> None:
     if not can_approve(by):
         raise PermissionDenied
     if not CrisisReport.objects.visible_to(by).filter(pk=decision.report_id).exists():
@@ -170,7 +174,7 @@ def _visible(decision: RewardDecision, by) -> None:
 
 
 @transaction.atomic
-def reward_approve(*, decision: RewardDecision, by) -> RewardDecision:
+def reward_approve(*, decision: RewardDecision, by: User) -> RewardDecision:
     """A dong lead or district admin approves an eligible reward; approving twice changes nothing."""
     _visible(decision, by)
     decision = RewardDecision.objects.select_for_update().get(pk=decision.pk)
@@ -185,7 +189,7 @@ def reward_approve(*, decision: RewardDecision, by) -> RewardDecision:
 
 
 @transaction.atomic
-def reward_mark_paid(*, decision: RewardDecision, by, on: dt.date | None = None) -> RewardDecision:
+def reward_mark_paid(*, decision: RewardDecision, by: User, on: dt.date | None = None) -> RewardDecision:
     """Record the payment day of an approved reward; a second call keeps the first day."""
     _visible(decision, by)
     on = on or timezone.localdate()

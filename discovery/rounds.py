@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,6 +25,9 @@ from welfare.models import Dong, Role
 from welfare.scoping import has_role, membership, personal_dong_ids, visible_dong_ids
 
 from .models import BigDataRound, BigDataTarget, RiskIndicator, TargetResult
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 DUE_SOON_DAYS = 7
 ANSWERERS = (Role.DONG_OFFICIAL, Role.DONG_LEAD)
@@ -104,7 +108,7 @@ def can_answer(user, dong_id: int) -> bool:
 
 
 @transaction.atomic
-def bigdata_target_answer(*, target: BigDataTarget, by, result_code: str, note: str = "") -> BigDataTarget:
+def bigdata_target_answer(*, target: BigDataTarget, by: User, result_code: str, note: str = "") -> BigDataTarget:
     """The dong's result for one target (공공 지원, 민간 지원, 비대상, 소재 불명, 거부), audited; may be corrected."""
     if not can_answer(by, target.dong_id):
         raise PermissionDenied
@@ -173,7 +177,7 @@ class ExportFile:
     rows: int
 
 
-def round_export(*, round_: BigDataRound, by, reason: str, fmt: str) -> ExportFile:
+def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> ExportFile:
     """The round's results for the user's dongs as CSV (UTF-8 with BOM, for Excel) or XLSX, logged with its
     reason before the file is made."""
     if not personal_dong_ids(by):

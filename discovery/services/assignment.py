@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Case as SqlCase
@@ -20,6 +21,9 @@ from ..models import (
     ReportStatus,
 )
 from .access import _require_editor, _require_open, _require_visible
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- Assignment ------------------------------------------------------------------------------------------------
 
@@ -39,7 +43,7 @@ def dong_staff_ids(dong_id: int) -> set[int]:
 
 
 @transaction.atomic
-def report_set_dong(*, report: CrisisReport, dong: Dong, by) -> CrisisReport:
+def report_set_dong(*, report: CrisisReport, dong: Dong, by: User) -> CrisisReport:
     """Move a report of the district queue (or of a wrong dong) to a dong of the same district."""
     _require_editor(by)
     _require_visible(report, by)
@@ -58,7 +62,7 @@ def report_set_dong(*, report: CrisisReport, dong: Dong, by) -> CrisisReport:
 
 
 @transaction.atomic
-def reports_assign(*, reports, by, to_user, dong: Dong | None = None) -> AssignResult:
+def reports_assign(*, reports, by: User, to_user, dong: Dong | None = None) -> AssignResult:
     """Assign many reports to one official: set-based, only reports visible to ``by`` and still open.
 
     The official must be dong staff of each report's dong. A district-queue report (no dong yet) gets ``dong``

@@ -6,8 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -22,6 +21,7 @@ from welfare.scoping import personal_dong_ids
 
 from .. import network as services
 from ..models import CrisisReport, NetworkMember, NetworkRole, Occupation
+from ..selectors import member_report_counts
 
 PER_PAGE = 25
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -101,15 +101,11 @@ class MemberForm(forms.ModelForm):
             self.fields["dongs"].required = not others
         self.other_dongs = others
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("active_from"), data.get("active_to")
-        if start and end and end < start:
-            self.add_error("active_to", _("활동 종료일은 시작일보다 빠를 수 없습니다."))
-        return data
-
-    def service_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "dongs"}
+    def member_input(self) -> services.MemberInput:
+        """The form's fields as the service's input (the rules are discovery.network's)."""
+        data = self.cleaned_data
+        return services.MemberInput(dongs=tuple(data["dongs"]), **{
+            name: data[name] for name in services.MEMBER_FIELDS if data.get(name) is not None})
 
 
 # --- Views ---------------------------------------------------------------------------------------------------
@@ -137,18 +133,11 @@ def phone_display(value: str) -> str:
     return value
 
 
-def _report_counts():
-    """Reports made by each member, as a correlated count: no join that multiplies the list's rows."""
-    made = (CrisisReport.objects.filter(network_member=OuterRef("pk")).order_by()
-            .values("network_member").annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(made, output_field=IntegerField()), Value(0))
-
-
 def network_list(request: HttpRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET or None, user=request.user)
     members = (
         form.filter(NetworkMember.objects.visible_to(request.user))
-        .annotate(reports_made=_report_counts())
+        .annotate(reports_made=member_report_counts())
         .prefetch_related(Prefetch("dongs", queryset=Dong.objects.order_by("name")))
         .order_by("name", "id")
     )
@@ -175,8 +164,7 @@ def network_create(request: HttpRequest) -> HttpResponse:
     form = MemberForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.member_create(by=request.user, data=form.service_data(),
-                                            dongs=form.cleaned_data["dongs"])
+            member = services.member_create(form.member_input(), by=request.user)
         except RuleError as error:
             form.add_error(None, error)
         else:
@@ -191,8 +179,7 @@ def network_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None, instance=NetworkMember.objects.get(pk=member.pk), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(member=member, by=request.user, data=form.service_data(),
-                                   dongs=form.cleaned_data["dongs"])
+            services.member_update(member, form.member_input(), by=request.user)
         except RuleError as error:
             form.add_error(None, error)
         else:
@@ -210,7 +197,7 @@ def network_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     _require_editor(request)
     member = _member(request, pk)
     try:
-        services.member_deactivate(member=member, by=request.user, on=timezone.localdate())
+        services.member_deactivate(member, by=request.user, on=timezone.localdate())
     except RuleError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("discovery:network_edit", pk=member.pk)
