@@ -40,8 +40,9 @@ from households.models import (
 )
 from welfare.audit import log_action, log_actions
 from welfare.errors import RuleError
-from welfare.models import Dong, Role
-from welfare.scoping import has_role, membership
+from welfare.models import Dong
+from welfare.permissions import can
+from welfare.scoping import membership
 
 from .imports import (
     ImportFileError,
@@ -78,7 +79,6 @@ if TYPE_CHECKING:
 
 CHUNK_ROWS = 2_000
 INSERT_BATCH = 1_000  # rows per INSERT statement (a crisis report has ~30 columns)
-UPLOADERS = (Role.DONG_LEAD, Role.DISTRICT_ADMIN)
 URGENT_INDICATOR_COUNT = 3
 
 
@@ -86,7 +86,7 @@ URGENT_INDICATOR_COUNT = 3
 
 
 def can_upload(user) -> bool:
-    return has_role(user, *UPLOADERS) and (getattr(user, "is_superuser", False) or membership(user) is not None)
+    return can(user, "upload_imports") and (getattr(user, "is_superuser", False) or membership(user) is not None)
 
 
 def upload_district_id(user) -> int | None:
@@ -97,7 +97,7 @@ def upload_district_id(user) -> int | None:
 def uploader_dong_ids(user) -> frozenset[int] | None:
     """The dongs whose rows an upload by ``user`` may write: a team lead's own; None for the whole district."""
     staff = membership(user)
-    if user is None or getattr(user, "is_superuser", False) or staff is None or staff.role != Role.DONG_LEAD:
+    if user is None or getattr(user, "is_superuser", False) or staff is None or can(user, "see_all_imports"):
         return None
     return frozenset(staff.dongs.values_list("pk", flat=True))
 
@@ -111,7 +111,7 @@ def batches_visible_to(user) -> QuerySet[ImportBatch]:
     if staff is None or not can_upload(user):
         return batches.none()
     batches = batches.filter(district_id=staff.district_id)
-    return batches if staff.role == Role.DISTRICT_ADMIN else batches.filter(uploaded_by=user)
+    return batches if can(user, "see_all_imports") else batches.filter(uploaded_by=user)
 
 
 # --- Rounds and uploads ---------------------------------------------------------------------------------------

@@ -189,14 +189,14 @@ OUTCOMES_NEEDING_REASON = frozenset(
 class CrisisReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> CrisisReportQuerySet:
         """Reports of the user's dongs; the district queue (no dong yet) for district admins and leads."""
-        from welfare.models import Role
-        from welfare.scoping import has_role, membership, personal_dong_ids
+        from welfare.permissions import can
+        from welfare.scoping import membership, personal_dong_ids
 
         visible = Q(dong_id__in=personal_dong_ids(user))
         staff = membership(user)
         if getattr(user, "is_superuser", False):
             visible |= Q(dong__isnull=True)
-        elif staff is not None and has_role(user, Role.DISTRICT_ADMIN, Role.DONG_LEAD):
+        elif staff is not None and can(user, "see_district_queue"):
             visible |= Q(dong__isnull=True, district_id=staff.district_id)
         return self.filter(visible)
 

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from households.models import BenefitStatus, LinkStatus
 from welfare.audit import log_action
 from welfare.errors import RuleError
-from welfare.models import District, Role
-from welfare.scoping import has_role
+from welfare.models import District
+from welfare.permissions import can
 
 from .models import (
     REWARD_EXCLUDED_ROLES,
@@ -36,7 +36,6 @@ from .models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-APPROVERS = (Role.DONG_LEAD, Role.DISTRICT_ADMIN)
 REWARDABLE_OUTCOMES = frozenset({ReportOutcome.CASE_OPENED, ReportOutcome.LINKAGE_ONLY})
 PUBLIC = "public"
 
@@ -163,7 +162,7 @@ def reward_evaluate(*, report: CrisisReport, by: User) -> RewardDecision | None:
 
 
 def can_approve(user) -> bool:
-    return has_role(user, *APPROVERS)
+    return can(user, "approve_rewards")
 
 
 def _visible(decision: RewardDecision, by: User) -> None:

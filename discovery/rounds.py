@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from welfare.audit import diff, log_action
 from welfare.errors import RuleError
-from welfare.models import Dong, Role
-from welfare.scoping import has_role, membership, personal_dong_ids, visible_dong_ids
+from welfare.models import Dong
+from welfare.permissions import can
+from welfare.scoping import membership, personal_dong_ids, visible_dong_ids
 
 from .models import BigDataRound, BigDataTarget, RiskIndicator, TargetResult
 
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 DUE_SOON_DAYS = 7
-ANSWERERS = (Role.DONG_OFFICIAL, Role.DONG_LEAD)
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -104,7 +104,7 @@ def dong_targets(round_: BigDataRound, dong: Dong) -> QuerySet[BigDataTarget]:
 def can_answer(user, dong_id: int) -> bool:
     if getattr(user, "is_superuser", False):
         return True
-    return has_role(user, *ANSWERERS) and dong_id in personal_dong_ids(user)
+    return can(user, "answer_rounds") and dong_id in personal_dong_ids(user)
 
 
 @transaction.atomic

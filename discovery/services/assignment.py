@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from welfare.audit import log_action, log_actions
 from welfare.errors import RuleError
-from welfare.models import DONG_ROLES, Dong
+from welfare.models import Dong
+from welfare.permissions import role_can, roles_with
 from welfare.scoping import membership, personal_dong_ids
 
 from ..models import (
@@ -38,7 +39,7 @@ class AssignResult:
 def dong_staff_ids(dong_id: int) -> set[int]:
     from django.contrib.auth import get_user_model
 
-    return set(get_user_model().objects.filter(staff__role__in=DONG_ROLES, staff__dongs=dong_id, is_active=True)
+    return set(get_user_model().objects.filter(staff__role__in=roles_with("be_assigned"), staff__dongs=dong_id, is_active=True)
                .values_list("pk", flat=True))
 
 
@@ -70,7 +71,7 @@ def reports_assign(*, reports, by: User, to_user, dong: Dong | None = None) -> A
     """
     _require_editor(by)
     staff = membership(to_user)
-    if staff is None or staff.role not in DONG_ROLES or not to_user.is_active:
+    if staff is None or not role_can(staff.role, "be_assigned") or not to_user.is_active:
         raise RuleError(_("동 담당 공무원이나 팀장에게만 배정할 수 있습니다."))
     their_dongs = set(staff.dongs.values_list("pk", flat=True))
     ids = {int(getattr(r, "pk", r)) for r in reports}
