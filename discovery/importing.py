@@ -39,6 +39,7 @@ from households.models import (
     Resident,
 )
 from welfare.audit import log_action, log_actions
+from welfare.common.textkeys import compact, dong_key
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.permissions import can
@@ -50,10 +51,8 @@ from .imports import (
     ParsedRow,
     RowError,
     RowValidator,
-    dong_key,
     file_format,
     indicator_lookup,
-    person_name,
 )
 from .models import (
     BigDataRound,
@@ -343,7 +342,7 @@ class CrisisWriter(_Writer):
 
     def key(self, row: ParsedRow) -> str:
         r = self.round
-        return _sha256(f"{ImportKind.CRISIS_LIST}|{r.year}-{r.number}|{person_name(row.name)}"
+        return _sha256(f"{ImportKind.CRISIS_LIST}|{r.year}-{r.number}|{compact(row.name)}"
                        f"|{row.birth_date:%Y%m%d}|{row.address_key}")
 
     def receipt_code(self, key: str) -> str:
@@ -440,7 +439,7 @@ class UniversalWriter(_Writer):
         return row.name
 
     def key(self, row: ParsedRow) -> str:
-        return _sha256(f"{person_name(self.person(row))}|{row.birth_date:%Y%m%d}|{row.address_key}")
+        return _sha256(f"{compact(self.person(row))}|{row.birth_date:%Y%m%d}|{row.address_key}")
 
     def _match(self, rows: dict[str, ParsedRow]) -> dict[str, tuple[int, int | None, int | None]]:
         """person key → (household, resident, household's official) for rows matching an existing household:

@@ -186,6 +186,13 @@ OUTCOMES_NEEDING_REASON = frozenset(
 )
 
 
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    """The overdue rule, once: open, never contacted, first-contact deadline passed (for filters, annotations
+    and conditional counts; :meth:`CrisisReport.is_overdue` is the same on one loaded report)."""
+    return ~Q(status=ReportStatus.RESOLVED) & Q(first_contacted_at__isnull=True,
+                                                first_contact_due_at__lt=now or timezone.now())
+
+
 class CrisisReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> CrisisReportQuerySet:
         """Reports of the user's dongs; the district queue (no dong yet) for district admins and leads."""
@@ -204,7 +211,7 @@ class CrisisReportQuerySet(models.QuerySet):
         return self.exclude(status=ReportStatus.RESOLVED)
 
     def overdue(self, now: dt.datetime | None = None) -> CrisisReportQuerySet:
-        return self.open().filter(first_contacted_at__isnull=True, first_contact_due_at__lt=now or timezone.now())
+        return self.filter(overdue_q(now))
 
 
 class CrisisReport(models.Model):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import diff, log_action
+from welfare.common.cells import safe_cell
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.permissions import can
@@ -144,7 +145,8 @@ def mask_name(name: str) -> str:
 def spreadsheet_safe(value) -> str:
     """A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
     text = "" if value is None else str(value)
-    return "'" + text if text and text[0] in "=+-@\t\r" else text
+    # "=1" is a formula too (welfare.common.cells lets "=" + a number pass: reported to the core's owner).
+    return "'" + text if text.lstrip().startswith("=") else safe_cell(text)
 
 
 def export_header() -> list[str]:

@@ -11,10 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import rrn
-from households.models import (
-    digits,
-)
 from welfare.audit import log_action
+from welfare.common.phones import digits
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.scoping import membership, personal_dong_ids

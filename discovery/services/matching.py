@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from households import rrn
 from households import services as household_services
-from households.addresses import address_key
 from households.models import (
     Household,
     Resident,
 )
 from welfare.audit import log_action
+from welfare.common.addresses import address_key
 from welfare.errors import RuleError
 from welfare.scoping import personal_dong_ids
 

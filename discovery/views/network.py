@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from welfare.common import phones
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.scoping import personal_dong_ids
@@ -121,18 +122,6 @@ def _member(request: HttpRequest, pk: int) -> NetworkMember:
     return get_object_or_404(NetworkMember.objects.visible_to(request.user), pk=pk)
 
 
-def phone_display(value: str) -> str:
-    """010-1234-5678, 02-123-4567: stored as digits, shown as Koreans write them."""
-    number = "".join(ch for ch in value or "" if ch.isdigit())
-    if len(number) == 11:
-        return f"{number[:3]}-{number[3:7]}-{number[7:]}"
-    if len(number) in (9, 10) and number.startswith("02"):
-        return f"02-{number[2:-4]}-{number[-4:]}"
-    if len(number) == 10:
-        return f"{number[:3]}-{number[3:6]}-{number[6:]}"
-    return value
-
-
 def network_list(request: HttpRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET or None, user=request.user)
     members = (
@@ -143,7 +132,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     for m in page.object_list:
-        m.phone_display = phone_display(m.phone)
+        m.phone_display = phones.display(m.phone)
         m.phone_is_demo = m.phone.startswith("0100")  # the unassigned 010-0xxx block of the demo (§9)
     params = request.GET.copy()
     params.pop("page", None)
