@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import partial
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -38,9 +39,11 @@ from households.models import (
     Resident,
 )
 from welfare.audit import log_action, log_actions
+from welfare.common.textkeys import compact, dong_key
 from welfare.errors import RuleError
-from welfare.models import Dong, Role
-from welfare.scoping import has_role, membership
+from welfare.models import Dong
+from welfare.permissions import can
+from welfare.scoping import membership
 
 from .imports import (
     ImportFileError,
@@ -48,10 +51,8 @@ from .imports import (
     ParsedRow,
     RowError,
     RowValidator,
-    dong_key,
     file_format,
     indicator_lookup,
-    person_name,
 )
 from .models import (
     BigDataRound,
@@ -72,9 +73,11 @@ from .models import (
 )
 from .universal import follow_up_targets, universal_due
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 CHUNK_ROWS = 2_000
 INSERT_BATCH = 1_000  # rows per INSERT statement (a crisis report has ~30 columns)
-UPLOADERS = (Role.DONG_LEAD, Role.DISTRICT_ADMIN)
 URGENT_INDICATOR_COUNT = 3
 
 
@@ -82,7 +85,7 @@ URGENT_INDICATOR_COUNT = 3
 
 
 def can_upload(user) -> bool:
-    return has_role(user, *UPLOADERS) and (getattr(user, "is_superuser", False) or membership(user) is not None)
+    return can(user, "upload_imports") and (getattr(user, "is_superuser", False) or membership(user) is not None)
 
 
 def upload_district_id(user) -> int | None:
@@ -93,7 +96,7 @@ def upload_district_id(user) -> int | None:
 def uploader_dong_ids(user) -> frozenset[int] | None:
     """The dongs whose rows an upload by ``user`` may write: a team lead's own; None for the whole district."""
     staff = membership(user)
-    if user is None or getattr(user, "is_superuser", False) or staff is None or staff.role != Role.DONG_LEAD:
+    if user is None or getattr(user, "is_superuser", False) or staff is None or can(user, "see_all_imports"):
         return None
     return frozenset(staff.dongs.values_list("pk", flat=True))
 
@@ -107,14 +110,14 @@ def batches_visible_to(user) -> QuerySet[ImportBatch]:
     if staff is None or not can_upload(user):
         return batches.none()
     batches = batches.filter(district_id=staff.district_id)
-    return batches if staff.role == Role.DISTRICT_ADMIN else batches.filter(uploaded_by=user)
+    return batches if can(user, "see_all_imports") else batches.filter(uploaded_by=user)
 
 
 # --- Rounds and uploads ---------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def round_create(*, by, district_id: int, year: int, number: int, received_on: dt.date,
+def round_create(*, by: User, district_id: int, year: int, number: int, received_on: dt.date,
                  due_on: dt.date) -> BigDataRound:
     if not can_upload(by):
         raise PermissionDenied
@@ -137,7 +140,7 @@ def _enqueue(batch_id: int) -> None:
     import_batch_run.delay(batch_id)
 
 
-def batch_create(*, by, kind: str, file_name: str, content: bytes,
+def batch_create(*, by: User, kind: str, file_name: str, content: bytes,
                  round: BigDataRound | None = None) -> tuple[ImportBatch, bool]:
     """The batch for this file: ``(batch, True)`` when new (its import is enqueued on commit), or the batch the
     same file (same district, kind and SHA-256) already made, ``(batch, False)``, and nothing is created."""
@@ -178,6 +181,32 @@ def batch_create(*, by, kind: str, file_name: str, content: bytes,
     except IntegrityError:  # the same file sent twice at once: the other request made the batch
         return same.get(), False
     return batch, True
+
+
+@dataclass(frozen=True)
+class NewRound:
+    """A big-data round typed with its first list (the upload page's "새 차수")."""
+
+    year: int
+    number: int
+    received_on: dt.date
+    due_on: dt.date
+
+
+@transaction.atomic
+def import_upload(*, by: User, kind: str, file_name: str, content: bytes, round: BigDataRound | None = None,
+                  new_round: NewRound | None = None) -> tuple[ImportBatch, bool]:
+    """An uploaded list, with the round it opens when ``new_round`` is given (both or neither are kept): what
+    :func:`batch_create` returns. A round typed for a file already uploaded is not kept."""
+    district_id = upload_district_id(by)
+    if district_id is None:
+        raise RuleError(_("소속 구가 없는 계정은 명단을 올릴 수 없습니다."))
+    if new_round is not None:
+        round = round_create(by=by, district_id=district_id, **asdict(new_round))
+    batch, created = batch_create(by=by, kind=kind, round=round, file_name=file_name, content=content)
+    if not created:
+        transaction.set_rollback(True)
+    return batch, created
 
 
 def too_big_message() -> str:
@@ -313,7 +342,7 @@ class CrisisWriter(_Writer):
 
     def key(self, row: ParsedRow) -> str:
         r = self.round
-        return _sha256(f"{ImportKind.CRISIS_LIST}|{r.year}-{r.number}|{person_name(row.name)}"
+        return _sha256(f"{ImportKind.CRISIS_LIST}|{r.year}-{r.number}|{compact(row.name)}"
                        f"|{row.birth_date:%Y%m%d}|{row.address_key}")
 
     def receipt_code(self, key: str) -> str:
@@ -410,7 +439,7 @@ class UniversalWriter(_Writer):
         return row.name
 
     def key(self, row: ParsedRow) -> str:
-        return _sha256(f"{person_name(self.person(row))}|{row.birth_date:%Y%m%d}|{row.address_key}")
+        return _sha256(f"{compact(self.person(row))}|{row.birth_date:%Y%m%d}|{row.address_key}")
 
     def _match(self, rows: dict[str, ParsedRow]) -> dict[str, tuple[int, int | None, int | None]]:
         """person key → (household, resident, household's official) for rows matching an existing household:

@@ -24,7 +24,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households.addresses import address_key
+from welfare.common import phones
+from welfare.common.addresses import address_key
+from welfare.common.cells import is_formula
+from welfare.common.textkeys import dong_key, header_key
 
 from .models import ImportKind
 
@@ -224,14 +227,7 @@ def field_label(field: str, kind: str = "") -> str:
     return str(labels[field])
 
 
-_BRACKETS = re.compile(r"[(\[{][^)\]}]*[)\]}]")
-_HEADER_NOISE = re.compile(r"[\s_\-.·ㆍ*:#/]+")
-
-
-def header_key(text: str) -> str:
-    """``" 생년월일(YYYYMMDD) "`` → ``"생년월일"``, ``"Birth_Date"`` → ``"birthdate"``."""
-    text = unicodedata.normalize("NFKC", text or "").lstrip("\ufeff")
-    return _HEADER_NOISE.sub("", _BRACKETS.sub("", text)).lower()
+_BRACKETS = re.compile(r"[(\[{][^)\]}]*[)\]}]")  # "(YYYYMMDD)" in an indicator's name
 
 
 def match_columns(cells: list[str], kind: str) -> dict[str, int]:
@@ -275,44 +271,6 @@ def parse_date(value: str) -> dt.date | None:
     except ValueError:
         return None
     return day if day.year >= 1900 else None
-
-
-def dong_key(name: str) -> str:
-    """``"마장 동"``, ``"행당제1동"``, ``"금호2.3가동 주민센터"`` → the same keys as the district's dong names."""
-    text = unicodedata.normalize("NFKC", name or "")
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(r"(동)?(행정복지센터|주민센터)$", r"\1", text)
-    text = re.sub(r"제(\d+)동$", r"\1동", text)
-    return re.sub(r"[·ㆍ.,・]", "", text)
-
-
-def person_name(value: str) -> str:
-    """What makes two spellings of a name the same for keys: NFKC, no spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or ""))
-
-
-def phone_digits(value: str) -> str:
-    digits = "".join(ch for ch in value or "" if ch.isdigit())
-    if len(digits) == 10 and digits.startswith("1"):
-        digits = "0" + digits  # a number typed into Excel as a number loses its leading zero
-    return digits
-
-
-_NUMERIC_TAIL = re.compile(r"[\d\s.,()+\-]*")
-
-
-def is_formula(cell: str) -> bool:
-    """A cell a spreadsheet would run as a formula when the data is opened again (CSV injection).
-
-    ``=``, ``+``, ``-`` or ``@`` followed by something that is not a plain number (``-``, ``-5``, ``+82 10``
-    are numbers and placeholders), or a leading tab or carriage return.
-    """
-    if not cell:
-        return False
-    if cell[0] in "\t\r":
-        return True
-    stripped = cell.lstrip()
-    return bool(stripped) and stripped[0] in "=+-@" and not _NUMERIC_TAIL.fullmatch(stripped[1:])
 
 
 _SEX = {"남": "M", "남자": "M", "남성": "M", "m": "M", "male": "M", "1": "M", "3": "M",
@@ -451,7 +409,7 @@ class RowValidator:
         elif len(address) > 200 or len(detail) > 100:
             problems.append(_("주소가 너무 깁니다(주소 200자, 상세주소 100자까지)."))
         dong_id = self._dong(get(cells, DONG), problems)
-        phone = phone_digits(get(cells, PHONE))
+        phone = phones.digits(get(cells, PHONE))
         if len(phone) > 20:
             problems.append(_("연락처가 너무 깁니다."))
         indicator_ids: tuple[int, ...] = ()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,12 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import diff, log_action
+from welfare.common.updates import model_update
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.permissions import can
 from welfare.scoping import personal_dong_ids, visible_dong_ids
 
-from .models import DiscoveryPolicy, NetworkMember, NetworkRole
+from .models import DiscoveryPolicy, NetworkMember, NetworkRole, Occupation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MEMBER_FIELDS = ("name", "role", "occupation", "organisation", "phone", "active_from", "active_to",
                  "trainings_attended", "note")
@@ -33,31 +37,53 @@ def can_edit_members(user) -> bool:
     return can(user, "edit_network")
 
 
-def _check_dongs(by, dongs: Iterable[Dong]) -> list[Dong]:
+@dataclass(frozen=True)
+class MemberInput:
+    """A network member as typed: the member's fields and the chosen dongs (among the writer's)."""
+
+    name: str
+    role: str
+    dongs: tuple[Dong, ...] = ()
+    occupation: str = Occupation.RESIDENT
+    organisation: str = ""
+    phone: str = ""
+    active_from: dt.date | None = None
+    active_to: dt.date | None = None
+    trainings_attended: int = 0
+    note: str = ""
+
+    def fields(self) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in MEMBER_FIELDS}
+        if data["active_from"] is None:
+            data["active_from"] = timezone.localdate()
+        return data
+
+
+def _check_dongs(by: User, dongs: Iterable[Dong]) -> list[Dong]:
     dongs = list(dongs)
     if not dongs:
-        raise RuleError(_("활동 동을 하나 이상 고르세요."))
+        raise RuleError({"dongs": _("활동 동을 하나 이상 고르세요.")})
     allowed = personal_dong_ids(by)
     if any(d.pk not in allowed for d in dongs):
-        raise RuleError(_("담당하지 않는 동에는 구성원을 등록할 수 없습니다."))
+        raise RuleError({"dongs": _("담당하지 않는 동에는 구성원을 등록할 수 없습니다.")})
     if len({d.district_id for d in dongs}) > 1:
-        raise RuleError(_("한 구성원의 활동 동은 같은 구에 있어야 합니다."))
+        raise RuleError({"dongs": _("한 구성원의 활동 동은 같은 구에 있어야 합니다.")})
     return dongs
 
 
-def _check_dates(data: dict[str, Any]) -> None:
-    start, end = data.get("active_from"), data.get("active_to")
+def _check_dates(start: dt.date | None, end: dt.date | None) -> None:
     if start and end and end < start:
-        raise RuleError(_("활동 종료일은 시작일보다 빠를 수 없습니다."))
+        raise RuleError({"active_to": _("활동 종료일은 시작일보다 빠를 수 없습니다.")})
 
 
 @transaction.atomic
-def member_create(*, by, data: dict[str, Any], dongs: Iterable[Dong]) -> NetworkMember:
+def member_create(given: MemberInput, *, by: User) -> NetworkMember:
     if not can_edit_members(by):
         raise PermissionDenied
-    dongs = _check_dongs(by, dongs)
-    _check_dates(data)
-    member = NetworkMember(district_id=dongs[0].district_id, **{k: v for k, v in data.items() if k in MEMBER_FIELDS})
+    dongs = _check_dongs(by, given.dongs)
+    data = given.fields()
+    _check_dates(data["active_from"], data["active_to"])
+    member = NetworkMember(district_id=dongs[0].district_id, **data)
     member.save()
     member.dongs.set(dongs)
     log_action(member, "discovery.networkmember.created", user=by,
@@ -66,8 +92,8 @@ def member_create(*, by, data: dict[str, Any], dongs: Iterable[Dong]) -> Network
 
 
 @transaction.atomic
-def member_update(*, member: NetworkMember, by, data: dict[str, Any], dongs: Iterable[Dong]) -> NetworkMember:
-    """Change a member. ``dongs`` are the chosen dongs among the writer's; the member's other dongs stay."""
+def member_update(member: NetworkMember, given: MemberInput, *, by: User) -> NetworkMember:
+    """Change a member. ``given.dongs`` are the chosen dongs among the writer's; the member's other dongs stay."""
     if not can_edit_members(by):
         raise PermissionDenied
     member = NetworkMember.objects.select_for_update().get(pk=member.pk)
@@ -75,45 +101,42 @@ def member_update(*, member: NetworkMember, by, data: dict[str, Any], dongs: Ite
     current = set(member.dongs.values_list("pk", flat=True))
     if not current & allowed:
         raise PermissionDenied
-    chosen = list(dongs)
+    chosen = list(given.dongs)
     kept = current - allowed
     if not chosen and not kept:
-        raise RuleError(_("활동 동을 하나 이상 고르세요."))
+        raise RuleError({"dongs": _("활동 동을 하나 이상 고르세요.")})
     if chosen:
         _check_dongs(by, chosen)
         if any(d.district_id != member.district_id for d in chosen):
-            raise RuleError(_("한 구성원의 활동 동은 같은 구에 있어야 합니다."))
-    _check_dates({**{f: getattr(member, f) for f in ("active_from", "active_to")}, **data})
-    old = {f: getattr(member, f) for f in MEMBER_FIELDS}
-    for name, value in data.items():
-        if name in MEMBER_FIELDS:
-            setattr(member, name, value)
-    member.save()
+            raise RuleError({"dongs": _("한 구성원의 활동 동은 같은 구에 있어야 합니다.")})
+    data = given.fields()
+    _check_dates(data["active_from"], data["active_to"])
     new_dongs = kept | {d.pk for d in chosen}
-    if new_dongs != current:
-        member.dongs.set(new_dongs)
+    old = {f: getattr(member, f) for f in MEMBER_FIELDS}
+    for name in MEMBER_FIELDS:
+        setattr(member, name, data[name])
+    member.save()
     changes = diff(member, old, MEMBER_FIELDS, secret=("phone",))
     if new_dongs != current:
+        member.dongs.set(new_dongs)
         changes["dongs"] = [sorted(current), sorted(new_dongs)]
     log_action(member, "discovery.networkmember.updated", user=by, changes=changes)
     return member
 
 
 @transaction.atomic
-def member_deactivate(*, member: NetworkMember, by, on: dt.date | None = None) -> NetworkMember:
+def member_deactivate(member: NetworkMember, *, by: User, on: dt.date | None = None) -> NetworkMember:
     """End the member's activity on ``on`` (today): kept for the record and the reports they made."""
     if not can_edit_members(by):
         raise PermissionDenied
     on = on or timezone.localdate()
     member = NetworkMember.objects.select_for_update().get(pk=member.pk)
     if on < member.active_from:
-        raise RuleError(_("활동 종료일은 시작일보다 빠를 수 없습니다."))
+        raise RuleError({"active_to": _("활동 종료일은 시작일보다 빠를 수 없습니다.")})
     if member.active_to is not None and member.active_to <= on:
         return member  # already ended: a second click changes nothing
-    old = {"active_to": member.active_to}
-    member.active_to = on
-    member.save(update_fields=["active_to"])
-    log_action(member, "discovery.networkmember.deactivated", user=by, changes=diff(member, old, ["active_to"]))
+    member, _changes = model_update(member, {"active_to": on}, ["active_to"], by=by,
+                                    verb="discovery.networkmember.deactivated")
     return member
 
 

@@ -9,6 +9,7 @@ not, with the reason written down, so the ledger explains itself.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,8 +20,8 @@ from django.utils.translation import gettext as _
 from households.models import BenefitStatus, LinkStatus
 from welfare.audit import log_action
 from welfare.errors import RuleError
-from welfare.models import District, Role
-from welfare.scoping import has_role
+from welfare.models import District
+from welfare.permissions import can
 
 from .models import (
     REWARD_EXCLUDED_ROLES,
@@ -32,7 +33,9 @@ from .models import (
     RewardDecision,
 )
 
-APPROVERS = (Role.DONG_LEAD, Role.DISTRICT_ADMIN)
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 REWARDABLE_OUTCOMES = frozenset({ReportOutcome.CASE_OPENED, ReportOutcome.LINKAGE_ONLY})
 PUBLIC = "public"
 
@@ -109,7 +112,7 @@ def year_total(informant_key: str, year: int, *, exclude_pk: int | None = None) 
 
 
 @transaction.atomic
-def reward_evaluate(*, report: CrisisReport, by) -> RewardDecision | None:
+def reward_evaluate(*, report: CrisisReport, by: User) -> RewardDecision | None:
     """Decide once whether the report's informant earns a reward; later calls return that decision.
 
     Called when a report is resolved as "case opened" or "linkage only"; other outcomes decide nothing
@@ -159,10 +162,10 @@ def reward_evaluate(*, report: CrisisReport, by) -> RewardDecision | None:
 
 
 def can_approve(user) -> bool:
-    return has_role(user, *APPROVERS)
+    return can(user, "approve_rewards")
 
 
-def _visible(decision: RewardDecision, by) -> None:
+def _visible(decision: RewardDecision, by: User) -> None:
     if not can_approve(by):
         raise PermissionDenied
     if not CrisisReport.objects.visible_to(by).filter(pk=decision.report_id).exists():
@@ -170,7 +173,7 @@ def _visible(decision: RewardDecision, by) -> None:
 
 
 @transaction.atomic
-def reward_approve(*, decision: RewardDecision, by) -> RewardDecision:
+def reward_approve(*, decision: RewardDecision, by: User) -> RewardDecision:
     """A dong lead or district admin approves an eligible reward; approving twice changes nothing."""
     _visible(decision, by)
     decision = RewardDecision.objects.select_for_update().get(pk=decision.pk)
@@ -185,7 +188,7 @@ def reward_approve(*, decision: RewardDecision, by) -> RewardDecision:
 
 
 @transaction.atomic
-def reward_mark_paid(*, decision: RewardDecision, by, on: dt.date | None = None) -> RewardDecision:
+def reward_mark_paid(*, decision: RewardDecision, by: User, on: dt.date | None = None) -> RewardDecision:
     """Record the payment day of an approved reward; a second call keeps the first day."""
     _visible(decision, by)
     on = on or timezone.localdate()

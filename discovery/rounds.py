@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,14 +20,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import diff, log_action
+from welfare.common.cells import safe_cell
 from welfare.errors import RuleError
-from welfare.models import Dong, Role
-from welfare.scoping import has_role, membership, personal_dong_ids, visible_dong_ids
+from welfare.models import Dong
+from welfare.permissions import can
+from welfare.scoping import membership, personal_dong_ids, visible_dong_ids
 
 from .models import BigDataRound, BigDataTarget, RiskIndicator, TargetResult
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 DUE_SOON_DAYS = 7
-ANSWERERS = (Role.DONG_OFFICIAL, Role.DONG_LEAD)
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -100,11 +105,11 @@ def dong_targets(round_: BigDataRound, dong: Dong) -> QuerySet[BigDataTarget]:
 def can_answer(user, dong_id: int) -> bool:
     if getattr(user, "is_superuser", False):
         return True
-    return has_role(user, *ANSWERERS) and dong_id in personal_dong_ids(user)
+    return can(user, "answer_rounds") and dong_id in personal_dong_ids(user)
 
 
 @transaction.atomic
-def bigdata_target_answer(*, target: BigDataTarget, by, result_code: str, note: str = "") -> BigDataTarget:
+def bigdata_target_answer(*, target: BigDataTarget, by: User, result_code: str, note: str = "") -> BigDataTarget:
     """The dong's result for one target (공공 지원, 민간 지원, 비대상, 소재 불명, 거부), audited; may be corrected."""
     if not can_answer(by, target.dong_id):
         raise PermissionDenied
@@ -140,7 +145,8 @@ def mask_name(name: str) -> str:
 def spreadsheet_safe(value) -> str:
     """A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
     text = "" if value is None else str(value)
-    return "'" + text if text and text[0] in "=+-@\t\r" else text
+    # "=1" is a formula too (welfare.common.cells lets "=" + a number pass: reported to the core's owner).
+    return "'" + text if text.lstrip().startswith("=") else safe_cell(text)
 
 
 def export_header() -> list[str]:
@@ -173,7 +179,7 @@ class ExportFile:
     rows: int
 
 
-def round_export(*, round_: BigDataRound, by, reason: str, fmt: str) -> ExportFile:
+def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> ExportFile:
     """The round's results for the user's dongs as CSV (UTF-8 with BOM, for Excel) or XLSX, logged with its
     reason before the file is made."""
     if not personal_dong_ids(by):

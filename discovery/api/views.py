@@ -21,7 +21,7 @@ from welfare.models import Dong
 
 from .. import services
 from ..models import CrisisReport, NetworkMember
-from ..views.network import _report_counts
+from ..selectors import member_report_counts
 from . import filters
 from .serializers import CrisisReportCreateSerializer, CrisisReportSerializer, NetworkMemberSerializer
 
@@ -90,5 +90,5 @@ class NetworkMemberViewSet(ApiViewSet):
     def base_queryset(self):
         active = NetworkMember.objects.active().filter(pk=OuterRef("pk"))
         return (NetworkMember.objects
-                .annotate(reports_made=_report_counts(), is_active=Exists(active))
+                .annotate(reports_made=member_report_counts(), is_active=Exists(active))
                 .prefetch_related(Prefetch("dongs", queryset=Dong.objects.only("pk").order_by("pk"))))

@@ -6,8 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from welfare.models import DONG_ROLES, Dong, Role
-from welfare.scoping import has_role, personal_dong_ids
+from welfare.models import Dong
+from welfare.permissions import can, roles_with
+from welfare.scoping import personal_dong_ids
 from welfare.templatetags.welfare_tags import person
 
 from ..models import (
@@ -45,7 +46,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 def assignable_staff(user):
     """Dong officials and leads of the user's dongs: whom the user may hand a report to."""
-    return (get_user_model().objects.filter(staff__role__in=DONG_ROLES, staff__dongs__in=personal_dong_ids(user),
+    return (get_user_model().objects.filter(staff__role__in=roles_with("be_assigned"), staff__dongs__in=personal_dong_ids(user),
                                             is_active=True)
             .distinct().order_by("last_name", "first_name", "username"))
 
@@ -56,4 +57,4 @@ def my_dongs(user):
 
 
 def sees_district_queue(user) -> bool:
-    return has_role(user, Role.DISTRICT_ADMIN, Role.DONG_LEAD)
+    return can(user, "see_district_queue")

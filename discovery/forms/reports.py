@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from welfare.models import District, Dong
+from welfare.models import Dong
 
 from .. import services
 from ..models import (
@@ -30,7 +30,7 @@ from .common import (
 
 
 class _ReportFieldsForm(forms.Form):
-    """The fields every report form shares (who the report is about), and validation through the service."""
+    """The fields every report form shares (who the report is about); the rules are the services'."""
 
     subject_name = forms.CharField(label=_("이름"), required=False, max_length=50)
     subject_address = forms.CharField(label=_("주소"), required=False, max_length=200,
@@ -41,21 +41,14 @@ class _ReportFieldsForm(forms.Form):
                                           help_text=_("이름을 모를 때: 나이대, 사는 곳의 모습 등"),
                                           error_messages={"max_length": _("특징은 300자 이내로 적어 주세요.")})
 
-    def clean_report(self, data: dict[str, Any]) -> None:
-        try:
-            clean = services.clean_report_data(data)
-        except ValidationError as error:
-            apply_rule_error(self, error)
-        else:
-            data.update(clean)
-        try:
-            data["reporter"] = services.clean_reporter(self.reporter_data(data))
-        except ValidationError as error:
-            apply_rule_error(self, error, prefix=REPORTER_PREFIX)
-
     @staticmethod
     def reporter_data(data: dict[str, Any]) -> dict[str, Any]:
         return {k[len(REPORTER_PREFIX):]: v for k, v in data.items() if k.startswith(REPORTER_PREFIX)}
+
+    def reporter_input(self) -> services.ReporterInput:
+        reporter = self.reporter_data(self.cleaned_data)
+        return services.ReporterInput(**{k: reporter[k] for k in services.REPORTER_FIELDS
+                                         if reporter.get(k) is not None})
 
     @property
     def subject_fields(self):
@@ -111,21 +104,15 @@ class ReportForm(_ReportFieldsForm):
     def reporter_fields(self):
         return [self[name] for name in self.fields if name.startswith(REPORTER_PREFIX)]
 
-    def clean(self):
-        data = super().clean()
-        self.clean_report(data)
-        return data
-
     def report_input(self) -> services.ReportInput:
         """The form's fields as the service's input (the rules are services.report_take's)."""
         data = self.cleaned_data
-        reporter = self.reporter_data(data)
         return services.ReportInput(
             channel=data["channel"], dong=getattr(data.get("dong"), "pk", None), received_at=data["received_at"],
             urgency=data.get("urgency") or Urgency.NORMAL, first_contact_due_at=data.get("first_contact_due_at"),
             risk_signals=tuple(data.get("risk_signals") or ()), reporter_kind=data["reporter_kind"],
             network_member=getattr(data.get("network_member"), "pk", None),
-            reporter=services.ReporterInput(**{k: reporter[k] for k in services.REPORTER_FIELDS if reporter.get(k) is not None}),
+            reporter=self.reporter_input(),
             **{k: data.get(k) or "" for k in (*services.SUBJECT_FIELDS, "details", "referral_agency")},
         )
 
@@ -140,8 +127,9 @@ class PublicReportForm(_ReportFieldsForm):
                               widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
                               help_text=_("본 것, 들은 것을 편하게 적어 주세요. (2000자 이내)"),
                               error_messages={"max_length": _("내용은 2000자 이내로 적어 주세요.")})
-    where = forms.ChoiceField(label=_("그분이 사는 동"), choices=(), error_messages={
-        "required": _("동을 고르세요. 모르면 '잘 모르겠어요'를 고르세요.")})
+    # Checked by the service with the rest (a missing dong and a missing subject are told together).
+    where = forms.ChoiceField(label=_("그분이 사는 동"), choices=(), required=False,
+                              widget=forms.Select(attrs={"required": True}))
     reporter_name = forms.CharField(label=_("이름"), required=False, max_length=50)
     reporter_phone = forms.CharField(label=_("연락처"), required=False, max_length=20,
                                      widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
@@ -172,32 +160,25 @@ class PublicReportForm(_ReportFieldsForm):
             choices.append((district.name, group))
         return choices
 
-    def clean_where(self) -> tuple[District, Dong | None]:
-        kind, _sep, pk = self.cleaned_data["where"].partition(":")
-        if kind == "dong":
-            dong = Dong.objects.select_related("district").filter(pk=pk).first()
-            if dong is not None:
-                return dong.district, dong
-        elif kind == DISTRICT_QUEUE:
-            district = District.objects.filter(pk=pk).first()
-            if district is not None:
-                return district, None
-        raise ValidationError(_("동을 고르세요. 모르면 '잘 모르겠어요'를 고르세요."))
+    def report_input(self) -> services.PublicReportInput:
+        """The form's fields as the service's input (the rules are services.report_submit_public's)."""
+        data = self.cleaned_data
+        kind, _sep, pk = (data.get("where") or "").partition(":")
+        where = {"dong": int(pk)} if kind == "dong" and pk.isdigit() else (
+            {"district": int(pk)} if kind == DISTRICT_QUEUE and pk.isdigit() else {})
+        return services.PublicReportInput(
+            **where, risk_signals=tuple(data.get("risk_signals") or ()), reporter=self.reporter_input(),
+            consent=bool(data.get("consent")),
+            **{k: data.get(k) or "" for k in (*services.SUBJECT_FIELDS, "details")},
+        )
 
-    def clean(self):
-        data = super().clean()
-        if self.is_robot:
-            return data
-        self.clean_report(data)
-        if data.get("reporter") and (data.get("reporter_name") or data.get("reporter_phone")) \
-                and not data.get("consent"):
-            self.add_error("consent", _("연락처를 남기시려면 개인정보 수집·이용에 동의해 주세요. "
-                                        "동의하지 않으시면 이름과 연락처를 지우고 익명으로 제보할 수 있어요."))
-        return data
+    def add_rule_error(self, error: ValidationError) -> None:
+        """The service's error on the form: its ``dong`` is the form's ``where``."""
+        if hasattr(error, "error_dict"):
+            error = ValidationError({("where" if name == "dong" else name): errors
+                                     for name, errors in error.error_dict.items()})
+        apply_rule_error(self, error)
 
     @property
     def is_robot(self) -> bool:
         return bool((self.data.get("website") or "").strip())
-
-    def service_data(self) -> dict[str, Any]:
-        return {k: self.cleaned_data.get(k) for k in (*services.SUBJECT_FIELDS, "details", "risk_signals")}

@@ -61,7 +61,9 @@ from .resolution import (  # noqa: F401
 )
 from .taking import (  # noqa: F401
     REPORTER_ERROR_PREFIX,
+    PublicReportInput,
     ReporterInput,
     ReportInput,
+    report_submit_public,
     report_take,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -13,6 +15,9 @@ from ..models import (
     CrisisReport,
     ReportStatus,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Channels an official types in; the web form and the big-data import make their own reports.
 OFFICIAL_CHANNELS = tuple(c for c in Channel if c not in (Channel.WEB, Channel.BIGDATA))
@@ -33,12 +38,12 @@ def can_edit_reports(user) -> bool:
     return can(user, "triage_reports")
 
 
-def _require_editor(by) -> None:
+def _require_editor(by: User) -> None:
     if not can_edit_reports(by):
         raise PermissionDenied
 
 
-def _require_visible(report: CrisisReport, by) -> None:
+def _require_visible(report: CrisisReport, by: User) -> None:
     if by is not None and not CrisisReport.objects.visible_to(by).filter(pk=report.pk).exists():
         raise PermissionDenied
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Case as SqlCase
@@ -12,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from welfare.audit import log_action, log_actions
 from welfare.errors import RuleError
-from welfare.models import DONG_ROLES, Dong
+from welfare.models import Dong
+from welfare.permissions import role_can, roles_with
 from welfare.scoping import membership, personal_dong_ids
 
 from ..models import (
@@ -20,6 +22,9 @@ from ..models import (
     ReportStatus,
 )
 from .access import _require_editor, _require_open, _require_visible
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- Assignment ------------------------------------------------------------------------------------------------
 
@@ -34,12 +39,12 @@ class AssignResult:
 def dong_staff_ids(dong_id: int) -> set[int]:
     from django.contrib.auth import get_user_model
 
-    return set(get_user_model().objects.filter(staff__role__in=DONG_ROLES, staff__dongs=dong_id, is_active=True)
+    return set(get_user_model().objects.filter(staff__role__in=roles_with("be_assigned"), staff__dongs=dong_id, is_active=True)
                .values_list("pk", flat=True))
 
 
 @transaction.atomic
-def report_set_dong(*, report: CrisisReport, dong: Dong, by) -> CrisisReport:
+def report_set_dong(*, report: CrisisReport, dong: Dong, by: User) -> CrisisReport:
     """Move a report of the district queue (or of a wrong dong) to a dong of the same district."""
     _require_editor(by)
     _require_visible(report, by)
@@ -58,7 +63,7 @@ def report_set_dong(*, report: CrisisReport, dong: Dong, by) -> CrisisReport:
 
 
 @transaction.atomic
-def reports_assign(*, reports, by, to_user, dong: Dong | None = None) -> AssignResult:
+def reports_assign(*, reports, by: User, to_user, dong: Dong | None = None) -> AssignResult:
     """Assign many reports to one official: set-based, only reports visible to ``by`` and still open.
 
     The official must be dong staff of each report's dong. A district-queue report (no dong yet) gets ``dong``
@@ -66,7 +71,7 @@ def reports_assign(*, reports, by, to_user, dong: Dong | None = None) -> AssignR
     """
     _require_editor(by)
     staff = membership(to_user)
-    if staff is None or staff.role not in DONG_ROLES or not to_user.is_active:
+    if staff is None or not role_can(staff.role, "be_assigned") or not to_user.is_active:
         raise RuleError(_("동 담당 공무원이나 팀장에게만 배정할 수 있습니다."))
     their_dongs = set(staff.dongs.values_list("pk", flat=True))
     ids = {int(getattr(r, "pk", r)) for r in reports}

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import rrn
-from households.models import (
-    digits,
-)
 from welfare.audit import log_action
+from welfare.common.phones import digits
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.scoping import membership, personal_dong_ids
@@ -38,6 +36,9 @@ from .access import (
     SUBJECT_FIELDS,
     _require_editor,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- Intake ----------------------------------------------------------------------------------------------------
 
@@ -119,7 +120,7 @@ def _reporter_kind(data: dict[str, Any], reporter: dict[str, Any]) -> str:
 
 
 @transaction.atomic
-def report_create(*, district, dong: Dong | None, by=None, channel: str, data: dict[str, Any],
+def report_create(*, district, dong: Dong | None, by: User | None = None, channel: str, data: dict[str, Any],
                   reporter: dict[str, Any] | None, received_at: dt.datetime | None = None) -> CrisisReport:
     """A new crisis report in the dong's queue (or the district's, when ``dong`` is None).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from households import rrn
 from households import services as household_services
-from households.addresses import address_key
 from households.models import (
     Household,
     Resident,
 )
 from welfare.audit import log_action
+from welfare.common.addresses import address_key
 from welfare.errors import RuleError
 from welfare.scoping import personal_dong_ids
 
@@ -29,6 +29,9 @@ from ..models import (
     ReportStatus,
 )
 from .access import _require_editor, _require_open, _require_visible
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- Matching --------------------------------------------------------------------------------------------------
 
@@ -165,7 +168,7 @@ def look_alike_pairs(candidates: list[Candidate]) -> list[tuple[Household, House
     return pairs
 
 
-def _visible_household(household: Household, by) -> Household:
+def _visible_household(household: Household, by: User) -> Household:
     found = Household.objects.visible_to(by).select_related("dong").filter(pk=household.pk).first()
     if found is None:
         raise PermissionDenied
@@ -177,7 +180,7 @@ def _screening(report: CrisisReport) -> dict[str, Any]:
 
 
 @transaction.atomic
-def report_link_household(*, report: CrisisReport, household: Household, by) -> CrisisReport:
+def report_link_household(*, report: CrisisReport, household: Household, by: User) -> CrisisReport:
     """The official confirms the household the report is about (a district-queue report takes its dong)."""
     _require_editor(by)
     _require_visible(report, by)
@@ -197,7 +200,7 @@ def report_link_household(*, report: CrisisReport, household: Household, by) -> 
 
 
 @transaction.atomic
-def report_create_household(*, report: CrisisReport, by, data: dict[str, Any],
+def report_create_household(*, report: CrisisReport, by: User, data: dict[str, Any],
                             head: dict[str, Any] | None = None) -> Household:
     """A new household for a report that matches none (through households.services), linked to the report."""
     _require_editor(by)

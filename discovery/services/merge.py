@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import IntegerField, OuterRef, Value
@@ -26,6 +28,9 @@ from ..models import (
     HouseholdMerge,
 )
 from .access import _require_editor
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- Household merge -------------------------------------------------------------------------------------------
 
@@ -64,7 +69,7 @@ def _household_relations() -> list:
 
 
 @transaction.atomic
-def household_merge(*, survivor: Household, duplicate: Household, by, reason: str) -> HouseholdMerge:
+def household_merge(*, survivor: Household, duplicate: Household, by: User, reason: str) -> HouseholdMerge:
     """Two households found to be the same: everything of ``duplicate`` moves to ``survivor``, which stays.
 
     Set-based UPDATEs over every table that points at a household (found from the model graph, so a table added

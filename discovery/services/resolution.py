@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,11 +29,14 @@ from ..rewards import reward_evaluate
 from .access import _require_editor, _require_open, _require_visible
 from .matching import _screening
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # --- Contact attempts and resolution ---------------------------------------------------------------------------
 
 
 @transaction.atomic
-def contact_attempt_record(*, report: CrisisReport, by, method: str, reached: bool, note: str = "",
+def contact_attempt_record(*, report: CrisisReport, by: User, method: str, reached: bool, note: str = "",
                            at: dt.datetime | None = None) -> ContactAttempt:
     """One try to reach the person: visit, phone, welfare mail, or a neighbour's or 통장's confirmation."""
     _require_editor(by)
@@ -66,7 +69,7 @@ def attempts_needed(report: CrisisReport) -> int:
 
 
 @transaction.atomic
-def report_resolve(*, report: CrisisReport, by, outcome: str, reason: str = "",
+def report_resolve(*, report: CrisisReport, by: User, outcome: str, reason: str = "",
                    case_data: dict[str, Any] | None = None, link_data: dict[str, Any] | None = None,
                    duplicate_of: CrisisReport | None = None, handoff_note: str = "") -> CrisisReport:
     """Close the report with its outcome. "case opened" opens the case, "linkage only" makes the service link;

@@ -1,8 +1,10 @@
-"""Discovery services: a report an official takes (the new-report page and ``POST /api/v1/reports/``).
+"""Discovery services: a report an official takes (the new-report page and ``POST /api/v1/reports/``) and a tip
+from the public form (/report/).
 
 :class:`ReportInput` is what the official typed, under the API's names; :func:`report_take` checks all of it at
 once (one :class:`RuleError` naming every field at fault, the reporter's as ``reporter.<name>``) and records it
-with :func:`report_create`.
+with :func:`report_create`. :class:`PublicReportInput` and :func:`report_submit_public` do the same for the
+public form.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 
 from welfare.errors import RuleError
-from welfare.models import Dong
+from welfare.models import District, Dong
 from welfare.permissions import can
 from welfare.scoping import membership, personal_dong_ids
 
-from ..models import CrisisReport, NetworkMember, ReporterKind, Urgency
+from ..models import Channel, CrisisReport, NetworkMember, ReporterKind, Urgency
 from .access import OFFICIAL_CHANNELS, SUBJECT_FIELDS, _require_editor
 from .intake import clean_report_data, clean_reporter, report_create
 
@@ -113,3 +115,53 @@ def report_take(given: ReportInput, *, by: User) -> CrisisReport:
         raise RuleError({NON_FIELD_ERRORS: [_("접수할 구를 알 수 없습니다. 동을 고르세요.")]})
     return report_create(district=district, dong=dong, by=by, channel=given.channel, data=data,
                          reporter=clean_reporter(reporter), received_at=given.received_at)
+
+
+@dataclass(frozen=True)
+class PublicReportInput:
+    """A tip from the public form. ``dong`` is the chosen dong's id; ``district`` (with ``dong`` None) sends it to
+    that district's queue ("잘 모르겠어요"). ``consent`` is the privacy box, needed when a name or phone is left."""
+
+    dong: int | None = None
+    district: int | None = None
+    subject_name: str = ""
+    subject_address: str = ""
+    subject_phone: str = ""
+    subject_description: str = ""
+    risk_signals: tuple[str, ...] = ()
+    details: str = ""
+    reporter: ReporterInput | None = None
+    consent: bool = False
+
+
+def report_submit_public(given: PublicReportInput) -> CrisisReport:
+    """Check the whole tip at once (where, who it is about, the reporter and their consent) and record it."""
+    errors: dict[str, list[str]] = {}
+    district, dong = None, None
+    if given.dong is not None:
+        dong = Dong.objects.select_related("district").filter(pk=given.dong).first()
+        district = dong.district if dong is not None else None
+    elif given.district is not None:
+        district = District.objects.filter(pk=given.district).first()
+    if district is None:
+        _add(errors, "dong", [_("동을 고르세요. 모르면 '잘 모르겠어요'를 고르세요.")])
+    data = {name: getattr(given, name) for name in (*SUBJECT_FIELDS, "details")}
+    data["risk_signals"] = list(given.risk_signals)
+    try:
+        clean_report_data(data)
+    except RuleError as error:
+        for name, messages in error.message_dict.items():
+            _add(errors, name, messages)
+    reporter = asdict(given.reporter) if given.reporter is not None else None
+    who: dict = {}
+    try:
+        who = clean_reporter(reporter)
+    except RuleError as error:
+        for name, messages in error.message_dict.items():
+            _add(errors, f"{REPORTER_ERROR_PREFIX}{name}", messages)
+    if who and (who.get("name") or who.get("phone")) and not given.consent:
+        _add(errors, "consent", [_("연락처를 남기시려면 개인정보 수집·이용에 동의해 주세요. "
+                                   "동의하지 않으시면 이름과 연락처를 지우고 익명으로 제보할 수 있어요.")])
+    if errors:
+        raise RuleError(errors)
+    return report_create(district=district, dong=dong, by=None, channel=Channel.WEB, data=data, reporter=who)

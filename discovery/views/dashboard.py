@@ -23,10 +23,11 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from welfare.common.dates import year_bounds
 from welfare.models import DISTRICT_ROLES, Dong
 from welfare.scoping import membership, visible_dong_ids
 
-from ..models import Channel, CrisisReport, ReportOutcome, ReportStatus
+from ..models import Channel, CrisisReport, ReportOutcome, ReportStatus, overdue_q
 
 YEARS_BACK = 5
 NO_DONG = 0  # the row of the district queue (reports with no dong yet)
@@ -81,11 +82,6 @@ class Dashboard:
     channels: list[tuple[str, str]]
 
 
-def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_default_timezone()  # Asia/Seoul: a report of 31 Dec 23:30 KST belongs to December
-    return (dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz))
-
-
 def _scope(user) -> Q:
     """The user's dongs; district roles also count their district's queue (reports with no dong yet)."""
     scope = Q(dong_id__in=visible_dong_ids(user))
@@ -100,7 +96,7 @@ def _scope(user) -> Q:
 def discovery_figures(user, *, year: int, month: int | None = None, now: dt.datetime | None = None) -> Dashboard:
     """Figures per dong (for the month, or the year when ``month`` is None), per month, and in total."""
     now = now or timezone.now()
-    start, end = _year_bounds(year)
+    start, end = year_bounds(year)
     dongs = list(Dong.objects.filter(pk__in=visible_dong_ids(user)).order_by("district__name", "name")
                  .values_list("pk", "name"))
     by_dong = {pk: Figures(pk, name) for pk, name in dongs}
@@ -115,8 +111,7 @@ def discovery_figures(user, *, year: int, month: int | None = None, now: dt.date
             resolved=Count("pk", filter=Q(status=ReportStatus.RESOLVED)),
             case_opened=Count("pk", filter=Q(outcome=ReportOutcome.CASE_OPENED)),
             linkage_only=Count("pk", filter=Q(outcome=ReportOutcome.LINKAGE_ONLY)),
-            overdue_open=Count("pk", filter=~Q(status=ReportStatus.RESOLVED) & Q(
-                first_contacted_at__isnull=True, first_contact_due_at__lt=now)),
+            overdue_open=Count("pk", filter=overdue_q(now)),
         )
         .order_by()
     )

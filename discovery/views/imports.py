@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -109,17 +108,13 @@ def import_create(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, district_id=district_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        new_round = importing.NewRound(year=data["new_year"], number=data["new_number"],
+                                       received_on=data["new_received_on"],
+                                       due_on=data["new_due_on"]) if form.wants_new_round else None
         try:
-            with transaction.atomic():
-                round_ = data.get("round")
-                if form.wants_new_round:
-                    round_ = importing.round_create(
-                        by=request.user, district_id=district_id, year=data["new_year"], number=data["new_number"],
-                        received_on=data["new_received_on"], due_on=data["new_due_on"])
-                batch, created = importing.batch_create(by=request.user, kind=data["kind"], round=round_,
-                                                        file_name=data["file"].name, content=form.content)
-                if not created:
-                    transaction.set_rollback(True)  # a round typed for a file already uploaded is not kept
+            batch, created = importing.import_upload(by=request.user, kind=data["kind"], round=data.get("round"),
+                                                     new_round=new_round, file_name=data["file"].name,
+                                                     content=form.content)
         except RuleError as error:
             form.add_error(None, error)
         else:

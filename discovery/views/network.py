@@ -6,8 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -16,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from welfare.common import phones
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.scoping import personal_dong_ids
 
 from .. import network as services
 from ..models import CrisisReport, NetworkMember, NetworkRole, Occupation
+from ..selectors import member_report_counts
 
 PER_PAGE = 25
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -101,15 +102,11 @@ class MemberForm(forms.ModelForm):
             self.fields["dongs"].required = not others
         self.other_dongs = others
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("active_from"), data.get("active_to")
-        if start and end and end < start:
-            self.add_error("active_to", _("활동 종료일은 시작일보다 빠를 수 없습니다."))
-        return data
-
-    def service_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "dongs"}
+    def member_input(self) -> services.MemberInput:
+        """The form's fields as the service's input (the rules are discovery.network's)."""
+        data = self.cleaned_data
+        return services.MemberInput(dongs=tuple(data["dongs"]), **{
+            name: data[name] for name in services.MEMBER_FIELDS if data.get(name) is not None})
 
 
 # --- Views ---------------------------------------------------------------------------------------------------
@@ -125,36 +122,17 @@ def _member(request: HttpRequest, pk: int) -> NetworkMember:
     return get_object_or_404(NetworkMember.objects.visible_to(request.user), pk=pk)
 
 
-def phone_display(value: str) -> str:
-    """010-1234-5678, 02-123-4567: stored as digits, shown as Koreans write them."""
-    number = "".join(ch for ch in value or "" if ch.isdigit())
-    if len(number) == 11:
-        return f"{number[:3]}-{number[3:7]}-{number[7:]}"
-    if len(number) in (9, 10) and number.startswith("02"):
-        return f"02-{number[2:-4]}-{number[-4:]}"
-    if len(number) == 10:
-        return f"{number[:3]}-{number[3:6]}-{number[6:]}"
-    return value
-
-
-def _report_counts():
-    """Reports made by each member, as a correlated count: no join that multiplies the list's rows."""
-    made = (CrisisReport.objects.filter(network_member=OuterRef("pk")).order_by()
-            .values("network_member").annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(made, output_field=IntegerField()), Value(0))
-
-
 def network_list(request: HttpRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET or None, user=request.user)
     members = (
         form.filter(NetworkMember.objects.visible_to(request.user))
-        .annotate(reports_made=_report_counts())
+        .annotate(reports_made=member_report_counts())
         .prefetch_related(Prefetch("dongs", queryset=Dong.objects.order_by("name")))
         .order_by("name", "id")
     )
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     for m in page.object_list:
-        m.phone_display = phone_display(m.phone)
+        m.phone_display = phones.display(m.phone)
         m.phone_is_demo = m.phone.startswith("0100")  # the unassigned 010-0xxx block of the demo (§9)
     params = request.GET.copy()
     params.pop("page", None)
@@ -175,8 +153,7 @@ def network_create(request: HttpRequest) -> HttpResponse:
     form = MemberForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.member_create(by=request.user, data=form.service_data(),
-                                            dongs=form.cleaned_data["dongs"])
+            member = services.member_create(form.member_input(), by=request.user)
         except RuleError as error:
             form.add_error(None, error)
         else:
@@ -191,8 +168,7 @@ def network_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None, instance=NetworkMember.objects.get(pk=member.pk), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(member=member, by=request.user, data=form.service_data(),
-                                   dongs=form.cleaned_data["dongs"])
+            services.member_update(member, form.member_input(), by=request.user)
         except RuleError as error:
             form.add_error(None, error)
         else:
@@ -210,7 +186,7 @@ def network_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     _require_editor(request)
     member = _member(request, pk)
     try:
-        services.member_deactivate(member=member, by=request.user, on=timezone.localdate())
+        services.member_deactivate(member, by=request.user, on=timezone.localdate())
     except RuleError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("discovery:network_edit", pk=member.pk)

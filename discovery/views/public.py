@@ -21,8 +21,7 @@ from welfare.audit import client_ip
 from welfare.errors import RuleError
 
 from .. import services
-from ..forms import PublicReportForm, apply_rule_error
-from ..models import Channel
+from ..forms import PublicReportForm
 
 SESSION_KEY = "public_report_code"
 RATE_WINDOW = 3600
@@ -62,14 +61,12 @@ def create(request: HttpRequest) -> HttpResponse:
         _count_submission(request)
         return _done(request, services.new_receipt_code())
     if form.is_valid():
-        _count_submission(request)
-        district, dong = form.cleaned_data["where"]
         try:
-            report = services.report_create(district=district, dong=dong, by=None, channel=Channel.WEB,
-                                            data=form.service_data(), reporter=form.cleaned_data.get("reporter"))
+            report = services.report_submit_public(form.report_input())
         except RuleError as error:
-            apply_rule_error(form, error)
+            form.add_rule_error(error)
         else:
+            _count_submission(request)
             return _done(request, report.receipt_code)
     return render(request, "discovery/public/form.html", {"form": form})
 

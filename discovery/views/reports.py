@@ -37,7 +37,15 @@ from ..forms import (
     ResolveForm,
     apply_rule_error,
 )
-from ..models import ContactAttempt, CrisisReport, HouseholdMerge, ReporterIdentity, ReportStatus, Urgency
+from ..models import (
+    ContactAttempt,
+    CrisisReport,
+    HouseholdMerge,
+    ReporterIdentity,
+    ReportStatus,
+    Urgency,
+    overdue_q,
+)
 
 PER_PAGE = 25
 
@@ -83,9 +91,7 @@ def triage_queryset(user, form: QueueFilterForm, now: dt.datetime):
         reports.annotate(
             urgent_rank=Case(When(urgency=Urgency.URGENT, then=Value(1)), default=Value(0),
                              output_field=IntegerField()),
-            overdue_rank=Case(When(first_contacted_at__isnull=True, first_contact_due_at__lt=now,
-                                   status__in=[ReportStatus.RECEIVED, ReportStatus.SCREENING], then=Value(1)),
-                              default=Value(0), output_field=IntegerField()),
+            overdue_rank=Case(When(overdue_q(now), then=Value(1)), default=Value(0), output_field=IntegerField()),
         )
         .select_related("dong", "assigned_official", "household")
         .order_by("-urgent_rank", "-overdue_rank", "received_at", "id")

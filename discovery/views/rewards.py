@@ -16,19 +16,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from welfare.errors import RuleError
-from welfare.models import Role
-from welfare.scoping import has_role
+from welfare.permissions import can
 
 from .. import rewards as services
 from ..models import RewardDecision
 
-READERS = (Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.DISTRICT_ADMIN)
 PER_PAGE = 30
 YEARS_BACK = 5
 
 
 def _require_reader(request: HttpRequest) -> None:
-    if not has_role(request.user, *READERS):
+    if not can(request.user, "read_rewards"):
         raise PermissionDenied
 
 

@@ -22,14 +22,14 @@ from discovery.imports import (
     RowError,
     RowValidator,
     detect_encoding,
-    dong_key,
     file_format,
-    is_formula,
     match_columns,
     parse_date,
     parse_priority,
 )
 from discovery.models import ImportKind
+from welfare.common.cells import is_formula
+from welfare.common.textkeys import dong_key
 
 from .factories_imports import CRISIS_HEADER, crisis_row, csv_bytes, xlsx_bytes
 

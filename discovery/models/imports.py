@@ -1,0 +1,178 @@
+"""Discovery models: big-data rounds, their targets, list imports and universal-visit targets."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from welfare.models import District, Dong
+
+from .reports import CrisisReport, RiskSignal
+
+# --- Big-data rounds and list imports -----------------------------------------------------------------------
+
+
+class RiskIndicator(models.Model):
+    """The Ministry's risk indicators (DOMAIN §3), seeded by a migration."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name_ko = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    signal = models.CharField(max_length=20, choices=RiskSignal.choices, default=RiskSignal.OTHER,
+                              help_text=_("제보의 위기 신호로 옮길 때"))
+
+    class Meta:
+        verbose_name = _("위기 지표")
+        verbose_name_plural = _("위기 지표")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_ko
+
+
+class BigDataRound(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="bigdata_rounds")
+    year = models.PositiveSmallIntegerField(_("연도"))
+    number = models.PositiveSmallIntegerField(_("차수"))
+    received_on = models.DateField(_("수신일"))
+    due_on = models.DateField(_("회신 기한"))
+
+    class Meta:
+        verbose_name = _("빅데이터 차수")
+        verbose_name_plural = _("빅데이터 차수")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year", "number"], name="bigdata_round_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=6), name="bigdata_round_number_1_6"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}년 {self.number}차"
+
+
+class TargetResult(models.TextChoices):
+    SUPPORTED_PUBLIC = "supported_public", _("공공서비스 지원")
+    SUPPORTED_PRIVATE = "supported_private", _("민간서비스 지원")
+    NO_NEED = "no_need", _("비대상·욕구 없음")
+    NOT_LOCATED = "not_located", _("소재 불명")
+    REFUSED = "refused", _("거부")
+
+
+class BigDataTarget(models.Model):
+    round = models.ForeignKey(BigDataRound, on_delete=models.CASCADE, related_name="targets")
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="bigdata_targets")
+    report = models.OneToOneField(CrisisReport, on_delete=models.CASCADE, related_name="bigdata_target")
+    indicators = models.ManyToManyField(RiskIndicator, related_name="targets", verbose_name=_("위기 지표"))
+    priority_score = models.PositiveSmallIntegerField(_("우선순위 점수"), null=True, blank=True)
+    result_code = models.CharField(_("조사 결과"), max_length=20, choices=TargetResult.choices, blank=True)
+    result_note = models.CharField(_("결과 메모"), max_length=300, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("빅데이터 대상")
+        verbose_name_plural = _("빅데이터 대상")
+        indexes = [models.Index(fields=["round", "dong"], name="bigdata_target_round_dong_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.report_id}"
+
+
+class ImportKind(models.TextChoices):
+    CRISIS_LIST = "crisis_list", _("복지사각지대 빅데이터 명단")
+    TURNING_65 = "turning_65", _("만 65세 도래자 명단")
+    NEWBORN = "newborn", _("출생 가정 명단")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("대기")
+    RUNNING = "running", _("처리 중")
+    DONE = "done", _("완료")
+    FAILED = "failed", _("실패")
+
+
+class ImportBatch(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="import_batches")
+    kind = models.CharField(_("명단 종류"), max_length=14, choices=ImportKind.choices)
+    round = models.ForeignKey(BigDataRound, null=True, blank=True, on_delete=models.PROTECT, related_name="batches")
+    file_name = models.CharField(_("파일명"), max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    content = models.BinaryField(editable=False, help_text="the uploaded bytes, kept until the import is done")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("상태"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    encoding = models.CharField(_("인코딩"), max_length=20, blank=True)
+    total_rows = models.PositiveIntegerField(_("전체 행"), default=0)
+    processed_rows = models.PositiveIntegerField(_("처리한 행"), default=0)
+    created_count = models.PositiveIntegerField(_("새로 등록"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("이미 있음"), default=0)
+    error_count = models.PositiveIntegerField(_("오류 행"), default=0)
+    error_message = models.CharField(_("오류"), max_length=500, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("명단 업로드")
+        verbose_name_plural = _("명단 업로드")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            # The same file uploaded again is the same batch, not a second import.
+            models.UniqueConstraint(fields=["district", "kind", "file_sha256"], name="importbatch_unique_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name}"
+
+    @property
+    def progress_percent(self) -> int:
+        return 100 if not self.total_rows else min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ImportRowError(models.Model):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_errors")
+    line = models.PositiveIntegerField(_("행 번호"))
+    reason = models.CharField(_("사유"), max_length=300)
+    raw = models.TextField(_("원본"), blank=True)
+
+    class Meta:
+        verbose_name = _("업로드 오류 행")
+        verbose_name_plural = _("업로드 오류 행")
+        ordering = ["batch_id", "line", "id"]
+        constraints = [models.UniqueConstraint(fields=["batch", "line"], name="importrowerror_unique_line")]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.reason}"
+
+
+class UniversalKind(models.TextChoices):
+    TURNING_65 = "turning_65", _("만 65세 도래")
+    NEWBORN = "newborn", _("출생 가정")
+
+
+class UniversalVisitTarget(models.Model):
+    """One person (or newborn family) owed one universal visit: the key makes it once, not once per run."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="universal_targets")
+    kind = models.CharField(_("구분"), max_length=12, choices=UniversalKind.choices)
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="universal_targets")
+    resident = models.ForeignKey("households.Resident", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    person_key = models.CharField(max_length=64)
+    due_on = models.DateField(_("방문 기한"))
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    follow_up = models.ForeignKey("households.FollowUp", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("보편 방문 대상")
+        verbose_name_plural = _("보편 방문 대상")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "kind", "person_key"], name="universal_target_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.household_id}"
