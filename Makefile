@@ -54,9 +54,14 @@ browser-deps:
 		fi; \
 	fi
 
+## lint: ruff, the migrations check, and mypy (django-stubs) on the typed boundaries: the core and every
+## app's services.
+MYPY_TARGETS := welfare/errors.py welfare/permissions.py welfare/common welfare/api \
+	households/services discovery/services plans/services
 lint: install
 	$(BIN)/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=True $(BIN)/mypy $(MYPY_TARGETS)
 
 ## bench: the figures the issues ask for, on PostgreSQL with the 100k-household demo.
 bench: install

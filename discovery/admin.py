@@ -1,9 +1,14 @@
-"""Admin for discovery. The reporter's identity is shown to superusers only; an import keeps its bytes hidden."""
+"""Admin for discovery. Casework (reports, contacts, merges, imports, rounds, network, rewards) is read-only and
+each record's page is logged (``welfare.admin_base``); the policy is edited through its form and service. The
+reporter's identity is shown to superusers only; an import keeps its bytes hidden."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from welfare.admin_base import CaseworkAdmin, PolicyAdmin, ReadOnlyStackedInline, ReadOnlyTabularInline
+
+from .forms.policy import DiscoveryPolicyForm
 from .models import (
     BigDataRound,
     BigDataTarget,
@@ -19,24 +24,22 @@ from .models import (
     RiskIndicator,
     UniversalVisitTarget,
 )
+from .services.policy import DISCOVERY_FIELDS, discovery_policy_save
 
 
-class ReporterIdentityInline(admin.StackedInline):
+class ReporterIdentityInline(ReadOnlyStackedInline):
     model = ReporterIdentity
-    extra = 0
-    can_delete = False
     fields = ("name", "phone", "profession", "relation", "is_relative", "is_official", "wants_reply")
 
 
-class ContactAttemptInline(admin.TabularInline):
+class ContactAttemptInline(ReadOnlyTabularInline):
     model = ContactAttempt
-    extra = 0
     fields = ("at", "method", "reached", "note", "by")
     raw_id_fields = ("by",)
 
 
 @admin.register(CrisisReport)
-class CrisisReportAdmin(admin.ModelAdmin):
+class CrisisReportAdmin(CaseworkAdmin):
     list_display = ("receipt_code", "received_at", "district", "dong", "channel", "urgency", "status", "outcome",
                     "assigned_official", "first_contact_due_at")
     list_filter = ("district", "status", "outcome", "channel", "urgency", "reporter_kind", "dong")
@@ -58,7 +61,7 @@ class CrisisReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactAttempt)
-class ContactAttemptAdmin(admin.ModelAdmin):
+class ContactAttemptAdmin(CaseworkAdmin):
     list_display = ("report", "at", "method", "reached", "by")
     list_filter = ("method", "reached")
     search_fields = ("=report__receipt_code", "note")
@@ -67,23 +70,30 @@ class ContactAttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(HouseholdMerge)
-class HouseholdMergeAdmin(admin.ModelAdmin):
+class HouseholdMergeAdmin(CaseworkAdmin):
+    """A merge is made by the service, never typed in."""
+
     list_display = ("at", "survivor", "duplicate_id", "duplicate_address", "reason", "by")
     list_filter = ("survivor__dong__district",)
     search_fields = ("=duplicate_id", "=survivor__id", "duplicate_address", "reason")
     readonly_fields = ("survivor", "duplicate_id", "duplicate_address", "moved", "reason", "by", "at")
     list_select_related = ("survivor", "by")
 
-    def has_add_permission(self, request):
-        return False  # a merge is made by the service, never typed in
-
 
 @admin.register(DiscoveryPolicy)
-class DiscoveryPolicyAdmin(admin.ModelAdmin):
+class DiscoveryPolicyAdmin(PolicyAdmin):
+    """Superusers edit every district's policy here; district admins have their own page (/district/policies/).
+    Both check the values with the same form and save through the same audited service."""
+
     list_display = ("district", "urgent_first_contact_hours", "normal_first_contact_days", "unreachable_attempts",
                     "reward_amount_krw", "reward_yearly_cap_krw")
     list_filter = ("district",)
+    list_select_related = ("district",)
     search_fields = ("district__name",)
+    fields = ("district", *DISCOVERY_FIELDS)
+
+    policy_form = DiscoveryPolicyForm
+    policy_save = discovery_policy_save
 
 
 @admin.register(RiskIndicator)
@@ -94,14 +104,14 @@ class RiskIndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(BigDataRound)
-class BigDataRoundAdmin(admin.ModelAdmin):
+class BigDataRoundAdmin(CaseworkAdmin):
     list_display = ("__str__", "district", "received_on", "due_on")
     list_filter = ("district", "year")
     search_fields = ("district__name", "=year")
 
 
 @admin.register(BigDataTarget)
-class BigDataTargetAdmin(admin.ModelAdmin):
+class BigDataTargetAdmin(CaseworkAdmin):
     list_display = ("report", "round", "dong", "priority_score", "result_code", "answered_at")
     list_filter = ("round", "result_code", "dong")
     search_fields = ("=report__receipt_code", "report__subject_name")
@@ -110,17 +120,14 @@ class BigDataTargetAdmin(admin.ModelAdmin):
     list_select_related = ("report", "round", "dong")
 
 
-class ImportRowErrorInline(admin.TabularInline):
+class ImportRowErrorInline(ReadOnlyTabularInline):
     model = ImportRowError
-    extra = 0
     fields = ("line", "reason")
-    readonly_fields = ("line", "reason")
-    can_delete = False
-    max_num = 0
+    readonly_fields = fields
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(CaseworkAdmin):
     list_display = ("file_name", "district", "kind", "status", "uploaded_at", "total_rows", "created_count",
                     "duplicate_count", "error_count")
     list_filter = ("district", "kind", "status")
@@ -129,18 +136,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
     fields = ("district", "kind", "round", "file_name", "file_sha256", "uploaded_by", "uploaded_at", "status",
               "encoding", "total_rows", "processed_rows", "created_count", "duplicate_count", "error_count",
               "error_message", "started_at", "finished_at")
-    readonly_fields = fields
     inlines = [ImportRowErrorInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImportRowError)
-class ImportRowErrorAdmin(admin.ModelAdmin):
+class ImportRowErrorAdmin(CaseworkAdmin):
     list_display = ("batch", "line", "reason")
     list_filter = ("batch__kind", "batch__district")
     search_fields = ("reason", "=batch__file_name")
@@ -149,7 +149,7 @@ class ImportRowErrorAdmin(admin.ModelAdmin):
 
 
 @admin.register(UniversalVisitTarget)
-class UniversalVisitTargetAdmin(admin.ModelAdmin):
+class UniversalVisitTargetAdmin(CaseworkAdmin):
     list_display = ("household", "kind", "district", "due_on", "created_at")
     list_filter = ("district", "kind")
     search_fields = ("=household__id", "household__road_address")
@@ -158,7 +158,7 @@ class UniversalVisitTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(NetworkMember)
-class NetworkMemberAdmin(admin.ModelAdmin):
+class NetworkMemberAdmin(CaseworkAdmin):
     list_display = ("name", "role", "occupation", "organisation", "district", "active_from", "active_to")
     list_filter = ("district", "role", "occupation")
     search_fields = ("name", "organisation", "phone")
@@ -166,7 +166,7 @@ class NetworkMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(RewardDecision)
-class RewardDecisionAdmin(admin.ModelAdmin):
+class RewardDecisionAdmin(CaseworkAdmin):
     list_display = ("report", "informant_label", "eligible", "amount_krw", "decided_on", "approved_by", "paid_on")
     list_filter = ("eligible", "decided_on", "paid_on")
     search_fields = ("=report__receipt_code", "informant_label", "reason")

@@ -28,14 +28,11 @@ from itertools import islice
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import (
-    FollowUp,
-    FollowUpReason,
-    FollowUpStatus,
     Household,
     Relation,
     Resident,
@@ -73,11 +70,10 @@ from .models import (
     UniversalVisitTarget,
     Urgency,
 )
+from .universal import follow_up_targets, universal_due
 
 CHUNK_ROWS = 2_000
 INSERT_BATCH = 1_000  # rows per INSERT statement (a crisis report has ~30 columns)
-NEWBORN_VISIT_DAYS = 42  # the newborn visit is due within six weeks of birth (DOMAIN §6)
-UNIVERSAL_AGE = 65
 UPLOADERS = (Role.DONG_LEAD, Role.DISTRICT_ADMIN)
 URGENT_INDICATOR_COUNT = 3
 
@@ -397,20 +393,6 @@ class CrisisWriter(_Writer):
         return self._count_created(key for _pk, key, _dong, _has in mine)
 
 
-def shift_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=day.year + years, day=28)
-
-
-def universal_due(kind: str, born: dt.date, today: dt.date) -> dt.date:
-    """65: the first day of the month of the 65th birthday (today when that is past); newborn: birth + 6 weeks."""
-    if kind == UniversalKind.NEWBORN:
-        return born + dt.timedelta(days=NEWBORN_VISIT_DAYS)
-    return max(shift_years(born, UNIVERSAL_AGE).replace(day=1), today)
-
-
 class UniversalWriter(_Writer):
     """Turning-65 and newborn rows → a household (matched or new), a universal-visit target and one open
     universal follow-up per household (the follow-up constraint keeps it one)."""
@@ -524,21 +506,6 @@ class UniversalWriter(_Writer):
                                  resident_id=place[k][1], person_key=k, due_on=due[k], batch_id=self.batch.pk)
             for k in fresh
         ], batch_size=INSERT_BATCH, ignore_conflicts=True)
-        first: dict[int, tuple[dt.date, int | None]] = {}
-        for k in fresh:
-            household_id, _resident, official = place[k]
-            if household_id not in first or due[k] < first[household_id][0]:
-                first[household_id] = (due[k], official)
-        label = str(UniversalKind(self.kind).label)
-        # One open universal follow-up per household and reason (a partial unique constraint): a household that
-        # has one keeps it, and the targets link to it below.
-        FollowUp.objects.bulk_create([
-            FollowUp(household_id=h, due_on=d, reason=FollowUpReason.UNIVERSAL, assigned_to_id=official, note=label)
-            for h, (d, official) in first.items()
-        ], batch_size=INSERT_BATCH, ignore_conflicts=True)
-        open_universal = FollowUp.objects.filter(household=OuterRef("household_id"), reason=FollowUpReason.UNIVERSAL,
-                                                 status=FollowUpStatus.OPEN).values("pk")[:1]
-        UniversalVisitTarget.objects.filter(
-            district_id=self.district_id, kind=self.kind, person_key__in=list(fresh), follow_up__isnull=True,
-        ).update(follow_up=Subquery(open_universal))
+        follow_up_targets(UniversalVisitTarget.objects.filter(
+            district_id=self.district_id, kind=self.kind, person_key__in=list(fresh), follow_up__isnull=True))
         return created + self._count_created(fresh)

@@ -19,18 +19,18 @@ from django.utils.translation import gettext as _
 
 from welfare.audit import diff, log_action
 from welfare.errors import RuleError
-from welfare.models import Dong, Role
-from welfare.scoping import has_role, personal_dong_ids, visible_dong_ids
+from welfare.models import Dong
+from welfare.permissions import can
+from welfare.scoping import personal_dong_ids, visible_dong_ids
 
 from .models import DiscoveryPolicy, NetworkMember, NetworkRole
 
-EDITORS = (Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.DISTRICT_ADMIN)
 MEMBER_FIELDS = ("name", "role", "occupation", "organisation", "phone", "active_from", "active_to",
                  "trainings_attended", "note")
 
 
 def can_edit_members(user) -> bool:
-    return has_role(user, *EDITORS)
+    return can(user, "edit_network")
 
 
 def _check_dongs(by, dongs: Iterable[Dong]) -> list[Dong]:

@@ -1,8 +1,13 @@
+"""Admin for households. Casework is read-only here and each record's page is logged (``welfare.admin_base``);
+writes go through the pages' and the API's services. The cadence policy is edited through its form and service."""
+
+from __future__ import annotations
+
 from django.contrib import admin
 
-from welfare.forms import CadencePolicyForm
-from welfare.services import cadence_policy_save
+from welfare.admin_base import CaseworkAdmin, PolicyAdmin, ReadOnlyTabularInline
 
+from .forms.policy import CadencePolicyForm
 from .models import (
     CadencePolicy,
     Case,
@@ -21,18 +26,18 @@ from .models import (
     Visit,
     VisitNeed,
 )
+from .services.policy import cadence_policy_save
 
 
-class ResidentInline(admin.TabularInline):
+class ResidentInline(ReadOnlyTabularInline):
     model = Resident
-    extra = 0
     fields = ("name", "relation", "birth_date", "sex", "phone", "rrn_masked", "left_on", "left_reason")
     readonly_fields = ("rrn_masked",)
     show_change_link = True
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(CaseworkAdmin):
     list_display = ("id", "road_address", "address_detail", "dong", "housing_type", "risk_level", "status",
                     "assigned_official", "next_contact_on")
     list_filter = ("dong__district", "risk_level", "status", "housing_type", "is_single_person", "is_demo")
@@ -44,7 +49,7 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(CaseworkAdmin):
     list_display = ("name", "household", "relation", "birth_date", "sex", "rrn_masked", "left_on")
     list_filter = ("relation", "sex", "left_reason")
     search_fields = ("name", "phone", "=rrn_hash")
@@ -56,7 +61,7 @@ class ResidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(CaseworkAdmin):
     list_display = ("resident", "scope", "granted_on", "method", "expires_on", "withdrawn_on")
     list_filter = ("scope", "method")
     search_fields = ("resident__name",)
@@ -64,7 +69,7 @@ class ConsentAdmin(admin.ModelAdmin):
 
 
 @admin.register(SensitiveProfile)
-class SensitiveProfileAdmin(admin.ModelAdmin):
+class SensitiveProfileAdmin(CaseworkAdmin):
     list_display = ("resident", "disability_type", "disability_severity", "updated_at")
     list_filter = ("disability_severity",)
     search_fields = ("resident__name",)
@@ -72,56 +77,30 @@ class SensitiveProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(CadencePolicy)
-class CadencePolicyAdmin(admin.ModelAdmin):
+class CadencePolicyAdmin(PolicyAdmin):
     """Superusers edit every district's cadence here, in the list too; district admins have their own page
     (/district/policies/). Both check the values with the same form and save through the same audited service."""
 
-    list_display = ("district", "high_days", "medium_days", "low_days", "in_service_days", "silence_high_days",
-                    "silence_medium_days", "silence_low_days")
-    list_editable = ("high_days", "medium_days", "low_days", "in_service_days", "silence_high_days",
-                     "silence_medium_days", "silence_low_days")
+    list_display = ("district", *CadencePolicy.DAY_FIELDS)
+    list_editable = CadencePolicy.DAY_FIELDS
     list_select_related = ("district",)
     ordering = ("district__name",)
     search_fields = ("district__name",)
-    fields = ("district", "high_days", "medium_days", "low_days", "in_service_days", "silence_high_days",
-              "silence_medium_days", "silence_low_days")
+    fields = ("district", *CadencePolicy.DAY_FIELDS)
 
-    def get_form(self, request, obj=None, **kwargs):
-        return super().get_form(request, obj, form=CadencePolicyForm, **kwargs)
-
-    def get_changelist_form(self, request, **kwargs):
-        return super().get_changelist_form(request, form=CadencePolicyForm, **kwargs)
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def save_model(self, request, obj, form, change):
-        saved = cadence_policy_save(district=obj.district, by=request.user, data=form.cleaned_data)
-        obj.pk = saved.pk
+    policy_form = CadencePolicyForm
+    policy_save = cadence_policy_save
 
 
-# --- Casework (visits, follow-ups, cases, links): read and search; writes go through the pages' services -----
+# --- Casework (visits, follow-ups, cases, links): read and search; writes go through the services -------------
 
 
-class VisitNeedInline(admin.TabularInline):
+class VisitNeedInline(ReadOnlyTabularInline):
     model = VisitNeed
-    extra = 0
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(CaseworkAdmin):
     list_display = ("visited_at", "household", "kind", "contact_result", "risk_level", "next_contact_on", "recorded_by")
     list_filter = ("kind", "contact_result", "risk_level", "household__dong__district")
     search_fields = ("household__road_address", "observations", "=household__id")
@@ -134,7 +113,7 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(CaseworkAdmin):
     list_display = ("due_on", "household", "reason", "status", "priority", "assigned_to", "overdue_at")
     list_filter = ("status", "reason", "priority", "household__dong__district")
     search_fields = ("household__road_address", "note", "=household__id")
@@ -145,7 +124,7 @@ class FollowUpAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(CaseworkAdmin):
     list_display = ("at", "household", "source", "is_alert", "external_id")
     list_filter = ("source", "is_alert")
     search_fields = ("household__road_address", "external_id", "=household__id")
@@ -155,31 +134,25 @@ class CheckInAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
-class CaseNeedInline(admin.TabularInline):
+class CaseNeedInline(ReadOnlyTabularInline):
     model = CaseNeed
-    extra = 0
 
 
-class CaseGoalInline(admin.TabularInline):
+class CaseGoalInline(ReadOnlyTabularInline):
     model = CaseGoal
-    extra = 0
     raw_id_fields = ("need",)
 
 
-class CaseStageChangeInline(admin.TabularInline):
+class CaseStageChangeInline(ReadOnlyTabularInline):
     model = CaseStageChange
-    extra = 0
     fields = ("at", "from_stage", "to_stage", "by", "note")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    """Stages change only through the case page (the stage machine and its approvals live in the services)."""
+class CaseAdmin(CaseworkAdmin):
+    """Stages change only through the case page and the API (the stage machine and its approvals live in the
+    services)."""
 
     list_display = ("id", "household", "client", "stage", "case_class", "assigned_official", "opened_on",
                     "plan_due_on", "closed_on")
@@ -194,7 +167,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceLink)
-class ServiceLinkAdmin(admin.ModelAdmin):
+class ServiceLinkAdmin(CaseworkAdmin):
     list_display = ("requested_on", "household", "resource", "status", "amount_krw", "completed_on")
     list_filter = ("status", "resource__sector", "resource__category")
     search_fields = ("household__road_address", "resource__name", "note", "=household__id")
@@ -206,7 +179,7 @@ class ServiceLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemberEvent)
-class MemberEventAdmin(admin.ModelAdmin):
+class MemberEventAdmin(CaseworkAdmin):
     list_display = ("on", "household", "resident", "kind", "reason")
     list_filter = ("kind", "reason")
     search_fields = ("resident__name", "=household__id")
@@ -215,7 +188,7 @@ class MemberEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(IsolationScreening)
-class IsolationScreeningAdmin(admin.ModelAdmin):
+class IsolationScreeningAdmin(CaseworkAdmin):
     list_display = ("screened_on", "household", "resident", "score", "proposed_risk")
     list_filter = ("proposed_risk",)
     search_fields = ("resident__name", "=household__id")

@@ -1,4 +1,12 @@
+"""Admin for plans. Plans and their rows, trainings, awards and partnerships are read-only here (drafting, the
+workflow and the records go through ``plans.services``); the resource directory and departments are reference
+data a superuser may fix."""
+
+from __future__ import annotations
+
 from django.contrib import admin
+
+from welfare.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import (
     AnnualPlan,
@@ -27,36 +35,29 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 # --- The annual basic plan (issue 6). Drafting and the workflow happen on the plan pages through plans.services;
-# the admin shows the rows and lets a superuser fix a typo, but never moves a plan through its workflow.
+# the admin shows the rows only.
 
 
-class PlanAreaInline(admin.TabularInline):
+class PlanAreaInline(ReadOnlyTabularInline):
     model = PlanArea
-    extra = 0
     fields = ("order", "title")
     ordering = ("order", "id")
 
 
-class DongTargetInline(admin.TabularInline):
+class DongTargetInline(ReadOnlyTabularInline):
     model = DongTarget
-    extra = 0
     fields = ("dong", "metric", "baseline", "target")
     raw_id_fields = ("dong",)
 
 
-class PlanCommentInline(admin.TabularInline):
+class PlanCommentInline(ReadOnlyTabularInline):
     model = PlanComment
-    extra = 0
     fields = ("action", "text", "by", "at")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(AnnualPlan)
-class AnnualPlanAdmin(admin.ModelAdmin):
+class AnnualPlanAdmin(ReadOnlyAdmin):
     list_display = ("title", "district", "year", "revision", "status", "is_current", "approved_at", "updated_at")
     list_filter = ("district", "status", "year", "is_current")
     search_fields = ("title", "vision")
@@ -66,14 +67,13 @@ class AnnualPlanAdmin(admin.ModelAdmin):
     inlines = (PlanAreaInline, DongTargetInline, PlanCommentInline)
 
 
-class PlanMilestoneInline(admin.TabularInline):
+class PlanMilestoneInline(ReadOnlyTabularInline):
     model = PlanMilestone
-    extra = 0
     fields = ("quarter", "text", "status")
 
 
 @admin.register(PlanTask)
-class PlanTaskAdmin(admin.ModelAdmin):
+class PlanTaskAdmin(ReadOnlyAdmin):
     list_display = ("title", "area", "department", "budget_krw", "funding_source", "indicator", "target")
     list_filter = ("area__plan__district", "area__plan__year", "funding_source", "department")
     search_fields = ("title", "description", "indicator")
@@ -90,7 +90,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DongTarget)
-class DongTargetAdmin(admin.ModelAdmin):
+class DongTargetAdmin(ReadOnlyAdmin):
     list_display = ("plan", "dong", "metric", "baseline", "target")
     list_filter = ("plan__district", "plan__year", "metric")
     search_fields = ("dong__name",)
@@ -99,7 +99,7 @@ class DongTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(ReadOnlyAdmin):
     list_display = ("held_on", "title", "district", "dong", "audience", "hours", "attendees")
     list_filter = ("district", "audience")
     search_fields = ("title",)
@@ -109,7 +109,7 @@ class TrainingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(ReadOnlyAdmin):
     list_display = ("awarded_on", "recipient", "recipient_kind", "title", "district")
     list_filter = ("district", "recipient_kind")
     search_fields = ("recipient", "title")
@@ -118,7 +118,7 @@ class AwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(ReadOnlyAdmin):
     list_display = ("partner", "signed_on", "district")
     list_filter = ("district",)
     search_fields = ("partner", "scope")
@@ -127,19 +127,10 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(DongMonthFigure)
-class DongMonthFigureAdmin(admin.ModelAdmin):
+class DongMonthFigureAdmin(ReadOnlyAdmin):
     """Read-only: the nightly job (plans.figures) writes these from the metric registry."""
 
     list_display = ("month", "dong", "metric", "value", "computed_at")
     list_filter = ("metric", "dong__district")
     list_select_related = ("dong",)
     date_hierarchy = "month"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -8,7 +8,9 @@ import math
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .dashboard import Trend, days_in_year
+from welfare.common.dates import days_in_year
+
+from .dashboard import Trend
 
 WIDTH, HEIGHT = 360, 190
 LEFT, RIGHT, TOP, BOTTOM = 44, 10, 12, 26

@@ -1,6 +1,6 @@
 """The plan dashboard's read model: each dong target against its actual to date and the pace of the calendar.
 
-Actuals come from the nightly figures (DongMonthFigure) through ``services.actuals_for_year``, the one place
+Actuals come from the nightly figures (DongMonthFigure) through ``selectors.actuals_for_year``, the one place
 that turns monthly figures into a year's actual (flow metrics summed, stock metrics at the latest month);
 the figures themselves come from the metric registry. The page, the XLSX export and the print-out all read
 :func:`plan_progress`, so no figure is computed in two places.
@@ -17,12 +17,13 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from welfare.common.dates import days_in_year, seoul_today
 
 from .metrics import METRICS, STOCK_METRICS, month_start
 from .models import AnnualPlan, DongMonthFigure, DongTarget
-from .services import actuals_for_year
+from .selectors import actuals_for_year
 
 # Actual ÷ expected: below ON_TRACK_FROM is behind, from AHEAD_FROM on is ahead, in between on track.
 ON_TRACK_FROM = Decimal("0.95")
@@ -33,10 +34,6 @@ class Pace(models.TextChoices):
     BEHIND = "behind", _("미달")
     ON_TRACK = "on_track", _("순항")
     AHEAD = "ahead", _("초과")
-
-
-def days_in_year(year: int) -> int:
-    return (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
 
 
 def days_elapsed(year: int, today: dt.date) -> int:
@@ -157,7 +154,7 @@ class Dashboard:
 def plan_progress(plan: AnnualPlan, *, dong_ids: Iterable[int], metrics: Iterable[str] | None = None,
                   today: dt.date | None = None, with_trends: bool = True) -> Dashboard:
     """The dashboard of ``plan`` over the given dongs (already scoped to the user) and metrics."""
-    today = today or timezone.localdate()
+    today = today or seoul_today()
     dong_ids = list(dong_ids)
     wanted = [m for m in (metrics or METRICS) if m in METRICS]
     targets = list(DongTarget.objects.filter(plan=plan, dong_id__in=dong_ids, metric__in=wanted)

@@ -1,5 +1,6 @@
 """The plan as an XLSX workbook (openpyxl): overview, areas and tasks, budget by department and by source,
-dong targets with their actuals and pace. Numbers are written as numbers, with thousands formats.
+dong targets with their actuals and pace. Numbers are written as numbers, with thousands formats; every cell goes through welfare.common.cells.safe_cell, so
+a typed text that looks like a formula stays text.
 
 The actuals and pace come from plans.dashboard.plan_progress, the same read model as the dashboard page.
 """
@@ -17,6 +18,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from welfare.common.cells import safe_row
+from welfare.common.dates import seoul_today
+
 from . import selectors
 from .dashboard import plan_progress
 from .models import AnnualPlan, MilestoneStatus
@@ -30,7 +34,7 @@ HEADER_FILL = PatternFill("solid", fgColor="EEF1F5")
 
 def _sheet(book: Workbook, title: str, header: list[str], widths: list[int]) -> Worksheet:
     sheet = book.create_sheet(title)
-    sheet.append(header)
+    sheet.append(safe_row(header))
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
         cell = sheet.cell(row=1, column=i)
@@ -48,7 +52,7 @@ def _format(sheet: Worksheet, columns: dict[int, str], first_row: int = 2) -> No
 
 
 def plan_workbook(plan: AnnualPlan, *, dong_ids: Iterable[int], today: dt.date | None = None) -> bytes:
-    today = today or timezone.localdate()
+    today = today or seoul_today()
     book = Workbook()
     book.remove(book.active)
     status_labels = dict(MilestoneStatus.choices)
@@ -61,7 +65,7 @@ def plan_workbook(plan: AnnualPlan, *, dong_ids: Iterable[int], today: dt.date |
         (_("승인일"), timezone.localtime(plan.approved_at).strftime("%Y-%m-%d") if plan.approved_at else ""),
         (_("실적 기준일"), today.strftime("%Y-%m-%d")),
     ):
-        overview.append([label, value])
+        overview.append(safe_row([label, value]))
 
     tasks = _sheet(book, _("추진과제"), [
         _("추진 영역"), _("세부 사업"), _("담당 부서"), _("담당자"), _("예산(원)"), _("재원"), _("성과지표"), _("단위"),
@@ -72,24 +76,24 @@ def plan_workbook(plan: AnnualPlan, *, dong_ids: Iterable[int], today: dt.date |
             quarters = {q: [] for q in (1, 2, 3, 4)}
             for m in task.milestones.all():
                 quarters[m.quarter].append(f"{m.text} ({status_labels[m.status]})")
-            tasks.append([
+            tasks.append(safe_row([
                 area.title, task.title, task.department.name, task.lead, task.budget_krw,
                 task.get_funding_source_display(), task.indicator, task.indicator_unit,
                 None if task.baseline is None else float(task.baseline),
                 None if task.target is None else float(task.target),
                 *("\n".join(quarters[q]) for q in (1, 2, 3, 4)),
-            ])
+            ]))
     _format(tasks, {5: THOUSANDS, 9: DECIMAL, 10: DECIMAL})
 
     totals = selectors.budget_totals(plan)
     by_department = _sheet(book, _("부서별 예산"), [_("담당 부서"), _("예산(원)")], [24, 18])
     for name, amount in totals.by_department:
-        by_department.append([name, amount])
-    by_department.append([_("합계"), totals.total])
+        by_department.append(safe_row([name, amount]))
+    by_department.append(safe_row([_("합계"), totals.total]))
     by_source = _sheet(book, _("재원별 예산"), [_("재원"), _("예산(원)")], [12, 18])
     for _code, label, amount in totals.by_source:
-        by_source.append([label, amount])
-    by_source.append([_("합계"), totals.total])
+        by_source.append(safe_row([label, amount]))
+    by_source.append(safe_row([_("합계"), totals.total]))
     for sheet in (by_department, by_source):
         _format(sheet, {2: THOUSANDS})
         for cell in sheet[sheet.max_row]:
@@ -101,10 +105,10 @@ def plan_workbook(plan: AnnualPlan, *, dong_ids: Iterable[int], today: dt.date |
         _("진도 판정"),
     ], [14, 20, 6, 10, 10, 10, 14, 10, 10])
     for dong, cell in sorted(board.rows, key=lambda r: (r[0].dong_name, board.metrics.index(r[1].metric))):
-        targets.append([
+        targets.append(safe_row([
             dong.dong_name, cell.label, cell.unit, cell.baseline, cell.target, cell.actual,
             round(float(cell.expected), 1), (cell.actual / cell.target) if cell.target else None, cell.pace_label,
-        ])
+        ]))
     _format(targets, {4: THOUSANDS, 5: THOUSANDS, 6: THOUSANDS, 7: DECIMAL, 8: PERCENT})
 
     out = BytesIO()

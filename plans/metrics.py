@@ -1,20 +1,26 @@
 """The one registry of live metrics: the nightly figures, the plan's dong targets and the dashboard all read
 these definitions, so no metric is computed in two places.
 
-Each metric counts rows per (dong, month) over a date range in ONE grouped query (months in Asia/Seoul).
+Each app registers the metrics it owns from its own ``metrics.py`` (``households/metrics.py``,
+``discovery/metrics.py``, the trainings below), found with Django's ``autodiscover_modules("metrics")`` the first
+time the registry is read, so plans imports no other app. A metric counts rows per (dong, month) over a date range
+in ONE grouped query (months in Asia/Seoul); its ``order`` places it on the dashboard and in the export.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db import models
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from .models import Training
 
 Counts = dict[tuple[int, dt.date], int]  # (dong id, first day of month) -> count
 
@@ -25,6 +31,81 @@ class Metric:
     label: str
     unit: str
     count: Callable[[Iterable[int], dt.date, dt.date], Counts]
+    order: int
+    # Stock metrics are read at a month's end; flow metrics add up over months.
+    stock: bool = False
+
+
+class MetricRegistry(Mapping[str, Metric]):
+    """The metrics by code, in their ``order``; reading it first imports every app's ``metrics`` module."""
+
+    def __init__(self) -> None:
+        self._metrics: dict[str, Metric] = {}
+        self._discovered = False
+
+    def register(self, metric: Metric) -> Metric:
+        if metric.code in self._metrics and self._metrics[metric.code] != metric:
+            raise ValueError(f"Metric {metric.code!r} is registered twice.")
+        self._metrics[metric.code] = metric
+        self._metrics = dict(sorted(self._metrics.items(), key=lambda item: (item[1].order, item[0])))
+        return metric
+
+    def discover(self) -> None:
+        """Import every installed app's ``metrics`` module once (each registers its metrics)."""
+        if not self._discovered:
+            self._discovered = True
+            autodiscover_modules("metrics")
+
+    def _all(self) -> dict[str, Metric]:
+        self.discover()
+        return self._metrics
+
+    def __getitem__(self, code: str) -> Metric:
+        return self._all()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+class _StockCodes(Set[str]):
+    """The codes of the registered stock metrics (a live view of the registry)."""
+
+    def __init__(self, registry: MetricRegistry) -> None:
+        self._registry = registry
+
+    def _codes(self) -> list[str]:
+        return [code for code, metric in self._registry.items() if metric.stock]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._codes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes())
+
+    def __len__(self) -> int:
+        return len(self._codes())
+
+
+class _Choices:
+    """``(code, label)`` pairs of the registry for a form's or a serializer's choices."""
+
+    def __init__(self, registry: MetricRegistry) -> None:
+        self._registry = registry
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter([(m.code, m.label) for m in self._registry.values()])
+
+
+METRICS = MetricRegistry()
+register = METRICS.register
+METRIC_CHOICES = _Choices(METRICS)
+STOCK_METRICS = _StockCodes(METRICS)
+
+
+# Helpers for the apps' count functions ---------------------------------------------------------------------
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -40,11 +121,12 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
-def _grouped(queryset: QuerySet, dong_field: str, date_field: str) -> Counts:
+def grouped(queryset: QuerySet, dong_field: str, date_field: str) -> Counts:
+    """Distinct rows of ``queryset`` per (dong, Seoul month of ``date_field``): one grouped query."""
     tz = timezone.get_current_timezone()
+    is_datetime = isinstance(queryset.model._meta.get_field(date_field), models.DateTimeField)
     rows = (
-        queryset.annotate(m=TruncMonth(date_field, tzinfo=tz) if _is_datetime(queryset, date_field)
-                          else TruncMonth(date_field))
+        queryset.annotate(m=TruncMonth(date_field, tzinfo=tz) if is_datetime else TruncMonth(date_field))
         .values(dong_field, "m")
         .annotate(n=Count("pk", distinct=True))
         .order_by()
@@ -56,88 +138,19 @@ def _grouped(queryset: QuerySet, dong_field: str, date_field: str) -> Counts:
     return out
 
 
-def _is_datetime(queryset: QuerySet, path: str) -> bool:
-    from django.db import models
-
-    return isinstance(queryset.model._meta.get_field(path), models.DateTimeField)
-
-
-def _aware_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def aware_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The Seoul instants from the start of ``start`` to the end of ``end``."""
     tz = timezone.get_current_timezone()
     return (dt.datetime.combine(start, dt.time.min, tzinfo=tz),
             dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
 
 
-def crisis_households_discovered(dongs: Iterable[int], start: dt.date, end: dt.date) -> Counts:
-    """Crisis reports received (duplicates left out)."""
-    from discovery.models import CrisisReport, ReportOutcome
-
-    lo, hi = _aware_range(start, end)
-    qs = CrisisReport.objects.filter(dong_id__in=list(dongs), received_at__gte=lo, received_at__lt=hi).exclude(
-        outcome=ReportOutcome.DUPLICATE)
-    return _grouped(qs, "dong_id", "received_at")
-
-
-def cases_opened(dongs: Iterable[int], start: dt.date, end: dt.date) -> Counts:
-    from households.models import Case
-
-    qs = Case.objects.filter(household__dong_id__in=list(dongs), opened_on__gte=start, opened_on__lte=end)
-    return _grouped(qs, "household__dong_id", "opened_on")
-
-
-def service_links_completed(dongs: Iterable[int], start: dt.date, end: dt.date) -> Counts:
-    from households.models import LinkStatus, ServiceLink
-
-    qs = ServiceLink.objects.filter(household__dong_id__in=list(dongs), status=LinkStatus.COMPLETED,
-                                    completed_on__gte=start, completed_on__lte=end)
-    return _grouped(qs, "household__dong_id", "completed_on")
-
-
-def universal_visits_done(dongs: Iterable[int], start: dt.date, end: dt.date) -> Counts:
-    from households.models import FollowUp, FollowUpReason, FollowUpStatus
-
-    lo, hi = _aware_range(start, end)
-    qs = FollowUp.objects.filter(household__dong_id__in=list(dongs), reason=FollowUpReason.UNIVERSAL,
-                                 status=FollowUpStatus.DONE, closed_at__gte=lo, closed_at__lt=hi)
-    return _grouped(qs, "household__dong_id", "closed_at")
-
-
-def network_members_active(dongs: Iterable[int], start: dt.date, end: dt.date) -> Counts:
-    """Members active on the last day of each month (or on ``end`` for the current month)."""
-    from discovery.models import NetworkMember
-
-    dongs = list(dongs)
-    rows = NetworkMember.objects.filter(dongs__in=dongs, active_from__lte=end).filter(
-        Q(active_to__isnull=True) | Q(active_to__gte=start)
-    ).values_list("dongs", "active_from", "active_to")
-    wanted = set(dongs)
-    out: Counts = defaultdict(int)
-    months = months_between(start, end)
-    for dong_id, active_from, active_to in rows:
-        if dong_id not in wanted:
-            continue
-        for month in months:
-            last = min(end, (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1))
-            if active_from <= last and (active_to is None or active_to >= last):
-                out[(dong_id, month)] += 1
-    return dict(out)
+# The plans app's own metric ---------------------------------------------------------------------------------
 
 
 def trainings_held(dongs: Iterable[int], start: dt.date, end: dt.date) -> Counts:
-    from .models import Training
-
     qs = Training.objects.filter(dong_id__in=list(dongs), held_on__gte=start, held_on__lte=end)
-    return _grouped(qs, "dong_id", "held_on")
+    return grouped(qs, "dong_id", "held_on")
 
 
-METRICS: dict[str, Metric] = {m.code: m for m in (
-    Metric("crisis_households_discovered", _("위기가구 발굴"), _("건"), crisis_households_discovered),
-    Metric("cases_opened", _("통합사례관리 접수"), _("건"), cases_opened),
-    Metric("service_links_completed", _("서비스 연계 완료"), _("건"), service_links_completed),
-    Metric("universal_visits_done", _("보편 방문 완료"), _("건"), universal_visits_done),
-    Metric("network_members_active", _("활동 중인 인적안전망"), _("명"), network_members_active),
-    Metric("trainings_held", _("역량강화 교육"), _("회"), trainings_held),
-)}
-METRIC_CHOICES = [(m.code, m.label) for m in METRICS.values()]
-# Stock metrics are read at a month's end; flow metrics add up over months.
-STOCK_METRICS = frozenset({"network_members_active"})
+register(Metric("trainings_held", _("역량강화 교육"), _("회"), trainings_held, order=60))

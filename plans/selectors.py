@@ -1,20 +1,21 @@
-"""Reads of the annual basic plan shared by the editor, the printable page and the XLSX export.
+"""Reads of the annual basic plan shared by the editor, the dashboard, the printable page and the XLSX export.
 
 Each function runs a fixed number of queries whatever the size of the plan.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Sum
+from django.db.models import Max, Prefetch, Sum
 
 from welfare.models import AccessLog, Dong
 
-from .metrics import METRICS
-from .models import AnnualPlan, DongTarget, FundingSource, PlanArea, PlanTask
+from .metrics import METRICS, STOCK_METRICS
+from .models import AnnualPlan, DongMonthFigure, DongTarget, FundingSource, PlanArea, PlanTask
 
 
 def plan_areas(plan: AnnualPlan) -> list[PlanArea]:
@@ -76,3 +77,22 @@ def plan_log(plan: AnnualPlan, *, limit: int = 20) -> list[AccessLog]:
     content_type = ContentType.objects.get_for_model(AnnualPlan)
     return list(AccessLog.objects.filter(content_type=content_type, object_id=str(plan.pk))
                 .order_by("-at", "-id")[:limit])
+
+
+def actuals_for_year(*, dong_ids: Iterable[int], year: int,
+                     metric_codes: Iterable[str] | None = None) -> dict[tuple[int, str], int]:
+    """A year's actual per (dong, metric) from the nightly figures (stock metrics: the latest month)."""
+    codes = list(metric_codes or METRICS)
+    stock_codes = list(STOCK_METRICS)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    base = DongMonthFigure.objects.filter(dong_id__in=list(dong_ids), metric__in=codes, month__gte=start,
+                                          month__lte=end)
+    out: dict[tuple[int, str], int] = {}
+    for row in base.exclude(metric__in=stock_codes).values("dong_id", "metric").annotate(total=Sum("value")):
+        out[(row["dong_id"], row["metric"])] = row["total"]
+    stock = base.filter(metric__in=stock_codes)
+    latest = {r["metric"]: r["m"] for r in stock.values("metric").annotate(m=Max("month"))}
+    for row in stock.values("dong_id", "metric", "month", "value"):
+        if row["month"] == latest.get(row["metric"]):
+            out[(row["dong_id"], row["metric"])] = row["value"]
+    return out

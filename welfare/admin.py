@@ -1,10 +1,15 @@
+"""Admin for the core: districts, dongs and staff memberships (reference data), the access log and job runs
+(read-only), notifications, and API tokens (issued and revoked through ``welfare.services.tokens``)."""
+
+from __future__ import annotations
+
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .audit import log_action
+from .admin_base import ReadOnlyAdmin
 from .models import AccessLog, ApiToken, District, Dong, JobRun, Notification, StaffMembership
+from .services.tokens import token_issue, tokens_revoke
 
 
 class DongInline(admin.TabularInline):
@@ -39,7 +44,7 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     """Read-only: the log is append-only by law (kept at least two years)."""
 
     list_display = ("at", "username", "ip", "action", "verb", "object_repr", "household_id", "reason")
@@ -48,18 +53,9 @@ class AccessLogAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AccessLog._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyAdmin):
     """Read-only: what the scheduled jobs did (written by welfare.jobs only). To run one again use
     ``manage.py run_job NAME --force``; the schedule itself is edited under Periodic tasks."""
 
@@ -69,15 +65,6 @@ class JobRunAdmin(admin.ModelAdmin):
     search_fields = ("job", "run_key", "error")
     date_hierarchy = "started_at"
     readonly_fields = [f.name for f in JobRun._meta.fields] + ["duration"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("소요 시간"))
     def duration(self, obj: JobRun) -> str:
@@ -145,12 +132,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return  # read-only once issued (the form has no editable field either)
-        token, key = ApiToken.issue(user=form.cleaned_data["user"], name=form.cleaned_data["name"], by=request.user)
+        token, key = token_issue(user=form.cleaned_data["user"], name=form.cleaned_data["name"], by=request.user)
         for field in ApiToken._meta.concrete_fields:
             setattr(obj, field.attname, getattr(token, field.attname))
         obj._state.adding = False
-        log_action(token, "welfare.apitoken.issued", user=request.user,
-                   changes={"user": token.user_id, "name": token.name, "prefix": token.prefix})
         messages.success(request, _("이 키는 다시 볼 수 없습니다: %(key)s") % {"key": key})
 
     @admin.display(description=_("키 앞자리"), ordering="prefix")
@@ -159,10 +144,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("폐기"), permissions=["change"])
     def revoke(self, request, queryset):
-        now = timezone.now()
-        tokens = list(queryset.filter(revoked_at__isnull=True))
-        ApiToken.objects.filter(pk__in=[t.pk for t in tokens], revoked_at__isnull=True).update(revoked_at=now)
-        for token in tokens:
-            log_action(token, "welfare.apitoken.revoked", user=request.user)
+        tokens = tokens_revoke(tokens=queryset, by=request.user)
         self.message_user(request, ngettext("토큰 %(n)s개를 폐기했습니다.", "토큰 %(n)s개를 폐기했습니다.", len(tokens))
                           % {"n": len(tokens)}, messages.SUCCESS)

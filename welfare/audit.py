@@ -47,11 +47,17 @@ def _action_for(verb: str) -> str:
     return mapping.get(last, AccessAction.UPDATE)
 
 
-def _household_id_of(obj) -> int | None:
-    from households.models import Household
+HOUSEHOLD_LABEL = "households.Household"
 
-    if isinstance(obj, Household):
+
+def _household_id_of(obj) -> int | None:
+    """The household an entry is about, by duck typing (the core imports no app): the household itself, a record
+    with a ``household_id``, or one that names it with ``access_log_household_id``."""
+    if obj._meta.label == HOUSEHOLD_LABEL:
         return obj.pk
+    named = getattr(obj, "access_log_household_id", None)
+    if named is not None:
+        return named
     return getattr(obj, "household_id", None)
 
 

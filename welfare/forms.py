@@ -1,30 +1,24 @@
-"""Forms of the district admin's pages: staff accounts and the district's policies.
+"""Forms of the district admin's pages: staff accounts, and the field helpers of the settings sections the apps
+register (``<app>/district_settings.py``).
 
-They check the shape of the input (numbers, ranges, the password typed twice); the rules themselves (which roles
-take dongs, password strength, unique usernames, the orderings of the policies) live in ``welfare.services``, whose
-RuleError the views put beside the fields.
+They check the shape of the input (numbers, ranges, the password typed twice) and turn it into the services'
+input; the rules themselves (which roles take dongs, password strength, unique usernames, the orderings of the
+policies) live in the services, whose RuleError the views put beside the fields.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
-from discovery.models import DiscoveryPolicy
-from households.models import CadencePolicy
-
+from .errors import RuleError
 from .models import District, Dong, Role
-from .services import (
-    CADENCE_FIELDS,
-    CADENCE_MAX,
-    CADENCE_MIN,
-    DISCOVERY_BOUNDS,
-    RuleError,
-    cadence_policy_check,
-    discovery_policy_check,
-)
+from .services import NewStaff, StaffChanges
 
 User = get_user_model()
 
@@ -82,6 +76,12 @@ class StaffCreateForm(_MembershipFields):
             self.add_error("password_confirm", _("두 비밀번호가 서로 다릅니다."))
         return data
 
+    def to_input(self) -> NewStaff:
+        data = self.cleaned_data
+        return NewStaff(username=data["username"], first_name=data["first_name"], role=data["role"],
+                        email=data.get("email") or "", password=data.get("password") or "",
+                        dongs=tuple(data.get("dongs") or ()), personal_access=data.get("personal_access", False))
+
 
 class StaffEditForm(_MembershipFields):
     first_name = forms.CharField(label=_("이름"), max_length=150)
@@ -92,6 +92,12 @@ class StaffEditForm(_MembershipFields):
     )
 
     field_order = ["first_name", "email", "role", "dongs", "personal_access", "is_active"]
+
+    def to_input(self) -> StaffChanges:
+        data = self.cleaned_data
+        return StaffChanges(first_name=data["first_name"], email=data.get("email") or "", role=data["role"],
+                            dongs=tuple(data.get("dongs") or ()), personal_access=data.get("personal_access", False),
+                            is_active=data.get("is_active", False))
 
 
 class PasswordResetForm(forms.Form):
@@ -111,10 +117,11 @@ def password_help() -> str:
     return password_validators_help_text_html()
 
 
-# Policies -----------------------------------------------------------------------------------------------------------
+# Settings sections -------------------------------------------------------------------------------------------
 
 
-def _bounded(field: forms.Field, low: int, high: int, unit: str) -> forms.IntegerField:
+def bounded_field(field: forms.Field, low: int, high: int, unit: str) -> forms.IntegerField:
+    """A whole-number field from a model field, every error saying the one range it takes."""
     message = _("%(low)s%(unit)s에서 %(high)s%(unit)s 사이로 입력하세요.") % {
         "low": f"{low:,}", "high": f"{high:,}", "unit": unit}
     return forms.IntegerField(
@@ -124,7 +131,7 @@ def _bounded(field: forms.Field, low: int, high: int, unit: str) -> forms.Intege
     )
 
 
-def _apply_rules(form: forms.Form, data: dict, check) -> dict:
+def apply_rules(form: forms.Form, data: dict, check: Callable[[Mapping[str, Any]], Any]) -> dict:
     """The service's own check (orderings, cap ≥ amount) once every field is a number in range, so the page and
     the Django admin show its messages beside the fields; the service runs it again when it saves."""
     if not form.errors:
@@ -133,34 +140,3 @@ def _apply_rules(form: forms.Form, data: dict, check) -> dict:
         except RuleError as error:
             form.add_error(None, error)
     return data
-
-
-class CadencePolicyForm(forms.ModelForm):
-    """Also the Django admin's form (households.admin), so the admin cannot save 0 or 400 days either."""
-
-    class Meta:
-        model = CadencePolicy
-        fields = list(CADENCE_FIELDS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in CADENCE_FIELDS:
-            self.fields[name] = _bounded(self.fields[name], CADENCE_MIN, CADENCE_MAX, _("일"))
-
-    def clean(self):
-        return _apply_rules(self, super().clean(), cadence_policy_check)
-
-
-class DiscoveryPolicyForm(forms.ModelForm):
-    class Meta:
-        model = DiscoveryPolicy
-        fields = list(DISCOVERY_BOUNDS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, (low, high) in DISCOVERY_BOUNDS.items():
-            unit = _("원") if name.endswith("_krw") else ""
-            self.fields[name] = _bounded(self.fields[name], low, high, unit)
-
-    def clean(self):
-        return _apply_rules(self, super().clean(), discovery_policy_check)

@@ -5,12 +5,15 @@ inserting a ``JobRun`` row with a unique ``(job, run_key)``: two beats at once, 
 after success find the row taken and do nothing. A failed run may be claimed again (compare-and-set).
 The job bodies are set-based and idempotent by their own constraints as well, so even a forced re-run
 creates nothing twice.
+
+Jobs are registered with ``@register`` by the modules that own them, found like the admin's modules: each app's
+``jobs`` module (``<app>/jobs.py`` or ``<app>/jobs/``), plans' ``figures`` module, and the core's notifications.
+The core names no app.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import os
 import time
@@ -22,12 +25,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from .models import JobRun, JobStatus
 
 log = logging.getLogger(__name__)
 
-JOB_MODULES = ("households.jobs", "plans.figures", "welfare.notifications")
+# The module names autodiscovered in every installed app ("figures": plans' nightly figures).
+JOB_MODULE_NAMES = ("jobs", "figures")
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,9 @@ def register(name: str, *, label: str, window: str = "day"):
 
 
 def jobs() -> dict[str, Job]:
-    for module in JOB_MODULES:
-        importlib.import_module(module)
+    from . import notifications  # noqa: F401  (the core's own jobs)
+
+    autodiscover_modules(*JOB_MODULE_NAMES)
     return dict(_REGISTRY)
 
 

@@ -1,8 +1,12 @@
+"""The project's URLs: the composition place that mounts every app (the core's other modules import none)."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from households.views.home import home
 
 from . import views
 from .api import router as api_router
@@ -11,7 +15,7 @@ admin.site.site_header = "동 복지 사례관리 관리자"
 admin.site.site_title = "dong-welfare"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("login/", login_not_required(views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,4 +1,5 @@
-"""The district admin's own pages: the district's staff accounts and its cadence and discovery policies.
+"""The district admin's own pages: the district's staff accounts and the settings sections the apps register
+(``welfare.district_settings``: the cadence and discovery policies).
 
 Only a district admin, for their own district, and superusers (who pick a district with ``?district=<id>``,
 the first by name when absent) may open them; everyone else gets 403. Another district's staff member answers
@@ -7,6 +8,9 @@ the first by name when absent) may open them; everyone else gets 403. Another di
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import PermissionDenied
@@ -18,22 +22,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from discovery.models import DiscoveryPolicy
-from households.models import CadencePolicy
-
 from . import services
+from .district_settings import Section, sections
 from .errors import RuleError
 from .forms import (
-    CadencePolicyForm,
-    DiscoveryPolicyForm,
     PasswordResetForm,
     StaffCreateForm,
     StaffEditForm,
     StaffFilterForm,
     password_help,
 )
-from .models import District, Dong, Role, StaffMembership
-from .scoping import membership
+from .models import District, Dong, StaffMembership
+from .permissions import can
 
 PAGE_SIZE = 25
 
@@ -51,10 +51,9 @@ def _district(request: HttpRequest) -> District:
         if district is None:
             raise Http404
         return district
-    staff = membership(user)
-    if staff is None or staff.role != Role.DISTRICT_ADMIN:
+    if not can(user, "manage_district"):
         raise PermissionDenied
-    return staff.district
+    return user.staff.district
 
 
 def _staff(request: HttpRequest, pk: int) -> StaffMembership:
@@ -130,7 +129,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     form = StaffCreateForm(request.POST or None, district=district)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.staff_create(district=district, by=request.user, data=form.cleaned_data)
+            user = services.staff_create(district=district, by=request.user, data=form.to_input())
         except RuleError as error:
             form.add_error(None, error)
         else:
@@ -163,7 +162,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = StaffEditForm(request.POST or None, initial=_initial(staff), district=staff.district)
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_update(staff=staff, by=request.user, data=form.cleaned_data)
+            services.staff_update(staff=staff, by=request.user, data=form.to_input())
         except RuleError as error:
             form.add_error(None, error)
         else:
@@ -190,31 +189,37 @@ def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit_page(request, staff, StaffEditForm(initial=_initial(staff), district=staff.district), form)
 
 
-# Policies -----------------------------------------------------------------------------------------------------------
+# Settings sections ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Panel:
+    section: Section
+    form: forms.Form
+
+    @property
+    def saved(self) -> bool:
+        """Whether the district has its own row yet (otherwise the form shows the defaults)."""
+        instance = getattr(self.form, "instance", None)
+        return instance is not None and instance.pk is not None
 
 
 def policies(request: HttpRequest) -> HttpResponse:
-    """Two forms on one page; the hidden ``which`` says which one was sent, the other shows the saved values."""
+    """One form per registered section on one page; the hidden ``which`` says which one was sent, the others
+    show the saved values."""
     district = _district(request)
     which = request.POST.get("which") if request.method == "POST" else None
-    cadence = CadencePolicyForm(request.POST if which == "cadence" else None, prefix="cadence",
-                                instance=CadencePolicy.for_district(district.pk))
-    discovery = DiscoveryPolicyForm(request.POST if which == "discovery" else None, prefix="discovery",
-                                    instance=DiscoveryPolicy.for_district(district.pk))
-    sent, save, done = {
-        "cadence": (cadence, services.cadence_policy_save,
-                    _("접촉 주기 정책을 저장했습니다. 다음 야간 정기 접촉 예정 생성부터 적용됩니다.")),
-        "discovery": (discovery, services.discovery_policy_save, _("발굴 정책을 저장했습니다.")),
-    }.get(which, (None, None, None))
-    if sent is not None and sent.is_valid():
+    panels = [Panel(section, section.form(district, request.POST if which == section.key else None))
+              for section in sections()]
+    sent = next((panel for panel in panels if panel.section.key == which), None)
+    if sent is not None and sent.form.is_valid():
         try:
-            save(district=district, by=request.user, data=sent.cleaned_data)
+            sent.section.save(district=district, by=request.user, data=sent.form.cleaned_data)
         except RuleError as error:
-            sent.add_error(None, error)
+            sent.form.add_error(None, error)
         else:
-            messages.success(request, done)
+            messages.success(request, sent.section.saved_message)
             return redirect(_url(request, district, "district:policies"))
     return render(request, "welfare/district/policies.html", _context(
-        request, district, cadence=cadence, discovery=discovery,
-        cadence_saved=cadence.instance.pk is not None, discovery_saved=discovery.instance.pk is not None,
+        request, district, panels=panels, **{panel.section.key: panel.form for panel in panels},
     ))

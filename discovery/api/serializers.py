@@ -72,8 +72,8 @@ class ReporterInputSerializer(serializers.Serializer):
 
 
 class CrisisReportCreateSerializer(serializers.Serializer):
-    """What a client sends. Only the shape is checked here; the rules are the officials' new-report form
-    (discovery.forms.ReportForm) and discovery.services.report_create, as on the page."""
+    """What a client sends (discovery.services.ReportInput). Only the shape is checked here; the rules are
+    discovery.services.report_take's, as on the page."""
 
     channel = serializers.ChoiceField(choices=API_CHANNELS, help_text=_("web(공개 제보 양식)과 bigdata(명단 업로드)는 제외"))
     dong = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID,

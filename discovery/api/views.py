@@ -8,26 +8,22 @@ Both inherit the households API's base (welfare.api.base.ApiViewSet), which inhe
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Exists, OuterRef, Prefetch
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from welfare.api.base import ApiViewSet, form_errors
+from welfare.api.base import ApiViewSet
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from welfare.errors import RuleError
 from welfare.models import Dong
 
 from .. import services
-from ..forms import REPORTER_PREFIX, ReportForm, apply_rule_error
 from ..models import CrisisReport, NetworkMember
 from ..views.network import _report_counts
 from . import filters
 from .serializers import CrisisReportCreateSerializer, CrisisReportSerializer, NetworkMemberSerializer
-
-# The page form's reporter fields under the API's names (``reporter_name`` → ``reporter.name``).
-REPORTER_NAMES = {f"{REPORTER_PREFIX}{name}": f"reporter.{name}" for name in services.REPORTER_FIELDS}
 
 
 @extend_schema_view(
@@ -52,8 +48,8 @@ class CrisisReportViewSet(ApiViewSet):
 
     @extend_schema(
         summary="위기가구 제보 접수",
-        description="The officials' new-report page as an endpoint: validated by the same form "
-                    "(discovery.forms.ReportForm) and recorded by discovery.services.report_create, with the "
+        description="The officials' new-report page as an endpoint: checked and recorded by the same service "
+                    "(discovery.services.report_take, then report_create), with the "
                     "district's first-contact deadline. At least one of subject_name, subject_address, "
                     "subject_phone or subject_description is required. `channel` is any official channel; `web` "
                     "(the public form at /report/) and `bigdata` (list imports) are not accepted. A dong official "
@@ -65,41 +61,17 @@ class CrisisReportViewSet(ApiViewSet):
     def create(self, request, *args, **kwargs):
         given = CrisisReportCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        form = ReportForm(self._form_data(given.validated_data), user=request.user)
-        if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form, REPORTER_NAMES))
-        data = form.cleaned_data
-        district = form.district()
+        data = dict(given.validated_data)
+        reporter = data.pop("reporter", None)
+        data["risk_signals"] = tuple(data["risk_signals"])
+        data["reporter"] = services.ReporterInput(**reporter) if reporter is not None else None
         try:
-            if district is None:
-                raise services.RuleError(_("접수할 구를 알 수 없습니다. 동을 고르세요."))
-            report = services.report_create(district=district, dong=data["dong"], by=request.user,
-                                            channel=data["channel"], data=form.service_data(),
-                                            reporter=data.get("reporter"), received_at=data["received_at"])
-        except services.RuleError as error:
-            apply_rule_error(form, error)
-            raise serializers.ValidationError(form_errors(form, REPORTER_NAMES)) from None
+            report = services.report_take(services.ReportInput(**data), by=request.user)
+        except RuleError as error:
+            raise serializers.ValidationError(
+                {"non_field_errors" if name == NON_FIELD_ERRORS else name: messages
+                 for name, messages in error.message_dict.items()}) from None
         return Response(self.get_serializer(self.refetch(report.pk)).data, status=status.HTTP_201_CREATED)
-
-    @staticmethod
-    def _form_data(data: dict) -> dict:
-        """The API input as the page's form would post it."""
-        reporter = data.get("reporter") or {}
-        form_data = {
-            "channel": data["channel"],
-            "dong": data["dong"] if data["dong"] is not None else "",
-            "received_at": data.get("received_at") or timezone.now(),
-            "urgency": data["urgency"],
-            "first_contact_due_at": data["first_contact_due_at"] or "",
-            "risk_signals": data["risk_signals"],
-            "reporter_kind": data["reporter_kind"],
-            "network_member": data["network_member"] if data["network_member"] is not None else "",
-            **{name: data[name] for name in (*services.SUBJECT_FIELDS, "details", "referral_agency")},
-        }
-        for name in services.REPORTER_FIELDS:
-            if name in reporter:
-                form_data[f"{REPORTER_PREFIX}{name}"] = reporter[name]
-        return form_data
 
 
 @extend_schema_view(

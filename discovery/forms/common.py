@@ -26,6 +26,7 @@ def apply_rule_error(form: forms.Form, error: ValidationError, *, prefix: str = 
         form.add_error(None, error)
         return
     for name, errors in error.error_dict.items():
+        name = name.replace(".", "_")  # the service's "reporter.phone" is the form's "reporter_phone"
         target = f"{prefix}{name}" if f"{prefix}{name}" in form.fields else (name if name in form.fields else None)
         for e in errors:
             if target is not None and target in form.errors and any(m in form.errors[target] for m in e.messages):

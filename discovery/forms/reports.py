@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from welfare.models import District, Dong
-from welfare.scoping import membership
 
 from .. import services
 from ..models import (
@@ -115,23 +114,20 @@ class ReportForm(_ReportFieldsForm):
     def clean(self):
         data = super().clean()
         self.clean_report(data)
-        member = data.get("network_member")
-        if data.get("reporter_kind") == ReporterKind.NETWORK_MEMBER and member is None:
-            self.add_error("network_member", _("신고한 인적안전망 구성원을 고르세요."))
-        if data.get("reporter_kind") == ReporterKind.MANDATORY and not data.get("reporter_profession"):
-            self.add_error("reporter_profession", _("신고의무자의 직업을 적어 주세요."))
         return data
 
-    def district(self) -> District | None:
-        dong = self.cleaned_data.get("dong")
-        if dong is not None:
-            return dong.district
-        staff = membership(self.user)
-        return staff.district if staff is not None else None
-
-    def service_data(self) -> dict[str, Any]:
-        keys = (*services.REPORT_FIELDS, "first_contact_due_at")
-        return {k: self.cleaned_data.get(k) for k in keys}
+    def report_input(self) -> services.ReportInput:
+        """The form's fields as the service's input (the rules are services.report_take's)."""
+        data = self.cleaned_data
+        reporter = self.reporter_data(data)
+        return services.ReportInput(
+            channel=data["channel"], dong=getattr(data.get("dong"), "pk", None), received_at=data["received_at"],
+            urgency=data.get("urgency") or Urgency.NORMAL, first_contact_due_at=data.get("first_contact_due_at"),
+            risk_signals=tuple(data.get("risk_signals") or ()), reporter_kind=data["reporter_kind"],
+            network_member=getattr(data.get("network_member"), "pk", None),
+            reporter=services.ReporterInput(**{k: reporter[k] for k in services.REPORTER_FIELDS if reporter.get(k) is not None}),
+            **{k: data.get(k) or "" for k in (*services.SUBJECT_FIELDS, "details", "referral_agency")},
+        )
 
 
 class PublicReportForm(_ReportFieldsForm):

@@ -1,8 +1,8 @@
 """Discovery services: intake from every channel, assignment, matching to households, contact attempts."""
 
+from welfare.errors import RuleError, StaleVersion  # noqa: F401  (the views catch services.RuleError)
+
 from .access import (  # noqa: F401
-    EDITORS,
-    IDENTITY_READERS,
     MAX_LENGTHS,
     OFFICIAL_CHANNELS,
     RECEIPT_ALPHABET,
@@ -58,4 +58,10 @@ from .resolution import (  # noqa: F401
     attempts_needed,
     contact_attempt_record,
     report_resolve,
+)
+from .taking import (  # noqa: F401
+    REPORTER_ERROR_PREFIX,
+    ReporterInput,
+    ReportInput,
+    report_take,
 )

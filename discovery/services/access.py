@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from welfare.errors import RuleError
-from welfare.models import Role
-from welfare.scoping import has_role
+from welfare.permissions import can
 
 from ..models import (
     Channel,
@@ -15,9 +14,6 @@ from ..models import (
     ReportStatus,
 )
 
-EDITORS = (Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.DISTRICT_ADMIN)
-# Who may read the reporter's identity besides the official the report is assigned to.
-IDENTITY_READERS = (Role.DONG_LEAD, Role.DISTRICT_ADMIN)
 # Channels an official types in; the web form and the big-data import make their own reports.
 OFFICIAL_CHANNELS = tuple(c for c in Channel if c not in (Channel.WEB, Channel.BIGDATA))
 
@@ -34,7 +30,7 @@ RECEIPT_LENGTH = 9
 
 
 def can_edit_reports(user) -> bool:
-    return has_role(user, *EDITORS)
+    return can(user, "triage_reports")
 
 
 def _require_editor(by) -> None:
@@ -56,4 +52,4 @@ def can_view_reporter(user, report: CrisisReport) -> bool:
     """The reporter's identity: the assigned official, dong leads and district admins (and superusers)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return report.assigned_official_id == user.pk or has_role(user, *IDENTITY_READERS)
+    return report.assigned_official_id == user.pk or can(user, "read_reporter_identity")

@@ -25,6 +25,7 @@ from ..models import (
     ReportOutcome,
     ReportStatus,
 )
+from ..rewards import reward_evaluate
 from .access import _require_editor, _require_open, _require_visible
 from .matching import _screening
 
@@ -137,7 +138,5 @@ def report_resolve(*, report: CrisisReport, by, outcome: str, reason: str = "",
                reason=reason, changes={"outcome": outcome, "case": report.case_id, "link": report.service_link_id,
                                        "duplicate_of": report.duplicate_of_id})
     if outcome in (ReportOutcome.CASE_OPENED, ReportOutcome.LINKAGE_ONLY):
-        from .rewards import reward_evaluate
-
         reward_evaluate(report=report, by=by)
     return report

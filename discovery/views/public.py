@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from welfare.audit import client_ip
+from welfare.errors import RuleError
 
 from .. import services
 from ..forms import PublicReportForm, apply_rule_error
@@ -66,7 +67,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             report = services.report_create(district=district, dong=dong, by=None, channel=Channel.WEB,
                                             data=form.service_data(), reporter=form.cleaned_data.get("reporter"))
-        except services.RuleError as error:
+        except RuleError as error:
             apply_rule_error(form, error)
         else:
             return _done(request, report.receipt_code)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from households.forms import HeadForm, HouseholdForm
 from households.models import Household
 from welfare.audit import log_action
+from welfare.errors import RuleError
 
 from .. import services
 from ..forms import (
@@ -175,16 +176,10 @@ def report_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
     form = ReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        district = form.district()
         try:
-            if district is None:
-                raise services.RuleError(_("접수할 구를 알 수 없습니다. 동을 고르세요."))
-            report = services.report_create(district=district, dong=data["dong"], by=request.user,
-                                            channel=data["channel"], data=form.service_data(),
-                                            reporter=data.get("reporter"), received_at=data["received_at"])
-        except services.RuleError as error:
-            apply_rule_error(form, error, prefix="")
+            report = services.report_take(form.report_input(), by=request.user)
+        except RuleError as error:
+            apply_rule_error(form, error)
         else:
             messages.success(request, _("제보를 접수했습니다. 접수번호 %(code)s") % {"code": report.receipt_code})
             return redirect("discovery:report_detail", pk=report.pk)
@@ -263,7 +258,7 @@ def report_household_new(request: HttpRequest, pk: int) -> HttpResponse:
             household = services.report_create_household(
                 report=report, by=request.user, data=form.cleaned_data,
                 head=head.cleaned_data if head_given else None)
-        except services.RuleError as error:
+        except RuleError as error:
             apply_rule_error(form, error)
         else:
             messages.success(request, _("새 세대를 만들고 제보에 연결했습니다."))
@@ -281,7 +276,7 @@ def report_attempt(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contact_attempt_record(report=report, by=request.user, method=data["method"],
                                             reached=data["reached"], note=data["note"], at=data["at"])
-        except services.RuleError as error:
+        except RuleError as error:
             apply_rule_error(form, error)
         else:
             messages.success(request, _("접촉 시도를 기록했습니다."))
@@ -306,7 +301,7 @@ def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                     case_data={"client": data["client"], "case_class": data["case_class"]},
                     link_data={"resource": data["resource"]}, duplicate_of=duplicate_of,
                     handoff_note=data["handoff_note"])
-            except services.RuleError as error:
+            except RuleError as error:
                 apply_rule_error(form, error)
                 if "duplicate_of" in getattr(error, "error_dict", {}):
                     form.add_error("duplicate_code", error.error_dict["duplicate_of"])
@@ -338,7 +333,7 @@ def household_merge(request: HttpRequest) -> HttpResponse:
         try:
             merge = services.household_merge(survivor=survivor, duplicate=duplicate, by=request.user,
                                              reason=form.cleaned_data["reason"])
-        except services.RuleError as error:
+        except RuleError as error:
             apply_rule_error(form, error)
         else:
             moved = sum(v for k, v in merge.moved.items() if k not in ("followups_cancelled", "heads_demoted"))

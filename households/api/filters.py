@@ -3,15 +3,13 @@ reads the database while validating, so a filtered list costs the same number of
 
 from __future__ import annotations
 
-import datetime as dt
-
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Sector
 from welfare.api.filters import MAX_ID, IdFilter, SinceFilter  # noqa: F401 (re-exported for the filter sets here)
+from welfare.common.dates import seoul_today as _today
 
 from ..models import (
     BEFORE_ASSESSMENT_DONE,
@@ -35,10 +33,6 @@ from ..models import (
     Visit,
     VisitKind,
 )
-
-
-def _today() -> dt.date:
-    return timezone.localdate()  # Asia/Seoul (settings.TIME_ZONE)
 
 
 class HouseholdSearchMixin(django_filters.FilterSet):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -35,6 +36,7 @@ from ..models import (
     Visit,
     VisitKind,
 )
+from ..services import VisitData, VisitOutcome, needs_errors
 
 
 class ResidentRefSerializer(serializers.Serializer):
@@ -183,8 +185,19 @@ class VisibleHouseholdField(serializers.PrimaryKeyRelatedField):
         return Household.objects.visible_to(self.context["request"].user).select_related("dong")
 
 
+class VisibleResidentField(serializers.PrimaryKeyRelatedField):
+    """A resident id the requesting user may see (whether it is the visited household's is the service's rule)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Resident.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return Resident.objects.visible_to(self.context["request"].user)
+
+
 class VisitCreateSerializer(serializers.Serializer):
-    """What a client sends to record a visit. The page's VisitForm validates it (households.forms.visits)."""
+    """What a client sends to record a visit; ``visit_data()`` is the service's input
+    (households.services.visit_record holds the rules, the page's form uses the same)."""
 
     submission_token = serializers.UUIDField(
         help_text=_("클라이언트가 만든 UUID. 같은 값을 다시 보내면 처음 기록한 방문을 200으로 돌려줍니다."))
@@ -201,16 +214,31 @@ class VisitCreateSerializer(serializers.Serializer):
                                           help_text=_("동행 직원 id(같은 동 직원)"))
     end_care = serializers.BooleanField(required=False, allow_null=True, default=None,
                                         help_text=_("사망·전출일 때 필수: 세대 관리를 종료할지"))
-    resident = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                        help_text=_("사망·전출일 때: 이탈 처리할 현재 가구원 id"))
+    resident = VisibleResidentField(required=False, allow_null=True, default=None,
+                                    help_text=_("사망·전출일 때: 이탈 처리할 현재 가구원 id"))
     propose_case_closing = serializers.BooleanField(required=False, default=False,
                                                     help_text=_("사망·전출일 때: 진행 중인 사례의 종결 검토 제안"))
 
     def validate_needs(self, needs: list[dict]) -> list[dict]:
-        domains = [n["domain"] for n in needs]
-        if len(domains) != len(set(domains)):
-            raise serializers.ValidationError(_("욕구 영역마다 하나만 적으세요."))
+        # Reported with the other fields' errors: the service's rule, asked before the service runs.
+        if message := needs_errors(_need_rows(needs)).get("needs"):
+            raise serializers.ValidationError(message)
         return needs
+
+    def visit_data(self) -> VisitData:
+        data = self.validated_data
+        return VisitData(
+            kind=data["kind"], contact_result=data["contact_result"], risk_level=data["risk_level"],
+            visited_at=data.get("visited_at") or timezone.now(), observations=data["observations"].strip(),
+            next_contact_on=data["next_contact_on"], needs=_need_rows(data["needs"]),
+            staff_present=tuple(data["staff_present"]),
+            outcome=VisitOutcome(end_care=data["end_care"], resident=data["resident"],
+                                 propose_case_closing=data["propose_case_closing"]),
+        )
+
+
+def _need_rows(needs: list[dict]) -> tuple[tuple[str, str, str], ...]:
+    return tuple((n["domain"], n["severity"], n.get("note", "")) for n in needs)
 
 
 # Follow-ups, check-ins ---------------------------------------------------------------------------------------
@@ -249,7 +277,7 @@ class CheckInSerializer(serializers.ModelSerializer):
 
 
 class CheckInCreateSerializer(serializers.Serializer):
-    """What a gateway sends. The page's CheckInForm validates it (households.forms.visits)."""
+    """What a gateway sends: the arguments of households.services.checkin_record (which holds the rules)."""
 
     client_id = serializers.CharField(max_length=100, help_text=_(
         "게이트웨이의 메시지 id. 같은 값을 다시 보내면 처음 기록한 안부 확인을 200으로 돌려줍니다."))
@@ -258,7 +286,6 @@ class CheckInCreateSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=CheckInSource.choices)
     is_alert = serializers.BooleanField(default=False, help_text=_("이상 신호면 무응답 경보를 바로 올립니다"))
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-
 
 # Service links and resources ---------------------------------------------------------------------------------
 

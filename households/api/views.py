@@ -2,13 +2,12 @@
 
 Every viewset inherits the scoping mixin first: its queryset is ``Model.objects.visible_to(user)``, so another
 dong's object answers 404 and a planner without personal access sees empty lists. Writes pass IsEditor (403 for
-planners) and call the same services as the pages; the input is validated by the same forms where the page has
-one. Each list is one query for its rows plus one per prefetched relation, whatever the page size.
+planners) and call the same services as the pages, which validate; an input serializer turns JSON into the
+service's input. Each list is one query for its rows plus one per prefetched relation, whatever the page size.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Mapping
@@ -22,20 +21,18 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from welfare.api.base import ApiViewSet, form_errors  # noqa: F401 (the shared base, used below)
+from welfare.api.base import ApiViewSet
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
+from welfare.errors import RuleError
 from welfare.scoping import ScopedQuerySet
 
 from .. import services
-from ..forms.visits import DATETIME_FORMAT, CheckInForm, VisitForm
 from ..models import (
     Case,
     CheckIn,
     FollowUp,
     Household,
-    NeedDomain,
     Resident,
-    RiskLevel,
     ServiceLink,
     Visit,
 )
@@ -57,10 +54,6 @@ from .serializers import (
 def with_dong(queryset):
     # The household join is already there for the scoping filter; this reuses it.
     return queryset.annotate(household_dong_id=F("household__dong_id"))
-
-
-def _local_minute(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime(DATETIME_FORMAT)
 
 
 def _uuid_or_none(value) -> uuid.UUID | None:
@@ -151,8 +144,16 @@ class CaseViewSet(ApiViewSet):
 
 # Visits ------------------------------------------------------------------------------------------------------
 
-VISIT_FORM_NAMES = {f"need_{d}": "needs" for d in NeedDomain.values} | {
-    f"need_{d}_note": "needs" for d in NeedDomain.values}
+
+def _rule_fields(error: RuleError, names: Mapping[str, str] | None = None) -> serializers.ValidationError:
+    """A service's field errors under the API's names (a need's ``need_<domain>`` is the request's ``needs``)."""
+    if not hasattr(error, "error_dict"):
+        return serializers.ValidationError({"non_field_errors": error.messages})
+    out: dict[str, list[str]] = {}
+    for field, messages in error.message_dict.items():
+        key = (names or {}).get(field, "needs" if field.startswith("need_") else field)
+        out.setdefault(key, []).extend(messages)
+    return serializers.ValidationError(out)
 
 
 @extend_schema_view(
@@ -174,7 +175,7 @@ class VisitViewSet(ApiViewSet):
 
     @extend_schema(
         summary="방문·상담 기록",
-        description="Validated by the page's visit form and recorded by households.services.visit_record. "
+        description="Recorded and validated by households.services.visit_record, the page's rules. "
                     "`submission_token` makes the call idempotent: the same token again answers 200 with the "
                     "visit first recorded, unchanged. `end_care` is required when the result is deceased or "
                     "moved_away. `visited_at` is checked to the minute, as on the page.",
@@ -188,17 +189,13 @@ class VisitViewSet(ApiViewSet):
             return Response(self.get_serializer(earlier).data, status=status.HTTP_200_OK)
         given = VisitCreateSerializer(data=request.data, context=self.get_serializer_context())
         given.is_valid(raise_exception=True)
-        data = given.validated_data
-        household: Household = data["household"]
-        visited_at = data.get("visited_at") or timezone.now()
-        form = VisitForm(self._form_data(data, visited_at), household=household,
-                         has_open_case=household.cases.open().exists(), policy_days=self._policy_days(household))
-        if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form, VISIT_FORM_NAMES))
-        visit_data = dataclasses.replace(form.visit_data(), visited_at=visited_at)
-        visit, created = services.visit_record(household=household, by=request.user, data=visit_data,
-                                               token=data["submission_token"])
-        visit = self._earlier(data["submission_token"]) if not created else self.refetch(visit.pk)
+        token = given.validated_data["submission_token"]
+        try:
+            visit, created = services.visit_record(household=given.validated_data["household"], by=request.user,
+                                                   data=given.visit_data(), token=token)
+        except RuleError as error:  # until welfare.api.base maps a RuleError's fields itself
+            raise _rule_fields(error) from error
+        visit = self._earlier(token) if not created else self.refetch(visit.pk)
         if visit is None:  # two racing requests, and the winner's household is not this user's
             raise serializers.ValidationError({"submission_token": [_("이미 사용한 submission_token입니다.")]})
         return Response(self.get_serializer(visit).data,
@@ -210,34 +207,6 @@ class VisitViewSet(ApiViewSet):
             # Someone else's token: say so without telling whose.
             raise serializers.ValidationError({"submission_token": [_("이미 사용한 submission_token입니다.")]})
         return earlier
-
-    @staticmethod
-    def _form_data(data: dict, visited_at: dt.datetime) -> dict:
-        """The API input as the page's form would post it."""
-        form_data = {
-            "submission_token": str(data["submission_token"]),
-            "visited_at": _local_minute(visited_at),
-            "kind": data["kind"],
-            "contact_result": data["contact_result"],
-            "observations": data["observations"],
-            "risk_level": data["risk_level"],
-            "next_contact_on": data["next_contact_on"].isoformat() if data["next_contact_on"] else "",
-            "staff_present": [str(pk) for pk in data["staff_present"]],
-            "end_care": {True: "yes", False: "no", None: ""}[data["end_care"]],
-            "resident": str(data["resident"]) if data["resident"] is not None else "",
-        }
-        if data["propose_case_closing"]:
-            form_data["propose_case_closing"] = "on"
-        for need in data["needs"]:
-            form_data[f"need_{need['domain']}"] = need["severity"]
-            form_data[f"need_{need['domain']}_note"] = need["note"]
-        return form_data
-
-    @staticmethod
-    def _policy_days(household: Household) -> dict[str, int]:
-        today = timezone.localdate()
-        return {risk: (services.propose_next_contact(household=household, risk_level=risk, after=today) - today).days
-                for risk in RiskLevel.values}
 
 
 # Follow-ups --------------------------------------------------------------------------------------------------
@@ -328,7 +297,7 @@ class CheckInViewSet(ApiViewSet):
 
     @extend_schema(
         summary="안부 확인 기록 (IoT·AI 안부전화 게이트웨이)",
-        description="Validated by the page's check-in form and recorded by households.services.checkin_record. "
+        description="Validated and recorded by households.services.checkin_record, the page's rules. "
                     "`client_id` makes the call idempotent: the same id again answers 200 with the check-in "
                     "first recorded. An alert (`is_alert`) raises the silence follow-up and its notices at once.",
         request=CheckInCreateSerializer,
@@ -344,15 +313,13 @@ class CheckInViewSet(ApiViewSet):
         given = CheckInCreateSerializer(data=request.data, context=self.get_serializer_context())
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        at = data.get("at") or timezone.now()
-        form = CheckInForm({"checkin-at": _local_minute(at), "checkin-source": data["source"],
-                            "checkin-is_alert": "1" if data["is_alert"] else "0", "checkin-note": data["note"]})
-        if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form))
-        check_in, created = services.checkin_record(
-            household=data["household"], by=request.user, source=data["source"], is_alert=data["is_alert"],
-            note=data["note"].strip(), at=at, external_id=data["client_id"].strip(),
-        )
+        try:
+            check_in, created = services.checkin_record(
+                household=data["household"], by=request.user, source=data["source"], is_alert=data["is_alert"],
+                note=data["note"].strip(), at=data.get("at") or timezone.now(), external_id=data["client_id"].strip(),
+            )
+        except RuleError as error:  # until welfare.api.base maps a RuleError's fields itself
+            raise _rule_fields(error) from error
         check_in = self.refetch(check_in.pk) if created else self._earlier(data["client_id"].strip())
         if check_in is None:
             raise serializers.ValidationError({"client_id": [_("이미 사용한 client_id입니다.")]})

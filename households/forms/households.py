@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common import phones
 from welfare.models import Dong
 
 from .. import rrn
-from ..models import Consent, Household, Resident, SensitiveProfile, digits
+from ..models import Consent, Household, Resident, SensitiveProfile
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -73,8 +74,8 @@ class ResidentForm(forms.ModelForm):
         return value
 
     def clean_phone(self) -> str:
-        value = digits(self.cleaned_data["phone"])
-        if value and (not value.startswith("0") or not 9 <= len(value) <= 11):
+        value = phones.digits(self.cleaned_data["phone"])
+        if value and not phones.is_valid(value):
             raise ValidationError(_("전화번호 형식이 올바르지 않습니다. 예: 010-0123-4567"))
         return value
 
@@ -120,14 +121,6 @@ class ConsentForm(forms.ModelForm):
         model = Consent
         fields = ["scope", "granted_on", "method", "recipients", "expires_on"]
         widgets = {"granted_on": DATE_INPUT, "expires_on": DATE_INPUT}
-
-    def clean(self):
-        data = super().clean()
-        if data.get("scope") == "third_party" and not data.get("recipients"):
-            self.add_error("recipients", _("제3자 제공 동의에는 제공받는 자를 적어야 합니다."))
-        if data.get("expires_on") and data.get("granted_on") and data["expires_on"] < data["granted_on"]:
-            self.add_error("expires_on", _("보유 기한은 동의일 이후여야 합니다."))
-        return data
 
 
 class SensitiveProfileForm(forms.ModelForm):

@@ -7,7 +7,6 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,12 +23,11 @@ from ..models import (
     Severity,
     VisitKind,
 )
-from ..services import VisitData, VisitOutcome
+from ..services import VisitData, VisitOutcome, staff_of
 from .households import DATE_INPUT, ResidentForm
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
-ENDING_RESULTS = (ContactResult.DECEASED, ContactResult.MOVED_AWAY)
 YES_NO = (("yes", _("예")), ("no", _("아니오")))
 
 
@@ -46,14 +44,6 @@ class ResidentChoiceField(forms.ModelChoiceField):
 class StaffChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.get_username()
-
-
-def staff_of(household: Household):
-    """Active users whose membership covers the household's dong."""
-    return (
-        get_user_model().objects.filter(is_active=True, staff__dongs=household.dong_id)
-        .distinct().order_by("last_name", "first_name", "username")
-    )
 
 
 def current_residents(household: Household):
@@ -156,40 +146,20 @@ class VisitForm(forms.Form):
         if self.is_bound:
             self._show_proposal()  # for the risk and the day typed, when the form comes back with errors
 
-    def clean_visited_at(self) -> dt.datetime:
-        value = self.cleaned_data["visited_at"]
-        if value > timezone.now() + dt.timedelta(minutes=5):
-            raise ValidationError(_("방문 일시가 미래입니다."))
-        return value
-
-    def clean(self):
-        data = super().clean()
-        for domain, label in self.need_rows:
-            if data.get(f"need_{domain}_note") and not data.get(f"need_{domain}"):
-                self.add_error(f"need_{domain}", _("%(domain)s: 내용을 적었으면 정도를 고르세요.") % {"domain": label})
-        visited_at = data.get("visited_at")
-        next_on = data.get("next_contact_on")
-        if visited_at and next_on and next_on < timezone.localdate(visited_at):
-            self.add_error("next_contact_on", _("다음 접촉 예정일은 방문일 이후여야 합니다."))
-        if data.get("contact_result") in ENDING_RESULTS:
-            if not data.get("end_care"):
-                self.add_error("end_care", _("사망·전출이면 세대 관리를 종료할지 골라 주세요."))
-        else:
-            # The death/move questions mean nothing for another result: ignore whatever was left in them.
-            data["end_care"], data["resident"], data["propose_case_closing"] = "", None, False
-        return data
-
     def visit_data(self) -> VisitData:
+        """The typed input of :func:`households.services.visit_record`, which holds the rules."""
         data = self.cleaned_data
-        needs = [
-            (domain, data[f"need_{domain}"], data.get(f"need_{domain}_note", "").strip())
-            for domain, _label in self.need_rows if data.get(f"need_{domain}")
-        ]
+        needs = tuple(
+            (domain, data.get(f"need_{domain}", ""), data.get(f"need_{domain}_note", "").strip())
+            for domain, _label in self.need_rows
+            if data.get(f"need_{domain}") or data.get(f"need_{domain}_note", "").strip()
+        )
         return VisitData(
             kind=data["kind"], contact_result=data["contact_result"], risk_level=data["risk_level"],
             visited_at=data["visited_at"], observations=data["observations"].strip(),
-            next_contact_on=data["next_contact_on"], needs=needs, staff_present=list(data["staff_present"]),
-            outcome=VisitOutcome(end_care=data.get("end_care") == "yes", resident=data.get("resident"),
+            next_contact_on=data["next_contact_on"], needs=needs, staff_present=tuple(data["staff_present"]),
+            outcome=VisitOutcome(end_care={"yes": True, "no": False}.get(data.get("end_care", "")),
+                                 resident=data.get("resident"),
                                  propose_case_closing=bool(data.get("propose_case_closing"))),
         )
 
@@ -207,12 +177,6 @@ class FollowUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("due_on", timezone.localdate() + dt.timedelta(days=7))
 
-    def clean_due_on(self) -> dt.date:
-        value = self.cleaned_data["due_on"]
-        if value < timezone.localdate():
-            raise ValidationError(_("예정일은 오늘이나 그 이후여야 합니다."))
-        return value
-
 
 class CheckInForm(forms.Form):
     prefix = "checkin"
@@ -228,12 +192,6 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("at", local_now_minutes())
-
-    def clean_at(self) -> dt.datetime:
-        value = self.cleaned_data["at"]
-        if value > timezone.now() + dt.timedelta(minutes=5):
-            raise ValidationError(_("안부 확인 일시가 미래입니다."))
-        return value
 
 
 # Isolation screening -----------------------------------------------------------------------------------------
@@ -258,12 +216,6 @@ class IsolationForm(forms.Form):
     @property
     def item_fields(self) -> list[forms.BoundField]:
         return [self[f"item_{key}"] for key, _label in ISOLATION_ITEMS]
-
-    def clean_screened_on(self) -> dt.date:
-        value = self.cleaned_data["screened_on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("조사일이 미래입니다."))
-        return value
 
     def answers(self) -> dict[str, bool]:
         return {key: bool(self.cleaned_data.get(f"item_{key}")) for key, _label in ISOLATION_ITEMS}
@@ -296,12 +248,6 @@ class MemberLeaveForm(forms.Form):
         else:
             del self.fields["new_head"]
 
-    def clean_on(self) -> dt.date:
-        value = self.cleaned_data["on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("이탈일이 미래입니다."))
-        return value
-
 
 class HeadChangeForm(forms.Form):
     new_head = ResidentChoiceField(label=_("새 세대주"), queryset=Resident.objects.none())
@@ -315,12 +261,6 @@ class HeadChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("on", timezone.localdate())
         self.fields["new_head"].queryset = current_residents(household).exclude(relation=Relation.HEAD)
-
-    def clean_on(self) -> dt.date:
-        value = self.cleaned_data["on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("변경일이 미래입니다."))
-        return value
 
 
 class MemberJoinForm(ResidentForm):

@@ -31,11 +31,13 @@ from .households import (  # noqa: F401
     HouseholdQuerySet,
     HousingType,
     RiskLevel,
-    digits,
+    digits,  # welfare.common.phones.digits; discovery/services/intake.py still imports it from here
 )
 from .isolation import (  # noqa: F401
+    ISOLATION_BANDS,
     ISOLATION_ITEMS,
     IsolationScreening,
+    isolation_band,
     isolation_risk,
 )
 from .links import (  # noqa: F401

@@ -7,10 +7,10 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.addresses import address_key
+from welfare.common.phones import digits
 from welfare.models import Dong
 from welfare.scoping import ScopedQuerySet
-
-from ..addresses import address_key
 
 
 class HousingType(models.TextChoices):
@@ -52,10 +52,6 @@ CHARACTERISTIC_FIELDS = (
     "has_disabled_member",
     "has_young_carer",
 )
-
-
-def digits(value: str) -> str:
-    return "".join(ch for ch in value or "" if ch.isdigit())
 
 
 class HouseholdQuerySet(ScopedQuerySet):

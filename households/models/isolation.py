@@ -30,13 +30,28 @@ ISOLATION_ITEMS: tuple[tuple[str, str], ...] = (
 )
 
 
+# The score bands of the social-isolation checklist (DOMAIN §5 R9): (lowest, highest, risk proposed, label).
+# 0 is "general" (일반) and proposes the low risk, as 1–3 does.
+ISOLATION_BANDS: tuple[tuple[int, int, str, str], ...] = (
+    (0, 0, RiskLevel.LOW, _("일반")),
+    (1, 3, RiskLevel.LOW, RiskLevel.LOW.label),
+    (4, 8, RiskLevel.MEDIUM, RiskLevel.MEDIUM.label),
+    (9, len(ISOLATION_ITEMS), RiskLevel.HIGH, RiskLevel.HIGH.label),
+)
+
+
+def _band_of(score: int) -> tuple[int, int, str, str]:
+    return next(b for b in ISOLATION_BANDS if score <= b[1])
+
+
 def isolation_risk(score: int) -> str:
-    """Score bands of the social-isolation checklist (DOMAIN §5 R9): 0 general, 1–3 low, 4–8 medium, 9–13 high."""
-    if score >= 9:
-        return RiskLevel.HIGH
-    if score >= 4:
-        return RiskLevel.MEDIUM
-    return RiskLevel.LOW
+    """The risk level the checklist's score proposes (its band in :data:`ISOLATION_BANDS`)."""
+    return _band_of(score)[2]
+
+
+def isolation_band(score: int) -> str:
+    """The band's label: 일반, 저위험, 중위험 or 고위험."""
+    return str(_band_of(score)[3])
 
 
 class IsolationScreening(models.Model):
@@ -61,4 +76,4 @@ class IsolationScreening(models.Model):
 
     @property
     def band(self) -> str:
-        return _("일반") if self.score == 0 else RiskLevel(self.proposed_risk).label
+        return isolation_band(self.score)

@@ -13,7 +13,18 @@ from .households import RiskLevel
 
 
 class CadencePolicy(models.Model):
-    """Days between contacts by risk level, per district (DESIGN §1.5; defaults from DOMAIN §6)."""
+    """Days between contacts by risk level, per district (DESIGN §1.5; defaults from DOMAIN §6).
+
+    The one place that says which field holds which risk's days, and their limits; the service
+    (``households.services.policy``), its form and the jobs read them from here."""
+
+    # Days between contacts and before a silence alert: at least daily, at most yearly.
+    MIN_DAYS, MAX_DAYS = 1, 365
+    # Risk level → field, for the contact cadence and for the silence watch.
+    CADENCE_DAYS = {RiskLevel.HIGH: "high_days", RiskLevel.MEDIUM: "medium_days", RiskLevel.LOW: "low_days"}
+    SILENCE_DAYS = {RiskLevel.HIGH: "silence_high_days", RiskLevel.MEDIUM: "silence_medium_days",
+                    RiskLevel.LOW: "silence_low_days"}
+    DAY_FIELDS = (*CADENCE_DAYS.values(), "in_service_days", *SILENCE_DAYS.values())
 
     district = models.OneToOneField("welfare.District", on_delete=models.CASCADE, related_name="cadence_policy")
     high_days = models.PositiveSmallIntegerField(_("고위험(일)"), default=7)
@@ -38,14 +49,12 @@ class CadencePolicy(models.Model):
         return cls.objects.filter(district_id=district_id).first() or cls(district_id=district_id)
 
     def days_for(self, risk_level: str, *, in_service: bool = False) -> int:
-        days = {RiskLevel.HIGH: self.high_days, RiskLevel.MEDIUM: self.medium_days}.get(risk_level, self.low_days)
+        days = getattr(self, self.CADENCE_DAYS.get(risk_level, "low_days"))
         # A case in service is contacted at least monthly whatever the risk.
         return min(days, self.in_service_days) if in_service else days
 
     def silence_days_for(self, risk_level: str) -> int:
-        return {RiskLevel.HIGH: self.silence_high_days, RiskLevel.MEDIUM: self.silence_medium_days}.get(
-            risk_level, self.silence_low_days
-        )
+        return getattr(self, self.SILENCE_DAYS.get(risk_level, "silence_low_days"))
 
     def next_contact(self, *, after: dt.date, risk_level: str, in_service: bool = False) -> dt.date:
         return after + dt.timedelta(days=self.days_for(risk_level, in_service=in_service))

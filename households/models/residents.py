@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
+from welfare.common import phones
 from welfare.scoping import ScopedQuerySet
 
 from .. import rrn
@@ -87,19 +88,23 @@ class Resident(models.Model):
         self.rrn_encrypted, self.rrn_hash = value, rrn.keyed_hash(value)
 
     @property
+    def rrn(self) -> str:
+        """The number's keyed hash: what an update compares (and logs only as "(changed)"). Setting it stores a
+        new number; a blank one keeps the stored number."""
+        return self.rrn_hash
+
+    @rrn.setter
+    def rrn(self, raw: str) -> None:
+        if raw:
+            self.set_rrn(raw)
+
+    @property
     def rrn_masked(self) -> str:
         return rrn.mask(self.rrn_encrypted)
 
     @property
     def phone_display(self) -> str:
-        p = self.phone
-        if len(p) == 11:
-            return f"{p[:3]}-{p[3:7]}-{p[7:]}"
-        if len(p) == 10:
-            return f"{p[:3]}-{p[3:6]}-{p[6:]}" if not p.startswith("02") else f"02-{p[2:6]}-{p[6:]}"
-        if len(p) == 9 and p.startswith("02"):
-            return f"02-{p[2:5]}-{p[5:]}"
-        return p
+        return phones.display(self.phone)
 
     @property
     def age(self) -> int | None:
@@ -189,7 +194,7 @@ class SensitiveProfile(models.Model):
     """Health, mental-health, disability and addiction details: sensitive information (PIPA art. 23).
 
     Kept apart from the resident, encrypted, and shown only to roles that run cases
-    (:func:`welfare.scoping.can_view_sensitive`), each view logged.
+    (``can(user, "view_sensitive")``), each view logged.
     """
 
     resident = models.OneToOneField(

@@ -23,6 +23,7 @@ from .followups import (  # noqa: F401
     checkin_record,
     followup_cancel,
     followup_schedule,
+    not_in_future,
     propose_next_contact,
 )
 from .households import (  # noqa: F401
@@ -56,10 +57,12 @@ from .visits import (  # noqa: F401
     VisitOutcome,
     _leave_without_successor,
     _visit_record,
+    needs_errors,
+    staff_of,
     visit_record,
+    visit_validate,
 )
 from .worklists import (  # noqa: F401
-    BULK_EDITORS,
     BulkResult,
     _bulk_targets,
     households_reassign,

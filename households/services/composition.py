@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common.dates import seoul_today
 from welfare.errors import RuleError
+from welfare.permissions import can
 
 from ..models import (
     Household,
@@ -21,9 +23,18 @@ from ..models import (
 )
 from .households import resident_add
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def _require_editor(by: User) -> None:
+    if not can(by, "edit_casework"):
+        raise RuleError(_("세대 구성을 바꿀 권한이 없습니다."))
+
 
 @transaction.atomic
-def resident_join(*, household: Household, by, data: dict[str, Any], on: dt.date) -> Resident:
+def resident_join(*, household: Household, by: User, data: dict[str, Any], on: dt.date) -> Resident:
+    _require_editor(by)
     if data.get("relation") == Relation.HEAD and household.residents.current().filter(relation=Relation.HEAD).exists():
         raise RuleError(_("이미 세대주가 있습니다. 전입한 뒤 세대주 변경으로 바꾸세요."))
     resident = resident_add(household=household, by=by, data={**data, "moved_in_on": on})
@@ -33,9 +44,12 @@ def resident_join(*, household: Household, by, data: dict[str, Any], on: dt.date
 
 
 @transaction.atomic
-def resident_leave(*, resident: Resident, by, on: dt.date, reason: str, new_head: Resident | None = None,
+def resident_leave(*, resident: Resident, by: User, on: dt.date, reason: str, new_head: Resident | None = None,
                    note: str = "") -> Resident:
     """A resident leaves on a date; the row stays, so who lived there before is never lost."""
+    _require_editor(by)
+    if on > seoul_today():
+        raise RuleError({"on": _("이탈일이 미래입니다.")})
     if resident.left_on is not None:
         raise RuleError(_("이미 세대에서 이탈한 가구원입니다."))
     if reason not in LeftReason.values:
@@ -57,8 +71,11 @@ def resident_leave(*, resident: Resident, by, on: dt.date, reason: str, new_head
 
 
 @transaction.atomic
-def head_change(*, household: Household, new_head: Resident, by, on: dt.date,
+def head_change(*, household: Household, new_head: Resident, by: User, on: dt.date,
                 previous_head_relation: str = Relation.SPOUSE) -> Resident:
+    _require_editor(by)
+    if on > seoul_today():
+        raise RuleError({"on": _("변경일이 미래입니다.")})
     if new_head.household_id != household.pk or new_head.left_on is not None:
         raise RuleError(_("현재 이 세대의 가구원만 세대주가 될 수 있습니다."))
     if new_head.relation == Relation.HEAD:
@@ -70,6 +87,3 @@ def head_change(*, household: Household, new_head: Resident, by, on: dt.date,
                                recorded_by=by)
     log_action(new_head, "households.resident.head_changed", user=by, changes={"on": str(on)})
     return new_head
-
-
-# Follow-ups -------------------------------------------------------------------------------------------------

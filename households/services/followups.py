@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common.dates import seoul_today
 from welfare.errors import RuleError
+from welfare.permissions import can
 
 from ..models import (
     CadencePolicy,
     CaseStage,
     CheckIn,
+    CheckInSource,
     FollowUp,
     FollowUpStatus,
     Household,
     Visit,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # a clock a little ahead is not a time in the future
+
+
+def not_in_future(value: dt.datetime) -> bool:
+    """Whether a time typed to the minute is not in the future (a few minutes of clock difference allowed)."""
+    return value.replace(second=0, microsecond=0) <= timezone.now() + FUTURE_TOLERANCE
 
 
 def propose_next_contact(*, household: Household, risk_level: str, after: dt.date) -> dt.date:
@@ -29,12 +43,18 @@ def propose_next_contact(*, household: Household, risk_level: str, after: dt.dat
     return policy.next_contact(after=after, risk_level=risk_level, in_service=in_service)
 
 
-def followup_schedule(*, household: Household, due_on: dt.date, reason: str, assigned_to=None,
-                      note: str = "", by=None) -> FollowUp | None:
+def followup_schedule(*, household: Household, due_on: dt.date, reason: str, assigned_to: User | None = None,
+                      note: str = "", by: User | None = None) -> FollowUp | None:
     """Open a follow-up unless one is already open for this household and reason (the constraint decides).
 
-    ``by`` is the person who asked for it from a page; the automatic ones (visits, jobs) are logged by their caller.
+    ``by`` is the person who asked for it from a page (checked: a day from today on); the automatic ones (visits,
+    jobs) pass no ``by`` and are logged by their caller.
     """
+    if by is not None:
+        if not can(by, "edit_casework"):
+            raise RuleError(_("접촉 예정을 정할 권한이 없습니다."))
+        if due_on < seoul_today():
+            raise RuleError({"due_on": _("예정일은 오늘이나 그 이후여야 합니다.")})
     try:
         with transaction.atomic():
             follow_up = FollowUp.objects.create(household=household, due_on=due_on, reason=reason,
@@ -48,8 +68,10 @@ def followup_schedule(*, household: Household, due_on: dt.date, reason: str, ass
 
 
 @transaction.atomic
-def followup_cancel(*, follow_up: FollowUp, by) -> FollowUp:
+def followup_cancel(*, follow_up: FollowUp, by: User) -> FollowUp:
     """Cancel an open follow-up; one already done or cancelled is refused."""
+    if not can(by, "edit_casework"):
+        raise RuleError(_("접촉 예정을 취소할 권한이 없습니다."))
     cancelled = FollowUp.objects.filter(pk=follow_up.pk, status=FollowUpStatus.OPEN).update(
         status=FollowUpStatus.CANCELLED, closed_at=timezone.now()
     )
@@ -69,9 +91,9 @@ def _close_follow_ups(household: Household, *, visit: Visit | None, reasons, sta
 # Check-ins ---------------------------------------------------------------------------------------------------
 
 
-def checkin_record(*, household: Household, by, source: str, is_alert: bool, note: str = "",
+def checkin_record(*, household: Household, by: User | None, source: str, is_alert: bool, note: str = "",
                    at: dt.datetime | None = None, external_id: str | None = None) -> tuple[CheckIn, bool]:
-    """Record a sign of life (or an alert); returns (check_in, created).
+    """Record a sign of life (or an alert); returns (check_in, created). ``by`` is None for a gateway's job.
 
     A gateway's ``external_id`` makes a resent message find the first check-in instead of adding a second.
     """
@@ -80,6 +102,15 @@ def checkin_record(*, household: Household, by, source: str, is_alert: bool, not
         existing = CheckIn.objects.filter(external_id=external_id).first()
         if existing is not None:
             return existing, False
+    if by is not None and not can(by, "edit_casework"):
+        raise RuleError(_("안부 확인을 기록할 권한이 없습니다."))
+    errors = {}
+    if source not in CheckInSource.values:
+        errors["source"] = _("올바른 경로를 고르세요.")
+    if at is not None and not not_in_future(at):
+        errors["at"] = _("안부 확인 일시가 미래입니다.")
+    if errors:
+        raise RuleError(errors)
     try:
         with transaction.atomic():
             check_in = CheckIn.objects.create(household=household, source=source, is_alert=is_alert, note=note,
@@ -87,7 +118,7 @@ def checkin_record(*, household: Household, by, source: str, is_alert: bool, not
             log_action(check_in, "households.checkin.recorded", user=by,
                        changes={"source": source, "alert": is_alert})
             if is_alert:
-                from .jobs import raise_checkin_alert
+                from ..jobs import raise_checkin_alert
 
                 # An alert cannot wait for the hourly silence watch: follow-up and notices now, same transaction.
                 raise_checkin_alert(check_in=check_in)
@@ -98,6 +129,3 @@ def checkin_record(*, household: Household, by, source: str, is_alert: bool, not
             raise
         return existing, False
     return check_in, True
-
-
-# Visits ------------------------------------------------------------------------------------------------------

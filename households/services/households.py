@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from welfare.audit import diff, log_action
+from welfare.audit import log_action
+from welfare.common.updates import model_update
+from welfare.errors import RuleError
+from welfare.permissions import can
 
 from ..models import (
     CHARACTERISTIC_FIELDS,
     Consent,
+    ConsentScope,
     FollowUp,
     FollowUpReason,
     FollowUpStatus,
@@ -23,12 +29,21 @@ HOUSEHOLD_FIELDS = (
     "dong", "road_address", "address_detail", "postal_code", "housing_type", *CHARACTERISTIC_FIELDS, "benefit_status",
     "risk_level", "status", "assigned_official", "next_contact_on",
 )
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 RESIDENT_FIELDS = ("name", "birth_date", "sex", "relation", "phone", "moved_in_on")
 
 
+def _require_editor(by: User) -> None:
+    if not can(by, "edit_casework"):
+        raise RuleError(_("세대 정보를 바꿀 권한이 없습니다."))
+
+
 @transaction.atomic
-def household_create(*, by, data: dict[str, Any], head: dict[str, Any] | None = None) -> Household:
+def household_create(*, by: User, data: dict[str, Any], head: dict[str, Any] | None = None) -> Household:
     """A household and, optionally, its head of household in one step."""
+    _require_editor(by)
     household = Household.objects.create(**{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
     log_action(household, "households.household.created", user=by)
     if head:
@@ -37,25 +52,20 @@ def household_create(*, by, data: dict[str, Any], head: dict[str, Any] | None = 
 
 
 @transaction.atomic
-def household_update(*, household: Household, by, data: dict[str, Any]) -> Household:
-    old = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS}
-    for name in HOUSEHOLD_FIELDS:
-        if name in data:
-            setattr(household, name, data[name])
-    household.save()
-    changes = diff(household, old, HOUSEHOLD_FIELDS)
+def household_update(*, household: Household, by: User, data: dict[str, Any]) -> Household:
+    _require_editor(by)
+    household, changes = model_update(household, data, HOUSEHOLD_FIELDS, by=by, verb="households.household.updated")
     if "next_contact_on" in changes and household.next_contact_on is not None:
         # The open cadence follow-up is the next contact (the daily sweep keeps the two equal): a date typed
         # here moves it, or the sweep would put the old date back.
         FollowUp.objects.filter(household=household, status=FollowUpStatus.OPEN,
                                 reason=FollowUpReason.CADENCE).update(due_on=household.next_contact_on)
-    if changes:
-        log_action(household, "households.household.updated", user=by, changes=changes)
     return household
 
 
 @transaction.atomic
-def resident_add(*, household: Household, by, data: dict[str, Any]) -> Resident:
+def resident_add(*, household: Household, by: User, data: dict[str, Any]) -> Resident:
+    _require_editor(by)
     resident = Resident(household=household, **{k: v for k, v in data.items() if k in RESIDENT_FIELDS})
     resident.set_rrn(data.get("rrn") or "")
     resident.save()
@@ -64,24 +74,15 @@ def resident_add(*, household: Household, by, data: dict[str, Any]) -> Resident:
 
 
 @transaction.atomic
-def resident_update(*, resident: Resident, by, data: dict[str, Any]) -> Resident:
-    old = {f: getattr(resident, f) for f in RESIDENT_FIELDS}
-    old_hash = resident.rrn_hash
-    for name in RESIDENT_FIELDS:
-        if name in data:
-            setattr(resident, name, data[name])
-    if data.get("rrn"):  # a blank field keeps the stored number; the form never shows it back
-        resident.set_rrn(data["rrn"])
-    resident.save()
-    changes = diff(resident, old, RESIDENT_FIELDS)
-    if resident.rrn_hash != old_hash:
-        changes["rrn"] = "(changed)"
-    if changes:
-        log_action(resident, "households.resident.updated", user=by, changes=changes)
+def resident_update(*, resident: Resident, by: User, data: dict[str, Any]) -> Resident:
+    """A blank ``rrn`` keeps the stored number (the form never shows it back); a new one is logged as changed."""
+    _require_editor(by)
+    resident, _changes = model_update(resident, data, (*RESIDENT_FIELDS, "rrn"), by=by,
+                                      verb="households.resident.updated", secret=("rrn",))
     return resident
 
 
-def rrn_reveal(*, resident: Resident, by, reason: str) -> str:
+def rrn_reveal(*, resident: Resident, by: User, reason: str) -> str:
     """The full number, once, for a stated reason that goes into the access log."""
     if not reason.strip():
         raise ValueError("A reason is required to reveal a registration number.")
@@ -90,14 +91,24 @@ def rrn_reveal(*, resident: Resident, by, reason: str) -> str:
 
 
 @transaction.atomic
-def consent_record(*, resident: Resident, by, data: dict[str, Any]) -> Consent:
+def consent_record(*, resident: Resident, by: User, data: dict[str, Any]) -> Consent:
+    """A consent as given (scope, date, method, recipients, retention)."""
+    _require_editor(by)
+    errors = {}
+    if data.get("scope") == ConsentScope.THIRD_PARTY and not data.get("recipients"):
+        errors["recipients"] = _("제3자 제공 동의에는 제공받는 자를 적어야 합니다.")
+    if data.get("expires_on") and data.get("granted_on") and data["expires_on"] < data["granted_on"]:
+        errors["expires_on"] = _("보유 기한은 동의일 이후여야 합니다.")
+    if errors:
+        raise RuleError(errors)
     consent = Consent.objects.create(resident=resident, recorded_by=by, **data)
     log_action(consent, "households.consent.created", user=by, household_id=resident.household_id)
     return consent
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent, by, on) -> Consent:
+def consent_withdraw(*, consent: Consent, by: User, on: dt.date) -> Consent:
+    _require_editor(by)
     consent.withdrawn_on = on
     consent.save(update_fields=["withdrawn_on"])
     log_action(consent, "households.consent.withdrawn", user=by, household_id=consent.resident.household_id)
@@ -105,7 +116,9 @@ def consent_withdraw(*, consent: Consent, by, on) -> Consent:
 
 
 @transaction.atomic
-def sensitive_profile_save(*, resident: Resident, by, data: dict[str, Any]) -> SensitiveProfile:
+def sensitive_profile_save(*, resident: Resident, by: User, data: dict[str, Any]) -> SensitiveProfile:
+    if not can(by, "view_sensitive"):
+        raise RuleError(_("민감정보를 다룰 권한이 없습니다."))
     profile, created = SensitiveProfile.objects.get_or_create(resident=resident, defaults={"updated_by": by})
     for name, value in data.items():
         setattr(profile, name, value)

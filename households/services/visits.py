@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.errors import RuleError
+from welfare.permissions import can
 
 from ..models import (
     CareStatus,
@@ -20,45 +27,126 @@ from ..models import (
     FollowUpStatus,
     Household,
     LeftReason,
+    NeedDomain,
     Relation,
     Resident,
+    RiskLevel,
+    Severity,
     Visit,
+    VisitKind,
     VisitNeed,
 )
 from .cases import case_transition
 from .composition import resident_leave
-from .followups import _close_follow_ups, followup_schedule, propose_next_contact
+from .followups import _close_follow_ups, followup_schedule, not_in_future, propose_next_contact
 from .rules import CONTACT_MADE
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-@dataclass
+
+ENDING_RESULTS = (ContactResult.DECEASED, ContactResult.MOVED_AWAY)
+
+
+@dataclass(frozen=True)
 class VisitOutcome:
-    """What to do with the household and the case when the visit found the person deceased or moved away."""
+    """What to do with the household and the case when the visit found the person deceased or moved away.
 
-    end_care: bool = False
+    ``end_care`` is required (True or False) for those two results; for any other result the outcome is ignored.
+    """
+
+    end_care: bool | None = None
     resident: Resident | None = None
     propose_case_closing: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class VisitData:
+    """Everything a visit records; :func:`visit_record` validates it (error keys are these names, a need's
+    ``need_<domain>``)."""
+
     kind: str
     contact_result: str
     risk_level: str
     visited_at: dt.datetime | None = None
     observations: str = ""
     next_contact_on: dt.date | None = None
-    needs: list[tuple[str, str, str]] = field(default_factory=list)  # (domain, severity, note)
-    staff_present: list = field(default_factory=list)
+    # (domain, severity, note); a severity of "" with a note is refused, with neither the row is ignored.
+    needs: Sequence[tuple[str, str, str]] = ()
+    staff_present: Sequence[AbstractBaseUser | int] = ()
     outcome: VisitOutcome = field(default_factory=VisitOutcome)
 
+    @property
+    def ends(self) -> bool:
+        return self.contact_result in ENDING_RESULTS
 
-def visit_record(*, household: Household, by, data: VisitData, token: uuid.UUID | None = None) -> tuple[Visit, bool]:
-    """Log a visit; returns (visit, created). The same token twice returns the first visit, unchanged."""
+    def recorded_needs(self) -> list[tuple[str, str, str]]:
+        return [(d, s, (n or "").strip()) for d, s, n in self.needs if s]
+
+
+def staff_of(household: Household) -> QuerySet:
+    """Active users whose membership covers the household's dong: who can be named present on a visit."""
+    return (
+        get_user_model().objects.filter(is_active=True, staff__dongs=household.dong_id)
+        .distinct().order_by("last_name", "first_name", "username")
+    )
+
+
+def needs_errors(needs: Sequence[tuple[str, str, str]]) -> dict[str, str]:
+    """The needs' rules: known codes, one row per domain, no note without a severity."""
+    errors: dict[str, str] = {}
+    labels = dict(NeedDomain.choices)
+    seen: set[str] = set()
+    for domain, severity, note in needs:
+        if domain not in labels or (severity and severity not in Severity.values):
+            errors["needs"] = _("욕구 영역과 정도를 목록에서 고르세요.")
+        elif domain in seen:
+            errors["needs"] = _("욕구 영역마다 하나만 적으세요.")
+        elif (note or "").strip() and not severity:
+            errors[f"need_{domain}"] = _("%(domain)s: 내용을 적었으면 정도를 고르세요.") % {"domain": labels[domain]}
+        seen.add(domain)
+    return errors
+
+
+def visit_validate(*, household: Household, data: VisitData) -> None:
+    """The visit's rules; every fault at once, under the input's names."""
+    errors: dict[str, str] = {}
+    if data.kind not in VisitKind.values:
+        errors["kind"] = _("올바른 방법을 고르세요.")
+    if data.contact_result not in ContactResult.values:
+        errors["contact_result"] = _("올바른 접촉 결과를 고르세요.")
+    if data.risk_level not in RiskLevel.values:
+        errors["risk_level"] = _("올바른 위기도를 고르세요.")
+    if data.visited_at is not None and not not_in_future(data.visited_at):
+        errors["visited_at"] = _("방문 일시가 미래입니다.")
+    errors.update(needs_errors(data.needs))
+    visit_day = timezone.localdate(data.visited_at) if data.visited_at else timezone.localdate()
+    if data.next_contact_on is not None and data.next_contact_on < visit_day:
+        errors["next_contact_on"] = _("다음 접촉 예정일은 방문일 이후여야 합니다.")
+    if data.staff_present:
+        ids = {getattr(person, "pk", person) for person in data.staff_present}
+        if staff_of(household).filter(pk__in=ids).count() != len(ids):
+            errors["staff_present"] = _("같은 동 직원만 동행 직원으로 고를 수 있습니다.")
+    resident = data.outcome.resident
+    if resident is not None and (resident.household_id != household.pk or resident.left_on is not None):
+        errors["resident"] = _("이 세대의 현재 가구원을 고르세요.")
+    if data.ends and data.outcome.end_care is None:
+        errors["end_care"] = _("사망·전출이면 세대 관리를 종료할지 골라 주세요.")
+    if errors:
+        raise RuleError(errors)
+
+
+def visit_record(*, household: Household, by: User, data: VisitData,
+                 token: uuid.UUID | None = None) -> tuple[Visit, bool]:
+    """Validate and log a visit; returns (visit, created). The same token twice returns the first visit, unchanged
+    (before validation: a resent form may no longer validate, the resident it names having left since)."""
     if token is not None:
         existing = Visit.objects.filter(submission_token=token).first()
         if existing is not None:
             return existing, False
+    if not can(by, "edit_casework"):
+        raise RuleError(_("방문을 기록할 권한이 없습니다."))
+    visit_validate(household=household, data=data)
     try:
         with transaction.atomic():
             return _visit_record(household=household, by=by, data=data, token=token), True
@@ -71,12 +159,13 @@ def visit_record(*, household: Household, by, data: VisitData, token: uuid.UUID 
         raise
 
 
-def _visit_record(*, household: Household, by, data: VisitData, token) -> Visit:
+def _visit_record(*, household: Household, by: User, data: VisitData, token: uuid.UUID | None) -> Visit:
     household = Household.objects.select_for_update().select_related("dong").get(pk=household.pk)
     visited_at = data.visited_at or timezone.now()
     visit_day = timezone.localdate(visited_at)
     case = household.cases.open().first()
-    ends = data.contact_result in (ContactResult.DECEASED, ContactResult.MOVED_AWAY)
+    ends = data.ends
+    needs = data.recorded_needs()
     next_on = None if ends and data.outcome.end_care else (
         data.next_contact_on or propose_next_contact(household=household, risk_level=data.risk_level, after=visit_day)
     )
@@ -86,9 +175,9 @@ def _visit_record(*, household: Household, by, data: VisitData, token) -> Visit:
         submission_token=token,
     )
     if data.staff_present:
-        visit.staff_present.set(data.staff_present)
+        visit.staff_present.set(list(data.staff_present))
     VisitNeed.objects.bulk_create(
-        [VisitNeed(visit=visit, domain=d, severity=s, note=n) for d, s, n in data.needs]
+        [VisitNeed(visit=visit, domain=d, severity=s, note=n) for d, s, n in needs]
     )
     # The household's contact dates: an unanswered door is a visit, not a contact.
     household.risk_level = data.risk_level
@@ -123,16 +212,14 @@ def _visit_record(*, household: Household, by, data: VisitData, token) -> Visit:
         case_transition(case=case, to=CaseStage.CLOSING, by=by, expected_version=case.version,
                         note=_("방문 결과에 따른 종결 제안"), closing_reason=reason)
     log_action(visit, "households.visit.recorded", user=by,
-               changes={"result": data.contact_result, "risk": data.risk_level, "needs": [d for d, _s, _n in data.needs]})
+               changes={"result": data.contact_result, "risk": data.risk_level, "needs": [d for d, _s, _n in needs]})
     return visit
 
 
-def _leave_without_successor(resident: Resident, *, by, on: dt.date, reason: str) -> None:
+def _leave_without_successor(resident: Resident, *, by: User, on: dt.date, reason: str) -> None:
     """A death or a move found on a visit: the resident leaves; a remaining member becomes head if needed."""
     successor = None
     if resident.relation == Relation.HEAD:
         successor = resident.household.residents.current().exclude(pk=resident.pk).order_by("birth_date", "id").first()
     resident_leave(resident=resident, by=by, on=on, reason=reason, new_head=successor)
 
-
-# Cases -------------------------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -11,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_actions
+from welfare.common.dates import seoul_today
 from welfare.errors import RuleError
-from welfare.models import DONG_ROLES, Role
-from welfare.scoping import has_role, membership
+from welfare.permissions import can, role_can
+from welfare.scoping import membership
 
 from ..models import (
     OPEN_STAGES,
@@ -24,9 +27,9 @@ from ..models import (
     FollowUpStatus,
     Household,
 )
-from .rules import APPROVERS, _today
 
-BULK_EDITORS = (Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.DISTRICT_ADMIN)
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
@@ -38,7 +41,7 @@ class BulkResult:
     not_in_dong: int = 0  # reassign only: the new official does not work in the household's dong
 
 
-def _bulk_targets(households, by) -> tuple[set[int], list[Household]]:
+def _bulk_targets(households: Iterable[Household | int], by: User) -> tuple[set[int], list[Household]]:
     """The requested ids, and those of them the user may touch (scoping decides, never the form)."""
     ids = {int(getattr(h, "pk", h)) for h in households}
     visible = list(
@@ -49,15 +52,15 @@ def _bulk_targets(households, by) -> tuple[set[int], list[Household]]:
 
 
 @transaction.atomic
-def households_reschedule(*, households, by, on: dt.date) -> BulkResult:
+def households_reschedule(*, households: Iterable[Household | int], by: User, on: dt.date) -> BulkResult:
     """Move the next contact of many households to ``on``: one UPDATE each for households and follow-ups.
 
     ``households`` are households or ids; those the user may not see are skipped and untouched. The open
     cadence follow-up moves with the date (one is opened where a household under care had none).
     """
-    if not has_role(by, *BULK_EDITORS):
+    if not can(by, "edit_casework"):
         raise RuleError(_("다음 접촉일을 바꿀 권한이 없습니다."))
-    if on < _today():
+    if on < seoul_today():
         raise RuleError(_("다음 접촉일은 오늘이나 그 이후여야 합니다."))
     ids, targets = _bulk_targets(households, by)
     pks = [h.pk for h in targets]
@@ -77,17 +80,17 @@ def households_reschedule(*, households, by, on: dt.date) -> BulkResult:
 
 
 @transaction.atomic
-def households_reassign(*, households, by, to_user) -> BulkResult:
+def households_reassign(*, households: Iterable[Household | int], by: User, to_user: User) -> BulkResult:
     """Hand many households to another official: team leads and district admins only.
 
     The new official must be dong staff of each household's dong; households of other dongs are skipped.
     Open follow-ups and the open case go with the household (the case's version moves, so a form opened
     before the handover is refused as stale).
     """
-    if not has_role(by, *APPROVERS):
+    if not can(by, "lead_team"):
         raise RuleError(_("담당자 변경은 팀장과 구 관리자만 할 수 있습니다."))
     staff = membership(to_user)
-    if staff is None or staff.role not in DONG_ROLES or not to_user.is_active:
+    if staff is None or not role_can(staff.role, "be_assigned") or not to_user.is_active:
         raise RuleError(_("동 담당 공무원이나 팀장에게만 배정할 수 있습니다."))
     their_dongs = set(staff.dongs.values_list("pk", flat=True))
     ids, visible = _bulk_targets(households, by)
@@ -104,6 +107,3 @@ def households_reassign(*, households, by, to_user) -> BulkResult:
         log_actions(targets, "households.household.reassigned", user=by, reason=reason)
         log_actions(cases, "households.case.reassigned", user=by, reason=reason)
     return BulkResult(done=len(pks), skipped=len(ids) - len(visible), not_in_dong=len(visible) - len(targets))
-
-
-# Isolation screening -----------------------------------------------------------------------------------------

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welfare.audit import log_action
-from welfare.models import Role
-from welfare.scoping import can_view_sensitive, has_role
+from welfare.permissions import can, roles_with
 
 from .. import services
 from ..filters import HouseholdFilter
@@ -21,11 +20,12 @@ from ..forms import ConsentForm, HeadForm, HouseholdForm, ResidentForm, RevealFo
 from ..models import Consent, Household, Resident, SensitiveProfile
 from . import cases, visits, worklists
 
-EDITORS = (Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.DISTRICT_ADMIN)
+# Read by views/cases.py until it asks ``can(user, "edit_casework")`` itself; the table is welfare.permissions.
+EDITORS = tuple(roles_with("edit_casework"))
 
 
 def _require_editor(request: HttpRequest) -> None:
-    if not has_role(request.user, *EDITORS):
+    if not can(request.user, "edit_casework"):
         raise PermissionDenied
 
 
@@ -50,13 +50,12 @@ def household_list(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     return render(request, "households/list.html", {
         "filter": filterset, "page": page, "query_string": params.urlencode(),
-        "can_edit": has_role(request.user, *EDITORS),
     })
 
 
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
-    show_sensitive = can_view_sensitive(request.user)
+    show_sensitive = can(request.user, "view_sensitive")
     residents = list(
         household.residents.order_by("left_on", "id").prefetch_related(
             Prefetch("consents", queryset=Consent.objects.order_by("scope", "-granted_on"))
@@ -77,7 +76,6 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "former": [r for r in residents if r.left_on is not None],
         "sensitive_rows": [(r, profiles[r.pk]) for r in residents if r.pk in profiles],
         "show_sensitive": show_sensitive,
-        "can_edit": has_role(request.user, *EDITORS),
     })
 
 
@@ -152,9 +150,13 @@ def consent_add(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse
     resident = _resident(request, pk, resident_pk)
     form = ConsentForm(request.POST or None, initial={"granted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        services.consent_record(resident=resident, by=request.user, data=form.cleaned_data)
-        messages.success(request, _("동의를 기록했습니다."))
-        return redirect("households:detail", pk=pk)
+        try:
+            services.consent_record(resident=resident, by=request.user, data=form.cleaned_data)
+        except services.RuleError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("동의를 기록했습니다."))
+            return redirect("households:detail", pk=pk)
     return render(request, "households/consent_form.html",
                   {"form": form, "resident": resident, "household": resident.household})
 
@@ -172,7 +174,7 @@ def consent_withdraw(request: HttpRequest, pk: int, resident_pk: int, consent_pk
 
 
 def sensitive_edit(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse:
-    if not can_view_sensitive(request.user):
+    if not can(request.user, "view_sensitive"):
         raise PermissionDenied
     resident = _resident(request, pk, resident_pk)
     instance = SensitiveProfile.objects.filter(resident=resident).first()

@@ -29,7 +29,16 @@ from ..forms.visits import (
     MemberLeaveForm,
     VisitForm,
 )
-from ..models import CaseStage, FollowUpReason, Household, NeedDomain, Resident, RiskLevel, isolation_risk
+from ..models import (
+    ISOLATION_BANDS,
+    CaseStage,
+    FollowUpReason,
+    Household,
+    NeedDomain,
+    Resident,
+    RiskLevel,
+    isolation_risk,
+)
 
 # households.py imports this module for detail_context; its helpers are looked up when a view runs.
 from . import households as household_pages
@@ -119,15 +128,19 @@ def followup_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = _editable_household(request, pk)
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        follow_up = services.followup_schedule(
-            household=household, due_on=form.cleaned_data["due_on"], reason=FollowUpReason.MANUAL,
-            note=form.cleaned_data["note"].strip(), by=request.user,
-        )
-        if follow_up is None:
-            messages.warning(request, _("이미 예정된 '직접 지정' 접촉이 있습니다. 그 예정을 취소한 뒤 다시 지정하세요."))
+        try:
+            follow_up = services.followup_schedule(
+                household=household, due_on=form.cleaned_data["due_on"], reason=FollowUpReason.MANUAL,
+                note=form.cleaned_data["note"].strip(), by=request.user,
+            )
+        except services.RuleError as error:
+            form.add_error(None, error)
         else:
-            messages.success(request, _("%(on)s 접촉 예정을 추가했습니다.") % {"on": follow_up.due_on.isoformat()})
-        return _to_household(household)
+            if follow_up is None:
+                messages.warning(request, _("이미 예정된 '직접 지정' 접촉이 있습니다. 그 예정을 취소한 뒤 다시 지정하세요."))
+            else:
+                messages.success(request, _("%(on)s 접촉 예정을 추가했습니다.") % {"on": follow_up.due_on.isoformat()})
+            return _to_household(household)
     return render(request, "households/visits/small_form.html", {
         "form": form, "household": household, "title": _("접촉 예정 추가"),
         "intro": _("정기 접촉과 별도로 직접 정하는 접촉 예정입니다. 세대마다 하나만 열어 둘 수 있습니다."),
@@ -153,10 +166,14 @@ def checkin_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.checkin_record(household=household, by=request.user, source=data["source"],
-                                is_alert=data["is_alert"], note=data["note"].strip(), at=data["at"])
-        messages.success(request, _("이상 신호를 기록했습니다.") if data["is_alert"] else _("안부 확인을 기록했습니다."))
-        return _to_household(household)
+        try:
+            services.checkin_record(household=household, by=request.user, source=data["source"],
+                                    is_alert=data["is_alert"], note=data["note"].strip(), at=data["at"])
+        except services.RuleError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("이상 신호를 기록했습니다.") if data["is_alert"] else _("안부 확인을 기록했습니다."))
+            return _to_household(household)
     return render(request, "households/visits/small_form.html", {
         "form": form, "household": household, "title": _("안부 확인 기록"),
         "intro": _("IoT·AI 안부전화·건강음료 배달·돌봄단 등 방문 밖에서 확인한 안부입니다."),
@@ -172,21 +189,24 @@ def isolation_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = IsolationForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         risk_before = household.risk_level
-        screening = services.isolation_screening_record(
-            household=household, resident=form.cleaned_data["resident"], by=request.user, answers=form.answers(),
-            on=form.cleaned_data["screened_on"], apply_risk=form.cleaned_data["apply_risk"],
-        )
-        messages.success(request, _("사회적 고립 조사를 저장했습니다. 점수 %(score)s점 → %(risk)s 제안") % {
-            "score": screening.score, "risk": screening.get_proposed_risk_display()})
-        if form.cleaned_data["apply_risk"] and screening.proposed_risk != risk_before:
-            messages.success(request, _("세대 위기도를 %(risk)s(으)로 바꿨습니다.") % {
-                "risk": screening.get_proposed_risk_display()})
-        return _to_household(household)
+        try:
+            screening = services.isolation_screening_record(
+                household=household, resident=form.cleaned_data["resident"], by=request.user,
+                answers=form.answers(), on=form.cleaned_data["screened_on"], apply_risk=form.cleaned_data["apply_risk"],
+            )
+        except services.RuleError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("사회적 고립 조사를 저장했습니다. 점수 %(score)s점 → %(risk)s 제안") % {
+                "score": screening.score, "risk": screening.get_proposed_risk_display()})
+            if form.cleaned_data["apply_risk"] and screening.proposed_risk != risk_before:
+                messages.success(request, _("세대 위기도를 %(risk)s(으)로 바꿨습니다.") % {
+                    "risk": screening.get_proposed_risk_display()})
+            return _to_household(household)
     score = form.live_score()
     return render(request, "households/visits/isolation_form.html", {
         "form": form, "household": household, "score": score, "proposed": RiskLevel(isolation_risk(score)),
-        "bands": [(0, 0, _("일반")), (1, 3, RiskLevel.LOW.label), (4, 8, RiskLevel.MEDIUM.label),
-                  (9, 13, RiskLevel.HIGH.label)],
+        "bands": ISOLATION_BANDS,
     })
 
 

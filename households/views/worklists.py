@@ -15,14 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from welfare.models import DONG_ROLES, Role
-from welfare.scoping import has_role, personal_dong_ids
+from welfare.permissions import can, roles_with
+from welfare.scoping import personal_dong_ids
 
-from .. import selectors, services
+from .. import selectors, services, timeline
 from ..models import CaseStage, Household, RiskLevel
 
-LEADS = (Role.DONG_LEAD, Role.DISTRICT_ADMIN)
-EDITORS = (Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.DISTRICT_ADMIN)
 CASELOAD_PER_PAGE = 25
 
 
@@ -37,9 +35,9 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 
 
 def detail_context(request: HttpRequest, household: Household) -> dict:
-    """The timeline of the household page: a constant number of queries (see selectors.household_timeline)."""
+    """The timeline of the household page: a constant number of queries (see households.timeline.household_timeline)."""
     return {
-        "timeline": selectors.household_timeline(household, page=request.GET.get("tpage")),
+        "timeline": timeline.household_timeline(household, page=request.GET.get("tpage")),
         "timeline_query": _query_without(request, "tpage"),
     }
 
@@ -96,7 +94,7 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Dong staff of the user's dongs; the service checks each household's dong against the one chosen.
         self.fields["to_user"].queryset = (
-            get_user_model().objects.filter(is_active=True, staff__role__in=DONG_ROLES,
+            get_user_model().objects.filter(is_active=True, staff__role__in=roles_with("be_assigned"),
                                             staff__dongs__in=personal_dong_ids(user))
             .distinct().order_by("first_name", "last_name", "username")
         )
@@ -157,7 +155,7 @@ def _bulk(request: HttpRequest) -> HttpResponse | BulkForm:
 
 def caseload(request: HttpRequest) -> HttpResponse:
     """My caseload: households I am assigned to, under care or monitoring; overdue first."""
-    if not has_role(request.user, *EDITORS):
+    if not can(request.user, "use_worklists"):
         raise PermissionDenied
     bulk_form = None
     if request.method == "POST":
@@ -176,13 +174,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "households/worklists/caseload.html", {
         "filter": filterset, "page": page, "query_string": _query_without(request, "page"),
         "bulk": bulk_form or BulkForm(user=request.user), "checked": _checked(request),
-        "can_reassign": has_role(request.user, *LEADS), "today": today,
+        "today": today,
     })
 
 
 def team(request: HttpRequest) -> HttpResponse:
     """The team lead's view of their dongs: load per official, overdue contacts, cases gone quiet."""
-    if not has_role(request.user, *LEADS):
+    if not can(request.user, "lead_team"):
         raise PermissionDenied
     bulk_form = None
     if request.method == "POST":
@@ -203,7 +201,7 @@ def team(request: HttpRequest) -> HttpResponse:
         "overdue_page": overdue_page, "overdue_query": _query_without(request, "opage"),
         "silent_page": silent_page, "silent_query": _query_without(request, "cpage"),
         "silent_days": selectors.SILENT_DAYS,
-        "bulk": bulk_form or BulkForm(user=request.user), "checked": _checked(request), "can_reassign": True,
+        "bulk": bulk_form or BulkForm(user=request.user), "checked": _checked(request),
         "today": today,
     })
 

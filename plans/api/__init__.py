@@ -1,9 +1,3 @@
-"""The plans API. Each module of this package registers its own viewsets on the one router (welfare.api.router):
-``resources.py`` the resource directory; a module added beside it (``plans.py`` for plans and targets) is imported
-here without changing this file."""
+"""The plans API: ``views`` registers the plan and resource viewsets on the one router (welfare.api.router)."""
 
-import importlib
-import pkgutil
-
-for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-    importlib.import_module(f"{__name__}.{_module}")
+from . import views  # noqa: F401

@@ -41,7 +41,12 @@
     const items = screening.querySelectorAll(".isolation-items input[type=checkbox]");
     const score = screening.querySelector("[data-score]");
     const risk = screening.querySelector("[data-risk]");
-    const band = (n) => (n >= 9 ? "high" : n >= 4 ? "medium" : "low");  // 0 general, 1–3 low, 4–8 medium, 9–13 high
+    // The bands come from the server (households.models.ISOLATION_BANDS): "highest score:risk" pairs in order.
+    const bands = (screening.dataset.bands || "").split(" ").filter(Boolean).map((pair) => {
+      const [high, level] = pair.split(":");
+      return [Number(high), level];
+    });
+    const band = (n) => (bands.find(([high]) => n <= high) || bands[bands.length - 1] || [0, "low"])[1];
     const update = () => {
       const n = Array.from(items).filter((i) => i.checked).length;
       score.textContent = n;

@@ -12,7 +12,9 @@ from rest_framework.test import APIClient
 
 from tests.api.conftest import bearer_client, error_of
 from welfare.api.auth import PerTokenThrottle
+from welfare.errors import RuleError
 from welfare.models import AccessLog, ApiToken
+from welfare.services.tokens import token_issue, tokens_revoke
 
 ADD = "/admin/welfare/apitoken/add/"
 CHANGELIST = "/admin/welfare/apitoken/"
@@ -108,6 +110,19 @@ def test_revoking_twice_keeps_the_first_time(admin_client, official, api_token_f
     token.refresh_from_db()
     assert token.revoked_at == first
     assert "토큰 0개를 폐기했습니다." in response.content.decode()
+
+
+def test_the_token_services_log_what_they_do(admin_user, official):
+    # the admin's issue and revoke are these services; other callers meet the same rules
+    with pytest.raises(RuleError) as refused:
+        token_issue(user=official, name="  ", by=admin_user)
+    token, key = token_issue(user=official, name="구청 대시보드", by=admin_user)
+
+    assert "name" in refused.value.message_dict
+    assert ApiToken.hash_key(key) == token.key_hash and key not in str(AccessLog.objects.get().changes)
+    assert tokens_revoke(tokens=[token], by=admin_user) == [token]
+    assert tokens_revoke(tokens=[token], by=admin_user) == []
+    assert AccessLog.objects.filter(verb="welfare.apitoken.revoked", user=admin_user).count() == 1
 
 
 def test_a_dong_official_may_not_issue_tokens_in_the_admin(client, official):

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from discovery.importing import universal_due
 from discovery.imports import ImportFileError
 from discovery.models import (
     BigDataTarget,
@@ -21,6 +20,7 @@ from discovery.models import (
     UniversalKind,
     UniversalVisitTarget,
 )
+from discovery.universal import universal_due
 from households.addresses import address_key
 from households.models import FollowUp, FollowUpReason, FollowUpStatus, Household, Resident
 from tests.factories import HouseholdFactory, ResidentFactory, staff_user

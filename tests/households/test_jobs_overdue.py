@@ -141,7 +141,7 @@ def test_a_follow_up_more_than_a_week_late_gets_one_high_priority_check(dong, of
 
 
 def test_marking_runs_in_pages_and_finishes_them_all(dong, official, monkeypatch):
-    import households.jobs as jobs
+    import households.jobs.common as jobs
 
     monkeypatch.setattr(jobs, "WRITE_BATCH", 2)
     for _i in range(5):

@@ -193,7 +193,7 @@ def test_running_the_sweep_twice_creates_nothing_twice(dong):
 
 def test_the_sweep_reads_in_batches_of_households(dong, second_dong, monkeypatch):
     # given households spread over several id ranges of a deliberately small batch
-    import households.jobs as jobs
+    import households.jobs.cadence as jobs
 
     monkeypatch.setattr(jobs, "HOUSEHOLD_BATCH", 2)
     made = [cared_household(dong if i % 2 else second_dong, risk="low", last_contact=dt.date(2024, 1, 31))

@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
+from discovery.jobs import universal_visits
 from discovery.models import UniversalVisitTarget
-from households.jobs import add_months, births_turning, person_key, universal_visits
+from discovery.universal import births_turning, person_key
 from households.models import FollowUp
 from tests.factories import HouseholdFactory, ResidentFactory
+from welfare.common.dates import add_months
 
 from .factories_jobs import seoul
 

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from households import selectors
+from households import timeline
 from households.demo import BUSY_KINDS, seed_busy_household
-from households.models import FollowUp, ServiceLink
+from households.models import CheckIn, FollowUp, ServiceLink
 from tests.factories import HouseholdFactory, ResidentFactory
 
 from .factories_worklists import (
@@ -53,9 +53,9 @@ def test_timeline_query_count_does_not_grow_with_events(dong):
 
     # When the first page of each timeline is read
     with CaptureQueriesContext(connection) as small:
-        list(selectors.household_timeline(few))
+        list(timeline.household_timeline(few))
     with CaptureQueriesContext(connection) as large:
-        page = selectors.household_timeline(many)
+        page = timeline.household_timeline(many)
 
     # Then both cost the same: count + page of the union + one query per kind (6) + the visits' needs = 9
     assert len(small.captured_queries) == len(large.captured_queries) == 9
@@ -94,7 +94,7 @@ def test_events_of_all_kinds_are_listed_newest_first(dong, official):
     event = MemberEventFactory(household=household, on=dt.date(2025, 3, 6))
 
     # When the timeline is read
-    entries = selectors.household_timeline(household).object_list
+    entries = timeline.household_timeline(household).object_list
 
     # Then it is newest first across kinds; the composition event counts from 00:00 in Seoul
     assert [(e.kind, e.obj.pk) for e in entries] == [
@@ -186,7 +186,7 @@ def test_visit_and_case_lines_link_to_their_pages_when_those_exist(dong, officia
     change = StageChangeFactory(case__household=household)
 
     # When the timeline is read
-    entries = {e.kind: e for e in selectors.household_timeline(household).object_list}
+    entries = {e.kind: e for e in timeline.household_timeline(household).object_list}
 
     # Then the links point at the visit and case pages (or are absent while those pages do not exist)
     for kind, name, pk in (("visit", "households:visit_detail", visit.pk), ("stage", "households:case_detail",
@@ -198,16 +198,24 @@ def test_visit_and_case_lines_link_to_their_pages_when_those_exist(dong, officia
         assert entries[kind].url == expected
 
 
+def test_the_crisis_report_source_is_discovered_from_discovery(dong):
+    # When the registered sources are read, discovery's timeline module has been found and registered
+    kinds = [s.kind for s in timeline.timeline_sources()]
+
+    # Then crisis reports are on the timeline, after households' own kinds
+    assert kinds[-1] == "report" and kinds.count("report") == 1
+
+
 def test_a_new_source_is_one_entry_in_the_list(dong):
     # Given the sources with one more kind (here: check-ins again, under another name)
     household = HouseholdFactory(dong=dong)
     CheckInFactory(household=household, at=seoul(2025, 1, 2))
-    extra = selectors.TimelineSource("extra", "추가", selectors.CheckIn, "at",
-                                     lambda c: {"summary": "x", "who": None, "url": None})
-    sources = [*selectors.TIMELINE_SOURCES, extra]
+    extra = timeline.TimelineSource("extra", "추가", CheckIn, "at",
+                                    lambda c: {"summary": "x", "who": None, "url": None})
+    sources = [*timeline.timeline_sources(), extra]
 
     # When the timeline is read with it
-    entries = selectors.household_timeline(household, sources=sources).object_list
+    entries = timeline.household_timeline(household, sources=sources).object_list
 
     # Then the union simply includes it
     assert sorted(e.kind for e in entries) == ["checkin", "extra"]

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import activity_services
+from plans import services
 from plans.metrics import METRICS
 from plans.models import Award, Partnership, Training
 from welfare.errors import RuleError
@@ -106,11 +106,11 @@ def test_service_refuses_officials_and_other_districts_dongs(official, planner, 
     fields = {"title": "t", "dong": dong, "plan": None, "held_on": dt.date(2025, 1, 1), "hours": 2,
               "audience": "officials", "attendees": 1}
     with pytest.raises(RuleError):
-        activity_services.training_save(by=official, **fields)
+        services.training_save(by=official, **fields)
     with pytest.raises(RuleError):
-        activity_services.training_save(by=planner, **{**fields, "dong": other_district_dong})
+        services.training_save(by=planner, **{**fields, "dong": other_district_dong})
     with pytest.raises(RuleError):
-        activity_services.training_save(by=planner, **{**fields, "hours": 30})
+        services.training_save(by=planner, **{**fields, "hours": 30})
 
 
 def test_a_training_counts_for_its_dong_and_month(client_for, planner, dong, second_dong):

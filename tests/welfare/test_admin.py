@@ -37,3 +37,71 @@ def test_every_changelist_renders_for_a_superuser(client, django_user_model, hou
             continue
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, url
+
+
+# Casework is read-only in the admin, and a record's page is logged -------------------------------------------
+
+
+@pytest.fixture
+def root(client, django_user_model):
+    superuser = django_user_model.objects.create_superuser("root", "root@demo.invalid", "pass-for-tests-1")
+    client.force_login(superuser)
+    return superuser
+
+
+CASEWORK = (
+    "households.household", "households.resident", "households.consent", "households.sensitiveprofile",
+    "households.visit", "households.followup", "households.checkin", "households.case", "households.servicelink",
+    "households.memberevent", "households.isolationscreening", "discovery.crisisreport",
+    "discovery.contactattempt", "discovery.householdmerge", "discovery.importbatch", "discovery.bigdataround",
+    "discovery.bigdatatarget", "discovery.universalvisittarget", "discovery.networkmember",
+    "discovery.rewarddecision", "plans.annualplan", "plans.plantask", "plans.dongtarget",
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", CASEWORK)
+def test_no_one_adds_changes_or_deletes_casework_in_the_admin(rf, root, label):
+    model = apps.get_model(label)
+    request = rf.get("/admin/")
+    request.user = root
+    model_admin = admin.site._registry[model]
+
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    assert model_admin.has_view_permission(request)
+
+
+@pytest.mark.django_db
+def test_a_households_admin_page_is_logged_and_refuses_a_change(client, root, household):
+    from welfare.models import AccessLog
+
+    url = reverse("admin:households_household_change", args=[household.pk])
+    address = household.road_address
+
+    page = client.get(url)
+    refused = client.post(url, {"road_address": "바뀐 주소 1", "dong": household.dong_id})
+
+    assert page.status_code == 200 and refused.status_code == 403
+    household.refresh_from_db()
+    assert household.road_address == address
+    entry = AccessLog.objects.get(verb="households.household.viewed")
+    assert (entry.user, entry.household_id, entry.reason) == (root, household.pk, "admin")
+    assert client.get(reverse("admin:households_household_add")).status_code == 403
+    assert client.get(reverse("admin:households_household_delete", args=[household.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_every_casework_page_with_a_row_renders_and_logs_one_entry(client, root, household):
+    from welfare.models import AccessLog
+
+    for label in CASEWORK:
+        model = apps.get_model(label)
+        obj = model.objects.first()
+        if obj is None:
+            continue
+        before = AccessLog.objects.count()
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
+        assert client.get(url).status_code == 200, url
+        assert AccessLog.objects.count() == before + 1, url

@@ -14,6 +14,7 @@ from django.urls import reverse
 from discovery.models import DiscoveryPolicy
 from households import services as household_services
 from households.models import CadencePolicy
+from households.services.policy import cadence_policy_save
 from tests.factories import DongFactory, UserFactory, staff_user
 from welfare import services as welfare_services
 from welfare.errors import RuleError
@@ -538,8 +539,8 @@ def test_a_superuser_saves_the_policy_of_the_chosen_district(client_for, superus
 
 def test_the_service_refuses_another_districts_dong(district_admin, seongdong, other_district_dong):
     with pytest.raises(RuleError) as refused:
-        welfare_services.staff_create(district=seongdong, by=district_admin, data={
-            "username": "sneaky", "first_name": "박서준", "role": Role.DONG_OFFICIAL, "dongs": [other_district_dong]})
+        welfare_services.staff_create(district=seongdong, by=district_admin, data=welfare_services.NewStaff(
+            username="sneaky", first_name="박서준", role=Role.DONG_OFFICIAL, dongs=(other_district_dong,)))
 
     assert "dongs" in refused.value.message_dict
     assert not User.objects.filter(username="sneaky").exists()
@@ -547,15 +548,15 @@ def test_the_service_refuses_another_districts_dong(district_admin, seongdong, o
 
 def test_the_service_refuses_a_username_the_form_would_refuse(district_admin, seongdong):
     with pytest.raises(RuleError) as refused:
-        welfare_services.staff_create(district=seongdong, by=district_admin, data={
-            "username": "김 민지", "first_name": "김민지", "role": Role.DISTRICT_PLANNER})
+        welfare_services.staff_create(district=seongdong, by=district_admin, data=welfare_services.NewStaff(
+            username="김 민지", first_name="김민지", role=Role.DISTRICT_PLANNER))
 
     assert "username" in refused.value.message_dict
 
 
 def test_the_service_checks_the_policy_ranges_itself(district_admin, seongdong):
     with pytest.raises(RuleError) as refused:
-        welfare_services.cadence_policy_save(district=seongdong, by=district_admin, data={
+        cadence_policy_save(district=seongdong, by=district_admin, data={
             "high_days": 0, "medium_days": 14, "low_days": 400, "in_service_days": 30, "silence_high_days": 7,
             "silence_medium_days": 14, "silence_low_days": True})
 
@@ -594,3 +595,12 @@ def test_a_new_dong_appears_among_the_choices(client_for, district_admin, seongd
     response = client_for(district_admin).get(CREATE)
 
     assert "성수1가1동" in response.content.decode()
+
+
+def test_the_policies_page_assembles_the_sections_the_apps_register():
+    from welfare.district_settings import sections
+
+    assert [(s.key, s.template) for s in sections()] == [
+        ("cadence", "households/district/cadence_policy.html"),
+        ("discovery", "discovery/district/discovery_policy.html"),
+    ]

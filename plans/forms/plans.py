@@ -1,4 +1,4 @@
-"""Forms of the annual basic plan pages. They parse and check input; the rules live in plans.services."""
+"""Forms of the annual basic plan pages. They parse and check input; the rules live in plans.services (a service's RuleError is shown beside the field it names)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,19 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.dates import seoul_today
 from welfare.models import Dong
 
-from .metrics import METRIC_CHOICES, METRICS
-from .models import AnnualPlan, Department, FundingSource, MilestoneStatus, PlanTask
+from ..metrics import METRIC_CHOICES, METRICS
+from ..models import AnnualPlan, Department, FundingSource, MilestoneStatus, PlanTask
 
 QUARTERS = (1, 2, 3, 4)
 
 
 def _next_year() -> int:
-    return timezone.localdate().year + 1
+    return seoul_today().year + 1
 
 
 class PlanCreateForm(forms.Form):
@@ -167,7 +167,7 @@ class ReturnForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    metric = forms.ChoiceField(label=_("지표"), required=False, choices=[("", _("전체 지표")), *METRIC_CHOICES])
+    metric = forms.ChoiceField(label=_("지표"), required=False, choices=lambda: [("", _("전체 지표")), *METRIC_CHOICES])
     dong = forms.ModelChoiceField(label=_("행정동"), required=False, queryset=Dong.objects.none(),
                                   empty_label=_("전체 동"))
 

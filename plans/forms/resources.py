@@ -1,15 +1,14 @@
-"""Forms of the resource directory."""
+"""Forms of the resource directory. They parse input; the rules live in plans.services.resources."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from welfare.models import District, Dong
 
-from .models import Resource, ResourceCategory, Sector
+from ..models import Resource, ResourceCategory, Sector
 
 ACTIVE_CHOICES = (("1", _("사용 중")), ("0", _("사용 중지")), ("all", _("전체")))
 
@@ -60,36 +59,10 @@ class ResourceForm(forms.ModelForm):
 
     def __init__(self, *args, district: District, **kwargs):
         super().__init__(*args, **kwargs)
-        self.district = district
         # Only this district's dongs; another district's id is "not a valid choice".
         self.fields["dongs"].queryset = Dong.objects.filter(district=district).order_by("name")
         self.fields["funding_source"].widget.attrs["placeholder"] = _("예: 국비·시비·구비, 사회복지공동모금회")
         self.fields["contact"].widget.attrs["placeholder"] = _("예: 02-0000-0000 (담당 부서)")
 
-    def clean_name(self) -> str:
-        value = " ".join(self.cleaned_data["name"].split())
-        if not value:
-            raise ValidationError(_("자원명을 입력하세요."))
-        return value
-
-    def clean_provider(self) -> str:
-        value = " ".join(self.cleaned_data["provider"].split())
-        if not value:
-            raise ValidationError(_("제공 기관을 입력하세요."))
-        return value
-
-    def clean(self):
-        data = super().clean()
-        name, provider = data.get("name"), data.get("provider")
-        if name and provider:
-            # The district is not a form field, so the model's unique constraint would not be checked here.
-            clash = Resource.objects.filter(district=self.district, name=name, provider=provider)
-            if self.instance.pk:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                self.add_error("name", _("같은 기관의 같은 이름 자원이 이미 있습니다."))
-        return data
-
-    def save(self, commit: bool = True) -> Resource:
-        self.instance.district = self.district
-        return super().save(commit=commit)
+    def _post_clean(self):  # the service validates and saves; the instance stays as it was read
+        pass

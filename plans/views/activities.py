@@ -1,7 +1,7 @@
 """The plan's activity records: capacity-building trainings, awards and public-private partnerships.
 
 Dong officials and leads read their district's records; planners and district admins write (others 403).
-Another district's record is 404. The rules live in plans.activity_services.
+Another district's record is 404. The rules live in plans.services.activities.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from welfare.errors import RuleError
 from welfare.models import Dong
-from welfare.scoping import has_role, membership, visible_dong_ids
+from welfare.permissions import can
+from welfare.scoping import membership, visible_dong_ids
 
-from . import activity_services
-from .activity_forms import AwardForm, PartnershipForm, TrainingForm, YearFilterForm
-from .models import Award, Partnership, Training
-from .plan_views import WRITERS
+from .. import services
+from ..forms import AwardForm, PartnershipForm, TrainingForm, YearFilterForm
+from ..models import Award, Partnership, Training
 
 PAGE_SIZE = 25
 
@@ -43,17 +43,17 @@ class Kind:
 
 
 KINDS = {
-    "training": Kind("training", Training, TrainingForm, activity_services.training_save, "held_on",
+    "training": Kind("training", Training, TrainingForm, services.training_save, "held_on",
                      _("역량강화 교육"), _("교육"), ("dong", "plan")),
-    "award": Kind("award", Award, AwardForm, activity_services.award_save, "awarded_on",
+    "award": Kind("award", Award, AwardForm, services.award_save, "awarded_on",
                   _("포상"), _("포상"), ("plan",)),
-    "partnership": Kind("partnership", Partnership, PartnershipForm, activity_services.partnership_save,
+    "partnership": Kind("partnership", Partnership, PartnershipForm, services.partnership_save,
                         "signed_on", _("민관 협약"), _("협약"), ("plan",)),
 }
 
 
 def _can_write(request: HttpRequest) -> bool:
-    return has_role(request.user, *WRITERS) and membership(request.user) is not None
+    return can(request.user, "edit_plans") and membership(request.user) is not None
 
 
 def _visible(request: HttpRequest, kind: Kind) -> QuerySet:
@@ -89,7 +89,7 @@ def _form(request: HttpRequest, kind: Kind, pk: int | None = None) -> HttpRespon
         try:
             kind.save(by=request.user, **{kind.key: instance}, **form.cleaned_data)
         except RuleError as error:
-            form.add_error(None, str(error))
+            form.add_error(None, error)
         else:
             messages.success(request, _("저장했습니다."))
             return redirect(f"plans:{kind.key}_list")

@@ -1,27 +1,17 @@
-"""``/api/v1/plans/``: the annual basic plans of the user's district, read only.
-
-A list gives each plan with its areas, tasks and quarterly milestones; one plan adds its dong targets against the
-actuals and the calendar's pace, read from the dashboard's read model (plans.dashboard.plan_progress over
-plans.services.actuals_for_year), so no figure is computed here. ``/plans/{id}/figures/`` gives the stored monthly
-figures (DongMonthFigure) of the plan's year. Dong officials and leads see their own dongs' targets and figures;
-planners and admins the whole district. Plans are not personal data: nothing is written to the access log.
-"""
+"""The plans API's output serializers (the API is read only): plans with their areas, tasks and milestones, the
+dashboard's progress, the monthly figures and the resource directory."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-import django_filters
-from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from plans.dashboard import Pace, plan_progress
-from plans.metrics import METRIC_CHOICES, METRICS
-from plans.models import (
+from welfare.api.filters import MAX_ID
+from welfare.api.refs import DongRefSerializer
+
+from ..dashboard import Pace
+from ..metrics import METRIC_CHOICES
+from ..models import (
     AnnualPlan,
     DongMonthFigure,
     FundingSource,
@@ -30,15 +20,8 @@ from plans.models import (
     PlanMilestone,
     PlanStatus,
     PlanTask,
+    Resource,
 )
-from welfare.api.base import ApiViewSet
-from welfare.api.filters import MAX_ID, SinceFilter
-from welfare.api.refs import DongRefSerializer
-from welfare.api.router import router
-from welfare.api.schema import LIST_ERRORS, READ_ERRORS, errors
-from welfare.scoping import visible_dong_ids
-
-# Serializers -------------------------------------------------------------------------------------------------
 
 
 class DistrictRefSerializer(serializers.Serializer):
@@ -152,7 +135,7 @@ class FigureQuerySerializer(serializers.Serializer):
     metric = serializers.ChoiceField(choices=METRIC_CHOICES, required=False, help_text=_("이 지표만"))
 
 
-class _Row:
+class ProgressRow:
     """A (dong, target) pair of the dashboard as one flat object for DongProgressSerializer."""
 
     def __init__(self, dong, cell):
@@ -163,91 +146,13 @@ class _Row:
         return getattr(self._cell, name)
 
 
-# Filters -----------------------------------------------------------------------------------------------------
-
-
-class PlanFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="year", label=_("연도"), min_value=1, max_value=9999)
-    status = django_filters.MultipleChoiceFilter(choices=PlanStatus.choices, label=_("상태(여러 개 가능)"))
-    current = django_filters.BooleanFilter(field_name="is_current", label=_("최신 개정본만 / 지난 개정본만"))
-    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte", label=_("이 시각 이후 수정(ISO 8601)"))
-    search = django_filters.CharFilter(method="filter_search", label=_("계획명·비전 검색"))
+class ResourceSerializer(serializers.ModelSerializer):
+    sector_display = serializers.CharField(source="get_sector_display", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    dongs = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("비어 있으면 구 전체"))
 
     class Meta:
-        model = AnnualPlan
-        fields: list[str] = []
-
-    def filter_search(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(Q(title__icontains=word) | Q(vision__icontains=word))
-        return queryset
-
-
-# Viewset -----------------------------------------------------------------------------------------------------
-
-
-@extend_schema_view(
-    list=extend_schema(summary="연간 기본계획 목록",
-                       description="Plans of the user's district with their areas, tasks and milestones. The "
-                                   "dong targets and their progress are on a single plan.",
-                       responses={200: PlanSerializer(many=True), **LIST_ERRORS}),
-    retrieve=extend_schema(summary="연간 기본계획 (동별 목표와 진도)",
-                           description="The plan with `progress`: each visible dong's targets against the actual "
-                                       "to date (nightly figures) and the pace of the calendar, as on the plan "
-                                       "dashboard.",
-                           responses={200: PlanDetailSerializer, **READ_ERRORS}),
-)
-class PlanViewSet(ApiViewSet):
-    serializer_class = PlanSerializer
-    filterset_class = PlanFilter
-    ordering_fields = ("year", "updated_at", "id")
-    ordering = ("-year", "-revision", "-id")
-
-    def base_queryset(self):
-        tasks = (PlanTask.objects.select_related("department")
-                 .prefetch_related(Prefetch("milestones", queryset=PlanMilestone.objects.order_by("quarter", "id")))
-                 .order_by("order", "id"))
-        areas = PlanArea.objects.prefetch_related(Prefetch("tasks", queryset=tasks)).order_by("order", "id")
-        return AnnualPlan.objects.select_related("district").prefetch_related(Prefetch("areas", queryset=areas))
-
-    def get_serializer_class(self):
-        return PlanDetailSerializer if self.action == "retrieve" else PlanSerializer
-
-    def retrieve(self, request, *args, **kwargs):
-        plan = self.get_object()
-        board = plan_progress(plan, dong_ids=visible_dong_ids(request.user), with_trends=False)
-        dongs = {d.dong_id: d for d in board.dongs}
-        plan.progress = {
-            "today": board.today,
-            "elapsed_percent": board.elapsed_percent,
-            "targets": [_Row(dongs[d.dong_id], cell) for d, cell in board.rows],
-            "totals": board.totals,
-        }
-        return Response(self.get_serializer(plan).data)
-
-    @extend_schema(
-        summary="동별 월간 실적",
-        description="The stored monthly figures (DongMonthFigure, recomputed nightly) of the plan's year, for the "
-                    "dongs of the plan's district the user may see: at most 12 months × dongs × metrics rows, so "
-                    "not paginated. A dong the user may not see gives an empty list.",
-        parameters=[FigureQuerySerializer],
-        responses={200: FigureSerializer(many=True), **READ_ERRORS, **errors(400)},
-        filters=False,
-    )
-    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def figures(self, request, pk=None):
-        plan = self.get_object()
-        query = FigureQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        dongs = visible_dong_ids(request.user)
-        if "dong" in query.validated_data:
-            dongs = dongs & {query.validated_data["dong"]}
-        rows = DongMonthFigure.objects.filter(
-            dong_id__in=list(dongs), dong__district_id=plan.district_id,
-            month__gte=dt.date(plan.year, 1, 1), month__lte=dt.date(plan.year, 12, 1),
-            metric__in=[query.validated_data["metric"]] if "metric" in query.validated_data else list(METRICS),
-        ).order_by("month", "dong_id", "metric")
-        return Response(FigureSerializer(rows, many=True).data)
-
-
-router.register("plans", PlanViewSet, basename="plans")
+        model = Resource
+        fields = ("id", "name", "provider", "sector", "sector_display", "category", "category_display",
+                  "funding_source", "eligibility", "contact", "dongs", "is_active", "created_at", "updated_at")
+        read_only_fields = fields

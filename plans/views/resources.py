@@ -1,4 +1,5 @@
-"""The resource directory: every staff member reads their district's; planners and admins keep it."""
+"""The resource directory: every staff member reads their district's; planners and admins keep it. The rules
+live in plans.services.resources."""
 
 from __future__ import annotations
 
@@ -10,23 +11,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from welfare.audit import diff, log_action
-from welfare.models import Dong, Role
-from welfare.scoping import has_role, membership
+from welfare.errors import RuleError
+from welfare.models import Dong
+from welfare.permissions import can
+from welfare.scoping import membership
 
-from .forms import ResourceFilterForm, ResourceForm
-from .models import Resource
+from .. import services
+from ..forms import ResourceFilterForm, ResourceForm
+from ..models import Resource
 
-MANAGERS = (Role.DISTRICT_PLANNER, Role.DISTRICT_ADMIN)
 PAGE_SIZE = 25
 
 
-def _can_manage(user) -> bool:
-    return has_role(user, *MANAGERS)
-
-
 def _require_manager(request: HttpRequest) -> None:
-    if not _can_manage(request.user):
+    if not can(request.user, "manage_resources"):
         raise PermissionDenied
 
 
@@ -41,7 +39,8 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "plans/resource_list.html", {
-        "form": form, "page": page, "query_string": params.urlencode(), "can_manage": _can_manage(request.user),
+        "form": form, "page": page, "query_string": params.urlencode(),
+        "can_manage": can(request.user, "manage_resources"),
     })
 
 
@@ -52,25 +51,28 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ResourceForm(request.POST or None, district=staff.district)
     if request.method == "POST" and form.is_valid():
-        resource = form.save()
-        log_action(resource, "plans.resource.created", user=request.user)
-        messages.success(request, _("자원 '%(name)s'을(를) 등록했습니다.") % {"name": resource.name})
-        return redirect("plans:resource_list")
+        try:
+            resource = services.resource_create(district=staff.district, by=request.user, data=form.cleaned_data)
+        except RuleError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("자원 '%(name)s'을(를) 등록했습니다.") % {"name": resource.name})
+            return redirect("plans:resource_list")
     return render(request, "plans/resource_form.html", {"form": form, "creating": True})
-
-
-EDITABLE = ("name", "provider", "sector", "category", "funding_source", "eligibility", "contact", "is_active")
 
 
 def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     resource = get_object_or_404(Resource.objects.visible_to(request.user).select_related("district"), pk=pk)
-    old = {f: getattr(resource, f) for f in EDITABLE}
+    name = resource.name
     form = ResourceForm(request.POST or None, instance=resource, district=resource.district)
     if request.method == "POST" and form.is_valid():
-        resource = form.save()
-        log_action(resource, "plans.resource.updated", user=request.user, changes=diff(resource, old, EDITABLE))
-        messages.success(request, _("자원 '%(name)s'을(를) 저장했습니다.") % {"name": resource.name})
-        return redirect("plans:resource_list")
+        try:
+            resource = services.resource_update(resource=resource, by=request.user, data=form.cleaned_data)
+        except RuleError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("자원 '%(name)s'을(를) 저장했습니다.") % {"name": resource.name})
+            return redirect("plans:resource_list")
     return render(request, "plans/resource_form.html",
-                  {"form": form, "resource": resource, "resource_name": old["name"], "creating": False})
+                  {"form": form, "resource": resource, "resource_name": name, "creating": False})

@@ -1,15 +1,15 @@
-"""Forms of the activity pages (trainings, awards, partnerships). They parse and check input; the rules live in
-plans.activity_services."""
+"""Forms of the activity pages (trainings, awards, partnerships). They parse input; the rules live in
+plans.services.activities (``problems``), shown here beside their fields."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from welfare.models import Dong
+from welfare.models import District, Dong
 
-from .activity_services import MAX_HOURS, latest_date
-from .models import AnnualPlan, Award, Partnership, Training
+from ..models import AnnualPlan, Award, Partnership, Training
+from ..services.activities import problems
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -17,8 +17,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class _ActivityForm(forms.ModelForm):
     date_field = ""
 
-    def __init__(self, *args, district=None, **kwargs):
+    def __init__(self, *args, district: District, **kwargs):
         super().__init__(*args, **kwargs)
+        self.district = district
         plans = AnnualPlan.objects.filter(district=district, is_current=True).order_by("-year")
         self.fields["plan"].queryset = plans
         self.fields["plan"].required = False
@@ -28,9 +29,11 @@ class _ActivityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        day = data.get(self.date_field)
-        if day is not None and day > latest_date():
-            self.add_error(self.date_field, _("날짜는 오늘부터 1년 이내여야 합니다."))
+        checked = {name: data.get(name) for name in ("plan", "dong", "hours", "attendees") if name in self.fields}
+        for name, message in problems(self.district, date_field=self.date_field, day=data.get(self.date_field),
+                                      **checked).items():
+            if name not in self.errors:
+                self.add_error(name, message)
         return data
 
     def _post_clean(self):  # the district is set by the service; it validates the instance
@@ -44,7 +47,7 @@ class TrainingForm(_ActivityForm):
         model = Training
         fields = ["title", "dong", "plan", "held_on", "hours", "audience", "attendees"]
 
-    def __init__(self, *args, district=None, **kwargs):
+    def __init__(self, *args, district: District, **kwargs):
         super().__init__(*args, district=district, **kwargs)
         self.fields["dong"].queryset = Dong.objects.filter(district=district).order_by("name")
         self.fields["dong"].empty_label = _("(구 전체)")
@@ -52,18 +55,6 @@ class TrainingForm(_ActivityForm):
         self.fields["attendees"].error_messages["invalid"] = _("참석 인원은 숫자로 적으세요.")
         self.fields["attendees"].error_messages["min_value"] = _("참석 인원은 0명 이상이어야 합니다.")
         self.fields["dong"].error_messages["invalid_choice"] = _("우리 자치구의 행정동만 고를 수 있습니다.")
-
-    def clean_hours(self):
-        hours = self.cleaned_data.get("hours")
-        if hours is not None and not (0 < hours <= MAX_HOURS):
-            raise forms.ValidationError(_("교육 시간은 0시간보다 길고 24시간 이하여야 합니다."))
-        return hours
-
-    def clean_attendees(self):
-        attendees = self.cleaned_data.get("attendees")
-        if attendees is not None and attendees < 0:
-            raise forms.ValidationError(_("참석 인원은 0명 이상이어야 합니다."))
-        return attendees
 
 
 class AwardForm(_ActivityForm):

@@ -1,0 +1,50 @@
+"""What the sweeps let the apps above households add, without households importing them: more overdue sweeps
+(discovery's crisis reports) and more parts of the retention job (activity that keeps a household, and what
+to blank when it expires). Apps register from their ``jobs`` module, found with ``autodiscover_modules``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.module_loading import autodiscover_modules
+
+from .common import Recipients
+
+OverdueSweep = Callable[[dt.datetime, Recipients], dict[str, int]]
+
+
+@dataclass(frozen=True)
+class RetentionPart:
+    """``recent(cutoff)``: rows (with a ``household`` field) whose activity since ``cutoff`` keeps a household's
+    personal data; ``anonymise(household_ids, now)``: blank that app's personal data of these households and
+    return counts."""
+
+    recent: Callable[[dt.datetime], QuerySet]
+    anonymise: Callable[[Sequence[int], dt.datetime], dict[str, int]]
+
+
+_OVERDUE: list[OverdueSweep] = []
+_RETENTION: list[RetentionPart] = []
+
+
+def register_overdue_sweep(sweep: OverdueSweep) -> OverdueSweep:
+    _OVERDUE.append(sweep)
+    return sweep
+
+
+def register_retention_part(part: RetentionPart) -> RetentionPart:
+    _RETENTION.append(part)
+    return part
+
+
+def overdue_sweeps() -> list[OverdueSweep]:
+    autodiscover_modules("jobs")
+    return list(_OVERDUE)
+
+
+def retention_parts() -> list[RetentionPart]:
+    autodiscover_modules("jobs")
+    return list(_RETENTION)

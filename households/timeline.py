@@ -1,0 +1,247 @@
+"""The household timeline: one list over several tables, and the registry of its sources.
+
+Each kind of event is a :class:`TimelineSource`. Households registers its own below; an app above households
+(discovery's crisis reports) registers its sources in its ``timeline.py`` module, which :func:`timeline_sources`
+discovers with ``autodiscover_modules("timeline")``, so households never imports it. A page of the timeline
+costs a constant number of queries whatever the number of events: one COUNT over the ``UNION ALL`` of
+``(kind, id, at)`` rows, one page of that union, then one query per kind present on the page (plus the needs
+of the visits on it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Model,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import (
+    CaseStageChange,
+    CheckIn,
+    FollowUp,
+    Household,
+    MemberEvent,
+    ServiceLink,
+    Visit,
+)
+
+TIMELINE_PER_PAGE = 20
+
+
+def url_or_none(name: str, *args: int) -> str | None:
+    """A link where the page exists; the visit and case pages are built in parallel, so they may not yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _seoul_midnight(date_field: str) -> ExpressionWrapper:
+    """A date as the instant 00:00 in the project's time zone (Asia/Seoul: +09:00 all year, no DST).
+
+    The database session runs in UTC, so the cast gives 00:00 UTC; the fixed offset moves it back to 00:00 KST.
+    """
+    offset = timezone.get_default_timezone().utcoffset(dt.datetime(2000, 1, 1)) or dt.timedelta(0)
+    return ExpressionWrapper(
+        Cast(date_field, DateTimeField()) - Value(offset, output_field=DurationField()),
+        output_field=DateTimeField(),
+    )
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    """One kind of event on the household timeline.
+
+    ``at`` is the column (or expression) the timeline sorts by; ``describe`` turns one fetched row into the
+    parts of a line. The rows of a page are fetched with ``select_related``/``prefetch_related`` so each kind
+    costs one query (two for visits and their needs) whatever the number of its rows.
+    """
+
+    kind: str
+    label: str
+    model: type[Model]
+    at: str | Callable[[], object]
+    describe: Callable[[Model], dict]
+    household_path: str = "household"
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    date_only: bool = False
+
+    def rows(self, household: Household) -> QuerySet:
+        at = self.at() if callable(self.at) else F(self.at)
+        return (
+            self.model._default_manager.filter(**{self.household_path: household})
+            .order_by()  # ORDER BY belongs to the union as a whole, not to its parts
+            .annotate(tl_kind=Value(self.kind, output_field=CharField()), tl_id=F("pk"), tl_at=at)
+            .values_list("tl_kind", "tl_id", "tl_at")
+        )
+
+    def fetch(self, ids: Iterable[int]) -> dict[int, Model]:
+        queryset = self.model._default_manager.filter(pk__in=list(ids))
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return {obj.pk: obj for obj in queryset}
+
+
+def join_parts(*parts: object) -> str:
+    return " · ".join(str(p) for p in parts if p not in (None, ""))
+
+
+def _visit(v: Visit) -> dict:
+    needs = ", ".join(str(n) for n in v.needs.all())
+    return {
+        "summary": join_parts(v.get_kind_display(), v.get_contact_result_display(), needs or None),
+        "who": v.recorded_by,
+        "url": url_or_none("households:visit_detail", v.household_id, v.pk),
+        "tone": "alert" if v.contact_result in ("deceased", "moved_away") else "",
+    }
+
+
+def _stage_change(c: CaseStageChange) -> dict:
+    if c.from_stage:
+        summary = f"{c.get_from_stage_display()} → {c.get_to_stage_display()}"
+    else:
+        summary = _("사례 접수") + f" ({c.get_to_stage_display()})"
+    return {
+        "summary": join_parts(f"#{c.case_id}", summary, c.note or None),
+        "who": c.by,
+        "url": url_or_none("households:case_detail", c.household_id, c.case_id),
+        "tone": "",
+    }
+
+
+def _service_link(s: ServiceLink) -> dict:
+    amount = f"{s.amount_krw:,}" + _("원") if s.amount_krw else None
+    return {
+        "summary": join_parts(s.resource.name, s.get_status_display(), amount),
+        "who": s.created_by,
+        "url": url_or_none("households:case_detail", s.household_id, s.case_id) if s.case_id else None,
+        "tone": "off" if s.status in ("declined", "stopped") else "",
+    }
+
+
+def _check_in(c: CheckIn) -> dict:
+    return {
+        "summary": join_parts(c.get_source_display(), _("이상 신호") if c.is_alert else None, c.note or None),
+        "who": c.recorded_by,
+        "url": None,
+        "tone": "alert" if c.is_alert else "",
+    }
+
+
+def _follow_up(f: FollowUp) -> dict:
+    due = _("예정일 %(day)s") % {"day": f"{f.due_on:%Y-%m-%d}"}
+    return {
+        "summary": join_parts(f.get_reason_display(), due, f.get_status_display(), f.note or None),
+        "who": f.assigned_to,
+        "url": url_or_none("households:visit_detail", f.household_id, f.visit_id) if f.visit_id else None,
+        "tone": "off" if f.status == "cancelled" else "",
+    }
+
+
+def _member_event(e: MemberEvent) -> dict:
+    return {
+        "summary": join_parts(e.resident.name, e.get_kind_display(), e.get_reason_display() if e.reason else None,
+                         e.note or None),
+        "who": e.recorded_by,
+        "url": None,
+        "tone": "",
+    }
+
+
+_SOURCES: list[TimelineSource] = [
+    TimelineSource("visit", gettext_lazy("방문·상담"), Visit, "visited_at", _visit,
+                   select_related=("recorded_by",), prefetch_related=("needs",)),
+    TimelineSource("stage", gettext_lazy("사례 단계"), CaseStageChange, "at", _stage_change, select_related=("by",)),
+    TimelineSource("link", gettext_lazy("서비스 연계"), ServiceLink, "created_at", _service_link,
+                   select_related=("resource", "created_by")),
+    TimelineSource("checkin", gettext_lazy("안부 확인"), CheckIn, "at", _check_in, select_related=("recorded_by",)),
+    TimelineSource("followup", gettext_lazy("접촉 예정"), FollowUp, "created_at", _follow_up, select_related=("assigned_to",)),
+    TimelineSource("member", gettext_lazy("세대 구성"), MemberEvent, lambda: _seoul_midnight("on"), _member_event,
+                   select_related=("resident", "recorded_by"), date_only=True),
+]
+
+
+def register(source: TimelineSource) -> TimelineSource:
+    """Add a kind of event to every household's timeline (from an app's ``timeline.py``)."""
+    if any(s.kind == source.kind for s in _SOURCES):
+        raise ValueError(f"timeline kind {source.kind!r} registered twice")
+    _SOURCES.append(source)
+    return source
+
+
+_discovered = False
+
+
+def timeline_sources() -> list[TimelineSource]:
+    """Every registered source: households' own, then those of the apps' ``timeline.py`` modules."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("timeline")
+        _discovered = True
+    return list(_SOURCES)
+
+
+
+@dataclass
+class TimelineEntry:
+    kind: str
+    label: str
+    at: dt.datetime
+    obj: Model
+    summary: str
+    who: object = None
+    url: str | None = None
+    tone: str = ""
+    date_only: bool = False
+
+
+def household_timeline_rows(household: Household, sources: list[TimelineSource] | None = None) -> QuerySet:
+    """``(kind, id, at)`` of every event of the household, newest first: one ``UNION ALL``."""
+    parts = [s.rows(household) for s in (sources or timeline_sources())]
+    return parts[0].union(*parts[1:], all=True).order_by("-tl_at", "-tl_id", "tl_kind")
+
+
+def household_timeline(household: Household, *, page: object = 1, per_page: int = TIMELINE_PER_PAGE,
+                       sources: list[TimelineSource] | None = None) -> Page:
+    """One page of the household's timeline; ``page.object_list`` holds :class:`TimelineEntry` items.
+
+    Queries: 1 count + 1 page of the union + 1 per kind on the page (+1 for the needs of its visits).
+    """
+    sources = sources or timeline_sources()
+    by_kind = {s.kind: s for s in sources}
+    result = Paginator(household_timeline_rows(household, sources), per_page).get_page(page)
+    keys = list(result.object_list)
+    wanted: dict[str, list[int]] = {}
+    for kind, pk, _at in keys:
+        wanted.setdefault(kind, []).append(pk)
+    fetched = {kind: by_kind[kind].fetch(ids) for kind, ids in wanted.items()}
+    entries = []
+    for kind, pk, at in keys:
+        obj = fetched[kind].get(pk)
+        if obj is None:  # deleted between the two queries
+            continue
+        source = by_kind[kind]
+        entries.append(TimelineEntry(kind=kind, label=str(source.label), at=at, obj=obj,
+                                     date_only=source.date_only, **source.describe(obj)))
+    result.object_list = entries
+    return result

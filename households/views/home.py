@@ -1,0 +1,29 @@
+"""The home page (현황): households per visible dong, routed from ``welfare.urls``."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from welfare.models import Dong
+
+from ..models import CareStatus, Household, RiskLevel
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Counts per visible dong in one grouped query: aggregates only, so planners see it too."""
+    dongs = list(Dong.objects.visible_to(request.user).select_related("district"))
+    counts = {
+        row["dong_id"]: row
+        for row in Household.objects.filter(dong__in=dongs)
+        .values("dong_id")
+        .annotate(
+            total=Count("id"),
+            under_care=Count("id", filter=Q(status=CareStatus.UNDER_CARE)),
+            monitoring=Count("id", filter=Q(status=CareStatus.MONITORING)),
+            high=Count("id", filter=Q(risk_level=RiskLevel.HIGH)),
+        )
+    }
+    rows = [(dong, counts.get(dong.pk, {})) for dong in dongs]
+    return render(request, "welfare/home.html", {"rows": rows})
