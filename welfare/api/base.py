@@ -3,8 +3,6 @@ the error shape lives in welfare.api.errors."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, viewsets
@@ -74,12 +72,3 @@ class ApiViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModel
         """The object again through the scoped queryset, with the annotations the serializer reads."""
         return self.get_queryset().get(pk=pk)
 
-
-def form_errors(form, names: Mapping[str, str] | None = None) -> dict[str, list[str]]:
-    """A page form's errors under the API's field names."""
-    names = names or {}
-    out: dict[str, list[str]] = {}
-    for field, messages in form.errors.items():
-        key = "non_field_errors" if field == "__all__" else names.get(field, field)
-        out.setdefault(key, []).extend(str(m) for m in messages)
-    return out
