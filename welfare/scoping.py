@@ -2,7 +2,7 @@
 
 Querysets call :func:`visible_dong_ids` through their ``visible_to(user)`` method; views fetch single objects
 through the scoped queryset, so another dong's object answers 404, never 403 with its details. Which roles need a
-personal grant or see sensitive details is the permission table's answer (welfare/permissions.py), not this
+personal grant is the permission table's answer (welfare/permissions.py), not this
 module's.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 
 from .models import DISTRICT_ROLES, Dong
-from .permissions import can, role_can
+from .permissions import role_can
 
 _CACHE_ATTR = "_welfare_visible_dong_ids"
 
@@ -57,11 +57,6 @@ def personal_dong_ids(user) -> frozenset[int]:
     if staff is not None and role_can(staff.role, "needs_personal_grant") and not staff.personal_access:
         return frozenset()
     return visible_dong_ids(user)
-
-
-def can_view_sensitive(user) -> bool:
-    """Health, mental-health and disability details (PIPA art. 23): the ``view_sensitive`` capability."""
-    return can(user, "view_sensitive")
 
 
 def has_role(user, *roles: str) -> bool:
