@@ -2,8 +2,7 @@
 
 Querysets call :func:`visible_dong_ids` through their ``visible_to(user)`` method; views fetch single objects
 through the scoped queryset, so another dong's object answers 404, never 403 with its details. Which roles need a
-personal grant is the permission table's answer (welfare/permissions.py), not this
-module's.
+personal grant is the permission table's answer (welfare/permissions.py), not this module's.
 """
 
 from __future__ import annotations
