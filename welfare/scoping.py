@@ -1,14 +1,16 @@
 """One scoping mechanism for every page and endpoint: which dongs a user may see.
 
 Querysets call :func:`visible_dong_ids` through their ``visible_to(user)`` method; views fetch single objects
-through the scoped queryset, so another dong's object answers 404, never 403 with its details.
+through the scoped queryset, so another dong's object answers 404, never 403 with its details. Which roles need a
+personal grant is the permission table's answer (welfare/permissions.py), not this module's.
 """
 
 from __future__ import annotations
 
 from django.db import models
 
-from .models import DISTRICT_ROLES, Dong, Role
+from .models import DISTRICT_ROLES, Dong
+from .permissions import role_can
 
 _CACHE_ATTR = "_welfare_visible_dong_ids"
 
@@ -47,23 +49,17 @@ def visible_dong_ids(user) -> frozenset[int]:
 def personal_dong_ids(user) -> frozenset[int]:
     """Dongs whose *personal* records (households, residents, cases) the user may open.
 
-    District planners see aggregates only, unless their membership grants personal access.
+    Roles with ``needs_personal_grant`` (district planners) see aggregates only, unless their membership grants
+    personal access.
     """
     staff = membership(user)
-    if staff is not None and staff.role == Role.DISTRICT_PLANNER and not staff.personal_access:
+    if staff is not None and role_can(staff.role, "needs_personal_grant") and not staff.personal_access:
         return frozenset()
     return visible_dong_ids(user)
 
 
-def can_view_sensitive(user) -> bool:
-    """Health, mental-health and disability details (PIPA art. 23): the dong staff who run cases."""
-    if getattr(user, "is_superuser", False):
-        return True
-    staff = membership(user)
-    return staff is not None and staff.role in (Role.DONG_OFFICIAL, Role.DONG_LEAD)
-
-
 def has_role(user, *roles: str) -> bool:
+    """Deprecated: ask :func:`welfare.permissions.can` by capability name. Kept while callers move over."""
     if getattr(user, "is_superuser", False):
         return True
     staff = membership(user)

@@ -1,13 +1,11 @@
-"""The shared API pieces: the scoped base viewset every viewset inherits first, pagination, the error shape."""
+"""The shared API pieces: the scoped base viewset every viewset inherits first (pagination and filters plugged in);
+the error shape lives in welfare.api.errors."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
 from welfare.audit import log_action
@@ -31,24 +29,9 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class RuleErrorMixin:
-    """Turns a service's RuleError into a 400 with the service's sentence."""
-
-    def handle_exception(self, exc):
-        from welfare.errors import RuleError, StaleVersion
-
-        if isinstance(exc, StaleVersion):
-            return Response({"error": {"code": "stale_version", "fields": {},
-                                       "message": str(_("다른 사용자가 먼저 저장했습니다. 최신 내용을 받아 다시 시도하세요."))}},
-                            status=409)
-        if isinstance(exc, RuleError):
-            exc = exceptions.ValidationError({"non_field_errors": exc.messages})
-        return super().handle_exception(exc)
-
-
-class ApiViewSet(ScopedViewSetMixin, RuleErrorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                 viewsets.GenericViewSet):
-    """The common parts: keyset cursor, filter backends, and the access log for personal records.
+class ApiViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The common parts: keyset cursor, filter backends, and the access log for personal records. A service's
+    RuleError or StaleVersion needs nothing here: the API's one error handler (welfare.api.errors) maps them.
 
     ``list_verb``: one access-log entry per list request (the count and the filters; not one per row).
     ``retrieve_verb``: one entry per object opened, as the pages write.
@@ -89,12 +72,3 @@ class ApiViewSet(ScopedViewSetMixin, RuleErrorMixin, mixins.ListModelMixin, mixi
         """The object again through the scoped queryset, with the annotations the serializer reads."""
         return self.get_queryset().get(pk=pk)
 
-
-def form_errors(form, names: Mapping[str, str] | None = None) -> dict[str, list[str]]:
-    """A page form's errors under the API's field names."""
-    names = names or {}
-    out: dict[str, list[str]] = {}
-    for field, messages in form.errors.items():
-        key = "non_field_errors" if field == "__all__" else names.get(field, field)
-        out.setdefault(key, []).extend(str(m) for m in messages)
-    return out

@@ -1,7 +1,14 @@
-"""One JSON error shape for the whole API (kept free of viewset imports: DRF loads it from settings)."""
+"""One JSON error shape for the whole API, and the one place that maps the core's errors to it (kept free of
+viewset imports: DRF loads it from settings).
+
+A service's :class:`~welfare.errors.RuleError` answers 400 with its field names kept (``{"field": [...]}``; a
+sentence about the whole input under ``non_field_errors``); :class:`~welfare.errors.StaleVersion` answers 409
+``stale_version``.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -9,13 +16,32 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
+from welfare.errors import StaleVersion
+
+
+class Conflict(exceptions.APIException):
+    """409: someone saved the record since the client read it (a service raised StaleVersion)."""
+
+    status_code = 409
+    default_detail = _("다른 사용자가 먼저 저장했습니다. 최신 내용을 받아 다시 시도하세요.")
+    default_code = "stale_version"
+
+
+def validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """A Django ValidationError (a service's RuleError, a model's clean()) as ``{field: [sentences]}``: the
+    service's field names kept, ``__all__`` and a plain sentence under ``non_field_errors``."""
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": list(exc.messages)}
+    return {("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
+            for field, messages in exc.message_dict.items()}
+
 
 def error_handler(exc, context):
     """One JSON shape for every error: ``{"error": {"code", "message", "fields"}}``; never a stack trace."""
-    if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+    if isinstance(exc, DjangoValidationError):  # RuleError included
+        exc = exceptions.ValidationError(validation_fields(exc))
+    elif isinstance(exc, StaleVersion):
+        exc = Conflict()
     # DRF answers these itself, but ``exc`` must be its own kind for the code below (get_object_or_404 → not_found).
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -13,7 +13,8 @@ class ErrorBodySerializer(serializers.Serializer):
     code = serializers.CharField(help_text="machine code: invalid, not_found, not_authenticated, stale_version…")
     message = serializers.CharField(help_text="a sentence for a person (Korean by default)")
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                   help_text="field name → messages (non_field_errors for the whole input)")
+                                   help_text=("field name → messages: the input's names (nested ones dotted: reporter.name), "
+                                              "non_field_errors for the whole input"))
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -21,7 +22,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 _DESCRIPTIONS = {
-    400: "Invalid input or a business rule refused it (the rule's sentence is in fields.non_field_errors)",
+    400: ("Invalid input or a business rule refused it (messages under the input's field names; a sentence about "
+          "the whole input under fields.non_field_errors)"),
     401: "No credentials, or a token that does not exist or was revoked",
     403: "This role may not write (planners), or a session write without its CSRF token",
     404: "Not found, or another dong's record (never told apart)",

@@ -10,15 +10,19 @@ _NUMERIC_TAIL = re.compile(r"[\d\s.,()+\-]*")
 def is_formula(cell: str) -> bool:
     """A cell a spreadsheet would run as a formula when the file is opened.
 
-    ``=``, ``+``, ``-`` or ``@`` followed by something that is not a plain number (``-``, ``-5``, ``+82 10``
-    are numbers and placeholders), or a leading tab or carriage return.
+    Any ``=`` or ``@`` (``=1`` is a formula too); ``+`` or ``-`` followed by something that is not a plain
+    number (``-``, ``-5``, ``+82 10`` are numbers and placeholders); a leading tab or carriage return.
     """
     if not cell:
         return False
     if cell[0] in "\t\r":
         return True
     stripped = cell.lstrip()
-    return bool(stripped) and stripped[0] in "=+-@" and not _NUMERIC_TAIL.fullmatch(stripped[1:])
+    if not stripped:
+        return False
+    if stripped[0] in "=@":
+        return True
+    return stripped[0] in "+-" and not _NUMERIC_TAIL.fullmatch(stripped[1:])
 
 
 def safe_cell(value):

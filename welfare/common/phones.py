@@ -13,7 +13,8 @@ def digits(value: str | None) -> str:
     and ``+82 10-…`` becomes ``010…``."""
     raw = "".join(ch for ch in value or "" if ch.isdigit())
     if (value or "").lstrip().startswith("+82") and raw.startswith("82"):
-        raw = "0" + raw[2:]
+        national = raw[2:]  # "+82 (0)10-…" keeps its written trunk zero once
+        raw = national if national.startswith("0") else "0" + national
     if len(raw) == 10 and raw.startswith("1"):
         raw = "0" + raw
     return raw
@@ -42,12 +43,10 @@ def is_valid(value: str | None) -> bool:
 
 
 def display(value: str | None) -> str:
-    """``01012345678`` → ``010-1234-5678``; ``0212345678`` → ``02-1234-5678``; anything unparsable as given."""
-    number = digits(value)
-    if not number:
-        return value or ""
-    parsed = _parse(number)
-    if parsed is None or not phonenumbers.is_possible_number(parsed):
+    """``01012345678`` → ``010-1234-5678``; ``0212345678`` → ``02-1234-5678``; anything that is not a
+    valid number (junk, a foreign number, too few digits) as given."""
+    parsed = _parse(digits(value)) if is_valid(value) else None
+    if parsed is None:
         return value or ""
     formatted = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return formatted.replace(" ", "-")

@@ -6,7 +6,9 @@ import re
 import unicodedata
 
 _BRACKETS = re.compile(r"[(\[{][^)\]}]*[)\]}]")
-_HEADER_NOISE = re.compile(r"[\s_\-.·ㆍ*:#/]+")
+# Middle dots as Koreans type them: "·", "・" and "ㆍ" (U+318D, which NFKC turns into U+119E).
+_DOTS = "·・ㆍ\u119e"
+_HEADER_NOISE = re.compile(rf"[\s_\-.{_DOTS}*:#/]+")
 
 
 def nfkc(text: str | None) -> str:
@@ -29,4 +31,4 @@ def dong_key(name: str) -> str:
     text = compact(name)
     text = re.sub(r"(동)?(행정복지센터|주민센터)$", r"\1", text)
     text = re.sub(r"제(\d+)동$", r"\1동", text)
-    return re.sub(r"[·ㆍ.,・]", "", text)
+    return re.sub(rf"[{_DOTS}.,]", "", text)
