@@ -193,7 +193,7 @@ class VisitViewSet(ApiViewSet):
         try:
             visit, created = services.visit_record(household=given.validated_data["household"], by=request.user,
                                                    data=given.visit_data(), token=token)
-        except RuleError as error:  # until welfare.api.base maps a RuleError's fields itself
+        except RuleError as error:  # the service names a need's field need_<domain>; the request calls it needs
             raise _rule_fields(error) from error
         visit = self._earlier(token) if not created else self.refetch(visit.pk)
         if visit is None:  # two racing requests, and the winner's household is not this user's
@@ -318,7 +318,7 @@ class CheckInViewSet(ApiViewSet):
                 household=data["household"], by=request.user, source=data["source"], is_alert=data["is_alert"],
                 note=data["note"].strip(), at=data.get("at") or timezone.now(), external_id=data["client_id"].strip(),
             )
-        except RuleError as error:  # until welfare.api.base maps a RuleError's fields itself
+        except RuleError as error:  # the service names a need's field need_<domain>; the request calls it needs
             raise _rule_fields(error) from error
         check_in = self.refetch(check_in.pk) if created else self._earlier(data["client_id"].strip())
         if check_in is None:

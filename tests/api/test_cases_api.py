@@ -110,7 +110,7 @@ def test_closing_without_a_reason_is_400(api_client_for, official, dong):
     response = api_client_for(official).post(transition_url(case), {"to": "closing", "version": 1}, format="json")
 
     assert response.status_code == 400
-    assert error_of(response)["fields"]["non_field_errors"] == ["종결을 제안하려면 종결 사유를 고르세요."]
+    assert error_of(response)["fields"]["closing_reason"] == ["종결을 제안하려면 종결 사유를 고르세요."]
 
 
 def test_only_a_lead_approves_closing(api_client_for, official, lead, dong):

@@ -55,7 +55,7 @@ def test_a_refused_status_move_is_400_with_the_services_sentence(api_client_for,
 
     assert skipping.status_code == 400
     assert error_of(skipping)["fields"]["non_field_errors"] == ["의뢰 상태에서 완료 상태로 바꿀 수 없습니다."]
-    assert error_of(declining_silently)["fields"]["non_field_errors"] == ["거절·중단 사유를 적어 주세요."]
+    assert error_of(declining_silently)["fields"]["reason"] == ["거절·중단 사유를 적어 주세요."]
     link.refresh_from_db()
     assert link.status == "requested"
 
