@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from discovery.demo import seed_discovery
 from discovery.models import (
     OUTCOMES_NEEDING_REASON,
     BigDataRound,
@@ -29,6 +28,7 @@ from discovery.models import (
 from households.models import ASSESSMENT_DAYS, PLAN_DAYS, Case, Consent
 from tests.factories import DongFactory, HouseholdFactory, ResidentFactory
 from tests.households.factories_cases import ResourceFactory
+from welfare.demo.discovery import seed_discovery
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from discovery.models import BigDataRound, CrisisReport, ImportBatch
-from welfare.management.commands import bench
+from welfare.demo.bench import imports as bench
 
 pytestmark = pytest.mark.django_db
 

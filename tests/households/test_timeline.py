@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from households import timeline
-from households.demo import BUSY_KINDS, seed_busy_household
 from households.models import CheckIn, FollowUp, ServiceLink
 from tests.factories import HouseholdFactory, ResidentFactory
+from welfare.demo.busy import BUSY_KINDS, seed_busy_household
 
 from .factories_worklists import (
     CheckInFactory,

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from households.demo import seed_activity, seed_busy_household
 from households.models import (
     OPEN_STAGES,
     TRANSITIONS,
@@ -24,6 +23,8 @@ from households.models import (
     Visit,
 )
 from tests.factories import HouseholdFactory, ResidentFactory
+from welfare.demo.busy import seed_busy_household
+from welfare.demo.casework import seed_activity
 
 from .factories_worklists import ResourceFactory
 

@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from plans.dashboard import plan_progress
-from plans.demo_plan import seed_plans
 from plans.metrics import METRICS
 from plans.models import (
     AnnualPlan,
@@ -21,6 +20,7 @@ from plans.models import (
     Training,
 )
 from tests.households.factories_cases import household_with_client, make_case
+from welfare.demo.plans import seed_plans
 from welfare.models import AccessLog
 
 pytestmark = pytest.mark.django_db

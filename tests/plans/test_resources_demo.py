@@ -2,9 +2,9 @@
 
 import pytest
 
-from plans.demo import RESOURCES, seed_resources
 from plans.models import Resource
 from tests.factories import DongFactory
+from welfare.demo.resources import RESOURCES, seed_resources
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 
 from households import rrn
 from households.models import Household, Relation, Resident
-from welfare.demo import PUBLIC_FIGURES
+from welfare.demo.people import PUBLIC_FIGURES
 from welfare.models import District, Dong, Role, StaffMembership
 
 N = 60

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from plans.models import Resource, ResourceCategory, Sector
 from welfare.models import District
 
-from .models import Resource, ResourceCategory, Sector
+from .common import short_name
 
 
 @dataclass(frozen=True)
@@ -97,15 +98,10 @@ RESOURCES: tuple[DemoResource, ...] = (
 )
 
 
-def _short(district_name: str) -> str:
-    """"영등포구" → "영등포": the short name used in local programme names."""
-    return district_name[:-1] if district_name.endswith("구") and len(district_name) > 2 else district_name
-
-
 @transaction.atomic
 def seed_resources(district: District) -> int:
     """Create the demo resources of a district; returns how many were new (0 on a second run)."""
-    names = {"gu": district.name, "short": _short(district.name)}
+    names = {"gu": district.name, "short": short_name(district.name)}
     dong_ids = list(district.dongs.order_by("name").values_list("pk", flat=True))
     created_count = 0
     for item in RESOURCES:

@@ -17,13 +17,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from welfare.models import District, Role, StaffMembership
-from welfare.scoping import has_role
-
-from . import services
-from .demo import _short
-from .metrics import METRICS, STOCK_METRICS
-from .models import (
+from plans import services
+from plans.metrics import METRICS, STOCK_METRICS
+from plans.models import (
     AnnualPlan,
     Award,
     AwardRecipientKind,
@@ -32,6 +28,11 @@ from .models import (
     Training,
     TrainingAudience,
 )
+from welfare.models import District, StaffMembership
+from welfare.permissions import can, roles_with
+
+from .common import short_name
+from .people import person_name
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,9 @@ AWARDS = (
 
 
 def _approver(district: District, by):
-    if has_role(by, *services.APPROVERS):
+    if can(by, "approve_plans"):
         return by
-    staff = (StaffMembership.objects.filter(district=district, role=Role.DISTRICT_ADMIN)
+    staff = (StaffMembership.objects.filter(district=district, role__in=roles_with("approve_plans"))
              .select_related("user").order_by("pk").first())
     return staff.user if staff else None
 
@@ -156,14 +157,12 @@ def _previous_actuals(dong_ids: list[int], year: int) -> dict[tuple[int, str], i
 def seed_plans(*, district: District, by, today: dt.date | None = None) -> int:
     """Last year's approved plan for ``district`` drafted by ``by`` (a planner or admin), with its trainings,
     awards and agreements, and this year's trainings to date. Returns the number of plans made (0 or 1)."""
-    from welfare.demo import person_name
-
     today = today or timezone.localdate()
     year = today.year - 1
     if AnnualPlan.objects.filter(district=district, year=year).exists():
         return 0
     rng = random.Random(f"{district.name}-{year}")
-    names = {"gu": district.name, "short": _short(district.name)}
+    names = {"gu": district.name, "short": short_name(district.name)}
     plan = services.plan_create(district=district, year=year, by=by,
                                 title=f"{year}년 {district.name} 찾아가는 보건복지서비스 기본계획",
                                 vision=f"모두 多 행복한 복지도시 {names['short']}")

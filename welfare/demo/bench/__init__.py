@@ -1,0 +1,31 @@
+"""``manage.py bench``: response times of key pages on the demo data, beside raw baselines.
+
+This prints figures; it is not a test and asserts nothing about speed. Each scenario is a function that takes
+a :class:`~welfare.demo.bench.core.Bench` and returns rows of figures; add one to ``SCENARIOS`` (in the order
+``--scenario all`` runs them). Scenarios time the product's own pages, selectors and querysets; where a raw
+baseline is printed beside a page, it runs the SQL compiled from the product's queryset on a bare cursor,
+so no query is written twice. Whatever a scenario writes is rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .api import case_list_api
+from .core import Bench, Row
+from .households import caseload, household_list, household_page
+from .imports import import_crisis_list
+from .plans import plan_dashboard
+from .sweep import daily_sweep
+from .triage import triage_queue
+
+SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
+    "household_list": household_list,
+    "household_page": household_page,
+    "caseload": caseload,
+    "triage_queue": triage_queue,
+    "daily_sweep": daily_sweep,
+    "plan_dashboard": plan_dashboard,
+    "import_crisis_list": import_crisis_list,
+    "case_list_api": case_list_api,
+}

@@ -1,0 +1,108 @@
+"""What every bench scenario shares: a row of figures, the timer, logins, rolled-back runs and query counts."""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Row:
+    scenario: str
+    variant: str
+    median_ms: float
+    p95_ms: float
+    queries: int | None = None
+    ratio: float | None = None  # page / raw, on the page row
+    note: str = ""
+
+
+@dataclass
+class Bench:
+    runs: int
+    warmup: int
+    write: Callable[[str], None]
+
+    def time(self, fn: Callable[[], object]) -> tuple[float, float]:
+        """Median and p95 (nearest rank) in ms over ``runs`` calls after ``warmup`` untimed ones."""
+        for _ in range(self.warmup):
+            fn()
+        samples = []
+        for _ in range(self.runs):
+            began = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - began) * 1000)
+        samples.sort()
+        return statistics.median(samples), samples[max(0, math.ceil(0.95 * len(samples)) - 1)]
+
+    def login(self, username: str) -> Client:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Everything written inside (seeded events, access-log rows of the timed views) is undone on leaving."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def get_ok(client: Client, path: str):
+    response = client.get(path)
+    if response.status_code != 200:
+        raise CommandError(f"GET {path} answered {response.status_code}: {response.content[:200]!r}")
+    return response
+
+
+def page_row(bench: Bench, client: Client, label: str, variant: str, path: str, note: str = "") -> Row:
+    median, p95 = bench.time(lambda: get_ok(client, path))
+    with CaptureQueriesContext(connection) as queries:
+        get_ok(client, path)
+    return Row(label, variant, median, p95, len(queries), note=note)
+
+
+def compiled(queryset: QuerySet) -> tuple[str, tuple]:
+    """The SQL and parameters the product's own queryset sends, for a raw-cursor baseline that copies no SQL."""
+    return queryset.query.sql_with_params()
+
+
+def fetch_raw(sql: str, params) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of ``sql`` through a bare DB-API cursor: no model instances, no ORM."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [col[0] for col in cursor.description], cursor.fetchall()
+
+
+@contextmanager
+def counted_queries() -> Iterator[list[int]]:
+    """Count statements without keeping them (CaptureQueriesContext keeps only the last 9,000)."""
+    box = [0]
+
+    def count(execute, sql, params, many, context):
+        box[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield box
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, int, object]:
+    """One run of ``fn``: milliseconds, statements, and what it returned."""
+    with counted_queries() as queries:
+        began = time.perf_counter()
+        result = fn()
+        elapsed = (time.perf_counter() - began) * 1000
+    return elapsed, queries[0], result

@@ -1,0 +1,59 @@
+"""One bench run: top up the demo data, run the chosen scenarios with DEBUG off, print the table of figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+
+from households.models import Household
+
+from .. import seeding
+from ..report import format_table
+from . import SCENARIOS
+from .core import Bench, Row
+
+COLUMNS = ("scenario", "variant", "median ms", "p95 ms", "queries", "page/raw", "note")
+
+
+def run(*, households: int, seed: int, runs: int, warmup: int, names: list[str],
+        write: Callable[[str], None]) -> list[Row]:
+    """Seeds up to ``households`` demo households, runs ``names`` and writes the figures.
+
+    Measurements run with ``DEBUG=False`` (no query log, no template debug info) whatever the settings say, and
+    with ``testserver`` allowed as host, so the figures do not depend on the environment's ``DEBUG``.
+    Raises ``DemoAccountConflict`` when a demo username belongs to a real account.
+    """
+    existing = Household.objects.filter(is_demo=True).count()
+    if existing < households:
+        write(f"{existing} demo households present; seeding up to {households} …")
+    report = seeding.seed(households=households, seed=seed, progress=write)
+    if report.created.get("households"):
+        write(f"Seeded {report.created['households']} households in {report.seconds:.1f} s.")
+
+    hosts = list(settings.ALLOWED_HOSTS)
+    if "testserver" not in hosts and "*" not in hosts:
+        hosts.append("testserver")
+    bench = Bench(runs=runs, warmup=warmup, write=write)
+    rows: list[Row] = []
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts):
+        for name in names:
+            rows.extend(SCENARIOS[name](bench))
+
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        vendor += f" {connection.pg_version}"
+    write("")
+    write(f"database: {vendor} · demo households: {Household.objects.filter(is_demo=True).count()} · "
+          f"runs: {bench.runs} after {bench.warmup} warm-up · user: official (DEBUG off while timing)")
+    table = [
+        (row.scenario, row.variant, f"{row.median_ms:.1f}", f"{row.p95_ms:.1f}",
+         "" if row.queries is None else str(row.queries), "" if row.ratio is None else f"{row.ratio:.1f}×",
+         row.note)
+        for row in rows
+    ]
+    for line in format_table(COLUMNS, table):
+        write(line)
+    return rows
