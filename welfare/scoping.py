@@ -58,14 +58,6 @@ def personal_dong_ids(user) -> frozenset[int]:
     return visible_dong_ids(user)
 
 
-def has_role(user, *roles: str) -> bool:
-    """Deprecated: ask :func:`welfare.permissions.can` by capability name. Kept while callers move over."""
-    if getattr(user, "is_superuser", False):
-        return True
-    staff = membership(user)
-    return staff is not None and staff.role in roles
-
-
 class ScopedQuerySet(models.QuerySet):
     """Base for querysets of personal records that belong to a dong.
 

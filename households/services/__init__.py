@@ -47,9 +47,7 @@ from .links import (  # noqa: F401
     service_link_transition,
 )
 from .rules import (  # noqa: F401
-    APPROVERS,
     CONTACT_MADE,
-    _today,
     has_active_consent,
 )
 from .visits import (  # noqa: F401

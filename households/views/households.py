@@ -12,16 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welfare.audit import log_action
-from welfare.permissions import can, roles_with
+from welfare.permissions import can
 
 from .. import services
 from ..filters import HouseholdFilter
 from ..forms import ConsentForm, HeadForm, HouseholdForm, ResidentForm, RevealForm, SensitiveProfileForm
 from ..models import Consent, Household, Resident, SensitiveProfile
 from . import cases, visits, worklists
-
-# Read by views/cases.py until it asks ``can(user, "edit_casework")`` itself; the table is welfare.permissions.
-EDITORS = tuple(roles_with("edit_casework"))
 
 
 def _require_editor(request: HttpRequest) -> None:

@@ -1,7 +1,5 @@
 """The plans app's writes. Every name is re-exported here (``from plans import services``)."""
 
-from welfare.permissions import roles_with
-
 from .activities import MAX_HOURS, award_save, latest_date, partnership_save, training_save
 from .contents import (
     TaskData,
@@ -27,12 +25,8 @@ from .plans import (
 )
 from .resources import ResourceData, resource_create, resource_update
 
-# Only for plans/demo_plan.py (``has_role(by, *services.APPROVERS)``) until it asks can(by, "approve_plans");
-# the roles come from the one permission table.
-APPROVERS = tuple(roles_with("approve_plans"))
-
 __all__ = [
-    "APPROVERS", "MAX_HOURS", "PlanHeader", "ResourceData", "TaskData", "area_delete", "area_save", "areas_reorder",
+    "MAX_HOURS", "PlanHeader", "ResourceData", "TaskData", "area_delete", "area_save", "areas_reorder",
     "award_save", "department_get_or_create", "latest_date", "milestones_save", "partnership_save", "plan_approve",
     "plan_create", "plan_create_from_previous", "plan_return", "plan_revise", "plan_submit", "plan_update",
     "resource_create", "resource_update", "target_set", "task_delete", "task_save", "training_save", "uplifted",
