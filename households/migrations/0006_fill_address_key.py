@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def fill(apps, schema_editor):
-    from households.addresses import address_key
+    from welfare.common.addresses import address_key
 
     Household = apps.get_model("households", "Household")
     batch = []

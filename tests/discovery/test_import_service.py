@@ -21,9 +21,9 @@ from discovery.models import (
     UniversalVisitTarget,
 )
 from discovery.universal import universal_due
-from households.addresses import address_key
 from households.models import FollowUp, FollowUpReason, FollowUpStatus, Household, Resident
 from tests.factories import HouseholdFactory, ResidentFactory, staff_user
+from welfare.common.addresses import address_key
 from welfare.models import Role
 
 from .factories_imports import (
