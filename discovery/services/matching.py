@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -107,7 +107,7 @@ def report_candidates(report: CrisisReport, *, user=None, limit: int = 10) -> li
     person = Exists(Resident.objects.filter(people, household=OuterRef("pk"), left_on__isnull=True)) if people \
         else None
     if person is not None:
-        match |= person
+        match = cast(Q, match | person)  # Q | Exists combines at run time; the stubs type it Combinable
     building = building_key(report.subject_address)
     if len(key) >= MIN_PREFIX:
         match |= Q(address_key=key)

@@ -99,15 +99,17 @@ def report_resolve(*, report: CrisisReport, by: User, outcome: str, reason: str 
         values["handoff_note"] = handoff_note
     elif handoff_note:
         values["handoff_note"] = handoff_note
-    if outcome in (ReportOutcome.CASE_OPENED, ReportOutcome.LINKAGE_ONLY) and report.household_id is None:
+    household = report.household
+    if outcome in (ReportOutcome.CASE_OPENED, ReportOutcome.LINKAGE_ONLY) and household is None:
         raise RuleError(_("먼저 제보를 세대에 연결하세요 (후보 세대를 고르거나 새 세대를 만드세요)."))
     if outcome == ReportOutcome.CASE_OPENED:
         case_data = dict(case_data or {})
         client = case_data.pop("client", None)
         if client is None:
             raise RuleError({"client": [_("사례 대상자(현재 가구원)를 고르세요.")]})
+        assert household is not None  # checked above
         case = household_services.case_open(
-            household=report.household, client=client, by=by, source=CaseSource.REPORT,
+            household=household, client=client, by=by, source=CaseSource.REPORT,
             opened_on=case_data.get("opened_on"), case_class=case_data.get("case_class") or "general",
             assigned_official=case_data.get("assigned_official") or report.assigned_official,
             summary=case_data.get("summary") or report.details[:1000],
@@ -120,8 +122,9 @@ def report_resolve(*, report: CrisisReport, by: User, outcome: str, reason: str 
             raise RuleError({"resource": [_("연계할 자원을 고르세요.")]})
         if resource.district_id != report.district_id:
             raise RuleError({"resource": [_("다른 구의 자원입니다.")]})
+        assert household is not None  # checked above
         values["service_link"] = household_services.service_link_create(
-            household=report.household, resource=resource, by=by, data=link_data)
+            household=household, resource=resource, by=by, data=link_data)
     elif outcome == ReportOutcome.DUPLICATE:
         if duplicate_of is None:
             raise RuleError({"duplicate_of": [_("중복된 원래 제보를 고르세요.")]})

@@ -181,6 +181,7 @@ def case_transition(*, case: Case, to: str, by: User, expected_version: int, not
     CaseStageChange.objects.create(case=case, household_id=case.household_id, from_stage=previous, to_stage=to,
                                    by=by, note=note)
     if to == CaseStage.CLOSED:
+        assert case.closed_on is not None  # _bump sets it on closing
         followup_schedule(household=case.household, due_on=case.closed_on + dt.timedelta(days=CLOSING_FOLLOW_UP_DAYS),
                           reason=FollowUpReason.CADENCE, assigned_to=case.assigned_official)
     log_action(case, "households.case.transitioned", user=by, changes={"from": previous, "to": to, "note": note})

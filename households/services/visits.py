@@ -175,7 +175,7 @@ def _visit_record(*, household: Household, by: User, data: VisitData, token: uui
         submission_token=token,
     )
     if data.staff_present:
-        visit.staff_present.set(list(data.staff_present))
+        visit.staff_present.set([p if isinstance(p, int) else p.pk for p in data.staff_present])
     VisitNeed.objects.bulk_create(
         [VisitNeed(visit=visit, domain=d, severity=s, note=n) for d, s, n in needs]
     )
@@ -205,8 +205,8 @@ def _visit_record(*, household: Household, by: User, data: VisitData, token: uui
                           assigned_to=household.assigned_official)
 
     if ends and data.outcome.resident is not None and data.outcome.resident.left_on is None:
-        reason = LeftReason.DECEASED if data.contact_result == ContactResult.DECEASED else LeftReason.MOVED_OUT
-        _leave_without_successor(data.outcome.resident, by=by, on=visit_day, reason=reason)
+        left = LeftReason.DECEASED if data.contact_result == ContactResult.DECEASED else LeftReason.MOVED_OUT
+        _leave_without_successor(data.outcome.resident, by=by, on=visit_day, reason=left)
     if ends and data.outcome.propose_case_closing and case is not None and case.can_transition_to(CaseStage.CLOSING):
         reason = "deceased" if data.contact_result == ContactResult.DECEASED else "moved_out"
         case_transition(case=case, to=CaseStage.CLOSING, by=by, expected_version=case.version,

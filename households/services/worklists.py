@@ -43,7 +43,7 @@ class BulkResult:
 
 def _bulk_targets(households: Iterable[Household | int], by: User) -> tuple[set[int], list[Household]]:
     """The requested ids, and those of them the user may touch (scoping decides, never the form)."""
-    ids = {int(getattr(h, "pk", h)) for h in households}
+    ids = {h.pk if isinstance(h, Household) else int(h) for h in households}
     visible = list(
         Household.objects.visible_to(by).filter(pk__in=ids)
         .only("pk", "dong_id", "road_address", "address_detail", "status", "assigned_official_id").order_by("pk")

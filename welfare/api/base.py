@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from welfare.audit import log_action
@@ -19,7 +20,8 @@ class ScopedViewSetMixin:
     dong's object is 404 exactly as on the pages."""
 
     def get_queryset(self):
-        return self.base_queryset().visible_to(self.request.user)
+        request: Request = self.request  # type: ignore[attr-defined]  # the viewset this mixes into has it
+        return self.base_queryset().visible_to(request.user)
 
     def base_queryset(self):  # pragma: no cover - each viewset defines it
         raise NotImplementedError
@@ -53,7 +55,7 @@ class ApiViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModel
         data = self.get_serializer(page, many=True).data
         if self.list_verb:
             log_action(None, self.list_verb, user=request.user, action=AccessAction.VIEW,
-                       changes={"count": len(page), "filters": self._logged_params(request)})
+                       changes={"count": len(page or ()), "filters": self._logged_params(request)})
         return self.get_paginated_response(data)
 
     @staticmethod

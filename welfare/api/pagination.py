@@ -72,12 +72,13 @@ class KeysetCursorPage(CursorPage):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.page_size = self.get_page_size(request)
+        self.page_size = self.get_page_size(request)  # type: ignore[assignment]  # never None: max and default set
         self.base_url = request.build_absolute_uri()
         self.ordering = self.get_ordering(request, queryset, view)
         self.cursor = self.decode_cursor(request)
         reverse = bool(self.cursor and self.cursor.reverse)
-        position = self._decode_position(self.cursor.position) if self.cursor else None
+        # Our cursors carry a JSON-encoded key tuple where DRF's carry an int (the stubs say int).
+        position = self._decode_position(self.cursor.position) if self.cursor else None  # type: ignore[arg-type]
 
         queryset = queryset.order_by(*(_reverse_ordering(self.ordering) if reverse else self.ordering))
         if position is not None:
@@ -134,12 +135,12 @@ class KeysetCursorPage(CursorPage):
         if not self.has_next:
             return None
         position = (self._get_position_from_instance(self.page[-1], self.ordering) if self.page
-                    else self.cursor.position)
-        return self.encode_cursor(Cursor(offset=0, reverse=False, position=position))
+                    else self.cursor.position)  # type: ignore[union-attr]
+        return self.encode_cursor(Cursor(offset=0, reverse=False, position=position))  # type: ignore[arg-type]
 
     def get_previous_link(self):
         if not self.has_previous:
             return None
         position = (self._get_position_from_instance(self.page[0], self.ordering) if self.page
-                    else self.cursor.position)
-        return self.encode_cursor(Cursor(offset=0, reverse=True, position=position))
+                    else self.cursor.position)  # type: ignore[union-attr]
+        return self.encode_cursor(Cursor(offset=0, reverse=True, position=position))  # type: ignore[arg-type]

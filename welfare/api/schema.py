@@ -12,9 +12,11 @@ from rest_framework import serializers
 class ErrorBodySerializer(serializers.Serializer):
     code = serializers.CharField(help_text="machine code: invalid, not_found, not_authenticated, stale_version…")
     message = serializers.CharField(help_text="a sentence for a person (Korean by default)")
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                   help_text=("field name → messages: the input's names (nested ones dotted: reporter.name), "
-                                              "non_field_errors for the whole input"))
+    # A field named "fields" (the error body's), which shadows Serializer.fields for the type checker only.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=("field name → messages: the input's names (nested ones dotted: reporter.name), "
+                   "non_field_errors for the whole input"))
 
 
 class ErrorSerializer(serializers.Serializer):
