@@ -48,6 +48,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_resources": frozenset({P, A}),
     # Staff accounts and district settings.
     "manage_district": frozenset({A}),
+    # The access-log review (PIPA safety measures: monthly review, export with a reason) and locked-out accounts.
+    "review_access_log": frozenset({A}),
+    "unlock_accounts": frozenset({A}),
+    # Reference data read and kept in product pages: dongs and risk indicators.
+    "manage_reference_data": frozenset({A}),
+    # A second factor (TOTP) is required of these roles when OTP_REQUIRED is on (superusers always).
+    "needs_second_factor": frozenset({A}),
     # Personal records are closed to these roles unless the membership grants personal access.
     "needs_personal_grant": frozenset({P}),
 }
