@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from discovery import importing
+from discovery import imports
 from discovery.models import BigDataTarget, ImportBatch
 from discovery.rounds import bigdata_target_answer, mask_name, round_progress, spreadsheet_safe
 from tests.factories import staff_user
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def imported_round(district, rows, *, due_in_days=30, number=1):
     round_ = make_round(district, number=number, due_in_days=due_in_days)
     batch = make_batch(district, csv_bytes(CRISIS_HEADER, rows), round=round_, file_name=f"r{number}.csv")
-    importing.batch_import(batch=ImportBatch.objects.select_related("round").get(pk=batch.pk))
+    imports.batch_import(batch=ImportBatch.objects.select_related("round").get(pk=batch.pk))
     return round_
 
 
