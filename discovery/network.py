@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from welfare.audit import diff, log_action
+from welfare.audit import log_action
 from welfare.common.updates import model_update
 from welfare.errors import RuleError
 from welfare.models import Dong
@@ -112,15 +112,12 @@ def member_update(member: NetworkMember, given: MemberInput, *, by: User) -> Net
     data = given.fields()
     _check_dates(data["active_from"], data["active_to"])
     new_dongs = kept | {d.pk for d in chosen}
-    old = {f: getattr(member, f) for f in MEMBER_FIELDS}
-    for name in MEMBER_FIELDS:
-        setattr(member, name, data[name])
-    member.save()
-    changes = diff(member, old, MEMBER_FIELDS, secret=("phone",))
+    member, _changes = model_update(member, data, MEMBER_FIELDS, by=by, verb="discovery.networkmember.updated",
+                                    secret=("phone",))
     if new_dongs != current:
         member.dongs.set(new_dongs)
-        changes["dongs"] = [sorted(current), sorted(new_dongs)]
-    log_action(member, "discovery.networkmember.updated", user=by, changes=changes)
+        log_action(member, "discovery.networkmember.updated", user=by,
+                   changes={"dongs": [sorted(current), sorted(new_dongs)]})
     return member
 
 

@@ -19,8 +19,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from welfare.audit import diff, log_action
+from welfare.audit import log_action
 from welfare.common.cells import safe_cell
+from welfare.common.updates import model_update
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.permissions import can
@@ -119,13 +120,12 @@ def bigdata_target_answer(*, target: BigDataTarget, by: User, result_code: str, 
     if len(note) > 300:
         raise RuleError(_("메모는 300자까지 적을 수 있습니다."))
     target = BigDataTarget.objects.select_for_update().select_related("report").get(pk=target.pk)
-    fields = ("result_code", "result_note")
-    old = {f: getattr(target, f) for f in fields}
-    target.result_code, target.result_note = result_code, note
-    target.answered_at, target.answered_by = timezone.now(), by
-    target.save(update_fields=[*fields, "answered_at", "answered_by"])
-    log_action(target, "discovery.bigdatatarget.answered", user=by, changes=diff(target, old, fields),
-               household_id=target.report.household_id)
+    target.answered_at = timezone.now()
+    # Logged under the report's household (BigDataTarget.access_log_household_id); a change of who answered is
+    # logged too, so only the same official saving the same answer again leaves no entry.
+    target, _changes = model_update(
+        target, {"result_code": result_code, "result_note": note, "answered_by": by},
+        ("result_code", "result_note", "answered_by"), by=by, verb="discovery.bigdatatarget.answered")
     return target
 
 

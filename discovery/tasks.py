@@ -1,4 +1,4 @@
-"""Celery tasks of discovery: thin, by id, safe to run twice (see :mod:`discovery.importing`)."""
+"""Celery tasks of discovery: thin, by id, safe to run twice (see :mod:`discovery.imports`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 from django.utils.translation import gettext as _
 
-from . import importing
-from .imports import ImportFileError
+from .imports import ImportFileError, batch_claim, batch_import, batch_mark_done, batch_mark_failed
 from .models import ImportBatch, ImportStatus
 
 
@@ -23,27 +22,27 @@ def import_batch_run(batch_id: int) -> dict | None:
     status = ImportBatch.objects.filter(pk=batch_id).values_list("status", flat=True).first()
     if status is None or status == ImportStatus.DONE:
         return None
-    claimed_at = importing.batch_claim(batch_id)
+    claimed_at = batch_claim(batch_id)
     if claimed_at is None:  # another worker holds it
         return None
     batch = ImportBatch.objects.select_related("round", "uploaded_by").get(pk=batch_id)
     try:
-        counts = importing.batch_import(batch=batch)
+        counts = batch_import(batch=batch)
     except ImportFileError as exc:
-        importing.batch_mark_failed(batch_id, claimed_at=claimed_at, message=str(exc))
+        batch_mark_failed(batch_id, claimed_at=claimed_at, message=str(exc))
         return {"failed": str(exc)}
     except SoftTimeLimitExceeded:
-        importing.batch_mark_failed(batch_id, claimed_at=claimed_at, message=_(
+        batch_mark_failed(batch_id, claimed_at=claimed_at, message=_(
             "처리 시간이 너무 길어 멈췄습니다. 파일을 나누어 다시 올려 주세요."))
         return {"failed": "time limit"}
     except OperationalError:
         # Retried with backoff (autoretry_for); failed lets the retry claim it again.
-        importing.batch_mark_failed(batch_id, claimed_at=claimed_at, message=_(
+        batch_mark_failed(batch_id, claimed_at=claimed_at, message=_(
             "데이터베이스 오류로 멈췄습니다. 잠시 뒤 자동으로 다시 시도합니다."))
         raise
     except Exception:
-        importing.batch_mark_failed(batch_id, claimed_at=claimed_at, message=_(
+        batch_mark_failed(batch_id, claimed_at=claimed_at, message=_(
             "처리 중 예기치 않은 오류가 났습니다. 관리자에게 알려 주세요."))
         raise
-    importing.batch_mark_done(batch_id, claimed_at=claimed_at)
+    batch_mark_done(batch_id, claimed_at=claimed_at)
     return asdict(counts)

@@ -80,6 +80,11 @@ class BigDataTarget(models.Model):
     def __str__(self) -> str:
         return f"{self.round} {self.report_id}"
 
+    @property
+    def access_log_household_id(self) -> int | None:
+        """The access log files a target's entries under the household its report was matched to."""
+        return self.report.household_id
+
 
 class ImportKind(models.TextChoices):
     CRISIS_LIST = "crisis_list", _("복지사각지대 빅데이터 명단")

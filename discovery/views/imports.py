@@ -20,8 +20,16 @@ from django.utils.translation import gettext_lazy
 from welfare.audit import log_action
 from welfare.errors import RuleError
 
-from .. import importing
-from ..imports import ImportFileError, file_format
+from ..imports import (
+    ImportFileError,
+    NewRound,
+    batches_visible_to,
+    can_upload,
+    file_format,
+    import_upload,
+    too_big_message,
+    upload_district_id,
+)
 from ..models import BigDataRound, ImportBatch, ImportKind, ImportRowError, ImportStatus
 from ..rounds import spreadsheet_safe
 
@@ -54,7 +62,7 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
-            raise ValidationError(importing.too_big_message())
+            raise ValidationError(too_big_message())
         self.content = b"".join(upload.chunks())
         try:
             file_format(self.content)
@@ -83,36 +91,36 @@ class UploadForm(forms.Form):
 
 
 def _require_uploader(request: HttpRequest) -> None:
-    if not importing.can_upload(request.user):
+    if not can_upload(request.user):
         raise PermissionDenied
 
 
 def _batch(request: HttpRequest, pk: int) -> ImportBatch:
     """Another district's batch (or, for a team lead, another uploader's) is 404, as if it did not exist."""
     _require_uploader(request)
-    return get_object_or_404(importing.batches_visible_to(request.user).select_related("round", "uploaded_by"), pk=pk)
+    return get_object_or_404(batches_visible_to(request.user).select_related("round", "uploaded_by"), pk=pk)
 
 
 def import_list(request: HttpRequest) -> HttpResponse:
     _require_uploader(request)
-    batches = importing.batches_visible_to(request.user).select_related("round", "uploaded_by")
+    batches = batches_visible_to(request.user).select_related("round", "uploaded_by")
     page = Paginator(batches.order_by("-uploaded_at", "-id"), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "discovery/imports/list.html", {"page": page, "query_string": ""})
 
 
 def import_create(request: HttpRequest) -> HttpResponse:
     _require_uploader(request)
-    district_id = importing.upload_district_id(request.user)
+    district_id = upload_district_id(request.user)
     if district_id is None:
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, district_id=district_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        new_round = importing.NewRound(year=data["new_year"], number=data["new_number"],
+        new_round = NewRound(year=data["new_year"], number=data["new_number"],
                                        received_on=data["new_received_on"],
                                        due_on=data["new_due_on"]) if form.wants_new_round else None
         try:
-            batch, created = importing.import_upload(by=request.user, kind=data["kind"], round=data.get("round"),
+            batch, created = import_upload(by=request.user, kind=data["kind"], round=data.get("round"),
                                                      new_round=new_round, file_name=data["file"].name,
                                                      content=form.content)
         except RuleError as error:
@@ -123,7 +131,7 @@ def import_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.info(request, _("같은 파일을 %(day)s에 이미 올렸습니다. 새로 등록한 것은 없습니다.") % {
                     "day": f"{timezone.localtime(batch.uploaded_at):%Y-%m-%d %H:%M}"})
-                if not importing.batches_visible_to(request.user).filter(pk=batch.pk).exists():
+                if not batches_visible_to(request.user).filter(pk=batch.pk).exists():
                     return redirect("discovery:import_list")
             return redirect("discovery:import_detail", pk=batch.pk)
     return render(request, "discovery/imports/create.html", {
@@ -152,7 +160,7 @@ def progress_payload(batch: ImportBatch) -> dict:
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """Polled every second by the batch page: one small query, never the uploaded bytes."""
     _require_uploader(request)
-    batch = get_object_or_404(importing.batches_visible_to(request.user).only(
+    batch = get_object_or_404(batches_visible_to(request.user).only(
         "status", "total_rows", "processed_rows", "created_count", "duplicate_count", "error_count",
         "error_message"), pk=pk)
     response = JsonResponse(progress_payload(batch))

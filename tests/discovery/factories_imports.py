@@ -9,7 +9,7 @@ import io
 
 from django.utils import timezone
 
-from discovery import importing
+from discovery import imports
 from discovery.models import BigDataRound, ImportBatch, ImportKind, ImportStatus
 
 CRISIS_HEADER = ["성명", "생년월일", "주소", "상세주소", "행정동", "연락처", "위기지표", "우선순위"]
@@ -64,6 +64,6 @@ def make_batch(district, content: bytes, *, kind: str = ImportKind.CRISIS_LIST, 
     )
 
 
-def run(batch: ImportBatch) -> importing.ImportCounts:
+def run(batch: ImportBatch) -> imports.ImportCounts:
     batch = ImportBatch.objects.select_related("round", "uploaded_by").get(pk=batch.pk)
-    return importing.batch_import(batch=batch)
+    return imports.batch_import(batch=batch)

@@ -1,4 +1,4 @@
-"""The set-based import (discovery.importing.batch_import): crisis lists, universal lists, errors, idempotency."""
+"""The set-based import (discovery.imports.batch_import): crisis lists, universal lists, errors, idempotency."""
 
 from __future__ import annotations
 
@@ -161,10 +161,10 @@ def test_rerunning_a_batch_finds_its_own_rows_and_creates_nothing_more(dong, rou
 
 def test_a_half_done_batch_resumes_without_duplicates(dong, round_, monkeypatch):
     # given a batch whose worker died after the first chunk
-    from discovery import importing
+    from discovery import imports
 
     batch = crisis_batch(dong.district, [crisis_row(n) for n in range(1, 6)], round_=round_)
-    real_write = importing.CrisisWriter.write
+    real_write = imports.CrisisWriter.write
     calls = {"n": 0}
 
     def dying_write(self, rows):
@@ -173,14 +173,14 @@ def test_a_half_done_batch_resumes_without_duplicates(dong, round_, monkeypatch)
             raise RuntimeError("worker killed")
         return real_write(self, rows)
 
-    monkeypatch.setattr(importing.CrisisWriter, "write", dying_write)
+    monkeypatch.setattr(imports.CrisisWriter, "write", dying_write)
     with pytest.raises(RuntimeError):
-        importing.batch_import(batch=ImportBatch.objects.get(pk=batch.pk), chunk_rows=2)
+        imports.batch_import(batch=ImportBatch.objects.get(pk=batch.pk), chunk_rows=2)
     assert CrisisReport.objects.count() == 2  # the first chunk only; the second rolled back whole
 
     # when it runs again
-    monkeypatch.setattr(importing.CrisisWriter, "write", real_write)
-    counts = importing.batch_import(batch=ImportBatch.objects.get(pk=batch.pk), chunk_rows=2)
+    monkeypatch.setattr(imports.CrisisWriter, "write", real_write)
+    counts = imports.batch_import(batch=ImportBatch.objects.get(pk=batch.pk), chunk_rows=2)
 
     # then every row is there once, and the counts are the whole batch's
     assert (counts.created, counts.duplicates) == (5, 0)
@@ -188,11 +188,11 @@ def test_a_half_done_batch_resumes_without_duplicates(dong, round_, monkeypatch)
 
 
 def test_a_person_twice_in_one_file_is_created_once_even_across_chunks(dong, round_):
-    from discovery import importing
+    from discovery import imports
 
     batch = crisis_batch(dong.district, [crisis_row(1), crisis_row(2), crisis_row(3), crisis_row(1)], round_=round_)
 
-    counts = importing.batch_import(batch=ImportBatch.objects.get(pk=batch.pk), chunk_rows=3)
+    counts = imports.batch_import(batch=ImportBatch.objects.get(pk=batch.pk), chunk_rows=3)
 
     assert (counts.created, counts.duplicates) == (3, 1)
     assert CrisisReport.objects.count() == 3
@@ -232,10 +232,10 @@ def test_the_import_is_set_based_its_reads_do_not_grow_with_the_rows(dong, round
         batch = crisis_batch(dong.district, [crisis_row(i) for i in range(1, n + 1)],
                              round_=make_round(dong.district, number=number), name=f"{n}.csv")
         batch = ImportBatch.objects.select_related("round", "uploaded_by").get(pk=batch.pk)
-        from discovery import importing
+        from discovery import imports
 
         with CaptureQueriesContext(connection) as queries:
-            importing.batch_import(batch=batch)
+            imports.batch_import(batch=batch)
         sql = [q["sql"].lstrip().upper() for q in queries.captured_queries]
         return [s for s in sql if not s.startswith("INSERT")], [s for s in sql if s.startswith("INSERT")]
 

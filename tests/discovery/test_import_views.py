@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from discovery import importing
+from discovery import imports
 from discovery.models import BigDataRound, CrisisReport, ImportBatch, ImportRowError, ImportStatus
 from discovery.tasks import import_batch_run
 from tests.factories import DongFactory, staff_user
@@ -195,7 +195,7 @@ def finished_batch(dong, district_admin):
     rows = [crisis_row(n) for n in range(1, 4)] + [crisis_row(9, birth="어제"), crisis_row(8, dong="없는동"),
                                                      crisis_row(7)[:7] + ["-2+3+cmd|'/C calc'!A0"]]
     batch = make_batch(dong.district, csv_bytes(CRISIS_HEADER, rows), round=round_, by=district_admin)
-    importing.batch_import(batch=ImportBatch.objects.get(pk=batch.pk))
+    imports.batch_import(batch=ImportBatch.objects.get(pk=batch.pk))
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.DONE)
     return batch
 
@@ -261,7 +261,7 @@ def test_the_error_csv_is_utf8_with_bom_and_neutralises_formulas(client_for, dis
 def test_a_raw_row_starting_like_a_formula_is_prefixed_in_the_error_csv(client_for, district_admin, dong):
     batch = make_batch(dong.district, csv_bytes(CRISIS_HEADER, [["=1+cmd"] + crisis_row(1)[1:]]),
                        round=make_round(dong.district), by=district_admin)
-    importing.batch_import(batch=ImportBatch.objects.get(pk=batch.pk))
+    imports.batch_import(batch=ImportBatch.objects.get(pk=batch.pk))
 
     text = client_for(district_admin).get(reverse("discovery:import_errors_csv", args=[batch.pk])).content.decode()
 
@@ -341,7 +341,7 @@ def test_calling_the_task_twice_processes_once(dong):
 
 def test_a_batch_claimed_by_another_worker_is_left_alone(dong):
     batch = pending_batch(dong)
-    assert importing.batch_claim(batch.pk) is not None  # another worker holds it
+    assert imports.batch_claim(batch.pk) is not None  # another worker holds it
 
     assert import_batch_run(batch.pk) is None
     assert CrisisReport.objects.count() == 0

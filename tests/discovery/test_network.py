@@ -172,6 +172,20 @@ def test_editing_keeps_the_dongs_the_editor_does_not_have(client_for, official, 
     assert set(shared.dongs.all()) == {dong, second_dong}
 
 
+def test_an_edit_logs_the_changed_fields_without_the_phone_and_the_dong_change(client_for, district_admin, dong,
+                                                                               second_dong):
+    one = member(dong, name="홍길순", phone="01001112222")
+
+    response = client_for(district_admin).post(reverse("discovery:network_edit", args=[one.pk]),
+                                               member_post([dong, second_dong], phone="01099998888"))
+
+    assert response.status_code == 302
+    changes = [e.changes for e in AccessLog.objects.filter(verb="discovery.networkmember.updated",
+                                                           object_id=str(one.pk)).order_by("pk")]
+    assert changes[0]["phone"] == "(changed)" and "name" not in changes[0]
+    assert changes[-1]["dongs"] == [[dong.pk], sorted([dong.pk, second_dong.pk])]
+
+
 def test_deactivating_ends_the_activity_today(client_for, lead, dong):
     active = member(dong)
 

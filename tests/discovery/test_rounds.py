@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from discovery import importing
+from discovery import imports
 from discovery.models import BigDataTarget, ImportBatch
 from discovery.rounds import bigdata_target_answer, mask_name, round_progress, spreadsheet_safe
-from tests.factories import staff_user
+from tests.factories import HouseholdFactory, staff_user
 from welfare.errors import RuleError
 from welfare.models import AccessLog, Role
 
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def imported_round(district, rows, *, due_in_days=30, number=1):
     round_ = make_round(district, number=number, due_in_days=due_in_days)
     batch = make_batch(district, csv_bytes(CRISIS_HEADER, rows), round=round_, file_name=f"r{number}.csv")
-    importing.batch_import(batch=ImportBatch.objects.select_related("round").get(pk=batch.pk))
+    imports.batch_import(batch=ImportBatch.objects.select_related("round").get(pk=batch.pk))
     return round_
 
 
@@ -161,6 +161,23 @@ def test_an_official_cannot_answer_another_dongs_target(client_for, official, ro
                                          {f"t{target.pk}-result_code": "refused"})
 
     assert response.status_code == 404
+
+
+def test_an_answer_is_logged_under_the_reports_household_and_a_new_answerer_is_logged_again(
+        official, round_, dong):
+    target = BigDataTarget.objects.filter(dong=dong).select_related("report").first()
+    household = HouseholdFactory(dong=dong)
+    target.report.household = household
+    target.report.save()
+    colleague = staff_user(Role.DONG_OFFICIAL, district=dong.district, dongs=[dong], username="colleague")
+
+    bigdata_target_answer(target=target, by=official, result_code="refused")
+    bigdata_target_answer(target=target, by=colleague, result_code="refused")
+
+    entries = list(AccessLog.objects.filter(verb="discovery.bigdatatarget.answered").order_by("pk"))
+    assert [e.household_id for e in entries] == [household.pk, household.pk]
+    assert entries[0].changes["result_code"] == ["", "refused"] and "result_code" not in entries[1].changes
+    assert entries[1].changes["answered_by"] == ["official", "colleague"]
 
 
 def test_the_answer_service_refuses_a_planner_and_an_unknown_code(planner, official, round_, dong):

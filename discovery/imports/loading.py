@@ -1,18 +1,10 @@
-"""List imports: an upload becomes a batch, and a batch's rows become records, set-based.
-
-:func:`batch_create` stores the upload (the same file again is the same batch) and enqueues the import on
-commit. :func:`batch_import` reads the file twice: a first pass counts the rows (the progress bar's total)
-and finds a damaged file before anything is written; the second validates each row and writes the good ones
-in chunks of :data:`CHUNK_ROWS`, one transaction per chunk, with a fixed number of statements per chunk
-(never one per row), and moves the batch's progress at the end of each.
+"""Writing a chunk of checked rows, set-based: crisis-list rows become crisis reports with their round target,
+turning-65 and newborn rows a household (matched or new), a universal-visit target and a follow-up.
 
 Every written row carries a key derived from its content (``CrisisReport.import_key``,
 ``UniversalVisitTarget.person_key``) under a unique constraint, so a second upload of the same rows, or a
-re-run of a batch a crashed worker left half done, creates nothing twice.
-
-Budget (crisis list, 50,000 rows): per chunk one read of matching residents, the report INSERTs, one read
-back of the chunk's reports, the target and indicator INSERTs, the error INSERT and one UPDATE of the batch;
-memory holds the file's bytes, one chunk of rows and the set of keys counted so far.
+re-run of a batch a crashed worker left half done, creates nothing twice. A chunk costs a fixed number of
+statements, never one per row.
 """
 
 from __future__ import annotations
@@ -20,50 +12,24 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
-from functools import partial
-from itertools import islice
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households.models import (
-    Household,
-    Relation,
-    Resident,
-)
-from welfare.audit import log_action, log_actions
+from households.models import Household, Relation, Resident
+from welfare.audit import log_actions
 from welfare.common.textkeys import compact, dong_key
-from welfare.errors import RuleError
 from welfare.models import Dong
-from welfare.permissions import can
-from welfare.scoping import membership
 
-from .imports import (
-    ImportFileError,
-    ListReader,
-    ParsedRow,
-    RowError,
-    RowValidator,
-    file_format,
-    indicator_lookup,
-)
-from .models import (
-    BigDataRound,
+from ..models import (
     BigDataTarget,
     Channel,
     CrisisReport,
     DiscoveryPolicy,
     ImportBatch,
     ImportKind,
-    ImportRowError,
-    ImportStatus,
     ReporterKind,
     RiskIndicator,
     RiskSignal,
@@ -71,238 +37,17 @@ from .models import (
     UniversalVisitTarget,
     Urgency,
 )
-from .universal import follow_up_targets, universal_due
+from ..universal import follow_up_targets, universal_due
+from .reading import ImportFileError
+from .rows import ParsedRow
+from .values import indicator_lookup
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
-CHUNK_ROWS = 2_000
 INSERT_BATCH = 1_000  # rows per INSERT statement (a crisis report has ~30 columns)
 URGENT_INDICATOR_COUNT = 3
 
 
-# --- Who may upload, and which batches they see ---------------------------------------------------------------
-
-
-def can_upload(user) -> bool:
-    return can(user, "upload_imports") and (getattr(user, "is_superuser", False) or membership(user) is not None)
-
-
-def upload_district_id(user) -> int | None:
-    staff = membership(user)
-    return staff.district_id if staff is not None else None
-
-
-def uploader_dong_ids(user) -> frozenset[int] | None:
-    """The dongs whose rows an upload by ``user`` may write: a team lead's own; None for the whole district."""
-    staff = membership(user)
-    if user is None or getattr(user, "is_superuser", False) or staff is None or can(user, "see_all_imports"):
-        return None
-    return frozenset(staff.dongs.values_list("pk", flat=True))
-
-
-def batches_visible_to(user) -> QuerySet[ImportBatch]:
-    """District admins see their district's batches; team leads the batches they uploaded. Never the bytes."""
-    batches = ImportBatch.objects.defer("content")
-    if getattr(user, "is_superuser", False):
-        return batches
-    staff = membership(user)
-    if staff is None or not can_upload(user):
-        return batches.none()
-    batches = batches.filter(district_id=staff.district_id)
-    return batches if can(user, "see_all_imports") else batches.filter(uploaded_by=user)
-
-
-# --- Rounds and uploads ---------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def round_create(*, by: User, district_id: int, year: int, number: int, received_on: dt.date,
-                 due_on: dt.date) -> BigDataRound:
-    if not can_upload(by):
-        raise PermissionDenied
-    if not 1 <= number <= 6:
-        raise RuleError(_("차수는 1부터 6까지입니다."))
-    if due_on < received_on:
-        raise RuleError(_("회신 기한은 수신일보다 빠를 수 없습니다."))
-    if BigDataRound.objects.filter(district_id=district_id, year=year, number=number).exists():
-        raise RuleError(_("%(year)d년 %(number)d차는 이미 있습니다: 목록에서 고르세요.") % {"year": year, "number": number})
-    made = BigDataRound.objects.create(district_id=district_id, year=year, number=number, received_on=received_on,
-                                       due_on=due_on)
-    log_action(made, "discovery.bigdataround.created", user=by,
-               changes={"received_on": str(received_on), "due_on": str(due_on)})
-    return made
-
-
-def _enqueue(batch_id: int) -> None:
-    from .tasks import import_batch_run
-
-    import_batch_run.delay(batch_id)
-
-
-def batch_create(*, by: User, kind: str, file_name: str, content: bytes,
-                 round: BigDataRound | None = None) -> tuple[ImportBatch, bool]:
-    """The batch for this file: ``(batch, True)`` when new (its import is enqueued on commit), or the batch the
-    same file (same district, kind and SHA-256) already made, ``(batch, False)``, and nothing is created."""
-    if not can_upload(by):
-        raise PermissionDenied
-    district_id = upload_district_id(by)
-    if district_id is None:
-        raise RuleError(_("소속 구가 없는 계정은 명단을 올릴 수 없습니다."))
-    if kind not in ImportKind.values:
-        raise RuleError(_("명단 종류를 고르세요."))
-    if len(content) > settings.IMPORT_MAX_BYTES:
-        raise RuleError(too_big_message())
-    try:
-        file_format(content)
-    except ImportFileError as exc:
-        raise RuleError(str(exc)) from exc
-    if kind == ImportKind.CRISIS_LIST:
-        if round is None:
-            raise RuleError(_("빅데이터 명단은 차수를 골라야 합니다."))
-        if round.district_id != district_id:
-            raise RuleError(_("다른 구의 차수입니다."))
-    else:
-        round = None
-    digest = hashlib.sha256(content).hexdigest()
-    same = ImportBatch.objects.defer("content").filter(district_id=district_id, kind=kind, file_sha256=digest)
-    existing = same.first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                district_id=district_id, kind=kind, round=round, file_name=(file_name or "upload")[-255:],
-                file_sha256=digest, content=content, uploaded_by=by,
-            )
-            log_action(batch, "discovery.importbatch.created", user=by,
-                       changes={"kind": kind, "bytes": len(content), "sha256": digest})
-            transaction.on_commit(partial(_enqueue, batch.pk))
-    except IntegrityError:  # the same file sent twice at once: the other request made the batch
-        return same.get(), False
-    return batch, True
-
-
-@dataclass(frozen=True)
-class NewRound:
-    """A big-data round typed with its first list (the upload page's "새 차수")."""
-
-    year: int
-    number: int
-    received_on: dt.date
-    due_on: dt.date
-
-
-@transaction.atomic
-def import_upload(*, by: User, kind: str, file_name: str, content: bytes, round: BigDataRound | None = None,
-                  new_round: NewRound | None = None) -> tuple[ImportBatch, bool]:
-    """An uploaded list, with the round it opens when ``new_round`` is given (both or neither are kept): what
-    :func:`batch_create` returns. A round typed for a file already uploaded is not kept."""
-    district_id = upload_district_id(by)
-    if district_id is None:
-        raise RuleError(_("소속 구가 없는 계정은 명단을 올릴 수 없습니다."))
-    if new_round is not None:
-        round = round_create(by=by, district_id=district_id, **asdict(new_round))
-    batch, created = batch_create(by=by, kind=kind, round=round, file_name=file_name, content=content)
-    if not created:
-        transaction.set_rollback(True)
-    return batch, created
-
-
-def too_big_message() -> str:
-    return _("파일이 너무 큽니다. %(mb)s MB까지 올릴 수 있습니다.") % {
-        "mb": f"{settings.IMPORT_MAX_BYTES / (1024 * 1024):g}"}
-
-
-# --- Claiming and finishing a batch (the task's compare-and-set steps) ----------------------------------------
-
-
-def batch_claim(batch_id: int, *, now: dt.datetime | None = None) -> dt.datetime | None:
-    """Mark the batch running if it is waiting or failed, or running for longer than a task may live (its
-    worker died). The UPDATE is the lock: two workers never both get 1. Returns the claim time or None."""
-    now = now or timezone.now()
-    stale = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    waiting = ImportBatch.objects.filter(pk=batch_id, status__in=[ImportStatus.PENDING, ImportStatus.FAILED])
-    crashed = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.RUNNING, started_at__lt=stale)
-    for candidates in (waiting, crashed):
-        if candidates.update(status=ImportStatus.RUNNING, started_at=now, finished_at=None, error_message="") == 1:
-            return now
-    return None
-
-
-def batch_mark_done(batch_id: int, *, claimed_at: dt.datetime) -> bool:
-    """Done, and the uploaded bytes dropped (the records and error rows keep what is needed)."""
-    return ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.RUNNING, started_at=claimed_at).update(
-        status=ImportStatus.DONE, finished_at=timezone.now(), content=b"") == 1
-
-
-def batch_mark_failed(batch_id: int, *, claimed_at: dt.datetime, message: str) -> bool:
-    return ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.RUNNING, started_at=claimed_at).update(
-        status=ImportStatus.FAILED, finished_at=timezone.now(), error_message=message[:500]) == 1
-
-
-# --- The import -------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportCounts:
-    total: int = 0
-    processed: int = 0
-    created: int = 0
-    duplicates: int = 0
-    errors: int = 0
-
-
-def _chunks(rows: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def batch_import(*, batch: ImportBatch, chunk_rows: int = CHUNK_ROWS) -> ImportCounts:
-    """Import the rows of ``batch`` (claimed by the caller). Raises :class:`ImportFileError` for a file that
-    cannot be imported at all (wrong type, damaged, a required column missing, no data rows): then nothing
-    has been written. A re-run starts over and finds the rows already written by their keys."""
-    reader = ListReader(bytes(batch.content), batch.kind)
-    reader.check()
-    total = reader.count()
-    if total == 0:
-        raise ImportFileError(_("머리글만 있고 데이터 행이 없습니다."))
-    writer = CrisisWriter(batch) if batch.kind == ImportKind.CRISIS_LIST else UniversalWriter(batch)
-    validator = RowValidator(
-        kind=batch.kind, columns=reader.columns, dongs=writer.dongs, indicators=writer.indicator_lookup,
-        allowed_dong_ids=uploader_dong_ids(batch.uploaded_by),
-    )
-    ImportRowError.objects.filter(batch=batch).delete()
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        encoding=reader.encoding or reader.format, total_rows=total, processed_rows=0, created_count=0,
-        duplicate_count=0, error_count=0,
-    )
-    counts = ImportCounts(total=total)
-    for chunk in _chunks(reader.rows(validator), chunk_rows):
-        good = [row for row in chunk if isinstance(row, ParsedRow)]
-        bad = [row for row in chunk if isinstance(row, RowError)]
-        with transaction.atomic():
-            created = writer.write(good) if good else 0
-            ImportRowError.objects.bulk_create(
-                [ImportRowError(batch_id=batch.pk, line=e.line, reason=e.reason, raw=e.raw) for e in bad],
-                batch_size=INSERT_BATCH, ignore_conflicts=True,
-            )
-            counts.processed += len(chunk)
-            counts.created += created
-            counts.duplicates += len(good) - created
-            counts.errors += len(bad)
-            # Last in the chunk's transaction, so the batch row is locked only for an instant.
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                processed_rows=counts.processed, created_count=counts.created,
-                duplicate_count=counts.duplicates, error_count=counts.errors,
-            )
-    log_action(batch, "discovery.importbatch.imported", user=batch.uploaded_by, changes=asdict(counts))
-    return counts
 
 
 class _Writer:
