@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from discovery import importing
+from discovery import imports
 from discovery.models import BigDataRound, CrisisReport, ImportBatch, ImportKind
 from households.models import Resident
 from welfare.models import Dong
@@ -116,7 +116,7 @@ def import_crisis_list(bench: Bench) -> list[Row]:
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             with counted_queries() as queries:
                 began = time.perf_counter()
-                counts = importing.batch_import(batch=batch)
+                counts = imports.batch_import(batch=batch)
                 seconds = time.perf_counter() - began
             rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             matched = CrisisReport.objects.filter(import_batch=batch, household__isnull=False).count()
