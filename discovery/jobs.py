@@ -31,7 +31,7 @@ from .models import (
     UniversalKind,
     UniversalVisitTarget,
 )
-from .universal import UNIVERSAL_AGE, birthday, births_turning, follow_up_targets, person_key
+from .services.universal import UNIVERSAL_AGE, birthday, births_turning, follow_up_targets, person_key
 
 
 @register("universal_visits", label="보편 방문(만 65세·출생) 예정 생성", window="day")
@@ -39,7 +39,7 @@ def universal_visits(now: dt.datetime) -> dict[str, int]:
     """Current residents whose 65th birthday falls within the coming month become universal-visit targets
     (once per person: the target's unique key), and every target without a follow-up, newborn families of
     the imported lists included, gets one (reason universal, due on the birthday or the list's date):
-    :func:`discovery.universal.follow_up_targets`.
+    :func:`discovery.services.universal.follow_up_targets`.
 
     A target keeps its follow-up: once that visit is done or cancelled, later runs make no other for it.
     Two targets of one household share its open universal follow-up (one open per household and reason).

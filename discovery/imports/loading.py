@@ -37,7 +37,7 @@ from ..models import (
     UniversalVisitTarget,
     Urgency,
 )
-from ..universal import follow_up_targets, universal_due
+from ..services.universal import follow_up_targets, universal_due
 from .reading import ImportFileError
 from .rows import ParsedRow
 from .values import indicator_lookup

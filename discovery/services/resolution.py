@@ -25,9 +25,9 @@ from ..models import (
     ReportOutcome,
     ReportStatus,
 )
-from ..rewards import reward_evaluate
 from .access import _require_editor, _require_open, _require_visible
 from .matching import _screening
+from .rewards import reward_evaluate
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -31,7 +31,7 @@ from ..imports import (
     upload_district_id,
 )
 from ..models import BigDataRound, ImportBatch, ImportKind, ImportRowError, ImportStatus
-from ..rounds import spreadsheet_safe
+from ..services.rounds import spreadsheet_safe
 
 PER_PAGE = 25
 ERRORS_PER_PAGE = 50

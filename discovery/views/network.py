@@ -20,9 +20,9 @@ from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.scoping import personal_dong_ids
 
-from .. import network as services
 from ..models import CrisisReport, NetworkMember, NetworkRole, Occupation
 from ..selectors import member_report_counts
+from ..services import network as services
 
 PER_PAGE = 25
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -103,7 +103,7 @@ class MemberForm(forms.ModelForm):
         self.other_dongs = others
 
     def member_input(self) -> services.MemberInput:
-        """The form's fields as the service's input (the rules are discovery.network's)."""
+        """The form's fields as the service's input (the rules are discovery.services.network's)."""
         data = self.cleaned_data
         return services.MemberInput(dongs=tuple(data["dongs"]), **{
             name: data[name] for name in services.MEMBER_FIELDS if data.get(name) is not None})

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from welfare.errors import RuleError
 from welfare.permissions import can
 
-from .. import rewards as services
 from ..models import RewardDecision
+from ..services import rewards as services
 
 PER_PAGE = 30
 YEARS_BACK = 5

@@ -19,8 +19,8 @@ from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.scoping import membership, personal_dong_ids
 
-from .. import rounds as services
 from ..models import BigDataTarget, TargetResult
+from ..services import rounds as services
 
 PER_PAGE = 25
 TARGETS_PER_PAGE = 25

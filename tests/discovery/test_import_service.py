@@ -20,7 +20,7 @@ from discovery.models import (
     UniversalKind,
     UniversalVisitTarget,
 )
-from discovery.universal import universal_due
+from discovery.services.universal import universal_due
 from households.models import FollowUp, FollowUpReason, FollowUpStatus, Household, Resident
 from tests.factories import HouseholdFactory, ResidentFactory, staff_user
 from welfare.common.addresses import address_key

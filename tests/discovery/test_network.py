@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from discovery.models import DiscoveryPolicy, NetworkMember
-from discovery.network import coverage
+from discovery.services.network import coverage
 from tests.factories import DongFactory
 from welfare.models import AccessLog
 

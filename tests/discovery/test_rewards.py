@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from discovery.models import DiscoveryPolicy, ReportStatus, RewardDecision
-from discovery.rewards import reward_approve, reward_evaluate, reward_mark_paid
+from discovery.services.rewards import reward_approve, reward_evaluate, reward_mark_paid
 from tests.factories import staff_user
 from welfare.errors import RuleError
 from welfare.models import AccessLog, Role

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from discovery.models import RewardDecision
-from discovery.rewards import reward_approve, reward_evaluate
+from discovery.services.rewards import reward_approve, reward_evaluate
 from tests.factories import staff_user
 from welfare.models import Role
 

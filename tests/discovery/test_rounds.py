@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from discovery import imports
 from discovery.models import BigDataTarget, ImportBatch
-from discovery.rounds import bigdata_target_answer, mask_name, round_progress, spreadsheet_safe
+from discovery.services.rounds import bigdata_target_answer, mask_name, round_progress, spreadsheet_safe
 from tests.factories import HouseholdFactory, staff_user
 from welfare.errors import RuleError
 from welfare.models import AccessLog, Role

@@ -8,7 +8,7 @@ import pytest
 
 from discovery.jobs import universal_visits
 from discovery.models import UniversalVisitTarget
-from discovery.universal import births_turning, person_key
+from discovery.services.universal import births_turning, person_key
 from households.models import FollowUp
 from tests.factories import HouseholdFactory, ResidentFactory
 from welfare.common.dates import add_months

@@ -13,7 +13,7 @@ from households.jobs.common import WRITE_BATCH, keyset
 from households.models import FollowUp, FollowUpReason, FollowUpStatus
 from welfare.common.dates import shift_years
 
-from .models import UniversalKind
+from ..models import UniversalKind
 
 UNIVERSAL_AGE = 65
 NEWBORN_VISIT_DAYS = 42  # the newborn visit is due within six weeks of birth (DOMAIN §6)

@@ -27,7 +27,7 @@ from welfare.models import Dong
 from welfare.permissions import can
 from welfare.scoping import membership, personal_dong_ids, visible_dong_ids
 
-from .models import BigDataRound, BigDataTarget, RiskIndicator, TargetResult
+from ..models import BigDataRound, BigDataTarget, RiskIndicator, TargetResult
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -23,7 +23,7 @@ from welfare.errors import RuleError
 from welfare.models import District
 from welfare.permissions import can
 
-from .models import (
+from ..models import (
     REWARD_EXCLUDED_ROLES,
     CrisisReport,
     DiscoveryPolicy,

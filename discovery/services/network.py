@@ -24,7 +24,7 @@ from welfare.models import Dong
 from welfare.permissions import can
 from welfare.scoping import personal_dong_ids, visible_dong_ids
 
-from .models import DiscoveryPolicy, NetworkMember, NetworkRole, Occupation
+from ..models import DiscoveryPolicy, NetworkMember, NetworkRole, Occupation
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
