@@ -157,12 +157,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
     """My caseload: households I am assigned to, under care or monitoring; overdue first."""
     if not can(request.user, "use_worklists"):
         raise PermissionDenied
-    bulk_form = None
-    if request.method == "POST":
-        outcome = _bulk(request)
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        bulk_form = outcome
+    outcome = _bulk(request) if request.method == "POST" else None
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    bulk_form = outcome
     today = timezone.localdate()
     base = selectors.caseload(request.user, today=today)
     filterset = CaseloadFilter(request.GET or None, queryset=base)
@@ -182,12 +180,10 @@ def team(request: HttpRequest) -> HttpResponse:
     """The team lead's view of their dongs: load per official, overdue contacts, cases gone quiet."""
     if not can(request.user, "lead_team"):
         raise PermissionDenied
-    bulk_form = None
-    if request.method == "POST":
-        outcome = _bulk(request)
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        bulk_form = outcome
+    outcome = _bulk(request) if request.method == "POST" else None
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    bulk_form = outcome
     today = timezone.localdate()
     dong_ids = selectors.team_dong_ids(request.user)
     overdue = Paginator(selectors.overdue_contacts(dong_ids, today=today), CASELOAD_PER_PAGE)
