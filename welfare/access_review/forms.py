@@ -28,10 +28,12 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, district: District, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dong"].queryset = Dong.objects.filter(district=district).order_by("name")
+        dong_field = self.fields["dong"]
+        assert isinstance(dong_field, forms.ModelChoiceField)
+        dong_field.queryset = Dong.objects.filter(district=district).order_by("name")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("종료일이 시작일보다 빠릅니다."))
         return data

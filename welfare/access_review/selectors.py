@@ -89,7 +89,7 @@ def entries(district: District, filters: Filters) -> QuerySet[AccessLog]:
     if filters.action:
         queryset = queryset.filter(action=filters.action)
     if filters.dong is not None:
-        queryset = queryset.filter(subject_dong=filters.dong.pk)
+        queryset = queryset.filter(**{"subject_dong": filters.dong.pk})  # an annotation the stubs do not see
     own_dong = StaffMembership.dongs.through.objects.filter(
         staffmembership__user_id=OuterRef("user_id"), dong_id=OuterRef("subject_dong"))
     own_district = Dong.objects.filter(pk=OuterRef("subject_dong"), district_id=OuterRef("user__staff__district_id"))

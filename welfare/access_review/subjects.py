@@ -14,10 +14,10 @@ from django.db import models
 from django.db.models import Value
 from django.utils.module_loading import autodiscover_modules
 
-_dong_of_household: list[Callable[[], models.Expression]] = []
+_dong_of_household: list[Callable[[], models.QuerySet]] = []
 
 
-def register(dong_of_household: Callable[[], models.Expression]) -> None:
+def register(dong_of_household: Callable[[], models.QuerySet]) -> None:
     """``register(lambda: Household.objects.filter(pk=OuterRef("household_id")).values("dong_id")[:1])``."""
     _dong_of_household[:] = [dong_of_household]
 
@@ -27,7 +27,7 @@ def _discover() -> None:
     autodiscover_modules("access_review")
 
 
-def subject_dong() -> models.Expression:
+def subject_dong() -> models.Subquery | Value:
     """The subject household's dong id (NULL when an entry has no household or no app registered)."""
     _discover()
     if not _dong_of_household:
