@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .admin_base import ReadOnlyAdmin
-from .models import AccessLog, ApiToken, District, Dong, JobRun, Notification, StaffMembership
+from .models import AccessLog, AccessReview, ApiToken, District, Dong, JobRun, Notification, StaffMembership
 from .services.tokens import token_issue, tokens_revoke
 
 
@@ -47,11 +47,21 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 class AccessLogAdmin(ReadOnlyAdmin):
     """Read-only: the log is append-only by law (kept at least two years)."""
 
-    list_display = ("at", "username", "ip", "action", "verb", "object_repr", "household_id", "reason")
+    list_display = ("at", "username", "token_prefix", "ip", "action", "verb", "object_repr", "household_id", "reason")
     list_filter = ("action", "content_type")
-    search_fields = ("username", "verb", "object_repr", "reason", "=household_id")
+    search_fields = ("username", "verb", "object_repr", "reason", "=household_id", "=token_prefix")
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AccessLog._meta.fields]
+
+
+@admin.register(AccessReview)
+class AccessReviewAdmin(ReadOnlyAdmin):
+    """Read-only: district admins record their monthly reviews on /district/access/."""
+
+    list_display = ("month", "district", "reviewed_by_name", "at", "comment")
+    list_filter = ("district",)
+    date_hierarchy = "month"
+    readonly_fields = [f.name for f in AccessReview._meta.fields]
 
 
 @admin.register(JobRun)

@@ -6,11 +6,28 @@ import contextvars
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.signals import request_started
 from django.db import models
 
 from .models import AccessAction, AccessLog
 
 _request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("welfare_request_ip", default=None)
+# The API token that authenticated this request: (id, prefix), set by welfare.api.auth, read by every entry.
+_request_token: contextvars.ContextVar[tuple[int, str] | None] = contextvars.ContextVar(
+    "welfare_request_token", default=None)
+
+
+def set_acting_token(token) -> None:
+    """Every entry written for the rest of this request names ``token`` (an ApiToken)."""
+    _request_token.set((token.pk, token.prefix))
+
+
+def _forget_token(**kwargs) -> None:
+    # A worker thread serves many requests: a token must not outlive the request that presented it.
+    _request_token.set(None)
+
+
+request_started.connect(_forget_token, dispatch_uid="welfare.audit.forget_token")
 
 
 def client_ip(request) -> str | None:
@@ -34,7 +51,7 @@ class RequestContextMiddleware:
 
 
 def _action_for(verb: str) -> str:
-    last = verb.rsplit(".", 1)[-1]
+    last = verb.rsplit(".", 1)[-1].rsplit("_", 1)[-1]  # "rrn_revealed" is a reveal, "csv_exported" an export
     mapping = {
         "viewed": AccessAction.VIEW,
         "created": AccessAction.CREATE,
@@ -75,6 +92,25 @@ def log_action(
     return AccessLog.objects.create(**_entry(obj, verb, user, reason, changes, household_id, action))
 
 
+def logged_params(params, *, skip: Iterable[str] = ("page",)) -> dict[str, str]:
+    """The query of a list (GET parameters), bounded and without NUL (jsonb refuses it): what the user asked,
+    never the rows. Unknown parameters reach here unvalidated."""
+    skipped = set(skip)
+    pairs = [(k, ",".join(params.getlist(k)) if hasattr(params, "getlist") else params[k])
+             for k in params if k not in skipped][:30]
+    return {k.replace("\x00", "")[:50]: v.replace("\x00", "")[:200] for k, v in pairs}
+
+
+def log_list(verb: str, *, user, params, count: int, total: int | None = None,
+             skip: Iterable[str] = ("page",), obj: models.Model | None = None) -> AccessLog:
+    """One entry per list page view (household list, caseload, triage queue...): the query and how many rows
+    were shown (``total``: how many matched), as the API lists write. One INSERT."""
+    changes: dict = {"count": count, "filters": logged_params(params, skip=skip)}
+    if total is not None:
+        changes["total"] = total
+    return log_action(obj, verb, user=user, action=AccessAction.VIEW, changes=changes)
+
+
 def log_actions(objs: Iterable[models.Model], verb: str, *, user=None, reason: str = "") -> None:
     """One entry per object in a single INSERT, for bulk services."""
     AccessLog.objects.bulk_create([AccessLog(**_entry(o, verb, user, reason, None, None, None)) for o in objs])
@@ -82,7 +118,10 @@ def log_actions(objs: Iterable[models.Model], verb: str, *, user=None, reason: s
 
 def _entry(obj, verb, user, reason, changes, household_id, action) -> dict:
     authenticated = user is not None and getattr(user, "is_authenticated", False)
+    token = _request_token.get()
     return {
+        "token_id": token[0] if token else None,
+        "token_prefix": token[1] if token else "",
         "user": user if authenticated else None,
         "username": user.get_username() if authenticated else "",
         "ip": _request_ip.get(),

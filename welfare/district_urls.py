@@ -3,6 +3,8 @@
 from django.urls import path
 
 from . import views_district as views
+from . import views_reference as reference
+from .access_review import views as access
 
 app_name = "district"
 
@@ -13,4 +15,11 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/password/", views.staff_password, name="staff_password"),
     path("policies/", views.policies, name="policies"),
+    path("access/", access.review, name="access"),
+    path("access/review/", access.review_mark, name="access_review"),
+    path("access/export/", access.export, name="access_export"),
+    path("dongs/", reference.dongs, name="dongs"),
+    path("dongs/<int:pk>/", reference.dong_edit, name="dong_edit"),
+    path("reference/<slug:key>/", reference.reference_list, name="reference"),
+    path("reference/<slug:key>/<int:pk>/", reference.reference_edit, name="reference_edit"),
 ]

@@ -135,6 +135,13 @@ class AccessLog(models.Model):
     household_id = models.BigIntegerField(_("정보주체 세대"), null=True, blank=True, db_index=True)
     reason = models.CharField(_("사유"), max_length=300, blank=True)
     changes = models.JSONField(_("변경 내용"), default=dict, blank=True)
+    # The API token that acted (set by welfare.api.auth through a contextvar); empty for the pages. No cascade:
+    # revoking or deleting a token keeps its entries, and the prefix says which one it was.
+    token = models.ForeignKey(
+        "ApiToken", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        verbose_name=_("API 토큰"),
+    )
+    token_prefix = models.CharField(_("API 토큰 앞자리"), max_length=8, blank=True)
 
     objects = AccessLogQuerySet.as_manager()
 
@@ -154,6 +161,28 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
+
+
+class AccessReview(models.Model):
+    """A district's monthly review of its access records (PIPA safety measures: at least monthly)."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="access_reviews",
+                                 verbose_name=_("자치구"))
+    month = models.DateField(_("검토 월"), help_text=_("그 달의 1일"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("검토자"))
+    reviewed_by_name = models.CharField(_("검토자 계정"), max_length=150, blank=True)
+    at = models.DateTimeField(_("검토 일시"), default=timezone_now)
+    comment = models.TextField(_("검토 의견"))
+
+    class Meta:
+        verbose_name = _("접근 기록 검토")
+        verbose_name_plural = _("접근 기록 검토")
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["district", "month"], name="accessreview_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.month:%Y-%m}"
 
 
 # --- Scheduled work and notifications ----------------------------------------------------------------------

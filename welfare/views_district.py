@@ -34,12 +34,14 @@ from .forms import (
 )
 from .models import District, Dong, StaffMembership
 from .permissions import can
+from .reference_data import tables as reference_tables
 
 PAGE_SIZE = 25
 
 
-def _district(request: HttpRequest) -> District:
-    """The district these pages manage: the admin's own, or the one a superuser picked."""
+def district_for(request: HttpRequest, capability: str = "manage_district") -> District:
+    """The district these pages manage: the admin's own, or the one a superuser picked; 403 without
+    ``capability``."""
     user = request.user
     if user.is_superuser:
         raw = request.GET.get("district", "")
@@ -51,9 +53,13 @@ def _district(request: HttpRequest) -> District:
         if district is None:
             raise Http404
         return district
-    if not can(user, "manage_district"):
+    if not can(user, capability):
         raise PermissionDenied
     return user.staff.district
+
+
+def _district(request: HttpRequest) -> District:
+    return district_for(request)
 
 
 def _staff(request: HttpRequest, pk: int) -> StaffMembership:
@@ -69,24 +75,25 @@ def _district_query(request: HttpRequest, district: District) -> str:
     return f"district={district.pk}" if request.user.is_superuser else ""
 
 
-def _url(request: HttpRequest, district: District, name: str, *args) -> str:
+def district_url(request: HttpRequest, district: District, name: str, *args) -> str:
     query = _district_query(request, district)
     return reverse(name, args=args) + (f"?{query}" if query else "")
 
 
-def _context(request: HttpRequest, district: District, **extra) -> dict:
+def district_context(request: HttpRequest, district: District, **extra) -> dict:
     return {
         "district": district,
         "district_query": _district_query(request, district),
         # The picker: superusers only, so a district admin's page runs no query for it.
         "districts": District.objects.order_by("name") if request.user.is_superuser else (),
+        "reference_tables": reference_tables(),
         **extra,
     }
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return redirect(_url(request, _district(request), "district:staff"))
+    return redirect(district_url(request, _district(request), "district:staff"))
 
 
 # Staff --------------------------------------------------------------------------------------------------------------
@@ -119,7 +126,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     if request.user.is_superuser:
         params["district"] = str(district.pk)
-    return render(request, "welfare/district/staff_list.html", _context(
+    return render(request, "welfare/district/staff_list.html", district_context(
         request, district, form=form, page=page, query_string=params.urlencode(), filtered=bool(data),
     ))
 
@@ -135,15 +142,15 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s(%(username)s) 계정을 만들었습니다.") % {
                 "name": user.first_name, "username": user.username})
-            return redirect(_url(request, district, "district:staff"))
-    return render(request, "welfare/district/staff_form.html", _context(
+            return redirect(district_url(request, district, "district:staff"))
+    return render(request, "welfare/district/staff_form.html", district_context(
         request, district, form=form, creating=True, password_help=password_help(),
     ))
 
 
 def _edit_page(request: HttpRequest, staff: StaffMembership, form: StaffEditForm, password_form: PasswordResetForm
                ) -> HttpResponse:
-    return render(request, "welfare/district/staff_form.html", _context(
+    return render(request, "welfare/district/staff_form.html", district_context(
         request, staff.district, form=form, password_form=password_form, staff=staff, creating=False,
         is_self=staff.user_id == request.user.pk, password_help=password_help(),
     ))
@@ -167,7 +174,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("%(name)s 님의 정보를 저장했습니다.") % {"name": form.cleaned_data["first_name"]})
-            return redirect(_url(request, staff.district, "district:staff"))
+            return redirect(district_url(request, staff.district, "district:staff"))
     return _edit_page(request, staff, form, PasswordResetForm())
 
 
@@ -185,7 +192,7 @@ def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
                 update_session_auth_hash(request, user)  # keep the admin signed in after changing their own
             messages.success(request, _("%(name)s 님의 비밀번호를 바꿨습니다. 새 비밀번호는 본인에게 직접 알려 주세요.")
                              % {"name": user.get_full_name() or user.username})
-            return redirect(_url(request, staff.district, "district:staff_edit", staff.pk))
+            return redirect(district_url(request, staff.district, "district:staff_edit", staff.pk))
     return _edit_page(request, staff, StaffEditForm(initial=_initial(staff), district=staff.district), form)
 
 
@@ -219,7 +226,7 @@ def policies(request: HttpRequest) -> HttpResponse:
             sent.form.add_error(None, error)
         else:
             messages.success(request, sent.section.saved_message)
-            return redirect(_url(request, district, "district:policies"))
-    return render(request, "welfare/district/policies.html", _context(
+            return redirect(district_url(request, district, "district:policies"))
+    return render(request, "welfare/district/policies.html", district_context(
         request, district, panels=panels, **{panel.section.key: panel.form for panel in panels},
     ))

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from households.forms import HeadForm, HouseholdForm
 from households.models import Household
-from welfare.audit import log_action
+from welfare.audit import log_action, log_list
 from welfare.errors import RuleError
 
 from .. import services
@@ -104,6 +104,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(triage_queryset(request.user, form, now), PER_PAGE).get_page(request.GET.get("page"))
     for report in page.object_list:
         report.age = age_label(report.received_at, now)
+    log_list("discovery.report.listed", user=request.user, params=request.GET,
+             count=len(page.object_list), total=page.paginator.count)
     params = request.GET.copy()
     params.pop("page", None)
     can_edit = services.can_edit_reports(request.user)

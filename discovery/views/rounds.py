@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from welfare.audit import log_list
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.scoping import membership, personal_dong_ids
@@ -82,6 +83,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if open_only:
         query["open"] = "1"
     rows = [(t, forms_by_target.get(t.pk)) for t in page.object_list] if page else []
+    log_list("discovery.bigdataround.viewed", user=request.user, params=request.GET, obj=round_,
+             count=len(rows), total=page.paginator.count if page else 0)
     return render(request, "discovery/rounds/detail.html", {
         "round": round_, "progress": progress, "dong": dong, "page": page, "rows": rows, "open_only": open_only,
         "query_string": urlencode(query), "days_left": services.days_left(round_),

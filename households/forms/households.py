@@ -130,8 +130,30 @@ class SensitiveProfileForm(forms.ModelForm):
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("physical_health", "mental_health", "addiction")}
 
 
+OTHER_REASON = "other"
+REVEAL_REASONS = [
+    ("", _("사유를 고르세요")),
+    ("본인 확인", _("본인 확인")),
+    ("급여 신청", _("급여 신청")),
+    ("사실 조사", _("사실 조사")),
+    ("긴급 지원", _("긴급 지원")),
+    (OTHER_REASON, _("기타(직접 입력)")),
+]
+
+
 class RevealForm(forms.Form):
+    """A reason from the list, or written (at least 5 characters; the service checks it). Both: the list's
+    reason with the written detail."""
+
+    preset = forms.ChoiceField(label=_("확인 사유"), choices=REVEAL_REASONS, required=False)
     reason = forms.CharField(
-        label=_("확인 사유"), max_length=300,
+        label=_("사유 직접 입력 또는 자세히"), max_length=250, required=False,
         help_text=_("접근 기록에 남습니다. 예: 긴급복지 신청서 작성"),
     )
+
+    def reason_text(self) -> str:
+        preset = self.cleaned_data.get("preset") or ""
+        written = (self.cleaned_data.get("reason") or "").strip()
+        if preset and preset != OTHER_REASON:
+            return f"{preset}: {written}" if written else preset
+        return written

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from welfare.audit import log_action
 from welfare.common.updates import model_update
 from welfare.errors import RuleError
+from welfare.models import AccessAction
 from welfare.permissions import can
 
 from ..models import (
@@ -82,11 +83,17 @@ def resident_update(*, resident: Resident, by: User, data: dict[str, Any]) -> Re
     return resident
 
 
+REVEAL_REASON_MIN = 5
+
+
 def rrn_reveal(*, resident: Resident, by: User, reason: str) -> str:
-    """The full number, once, for a stated reason that goes into the access log."""
-    if not reason.strip():
-        raise ValueError("A reason is required to reveal a registration number.")
-    log_action(resident, "households.resident.rrn_revealed", user=by, reason=reason.strip())
+    """The full number, once, for a stated reason (at least 5 characters) that goes into the access log as a
+    ``reveal`` entry (the monthly access review counts them)."""
+    _require_editor(by)
+    reason = " ".join(reason.split())
+    if len(reason) < REVEAL_REASON_MIN:
+        raise RuleError({"reason": _("확인 사유를 %(min)d자 이상 고르거나 적어 주세요.") % {"min": REVEAL_REASON_MIN}})
+    log_action(resident, "households.resident.rrn_revealed", user=by, reason=reason, action=AccessAction.REVEAL)
     return resident.rrn_encrypted
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from welfare.audit import log_action
+from welfare.audit import log_action, log_list
+from welfare.errors import RuleError
 from welfare.permissions import can
 
 from .. import services
@@ -43,6 +44,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
         .with_head_name()
     )
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    log_list("households.household.listed", user=request.user, params=request.GET,
+             count=len(page.object_list), total=page.paginator.count)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "households/list.html", {
@@ -134,8 +137,12 @@ def rrn_reveal(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse:
     form = RevealForm(request.POST or None)
     number = None
     if request.method == "POST" and form.is_valid() and resident.rrn_encrypted:
-        plain = services.rrn_reveal(resident=resident, by=request.user, reason=form.cleaned_data["reason"])
-        number = f"{plain[:6]}-{plain[6:]}"
+        try:
+            plain = services.rrn_reveal(resident=resident, by=request.user, reason=form.reason_text())
+        except RuleError as error:
+            form.add_error(None, error)
+        else:
+            number = f"{plain[:6]}-{plain[6:]}"
     response = render(request, "households/reveal.html",
                       {"form": form, "resident": resident, "household": resident.household, "number": number})
     response["Cache-Control"] = "no-store"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from welfare.audit import log_list
 from welfare.permissions import can, roles_with
 from welfare.scoping import personal_dong_ids
 
@@ -169,6 +170,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     for household in page.object_list:
         household.days_overdue = (today - household.next_contact_on).days if household.is_overdue else 0
         household.open_case_stage_label = CaseStage(household.open_case_stage).label if household.open_case_stage else ""
+    log_list("households.caseload.listed", user=request.user, params=request.GET,
+             count=len(page.object_list), total=page.paginator.count)
     return render(request, "households/worklists/caseload.html", {
         "filter": filterset, "page": page, "query_string": _query_without(request, "page"),
         "bulk": bulk_form or BulkForm(user=request.user), "checked": _checked(request),
@@ -192,6 +195,10 @@ def team(request: HttpRequest) -> HttpResponse:
         household.days_overdue = (today - household.next_contact_on).days
     silent_page = Paginator(selectors.silent_cases(dong_ids, today=today), CASELOAD_PER_PAGE).get_page(
         request.GET.get("cpage"))
+    # The two personal lists of the page: the rows shown of each (the per-official loads are counts).
+    log_list("households.team.listed", user=request.user, params=request.GET, skip=("opage", "cpage"),
+             count=len(overdue_page.object_list) + len(silent_page.object_list),
+             total=overdue.count + silent_page.paginator.count)
     return render(request, "households/worklists/team.html", {
         "loads": selectors.team_load(dong_ids, today=today),
         "overdue_page": overdue_page, "overdue_query": _query_without(request, "opage"),

@@ -33,9 +33,10 @@ def test_household_list_query_count_is_constant(client_for, official, dong):
     filtered = count_queries(client, reverse("households:list"), {"q": "서울", "risk_level": "low", "dong": dong.pk})
 
     # session, user, membership, visible dong ids, count, dong choices of the filter form,
-    # page (head name by subquery), the bell's unread-notification COUNT (base.html): 8
-    assert few == many == 8
-    assert filtered == 8 + 1  # + the chosen dong is validated against the visible dongs
+    # page (head name by subquery), the bell's unread-notification COUNT (base.html), the access-log INSERT (one
+    # entry per page view, issue 11): 9
+    assert few == many == 9
+    assert filtered == 9 + 1  # + the chosen dong is validated against the visible dongs
 
 
 def test_household_detail_query_count_is_constant(client_for, official, dong):

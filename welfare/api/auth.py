@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, throttling
 
+from welfare.audit import set_acting_token
 from welfare.models import ApiToken
 
 
@@ -30,6 +31,7 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             # At most one write a minute per token, not one per request.
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        set_acting_token(token)  # every access-log entry of this request names the token
         return token.user, token
 
     def authenticate_header(self, request):
