@@ -74,7 +74,8 @@ def test_the_public_form_and_the_login_page_carry_the_policy(client, dong):
 def test_no_template_has_inline_script_handlers_or_styles():
     offenders = []
     for path in (ROOT / "templates").rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
+        # Template tags and comments are not HTML ({% render_field f style=style %} is an argument).
+        text = re.sub(r"{%.*?%}|{#.*?#}|{{.*?}}", "", path.read_text(encoding="utf-8"), flags=re.S)
         name = path.relative_to(ROOT)
         offenders += [f"{name}: inline script" for _ in inline_scripts(text)]
         offenders += [f"{name}: {m}" for m in re.findall(r"\son[a-z]+\s*=", text)]
