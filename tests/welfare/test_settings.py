@@ -15,7 +15,9 @@ FIELD_KEY = "S2V5LWZvci1kZXZlbG9wbWVudC1vbmx5LTAwMDAwMDA="
 # Variables a developer's shell or CI may hold that would change what these tests check.
 SETTINGS_VARIABLES = {"SECRET_KEY", "DEBUG", "FIELD_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS",
                       "TRUSTED_PROXY_COUNT", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-                      "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "CSP_REPORT_URI"}
+                      "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "CSP_REPORT_URI",
+                      # set by tests/browser/conftest.py for Playwright; check --deploy rightly refuses it
+                      "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def run_check(*args, **env):
