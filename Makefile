@@ -11,6 +11,10 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/welfare_bench
 
 .PHONY: run test install lint bench browser-deps clean
 
+# The settings default to production (DEBUG off, secrets required, HTTPS only); these targets are for
+# development and tests, so they run with DEBUG=True (as CI does through `make test`).
+run test lint bench: export DEBUG = True
+
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -61,7 +65,7 @@ MYPY_TARGETS := welfare/errors.py welfare/permissions.py welfare/common welfare/
 lint: install
 	$(BIN)/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	DEBUG=True $(BIN)/mypy $(MYPY_TARGETS)
+	$(BIN)/mypy $(MYPY_TARGETS)
 
 ## bench: the figures the issues ask for, on PostgreSQL with the 100k-household demo.
 bench: install

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_started
 from django.db import models
 
+from .common.net import client_ip  # also what django-axes calls (AXES_CLIENT_IP_CALLABLE)
 from .models import AccessAction, AccessLog
 
 _request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("welfare_request_ip", default=None)
@@ -28,14 +29,6 @@ def _forget_token(**kwargs) -> None:
 
 
 request_started.connect(_forget_token, dispatch_uid="welfare.audit.forget_token")
-
-
-def client_ip(request) -> str | None:
-    # Behind the reverse proxy of the README the left-most X-Forwarded-For entry is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:

@@ -3,11 +3,16 @@
 Nothing lives only in a production file: every integration is switched by a variable (see README.md).
 Unset, the product runs on the *embedded default*: SQLite in ``var/`` and a Celery broker on the
 filesystem, so ``make run`` needs nothing but Python.
+
+Fail-safe: these are production settings unless ``DEBUG=True`` is given (``make run``, ``make test`` and CI set
+it; ``python -m pytest`` gets it from pytest-env in pyproject.toml). Without it the server refuses to start
+without its secrets, and sends HTTPS-only cookies, HSTS and the other headers ``check --deploy`` asks for.
 """
 
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +24,7 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 
 # A development key only ever exists with DEBUG on; production must bring its own.
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
@@ -46,7 +51,8 @@ if not FIELD_ENCRYPTION_KEY:
 # Key of the HMAC that lets an exact registration number be matched without decrypting.
 RRN_HASH_KEY = env.str("RRN_HASH_KEY", default="") or FIELD_ENCRYPTION_KEY[0]
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+# Production answers no host until ALLOWED_HOSTS names the site's (check --deploy warns while it is empty).
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -65,6 +71,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "template_partials",
+    "csp",
     "welfare",
     "households",
     "discovery",
@@ -73,7 +80,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before the middleware below: they keep whitenoise's caching headers.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says @login_not_required (the public tip-off form).
     "welfare.middleware.LoginRequiredMiddleware",
+    # Cache-Control: no-store on every response to a signed-in user or an API client (personal data).
+    "welfare.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -152,10 +163,48 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+
+# --- Security: client addresses, HTTPS, cookies, headers ---------------------------------------------------
+# How many reverse proxies of our own stand in front of the application server. 0: the client's address is
+# REMOTE_ADDR and X-Forwarded-For is ignored; N: the N-th X-Forwarded-For entry from the right
+# (welfare.common.net.client_ip: the access log, the public form's rate limit and the login lockout).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of trusted proxies.")
+# The same trusted proxies terminate TLS and say so in X-Forwarded-Proto (which they must overwrite). Without
+# a proxy the header is a client's word and is not read.
+if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, no inline code
+# (the pages' behaviour lives in static/js, the API docs use drf-spectacular's split Swagger view).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dong-welfare@localhost")
@@ -252,6 +301,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Offline docs: no badge fetched from validator.swagger.io (the CSP would block it anyway).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One component name per choice set where field names collide ("status", "source", "to", "domain").

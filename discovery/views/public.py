@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from welfare.audit import client_ip
+from welfare.common.net import client_ip
 from welfare.errors import RuleError
 
 from .. import services
