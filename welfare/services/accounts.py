@@ -87,10 +87,13 @@ def otp_verify(*, user: User, token: str) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
     if device is None:
         raise RuleError({"token": _("등록된 인증 앱이 없습니다.")})
-    allowed, _detail = device.verify_is_allowed()
+    allowed, detail = device.verify_is_allowed()
     if not allowed:
         log_action(None, "auth.otp.failed", user=user, action=AccessAction.LOGIN, reason="throttled")
-        raise RuleError({"token": _("실패가 많아 잠시 기다려야 합니다. 1분쯤 뒤에 다시 입력하세요.")})
+        until = (detail or {}).get("locked_until")
+        seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
+        raise RuleError({"token": _("코드가 틀려 %(seconds)d초 동안 기다려야 합니다. 잠시 뒤 다시 입력하세요.")
+                         % {"seconds": seconds}})
     if not device.verify_token(_digits(token)):
         log_action(None, "auth.otp.failed", user=user, action=AccessAction.LOGIN)
         raise RuleError({"token": _("인증 코드가 맞지 않습니다.")})
