@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .admin_base import ReadOnlyAdmin
-from .models import AccessLog, AccountSecurity, ApiToken, District, Dong, JobRun, Notification, StaffMembership
+from .models import (
+    AccessLog,
+    AccountSecurity,
+    ApiToken,
+    District,
+    Dong,
+    JobRun,
+    Notification,
+    StaffMembership,
+)
 from .services.tokens import token_issue, tokens_revoke
 
 

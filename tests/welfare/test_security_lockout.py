@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from welfare.models import AccessLog, Role
 from tests.factories import staff_user
+from welfare.models import AccessLog, Role
 
 PASSWORD = "pass-for-tests-1"  # the factories' password
 LOCKED_TEXT = "로그인 시도가 너무 많아 잠겼습니다"
