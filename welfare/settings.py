@@ -155,6 +155,7 @@ AXES_USERNAME_CALLABLE = "welfare.security.lockout.attempt_username"
 AXES_CLIENT_IP_CALLABLE = "welfare.audit.client_ip"
 AXES_LOCKOUT_CALLABLE = "welfare.security.lockout.lockout_response"  # the Korean page, 429
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins go to welfare's access log ("auth.login") instead
 # TOTP (django-otp): required of the roles with ``needs_second_factor`` (district admins) and of superusers when
 # on; on unless DEBUG. Anyone who enrolled a device is asked for a code after each login either way.
 OTP_REQUIRED = env.bool("OTP_REQUIRED", default=not DEBUG)

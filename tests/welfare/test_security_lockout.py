@@ -113,6 +113,14 @@ def test_failures_and_the_lockout_are_in_the_access_log(official):
     assert locked.user is None
 
 
+def test_a_login_with_the_password_is_in_the_access_log(official):
+    client = client_at("10.0.0.4")
+    login(client, official.username, PASSWORD)
+
+    entry = AccessLog.objects.get(verb="auth.login")
+    assert entry.user == official and entry.ip == "10.0.0.4" and entry.action == "login"
+
+
 # --- the district admin's unlock ------------------------------------------------------------------------------------
 
 

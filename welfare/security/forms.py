@@ -24,7 +24,7 @@ class OwnPasswordForm(forms.Form):
         attrs={"autocomplete": "new-password"}))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("new_password") and data.get("new_password_confirm") \
                 and data["new_password"] != data["new_password_confirm"]:
             self.add_error("new_password_confirm", _("두 비밀번호가 서로 다릅니다."))

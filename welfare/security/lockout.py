@@ -15,7 +15,7 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models import Max, Sum
 from django.db.models.functions import Lower
 from django.dispatch import receiver
@@ -53,6 +53,15 @@ def log_login_failed(sender, credentials: dict, request=None, **kwargs) -> None:
     log_action(None, "auth.login.failed", action=AccessAction.LOGIN,
                reason="locked" if getattr(request, "axes_locked_out", False) else "",
                changes={"username": username, "path": _path(request)})
+
+
+@receiver(user_logged_in, dispatch_uid="welfare.security.logged_in")
+def log_logged_in(sender, request=None, user=None, **kwargs) -> None:
+    """A login with a password on /login/ or /admin/login/ (the access log's record of who signed in, from where;
+    django-axes' own log of logins is off: ``AXES_DISABLE_ACCESS_LOG``)."""
+    if request is None or getattr(request, "method", "") != "POST":
+        return  # test clients' force_login and other programmatic logins
+    log_action(None, "auth.login", user=user, action=AccessAction.LOGIN, changes={"path": _path(request)})
 
 
 @receiver(user_locked_out, dispatch_uid="welfare.security.locked_out")

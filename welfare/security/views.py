@@ -4,6 +4,8 @@ person's security page, and the district admin's locked accounts. They translate
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import django_otp
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +27,14 @@ from . import otp
 from .forms import OwnPasswordForm, TokenForm, UnlockForm
 from .lockout import current_locks
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every page here needs a login: ``LoginRequiredMiddleware``)."""
+    return cast("User", request.user)
+
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -40,7 +50,7 @@ def _verified(request: HttpRequest) -> bool:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = _user(request)
     device = otp.confirmed_device(user)
     security = AccountSecurity.objects.filter(user=user).first()
     return render(request, "welfare/security/home.html", {
@@ -59,7 +69,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device = accounts.otp_verify(user=request.user, token=form.cleaned_data["token"])
+            device = accounts.otp_verify(user=_user(request), token=form.cleaned_data["token"])
         except RuleError as error:
             form.add_error(None, error)
         else:
@@ -77,7 +87,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device = accounts.otp_enrolment_confirm(user=request.user, token=form.cleaned_data["token"])
+            device = accounts.otp_enrolment_confirm(user=_user(request), token=form.cleaned_data["token"])
         except RuleError as error:
             form.add_error(None, error)
         else:
@@ -85,7 +95,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             otp.remember(request)
             messages.success(request, _("2단계 인증을 등록했습니다. 다음 로그인부터 인증 코드를 함께 입력합니다."))
             return redirect(_next(request))
-    device = accounts.otp_enrolment_start(user=request.user)
+    device = accounts.otp_enrolment_start(user=_user(request))
     return render(request, "welfare/security/otp_enrol.html", {
         "form": form, "next": _next(request), "qr_svg": otp.qr_svg(otp.provisioning_url(device)),
         "secret": otp.secret_text(device), "required": otp.second_factor_required(request.user),
@@ -98,7 +108,7 @@ def otp_remove(request: HttpRequest) -> HttpResponse:
     if otp.confirmed_device(request.user) is not None and not _verified(request):
         raise PermissionDenied
     try:
-        accounts.otp_remove(user=request.user, by=request.user)
+        accounts.otp_remove(user=_user(request), by=_user(request))
     except RuleError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -111,7 +121,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = OwnPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = accounts.password_change(user=request.user, old_password=form.cleaned_data["old_password"],
+            user = accounts.password_change(user=_user(request), old_password=form.cleaned_data["old_password"],
                                             new_password=form.cleaned_data["new_password"])
         except RuleError as error:
             form.add_error(None, error)
@@ -144,7 +154,7 @@ def _may_unlock(request: HttpRequest) -> None:
 @require_GET
 def locked_list(request: HttpRequest) -> HttpResponse:
     _may_unlock(request)
-    locks = current_locks(usernames=accounts.unlock_scope(request.user))
+    locks = current_locks(usernames=accounts.unlock_scope(_user(request)))
     return render(request, "welfare/security/locked_list.html", {
         "locks": locks, "limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
@@ -161,7 +171,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     target = {"username": data["value"]} if data["kind"] == "username" else {"ip": data["value"]}
     try:
-        accounts.account_unlock(by=request.user, reason=data.get("reason") or "", **target)
+        accounts.account_unlock(by=_user(request), reason=data.get("reason") or "", **target)
     except RuleError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -145,7 +145,7 @@ def account_unlock(*, by: User, username: str | None = None, ip: str | None = No
         if scope is not None and username not in scope:
             raise RuleError({"username": _("이 구의 계정만 잠금 해제할 수 있습니다.")})
         removed = axes_reset(username=username)
-        changes = {"username": username}
+        changes: dict[str, object] = {"username": username}
     else:
         removed = axes_reset(ip=ip)
         changes = {"ip": ip}
