@@ -8,7 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .admin_base import ReadOnlyAdmin
-from .models import AccessLog, AccessReview, ApiToken, District, Dong, JobRun, Notification, StaffMembership
+from .models import (
+    AccessLog,
+    AccessReview,
+    AccountSecurity,
+    ApiToken,
+    District,
+    Dong,
+    JobRun,
+    Notification,
+    StaffMembership,
+)
 from .services.tokens import token_issue, tokens_revoke
 
 
@@ -157,3 +167,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
         tokens = tokens_revoke(tokens=queryset, by=request.user)
         self.message_user(request, ngettext("토큰 %(n)s개를 폐기했습니다.", "토큰 %(n)s개를 폐기했습니다.", len(tokens))
                           % {"n": len(tokens)}, messages.SUCCESS)
+
+
+@admin.register(AccountSecurity)
+class AccountSecurityAdmin(admin.ModelAdmin):
+    """Whether a login must change its password at the next login (set by the district pages' reset). Locked-out
+    accounts are under Axes (or /district/security/locked/); second-factor devices under TOTP devices, where a
+    superuser removes a lost phone's device."""
+
+    list_display = ("user", "must_change_password", "password_changed_at")
+    list_filter = ("must_change_password",)
+    search_fields = ("user__username", "user__first_name")
+    readonly_fields = ("user", "password_changed_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -304,3 +304,23 @@ class ApiToken(models.Model):
         key = "dw_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=key[3:11], key_hash=cls.hash_key(key), created_by=by)
         return token, key
+
+
+# --- Account security --------------------------------------------------------------------------------------
+
+
+class AccountSecurity(models.Model):
+    """Per-login security state beside Django's user (welfare.security): whether the password an admin set
+    must be changed at the next login, and when the person last chose their own."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="account_security", verbose_name=_("사용자"))
+    must_change_password = models.BooleanField(_("다음 로그인 때 비밀번호 변경"), default=False)
+    password_changed_at = models.DateTimeField(_("비밀번호 변경 일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("계정 보안 상태")
+        verbose_name_plural = _("계정 보안 상태")
+
+    def __str__(self) -> str:
+        return str(self.user)

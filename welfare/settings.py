@@ -9,6 +9,7 @@ it; ``python -m pytest`` gets it from pytest-env in pyproject.toml). Without it 
 without its secrets, and sends HTTPS-only cookies, HSTS and the other headers ``check --deploy`` asks for.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -72,7 +73,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    # Login protection (lockout) and the second factor (TOTP): welfare.security.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "welfare",
+    "welfare.security.apps.SecurityConfig",
     "households",
     "discovery",
     "plans",
@@ -88,14 +94,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a login unless its view says @login_not_required (the public tip-off form).
     "welfare.middleware.LoginRequiredMiddleware",
     # Cache-Control: no-store on every response to a signed-in user or an API client (personal data).
     "welfare.middleware.NoStoreMiddleware",
+    # A signed-in account that must still pass its second factor, or change a password an admin set, sees only
+    # those pages (welfare.security.middleware).
+    "welfare.security.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "welfare.audit.RequestContextMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "welfare.urls"
@@ -131,12 +143,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Login protection, passwords, second factor (welfare.security) -----------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A Korean public institution's rule: 10+ characters of two kinds (letters, digits, symbols) or 8+ of three;
+# not like the username or name, not a common password.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "welfare.security.passwords.CharacterKindsValidator"},
+    {"NAME": "welfare.security.passwords.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes: each of the account and the address alone locks after LOGIN_FAILURE_LIMIT failures within the
+# cool-off; a success resets the account's count; a district admin unlocks early (/district/security/locked/).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "welfare.security.lockout.attempt_username"
+AXES_CLIENT_IP_CALLABLE = "welfare.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "welfare.security.lockout.lockout_response"  # the Korean page, 429
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins go to welfare's access log ("auth.login") instead
+# TOTP (django-otp): required of the roles with ``needs_second_factor`` (district admins) and of superusers when
+# on; on unless DEBUG. Anyone who enrolled a device is asked for a code after each login either way.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="dong-welfare")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -24,6 +24,7 @@ urlpatterns = [
     path("discovery/", include("discovery.urls")),
     path("report/", include("discovery.public_urls")),
     path("notifications/", include("welfare.notification_urls")),
+    path("", include("welfare.security.urls")),  # /security/… and /district/security/locked/
     path("district/", include("welfare.district_urls")),
     path("api/v1/", include(api_router.build().urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -20,6 +20,7 @@ from welfare.audit import diff, log_action
 from welfare.errors import RuleError
 from welfare.models import DISTRICT_ROLES, District, Dong, Role, StaffMembership
 from welfare.permissions import role_can
+from welfare.services.accounts import password_require_change
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -120,6 +121,8 @@ def staff_create(*, district: District, by: User, data: NewStaff) -> User:
             user.save()
     except IntegrityError as error:  # the same username sent twice at once: the unique index decides
         raise RuleError({"username": _("이미 사용 중인 아이디입니다.")}) from error
+    if data.password:  # a password the admin chose: the person picks their own at the first login
+        password_require_change(user)
     staff = StaffMembership.objects.create(user=user, district=district, role=data.role,
                                            personal_access=personal_access)
     staff.dongs.set(dongs)
@@ -179,11 +182,14 @@ def staff_update(*, staff: StaffMembership, by: User, data: StaffChanges) -> Sta
 @transaction.atomic
 def staff_set_password(*, staff: StaffMembership, by: User, password: str) -> User:
     """A new password typed by the admin, checked by the project's password validators. Django signs sessions
-    with the password hash, so the person's open sessions end."""
+    with the password hash, so the person's open sessions end; at the next login they must choose their own
+    (``welfare.security.middleware``), unless the admin set their own password."""
     user = get_user_model().objects.select_for_update().get(pk=staff.user_id)
     _guard_target(user, by)
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    if user.pk != getattr(by, "pk", None):
+        password_require_change(user)
     log_action(staff, "welfare.staffmembership.password_reset", user=by, changes={"password": "(changed)"})
     return user
