@@ -31,4 +31,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "welfare.api.errors.not_found"
 handler500 = "welfare.views.server_error"
