@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "welfare.limits.RequestBodyLimitMiddleware",  # 413 before a body is read (after auth: it asks who is signed in)
     # Every page needs a login unless its view says @login_not_required (the public tip-off form).
     "welfare.middleware.LoginRequiredMiddleware",
     # Cache-Control: no-store on every response to a signed-in user or an API client (personal data).
@@ -360,6 +361,12 @@ HOUSEHOLD_PAGE_SIZE = 25
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies (welfare.limits): a larger Content-Length is a 413 before the body is read. Signed-in requests and
+# API calls; anonymous ones (the public tip-off form, the login form); the upload endpoints named here take
+# IMPORT_MAX_BYTES (plus the multipart envelope).
+REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
+ANONYMOUS_MAX_BODY_BYTES = env.int("ANONYMOUS_MAX_BODY_BYTES", default=64 * 1024)
+REQUEST_UPLOAD_URL_NAMES = ("discovery:import_create",)
 # The public tip-off form: submissions per client address per hour.
 PUBLIC_REPORT_RATE_PER_HOUR = env.int("PUBLIC_REPORT_RATE_PER_HOUR", default=5)
 # Years after a household's last case closed (with no activity since) before the nightly job anonymises it

@@ -34,4 +34,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "welfare.api.errors.not_found"
 handler500 = "welfare.views.server_error"

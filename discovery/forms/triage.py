@@ -18,6 +18,7 @@ from ..models import (
     ReportStatus,
     Urgency,
 )
+from ..selectors import search_reports
 from .common import (
     DATETIME_INPUT,
     DISTRICT_QUEUE,
@@ -32,6 +33,8 @@ from .common import (
 
 class QueueFilterForm(forms.Form):
     MINE = "mine"
+    q = forms.CharField(label=_("검색"), required=False, max_length=100, widget=forms.TextInput(attrs={
+        "type": "search", "placeholder": _("이름·전화번호·주소·접수번호")}))
     status = forms.ChoiceField(label=_("상태"), required=False,
                                choices=[("", _("미처리 전체")), *ReportStatus.choices])
     channel = forms.ChoiceField(label=_("접수 경로"), required=False, choices=[("", _("전체")), *Channel.choices])
@@ -61,7 +64,7 @@ class QueueFilterForm(forms.Form):
             queryset = queryset.filter(dong_id=int(data["dong"]))
         if data["mine"]:
             queryset = queryset.filter(assigned_official=user)
-        return queryset
+        return search_reports(queryset, data["q"])
 
     @property
     def filtered(self) -> bool:

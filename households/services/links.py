@@ -109,6 +109,7 @@ def service_link_transition(*, link: ServiceLink, to: str, by: User, reason: str
     if to in LINK_STATUSES_NEEDING_REASON and not reason:
         raise RuleError({"reason": _("거절·중단 사유를 적어 주세요.")})
     on = on or seoul_today()
+    _check_move_date(link, to, on)
     previous = link.status
     link.status = to
     if reason:
@@ -121,3 +122,15 @@ def service_link_transition(*, link: ServiceLink, to: str, by: User, reason: str
     link.save()
     log_action(link, "households.servicelink.transitioned", user=by, changes={"from": previous, "to": to})
     return link
+
+
+def _check_move_date(link: ServiceLink, to: str, on: dt.date) -> None:
+    """The date of a move kept within the link's period (the database refuses an end before the start): starting
+    after a recorded end, or completing before the recorded start, is refused on ``on`` with both dates named."""
+    if to == LinkStatus.IN_SERVICE and link.start_on is None and link.end_on and on > link.end_on:
+        raise RuleError({"on": _("시작일(%(on)s)이 이 연계의 종료일(%(end)s)보다 늦을 수 없습니다.")
+                         % {"on": on.isoformat(), "end": link.end_on.isoformat()}})
+    if to == LinkStatus.COMPLETED and link.end_on is None and link.start_on and on < link.start_on:
+        raise RuleError({"on": _("완료일(%(on)s)이 이 연계의 시작일(%(start)s)보다 앞설 수 없습니다. "
+                                 "시작일이 잘못되었으면 연계를 중단하고 다시 등록하세요.")
+                         % {"on": on.isoformat(), "start": link.start_on.isoformat()}})

@@ -21,6 +21,7 @@ from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from welfare.api.base import ApiViewSet
+from welfare.api.filters import refuse_unknown
 from welfare.api.router import router
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, errors
 from welfare.scoping import visible_dong_ids
@@ -97,6 +98,7 @@ class PlanViewSet(ApiViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def figures(self, request, pk=None):
         plan = self.get_object()
+        refuse_unknown(request.query_params, FigureQuerySerializer().fields)
         query = FigureQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         dongs = visible_dong_ids(request.user)

@@ -3,9 +3,13 @@ official's token, on a dong with data. No response may be a 5xx, every response 
 documents (status code) and match its documented body.
 
 Deterministic for CI: a fixed seed, ``deterministic`` generation (Hypothesis derandomized, no example database)
-and a fixed budget of 20 generated cases per operation in each of the examples and fuzzing phases, positive and
-negative inputs alike. The coverage phase (every boundary value the schema implies) is left to a manual run
-(``schemathesis run``): it multiplies the time by about ten for little more than the fuzzing finds here.
+and a fixed budget of 50 generated cases per operation in each of the two phases, examples (the schema's own) and
+fuzzing, positive and negative inputs alike (about 45 s here; 20 cases took 40 s, 100 take 60 s). Checked: no 5xx,
+documented status codes, content types and headers, bodies matching the schema, required headers enforced,
+undocumented methods refused. The coverage phase (every boundary value the schema implies) runs on demand:
+``SCHEMATHESIS_COVERAGE=1`` (about twice the time); ``SCHEMATHESIS_SEED`` and ``SCHEMATHESIS_EXAMPLES`` change the
+seed and the budget for an exploratory run. Not checked: ``negative_data_rejection`` (an empty filter value or an
+unknown ``ordering`` term is ignored by design, not refused).
 
 Excluded: only the operations in KNOWN_ISSUES, each with the bug it still finds; delete the entry with the fix.
 
@@ -16,6 +20,7 @@ of the other dong's), so detail endpoints and actions answer 200 and 404 and not
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 import schemathesis
@@ -29,17 +34,26 @@ from tests.households.factories_visits import CheckInFactory, FollowUpFactory, V
 from welfare.models import ApiToken
 from welfare.wsgi import application
 
-SEED = 20260107
-EXAMPLES = 20
+SEED = int(os.environ.get("SCHEMATHESIS_SEED", "20260107"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "50"))
 CONFIG = {
     "seed": SEED,
     "generation": {"mode": "all", "max-examples": EXAMPLES, "deterministic": True, "database": "none"},
-    "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+    "phases": {
+        "examples": {"enabled": True},
+        "fuzzing": {"enabled": True},
+        "coverage": {"enabled": os.environ.get("SCHEMATHESIS_COVERAGE") == "1"},
+        "stateful": {"enabled": False},
+    },
     "checks": {
         "enabled": False,
         "not_a_server_error": {"enabled": True},
         "status_code_conformance": {"enabled": True},
         "response_schema_conformance": {"enabled": True},
+        "content_type_conformance": {"enabled": True},
+        "response_headers_conformance": {"enabled": True},
+        "missing_required_header": {"enabled": True},
+        "unsupported_method": {"enabled": True},
     },
 }
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from welfare.audit import log_action
 from welfare.models import AccessAction
 
+from .filters import KnownParametersFilter
 from .pagination import KeysetCursorPage, KeysetOrderingFilter
 
 
@@ -32,7 +33,7 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ApiViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The common parts: keyset cursor, filter backends, and the access log for personal records. A service's
+    """The common parts: keyset cursor, filter backends (an unknown query parameter is a 400), and the access log for personal records. A service's
     RuleError or StaleVersion needs nothing here: the API's one error handler (welfare.api.errors) maps them.
 
     ``list_verb``: one access-log entry per list request (the count and the filters; not one per row).
@@ -40,7 +41,7 @@ class ApiViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModel
     """
 
     pagination_class = KeysetCursorPage
-    filter_backends = [DjangoFilterBackend, KeysetOrderingFilter]
+    filter_backends = [KnownParametersFilter, DjangoFilterBackend, KeysetOrderingFilter]
     ordering = ("-id",)
     ordering_aliases: dict[str, str] = {}
     list_verb: str | None = None

@@ -90,3 +90,16 @@ def server_error(request, *args, **kwargs):
 
     return JsonResponse({"error": {"code": "server_error", "message": str(_("서버 오류가 발생했습니다.")),
                                    "fields": {}}}, status=500)
+
+
+def not_found(request, exception=None):
+    """404 for a URL no route matches: JSON in the API's shape under /api/ (a malformed id, a path that does not
+    exist), Django's page elsewhere (``handler404``)."""
+    if request.path_info.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"error": {"code": "not_found", "message": str(exceptions.NotFound.default_detail),
+                                       "fields": {}}}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
