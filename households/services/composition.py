@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+LEAVE_NOTE_MAX = MemberEvent._meta.get_field("note").max_length
+
+
 def _require_editor(by: User) -> None:
     if not can(by, "edit_casework"):
         raise RuleError(_("세대 구성을 바꿀 권한이 없습니다."))
@@ -53,7 +56,7 @@ def resident_leave(*, resident: Resident, by: User, on: dt.date, reason: str, ne
     _require_editor(by)
     if on > seoul_today():
         raise RuleError({"on": _("이탈일이 미래입니다.")})
-    bounds.Checks().day("on", on).text("note", note, bounds.max_length(MemberEvent, "note")).done()
+    bounds.Checks().day("on", on).text("note", note, LEAVE_NOTE_MAX).done()
     if resident.left_on is not None:
         raise RuleError(_("이미 세대에서 이탈한 가구원입니다."))
     if reason not in LeftReason.values:
