@@ -372,3 +372,13 @@ PUBLIC_REPORT_RATE_PER_HOUR = env.int("PUBLIC_REPORT_RATE_PER_HOUR", default=5)
 # Years after a household's last case closed (with no activity since) before the nightly job anonymises it
 # (PIPA art. 21; DOMAIN §5 R4).
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+# Plausible values (welfare.common.bounds; every service checks them, the page and the API say the same):
+# nothing recorded happened before EARLIEST_RECORD_DATE; next contacts, follow-ups, first-contact deadlines
+# and start dates lie within NEXT_CONTACT_MAX_DAYS; goal targets, end dates and plan years within
+# PLAUSIBLE_FUTURE_YEARS; a service link's amount, a plan task's budget and a plan figure have a ceiling.
+EARLIEST_RECORD_DATE = env.str("EARLIEST_RECORD_DATE", default="2000-01-01")
+NEXT_CONTACT_MAX_DAYS = env.int("NEXT_CONTACT_MAX_DAYS", default=366)
+PLAUSIBLE_FUTURE_YEARS = env.int("PLAUSIBLE_FUTURE_YEARS", default=5)
+MAX_AMOUNT_KRW = env.int("MAX_AMOUNT_KRW", default=100_000_000)
+MAX_BUDGET_KRW = env.int("MAX_BUDGET_KRW", default=1_000_000_000_000)
+MAX_TARGET = env.int("MAX_TARGET", default=10_000_000)

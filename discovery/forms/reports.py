@@ -70,7 +70,7 @@ class ReportForm(_ReportFieldsForm):
     risk_signals = forms.MultipleChoiceField(label=_("위기 신호"), choices=RiskSignal.choices, required=False,
                                              widget=forms.CheckboxSelectMultiple)
     details = forms.CharField(label=_("내용"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+                              widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000, "data-counter": ""}),
                               error_messages={"max_length": _("내용은 2000자 이내로 적어 주세요.")})
     referral_agency = forms.CharField(label=_("의뢰 기관"), required=False, max_length=100,
                                       help_text=_("기관 의뢰일 때: 경찰서, 병원, 학교 등"))
@@ -124,7 +124,7 @@ class PublicReportForm(_ReportFieldsForm):
                                              choices=RiskSignal.choices, required=False,
                                              widget=forms.CheckboxSelectMultiple)
     details = forms.CharField(label=_("내용"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+                              widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000, "data-counter": ""}),
                               help_text=_("본 것, 들은 것을 편하게 적어 주세요. (2000자 이내)"),
                               error_messages={"max_length": _("내용은 2000자 이내로 적어 주세요.")})
     # Checked by the service with the rest (a missing dong and a missing subject are told together).

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from households import rrn
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.common.phones import digits
 from welfare.errors import RuleError
 from welfare.models import Dong
@@ -144,13 +145,16 @@ def report_create(*, district, dong: Dong | None, by: User | None = None, channe
     if member is not None and member.district_id != district.pk:
         raise RuleError({"network_member": [_("다른 구의 인적안전망 구성원입니다.")]})
     received_at = received_at or timezone.now()
-    if received_at > timezone.now() + dt.timedelta(minutes=5):
-        raise RuleError({"received_at": [_("접수 일시가 미래입니다.")]})
+    bounds.Checks().moment("received_at", received_at, future=_("접수 일시가 미래입니다.")).done()
     urgent = clean["urgency"] == Urgency.URGENT
     due = data.get("first_contact_due_at") or DiscoveryPolicy.for_district(district.pk).first_contact_due(
         received_at=received_at, urgent=urgent)
     if due < received_at:
         raise RuleError({"first_contact_due_at": [_("초기 접촉 기한은 접수 일시 이후여야 합니다.")]})
+    if due > received_at + dt.timedelta(days=bounds.next_contact_max_days()):
+        # A deadline of 9999 would keep the report off every overdue list for ever.
+        raise RuleError({"first_contact_due_at": [_("초기 접촉 기한은 접수 일시부터 %(days)s일 이내여야 합니다.") % {
+            "days": bounds.next_contact_max_days()}]})
     report = CrisisReport(
         district=district, dong=dong, channel=channel, received_at=received_at, first_contact_due_at=due,
         reporter_kind=_reporter_kind(data, who), network_member=member,

@@ -14,6 +14,7 @@ from households.models import (
     CaseSource,
 )
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.errors import RuleError
 
 from ..models import (
@@ -46,12 +47,12 @@ def contact_attempt_record(*, report: CrisisReport, by: User, method: str, reach
     if method not in AttemptMethod.values:
         raise RuleError({"method": [_("접촉 방법을 고르세요.")]})
     at = at or timezone.now()
-    if at > timezone.now() + dt.timedelta(minutes=5):
-        raise RuleError({"at": [_("접촉 일시가 미래입니다.")]})
+    note = (note or "").strip()
+    checks = bounds.Checks().moment("at", at, future=_("접촉 일시가 미래입니다."))
+    checks.text("note", note, bounds.max_length(ContactAttempt, "note")).done()
     if at < report.received_at - dt.timedelta(minutes=5):
         raise RuleError({"at": [_("접촉 일시가 접수 일시보다 앞섭니다.")]})
-    attempt = ContactAttempt.objects.create(report=report, by=by, method=method, reached=reached,
-                                            note=(note or "").strip()[:300], at=at)
+    attempt = ContactAttempt.objects.create(report=report, by=by, method=method, reached=reached, note=note, at=at)
     values: dict[str, Any] = {"updated_at": timezone.now(), **_screening(report)}
     if report.first_contacted_at is None or at < report.first_contacted_at:
         values["first_contacted_at"] = at
@@ -86,8 +87,8 @@ def report_resolve(*, report: CrisisReport, by: User, outcome: str, reason: str 
     if outcome in OUTCOMES_NEEDING_REASON and not reason:
         raise RuleError({"reason": [_("%(outcome)s(으)로 종결하려면 사유를 적어 주세요.") % {
             "outcome": ReportOutcome(outcome).label}]})
-    if len(reason) > 500:
-        raise RuleError({"reason": [_("사유는 500자 이내로 적어 주세요.")]})
+    bounds.Checks().text("reason", reason, bounds.max_length(CrisisReport, "outcome_reason")).text(
+        "handoff_note", handoff_note, bounds.NOTE_TEXT).done()
     values: dict[str, Any] = {"outcome": outcome, "outcome_reason": reason}
     if outcome == ReportOutcome.UNREACHABLE:
         missing = attempts_needed(report)

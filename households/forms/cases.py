@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Resource
+from welfare.common.bounds import counter_attrs
 from welfare.common.dates import seoul_today
 from welfare.templatetags.welfare_tags import person
 
@@ -22,10 +23,25 @@ from ..models import (
     Household,
     LinkStatus,
     NeedDomain,
+    ServiceLink,
     Severity,
 )
-from ..services.cases import NeedInput, assignable_officials
+from ..services.cases import (
+    CLOSING_NOTE_MAX,
+    GOAL_TEXT_MAX,
+    NEED_NOTE_MAX,
+    STAGE_NOTE_MAX,
+    SUMMARY_MAX,
+    NeedInput,
+    assignable_officials,
+)
 from ..services.links import LINK_FIELDS, LinkTerms
+
+# Texts carry their limit to the browser (maxlength and static/js/counter.js); the services check it, with the
+# sentence the API gives too, so the fields themselves set no max_length.
+LINK_NOTE_MAX = ServiceLink._meta.get_field("note").max_length
+LINK_REASON_MAX = ServiceLink._meta.get_field("status_reason").max_length
+LINK_TEXT_MAX = ServiceLink._meta.get_field("frequency").max_length
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 STALE_MESSAGE = _("다른 직원이 먼저 저장했습니다. 최신 내용을 확인한 뒤 다시 저장하세요.")
@@ -63,7 +79,8 @@ class CaseOpenForm(forms.Form):
     assigned_official = StaffChoiceField(queryset=None, label=_("담당 공무원"), required=False,
                                          empty_label=_("(세대 담당 또는 본인)"))
     opened_on = forms.DateField(label=_("접수일"), widget=DATE_INPUT)
-    summary = forms.CharField(label=_("사례 개요"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(label=_("사례 개요"), required=False,
+                              widget=forms.Textarea(attrs=counter_attrs(SUMMARY_MAX, rows=4)))
 
     def __init__(self, *args, household: Household, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,13 +102,15 @@ class CaseOpenForm(forms.Form):
 
 class ReopenForm(forms.Form):
     source = forms.ChoiceField(label=_("발굴 경로"), choices=CaseSource.choices, initial=CaseSource.VISIT)
-    summary = forms.CharField(label=_("재발 경위"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(label=_("재발 경위"), required=False,
+                              widget=forms.Textarea(attrs=counter_attrs(SUMMARY_MAX, rows=3)))
 
 
 class CaseEditForm(forms.Form):
     case_class = forms.ChoiceField(label=_("사례 구분"), choices=CaseClass.choices)
     assigned_official = StaffChoiceField(queryset=None, label=_("담당 공무원"))
-    summary = forms.CharField(label=_("사례 개요"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    summary = forms.CharField(label=_("사례 개요"), required=False,
+                              widget=forms.Textarea(attrs=counter_attrs(SUMMARY_MAX, rows=6)))
     version = VersionField()
 
     def __init__(self, *args, case: Case, **kwargs):
@@ -106,12 +125,12 @@ class CaseEditForm(forms.Form):
 class CaseTransitionForm(forms.Form):
     to = forms.ChoiceField(label=_("다음 단계"), choices=CaseStage.choices)
     version = VersionField()
-    note = forms.CharField(label=_("메모"), required=False, max_length=500,
-                           widget=forms.TextInput(attrs={"placeholder": _("예: 사례회의 결과 고난도 사례로 선정")}))
+    note = forms.CharField(label=_("메모"), required=False, widget=forms.TextInput(
+        attrs=counter_attrs(STAGE_NOTE_MAX, placeholder=_("예: 사례회의 결과 고난도 사례로 선정"))))
     closing_reason = forms.ChoiceField(label=_("종결 사유"), required=False,
                                        choices=[("", _("— 고르세요 —")), *ClosingReason.choices])
     closing_note = forms.CharField(label=_("종결 사유 상세"), required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
+                                   widget=forms.Textarea(attrs=counter_attrs(CLOSING_NOTE_MAX, rows=3)))
 
     def __init__(self, *args, allowed: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +158,8 @@ class CaseNeedsForm(forms.Form):
                 initial=need.priority if need else None, widget=forms.NumberInput(attrs={"style": "width:5rem"}),
             )
             self.fields[f"{domain.value}_note"] = forms.CharField(
-                label=_("내용"), required=False, max_length=300, initial=need.note if need else "",
+                label=_("내용"), required=False, initial=need.note if need else "",
+                widget=forms.TextInput(attrs={"maxlength": NEED_NOTE_MAX}),
             )
         if not self.is_bound:
             self.fields["version"].initial = case.version
@@ -161,8 +181,8 @@ class CaseNeedsForm(forms.Form):
 
 
 class CaseGoalForm(forms.Form):
-    text = forms.CharField(label=_("목표"), max_length=300,
-                           widget=forms.TextInput(attrs={"placeholder": _("예: 3개월 안에 기초생활보장 생계급여 수급")}))
+    text = forms.CharField(label=_("목표"), widget=forms.TextInput(
+        attrs=counter_attrs(GOAL_TEXT_MAX, placeholder=_("예: 3개월 안에 기초생활보장 생계급여 수급"))))
     target_on = forms.DateField(label=_("목표일"), widget=DATE_INPUT)
     need = forms.ModelChoiceField(queryset=None, label=_("대응 욕구"), required=False, empty_label=_("(선택 안 함)"))
 
@@ -206,11 +226,13 @@ class ServiceLinkForm(forms.Form):
                              widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "500,000"}),
                              error_messages={"min_value": _("금액은 0원 이상이어야 합니다."),
                                              "invalid": _("금액은 숫자로 적어 주세요. 예: 500,000")})
-    frequency = forms.CharField(label=_("횟수·주기"), required=False, max_length=100,
-                                widget=forms.TextInput(attrs={"placeholder": _("예: 주 2회, 월 1회")}))
-    funding_source = forms.CharField(label=_("재원"), required=False, max_length=100,
-                                     help_text=_("비워 두면 자원의 재원"))
-    note = forms.CharField(label=_("메모"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    frequency = forms.CharField(label=_("횟수·주기"), required=False,
+                                widget=forms.TextInput(attrs={"placeholder": _("예: 주 2회, 월 1회"),
+                                                              "maxlength": LINK_TEXT_MAX}))
+    funding_source = forms.CharField(label=_("재원"), required=False, help_text=_("비워 두면 자원의 재원"),
+                                     widget=forms.TextInput(attrs={"maxlength": LINK_TEXT_MAX}))
+    note = forms.CharField(label=_("메모"), required=False,
+                           widget=forms.Textarea(attrs=counter_attrs(LINK_NOTE_MAX, rows=2)))
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,8 +259,8 @@ class ServiceLinkForm(forms.Form):
 
 class LinkTransitionForm(forms.Form):
     to = forms.ChoiceField(label=_("바꿀 상태"), choices=LinkStatus.choices)
-    reason = forms.CharField(label=_("사유"), required=False, max_length=300,
-                             help_text=_("거절·중단일 때 필수"))
+    reason = forms.CharField(label=_("사유"), required=False, help_text=_("거절·중단일 때 필수"),
+                             widget=forms.TextInput(attrs=counter_attrs(LINK_REASON_MAX)))
 
     def __init__(self, *args, allowed: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,10 +6,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common import phones
+from welfare.common.bounds import NOTE_TEXT, counter_attrs
 from welfare.models import Dong
 
 from .. import rrn
 from ..models import Consent, Household, Resident, SensitiveProfile
+from ..services.households import household_problems, sensitive_problems
+
+
+def add_problems(form: forms.Form, problems: dict[str, list[str]]) -> None:
+    """A service's plausibility problems beside the form's fields (the service refuses the same input with the
+    same sentences, which is what the API answers)."""
+    for name, messages in problems.items():
+        if name in form.fields and name not in form.errors:
+            form.add_error(name, messages)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -40,6 +50,11 @@ class HouseholdForm(forms.ModelForm):
         if not value:
             raise ValidationError(_("도로명주소를 입력하세요."))
         return value
+
+    def clean(self):
+        data = super().clean()
+        add_problems(self, household_problems(data))
+        return data
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data["postal_code"].strip()
@@ -127,7 +142,13 @@ class SensitiveProfileForm(forms.ModelForm):
     class Meta:
         model = SensitiveProfile
         fields = ["physical_health", "mental_health", "disability_type", "disability_severity", "addiction"]
-        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("physical_health", "mental_health", "addiction")}
+        widgets = {f: forms.Textarea(attrs=counter_attrs(NOTE_TEXT, rows=3))
+                   for f in ("physical_health", "mental_health", "addiction")}
+
+    def clean(self):
+        data = super().clean()
+        add_problems(self, sensitive_problems(data))
+        return data
 
 
 OTHER_REASON = "other"

@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.bounds import counter_attrs
+
 from ..models import (
     ISOLATION_ITEMS,
     CheckInSource,
@@ -24,6 +26,9 @@ from ..models import (
     VisitKind,
 )
 from ..services import VisitData, VisitOutcome, staff_of
+from ..services.composition import LEAVE_NOTE_MAX
+from ..services.followups import CHECKIN_NOTE_MAX, NOTE_MAX
+from ..services.visits import NEED_NOTE_MAX, OBSERVATIONS_MAX
 from .households import DATE_INPUT, ResidentForm
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -64,7 +69,10 @@ class VisitForm(forms.Form):
         label=_("동행 직원"), queryset=get_user_model().objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("같은 동 직원 가운데 함께 간 사람"),
     )
-    observations = forms.CharField(label=_("관찰 내용"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    # Texts carry their limit to the browser (maxlength, a live counter); the service checks it, with the
+    # sentence the API gives too.
+    observations = forms.CharField(label=_("관찰 내용"), required=False,
+                                   widget=forms.Textarea(attrs=counter_attrs(OBSERVATIONS_MAX, rows=4)))
     risk_level = forms.ChoiceField(label=_("위기도(갱신)"), choices=RiskLevel.choices)
     next_contact_on = forms.DateField(
         label=_("다음 접촉 예정일"), widget=DATE_INPUT, required=False,
@@ -98,8 +106,8 @@ class VisitForm(forms.Form):
         for domain, label in NeedDomain.choices:
             severity = forms.ChoiceField(label=label, choices=[("", _("없음")), *Severity.choices], required=False)
             note_label = _("%(domain)s 내용") % {"domain": label}
-            note = forms.CharField(label=note_label, max_length=300, required=False,
-                                   widget=forms.TextInput(attrs={"aria-label": note_label}))
+            note = forms.CharField(label=note_label, required=False, widget=forms.TextInput(
+                attrs={"aria-label": note_label, "maxlength": NEED_NOTE_MAX}))
             self.fields[f"need_{domain}"] = severity
             self.fields[f"need_{domain}_note"] = note
             self.need_rows.append((domain, label))
@@ -171,7 +179,7 @@ class FollowUpForm(forms.Form):
     prefix = "followup"
 
     due_on = forms.DateField(label=_("예정일"), widget=DATE_INPUT)
-    note = forms.CharField(label=_("메모"), max_length=300, required=False)
+    note = forms.CharField(label=_("메모"), required=False, widget=forms.TextInput(attrs=counter_attrs(NOTE_MAX)))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -187,7 +195,8 @@ class CheckInForm(forms.Form):
         label=_("결과"), choices=(("0", _("이상 없음")), ("1", _("이상 신호"))), coerce=lambda v: v == "1",
         widget=forms.RadioSelect, initial="0",
     )
-    note = forms.CharField(label=_("메모"), max_length=300, required=False)
+    note = forms.CharField(label=_("메모"), required=False,
+                           widget=forms.TextInput(attrs=counter_attrs(CHECKIN_NOTE_MAX)))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,7 +246,8 @@ class MemberLeaveForm(forms.Form):
         label=_("새 세대주"), queryset=Resident.objects.none(), required=False,
         help_text=_("세대주가 이탈하고 다른 가구원이 남으면 반드시 고르세요."),
     )
-    note = forms.CharField(label=_("메모"), max_length=200, required=False)
+    note = forms.CharField(label=_("메모"), required=False,
+                           widget=forms.TextInput(attrs=counter_attrs(LEAVE_NOTE_MAX)))
 
     def __init__(self, *args, resident: Resident, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.common.dates import seoul_today
 from welfare.common.updates import model_update
 from welfare.errors import RuleError, StaleVersion
@@ -48,6 +49,11 @@ if TYPE_CHECKING:
 
 NEED_PRIORITY_MAX = 10
 CLOSING_FOLLOW_UP_DAYS = 30  # after closure: a check at about +1 month (DOMAIN §6)
+SUMMARY_MAX = bounds.LONG_TEXT
+CLOSING_NOTE_MAX = bounds.NOTE_TEXT
+STAGE_NOTE_MAX = CaseStageChange._meta.get_field("note").max_length
+NEED_NOTE_MAX = CaseNeed._meta.get_field("note").max_length
+GOAL_TEXT_MAX = CaseGoal._meta.get_field("text").max_length
 
 
 def require_casework(by: User | None) -> None:
@@ -87,6 +93,7 @@ def case_open(*, household: Household, client: Resident, by: User, source: str, 
     opened_on = opened_on or seoul_today()
     if opened_on > seoul_today():
         raise RuleError({"opened_on": _("접수일이 미래입니다.")})
+    bounds.Checks().day("opened_on", opened_on).text("summary", summary, SUMMARY_MAX).done()
     if client.household_id != household.pk or client.left_on is not None:
         raise RuleError(_("사례 대상자는 이 세대의 현재 가구원이어야 합니다."))
     if not has_active_consent(client, ConsentScope.COLLECT_USE, opened_on):
@@ -158,6 +165,7 @@ def case_transition(*, case: Case, to: str, by: User, expected_version: int, not
     # (The compare-and-set in _bump still decides a race.)
     if case.version != expected_version:
         raise StaleVersion
+    bounds.Checks().text("note", note, STAGE_NOTE_MAX).text("closing_note", closing_note, CLOSING_NOTE_MAX).done()
     if not case.can_transition_to(to):
         raise RuleError(_("%(frm)s 단계에서 %(to)s 단계로 옮길 수 없습니다.") % {
             "frm": CaseStage(case.stage).label, "to": CaseStage(to).label if to in CaseStage.values else to})
@@ -195,6 +203,8 @@ CASE_EDITABLE = ("case_class", "assigned_official", "summary")
 def case_update(*, case: Case, by: User, expected_version: int, data: Mapping[str, Any]) -> Case:
     """Edit the case's class, official and summary (the keys of ``data`` present among ``CASE_EDITABLE``)."""
     require_casework(by)
+    if "summary" in data:
+        bounds.Checks().text("summary", data["summary"], SUMMARY_MAX).done()
     if "case_class" in data:
         _check_choice("case_class", data["case_class"], CaseClass.values)
     if "assigned_official" in data:
@@ -231,6 +241,8 @@ def case_needs_save(*, case: Case, by: User, expected_version: int, needs: Itera
                 errors[f"{row.domain}_severity"] = _("정도를 고르거나 내용을 지우세요.")
             continue
         _check_choice(f"{row.domain}_severity", row.severity, Severity.values)
+        if (problem := bounds.text_problem(note, NEED_NOTE_MAX)) is not None:
+            errors[f"{row.domain}_note"] = problem
         priority = row.priority or 1
         if not 1 <= priority <= NEED_PRIORITY_MAX:
             errors[f"{row.domain}_priority"] = _("우선순위는 1에서 10 사이입니다.")
@@ -254,6 +266,9 @@ def case_goal_add(*, case: Case, by: User, text: str, target_on: dt.date, need: 
         raise RuleError({"text": _("목표를 적어 주세요.")})
     if target_on < case.opened_on:
         raise RuleError({"target_on": _("목표일은 접수일 이후여야 합니다.")})
+    # A target beyond PLAUSIBLE_FUTURE_YEARS is a typo (20266 for 2026), never a plan.
+    bounds.Checks().text("text", text.strip(), GOAL_TEXT_MAX).day(
+        "target_on", target_on, latest=bounds.within_years()).done()
     if need is not None and need.case_id != case.pk:
         raise RuleError({"need": _("이 사례의 욕구가 아닙니다.")})
     goal = CaseGoal.objects.create(case=case, text=text.strip(), target_on=target_on, need=need)

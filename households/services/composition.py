@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.common.dates import seoul_today
 from welfare.errors import RuleError
 from welfare.permissions import can
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+LEAVE_NOTE_MAX = MemberEvent._meta.get_field("note").max_length
+
+
 def _require_editor(by: User) -> None:
     if not can(by, "edit_casework"):
         raise RuleError(_("세대 구성을 바꿀 권한이 없습니다."))
@@ -35,6 +39,8 @@ def _require_editor(by: User) -> None:
 @transaction.atomic
 def resident_join(*, household: Household, by: User, data: dict[str, Any], on: dt.date) -> Resident:
     _require_editor(by)
+    # The form (and the resident) call the day of joining moved_in_on.
+    bounds.Checks().day("moved_in_on", on, latest=seoul_today()).done()
     if data.get("relation") == Relation.HEAD and household.residents.current().filter(relation=Relation.HEAD).exists():
         raise RuleError(_("이미 세대주가 있습니다. 전입한 뒤 세대주 변경으로 바꾸세요."))
     resident = resident_add(household=household, by=by, data={**data, "moved_in_on": on})
@@ -50,6 +56,7 @@ def resident_leave(*, resident: Resident, by: User, on: dt.date, reason: str, ne
     _require_editor(by)
     if on > seoul_today():
         raise RuleError({"on": _("이탈일이 미래입니다.")})
+    bounds.Checks().day("on", on).text("note", note, LEAVE_NOTE_MAX).done()
     if resident.left_on is not None:
         raise RuleError(_("이미 세대에서 이탈한 가구원입니다."))
     if reason not in LeftReason.values:
@@ -76,6 +83,7 @@ def head_change(*, household: Household, new_head: Resident, by: User, on: dt.da
     _require_editor(by)
     if on > seoul_today():
         raise RuleError({"on": _("변경일이 미래입니다.")})
+    bounds.Checks().day("on", on).done()
     if new_head.household_id != household.pk or new_head.left_on is not None:
         raise RuleError(_("현재 이 세대의 가구원만 세대주가 될 수 있습니다."))
     if new_head.relation == Relation.HEAD:

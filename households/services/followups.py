@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.common.dates import seoul_today
 from welfare.errors import RuleError
 from welfare.permissions import can
@@ -28,12 +29,24 @@ from ..models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # a clock a little ahead is not a time in the future
+FUTURE_TOLERANCE = bounds.FUTURE_TOLERANCE
+NOTE_MAX = FollowUp._meta.get_field("note").max_length
+CHECKIN_NOTE_MAX = CheckIn._meta.get_field("note").max_length
 
 
 def not_in_future(value: dt.datetime) -> bool:
     """Whether a time typed to the minute is not in the future (a few minutes of clock difference allowed)."""
-    return value.replace(second=0, microsecond=0) <= timezone.now() + FUTURE_TOLERANCE
+    return not bounds.in_future(value)
+
+
+def due_on_problem(due_on: dt.date) -> str | None:
+    """A planned contact's day: from today, within NEXT_CONTACT_MAX_DAYS (the household's next contact too)."""
+    if due_on < seoul_today():
+        return _("예정일은 오늘이나 그 이후여야 합니다.")
+    if due_on > bounds.within_next_contact():
+        return _("예정일은 오늘부터 %(days)s일 이내(%(day)s까지)여야 합니다.") % {
+            "days": bounds.next_contact_max_days(), "day": f"{bounds.within_next_contact():%Y-%m-%d}"}
+    return None
 
 
 def propose_next_contact(*, household: Household, risk_level: str, after: dt.date) -> dt.date:
@@ -53,8 +66,7 @@ def followup_schedule(*, household: Household, due_on: dt.date, reason: str, ass
     if by is not None:
         if not can(by, "edit_casework"):
             raise RuleError(_("접촉 예정을 정할 권한이 없습니다."))
-        if due_on < seoul_today():
-            raise RuleError({"due_on": _("예정일은 오늘이나 그 이후여야 합니다.")})
+        bounds.Checks().add("due_on", due_on_problem(due_on)).text("note", note, NOTE_MAX).done()
     try:
         with transaction.atomic():
             follow_up = FollowUp.objects.create(household=household, due_on=due_on, reason=reason,
@@ -107,8 +119,8 @@ def checkin_record(*, household: Household, by: User | None, source: str, is_ale
     errors = {}
     if source not in CheckInSource.values:
         errors["source"] = _("올바른 경로를 고르세요.")
-    if at is not None and not not_in_future(at):
-        errors["at"] = _("안부 확인 일시가 미래입니다.")
+    checks = bounds.Checks().moment("at", at, future=_("안부 확인 일시가 미래입니다.")).text("note", note, CHECKIN_NOTE_MAX)
+    errors.update({name: messages[0] for name, messages in checks.errors.items()})
     if errors:
         raise RuleError(errors)
     try:

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common import bounds
+from welfare.common.dates import seoul_today
 from welfare.common.updates import model_update
 from welfare.errors import RuleError
 from welfare.models import AccessAction
@@ -36,6 +38,38 @@ if TYPE_CHECKING:
 RESIDENT_FIELDS = ("name", "birth_date", "sex", "relation", "phone", "moved_in_on")
 
 
+SENSITIVE_TEXTS = ("physical_health", "mental_health", "addiction")
+
+
+def household_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The implausible values of a household's input, by field (the form shows them, the services refuse them):
+    a next contact before EARLIEST_RECORD_DATE or beyond NEXT_CONTACT_MAX_DAYS from today."""
+    return bounds.Checks().day("next_contact_on", data.get("next_contact_on"),
+                               latest=bounds.within_next_contact()).errors
+
+
+def consent_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    """A consent given before EARLIEST_RECORD_DATE or in the future, kept beyond PLAUSIBLE_FUTURE_YEARS, or
+    recipients longer than the column."""
+    checks = bounds.Checks().day("granted_on", data.get("granted_on"), latest=seoul_today())
+    granted = data.get("granted_on") or seoul_today()
+    checks.day("expires_on", data.get("expires_on"), latest=bounds.within_years(max(granted, seoul_today())))
+    checks.text("recipients", data.get("recipients"), bounds.max_length(Consent, "recipients"))
+    return checks.errors
+
+
+def sensitive_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    checks = bounds.Checks()
+    for name in SENSITIVE_TEXTS:
+        checks.text(name, data.get(name), bounds.NOTE_TEXT)
+    return checks.errors
+
+
+def _refuse(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise RuleError(errors)
+
+
 def _require_editor(by: User) -> None:
     if not can(by, "edit_casework"):
         raise RuleError(_("세대 정보를 바꿀 권한이 없습니다."))
@@ -45,6 +79,7 @@ def _require_editor(by: User) -> None:
 def household_create(*, by: User, data: dict[str, Any], head: dict[str, Any] | None = None) -> Household:
     """A household and, optionally, its head of household in one step."""
     _require_editor(by)
+    _refuse(household_problems(data))
     household = Household.objects.create(**{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
     log_action(household, "households.household.created", user=by)
     if head:
@@ -55,6 +90,8 @@ def household_create(*, by: User, data: dict[str, Any], head: dict[str, Any] | N
 @transaction.atomic
 def household_update(*, household: Household, by: User, data: dict[str, Any]) -> Household:
     _require_editor(by)
+    if "next_contact_on" in data and data["next_contact_on"] != household.next_contact_on:
+        _refuse(household_problems(data))  # a stored date is kept as it is; a new one must be plausible
     household, changes = model_update(household, data, HOUSEHOLD_FIELDS, by=by, verb="households.household.updated")
     if "next_contact_on" in changes and household.next_contact_on is not None:
         # The open cadence follow-up is the next contact (the daily sweep keeps the two equal): a date typed
@@ -101,10 +138,11 @@ def rrn_reveal(*, resident: Resident, by: User, reason: str) -> str:
 def consent_record(*, resident: Resident, by: User, data: dict[str, Any]) -> Consent:
     """A consent as given (scope, date, method, recipients, retention)."""
     _require_editor(by)
-    errors = {}
+    errors: dict[str, Any] = dict(consent_problems(data))
     if data.get("scope") == ConsentScope.THIRD_PARTY and not data.get("recipients"):
         errors["recipients"] = _("제3자 제공 동의에는 제공받는 자를 적어야 합니다.")
-    if data.get("expires_on") and data.get("granted_on") and data["expires_on"] < data["granted_on"]:
+    if "expires_on" not in errors and data.get("expires_on") and data.get("granted_on") and \
+            data["expires_on"] < data["granted_on"]:
         errors["expires_on"] = _("보유 기한은 동의일 이후여야 합니다.")
     if errors:
         raise RuleError(errors)
@@ -126,6 +164,7 @@ def consent_withdraw(*, consent: Consent, by: User, on: dt.date) -> Consent:
 def sensitive_profile_save(*, resident: Resident, by: User, data: dict[str, Any]) -> SensitiveProfile:
     if not can(by, "view_sensitive"):
         raise RuleError(_("민감정보를 다룰 권한이 없습니다."))
+    _refuse(sensitive_problems(data))
     profile, created = SensitiveProfile.objects.get_or_create(resident=resident, defaults={"updated_by": by})
     for name, value in data.items():
         setattr(profile, name, value)

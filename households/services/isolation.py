@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.common.dates import seoul_today
 from welfare.errors import RuleError
 from welfare.permissions import can
@@ -37,6 +38,8 @@ def isolation_screening_record(*, household: Household, resident: Resident, by: 
         errors["resident"] = _("이 세대의 현재 가구원을 고르세요.")
     if on is not None and on > seoul_today():
         errors["screened_on"] = _("조사일이 미래입니다.")
+    elif on is not None and (problem := bounds.day_problem(on)) is not None:
+        errors["screened_on"] = problem
     if errors:
         raise RuleError(errors)
     keys = {k for k, _label in ISOLATION_ITEMS}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from plans.models import Resource
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.common.dates import seoul_today
 from welfare.errors import RuleError
 
@@ -52,14 +53,25 @@ class LinkTerms:
 LINK_FIELDS = tuple(f.name for f in dataclasses.fields(LinkTerms))
 
 
+def terms_problems(terms: LinkTerms) -> dict[str, list[str]]:
+    """Implausible terms: dates before EARLIEST_RECORD_DATE, a request or start beyond NEXT_CONTACT_MAX_DAYS,
+    an end beyond PLAUSIBLE_FUTURE_YEARS, an amount above MAX_AMOUNT_KRW, texts longer than their columns."""
+    checks = bounds.Checks()
+    checks.day("requested_on", terms.requested_on, latest=bounds.within_next_contact())
+    checks.day("start_on", terms.start_on, latest=bounds.within_next_contact())
+    checks.day("end_on", terms.end_on, latest=bounds.within_years())
+    checks.amount("amount_krw", terms.amount_krw, bounds.max_amount_krw())
+    for name in ("frequency", "funding_source", "note"):
+        checks.text(name, getattr(terms, name), bounds.max_length(ServiceLink, name))
+    return checks.errors
+
+
 def _check_terms(terms: LinkTerms, *, within_case: bool) -> None:
-    errors: dict[str, str] = {}
-    if terms.start_on and terms.end_on and terms.end_on < terms.start_on:
+    errors: dict[str, object] = dict(terms_problems(terms))
+    if "end_on" not in errors and terms.start_on and terms.end_on and terms.end_on < terms.start_on:
         errors["end_on"] = _("종료일은 시작일 이후여야 합니다.")
-    if terms.amount_krw is not None and terms.amount_krw < 0:
-        errors["amount_krw"] = _("금액은 0원 이상이어야 합니다.")
     # A link made within a case records what is provided; a "linkage only" report records the resource alone.
-    elif within_case and terms.amount_krw is None and not terms.frequency.strip():
+    if "amount_krw" not in errors and within_case and terms.amount_krw is None and not terms.frequency.strip():
         errors["amount_krw"] = _("금액 또는 횟수·주기 가운데 하나는 적어 주세요.")
     if errors:
         raise RuleError(errors)
@@ -109,6 +121,10 @@ def service_link_transition(*, link: ServiceLink, to: str, by: User, reason: str
     if to in LINK_STATUSES_NEEDING_REASON and not reason:
         raise RuleError({"reason": _("거절·중단 사유를 적어 주세요.")})
     on = on or seoul_today()
+    checks = bounds.Checks().text("reason", reason, bounds.max_length(ServiceLink, "status_reason"))
+    # A service starts within NEXT_CONTACT_MAX_DAYS; a completion is a day that has come.
+    checks.day("on", on, latest=seoul_today() if to == LinkStatus.COMPLETED else bounds.within_next_contact())
+    checks.done()
     _check_move_date(link, to, on)
     previous = link.status
     link.status = to

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.errors import RuleError
 from welfare.permissions import can
 
@@ -38,7 +39,7 @@ from ..models import (
 )
 from .cases import case_transition
 from .composition import resident_leave
-from .followups import _close_follow_ups, followup_schedule, not_in_future, propose_next_contact
+from .followups import _close_follow_ups, followup_schedule, propose_next_contact
 from .rules import CONTACT_MADE
 
 if TYPE_CHECKING:
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 
 
 ENDING_RESULTS = (ContactResult.DECEASED, ContactResult.MOVED_AWAY)
+OBSERVATIONS_MAX = bounds.LONG_TEXT
+NEED_NOTE_MAX = VisitNeed._meta.get_field("note").max_length
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ def needs_errors(needs: Sequence[tuple[str, str, str]]) -> dict[str, str]:
             errors["needs"] = _("욕구 영역마다 하나만 적으세요.")
         elif (note or "").strip() and not severity:
             errors[f"need_{domain}"] = _("%(domain)s: 내용을 적었으면 정도를 고르세요.") % {"domain": labels[domain]}
+        elif (problem := bounds.text_problem((note or "").strip(), NEED_NOTE_MAX)) is not None:
+            errors[f"need_{domain}"] = f"{labels[domain]}: {problem}"
         seen.add(domain)
     return errors
 
@@ -117,12 +122,17 @@ def visit_validate(*, household: Household, data: VisitData) -> None:
         errors["contact_result"] = _("올바른 접촉 결과를 고르세요.")
     if data.risk_level not in RiskLevel.values:
         errors["risk_level"] = _("올바른 위기도를 고르세요.")
-    if data.visited_at is not None and not not_in_future(data.visited_at):
-        errors["visited_at"] = _("방문 일시가 미래입니다.")
+    checks = bounds.Checks().moment("visited_at", data.visited_at, future=_("방문 일시가 미래입니다."))
+    checks.text("observations", data.observations, OBSERVATIONS_MAX)
+    errors.update({name: messages[0] for name, messages in checks.errors.items()})
     errors.update(needs_errors(data.needs))
-    visit_day = timezone.localdate(data.visited_at) if data.visited_at else timezone.localdate()
+    visit_day = timezone.localdate(data.visited_at) if data.visited_at and "visited_at" not in errors \
+        else timezone.localdate()
     if data.next_contact_on is not None and data.next_contact_on < visit_day:
         errors["next_contact_on"] = _("다음 접촉 예정일은 방문일 이후여야 합니다.")
+    elif data.next_contact_on is not None and data.next_contact_on > bounds.within_next_contact(visit_day):
+        errors["next_contact_on"] = _("다음 접촉 예정일은 방문일부터 %(days)s일 이내(%(day)s까지)여야 합니다.") % {
+            "days": bounds.next_contact_max_days(), "day": f"{bounds.within_next_contact(visit_day):%Y-%m-%d}"}
     if data.staff_present:
         ids = {getattr(person, "pk", person) for person in data.staff_present}
         if staff_of(household).filter(pk__in=ids).count() != len(ids):

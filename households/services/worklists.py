@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_actions
+from welfare.common import bounds
 from welfare.common.dates import seoul_today
 from welfare.errors import RuleError
 from welfare.permissions import can, role_can
@@ -62,6 +63,9 @@ def households_reschedule(*, households: Iterable[Household | int], by: User, on
         raise RuleError(_("다음 접촉일을 바꿀 권한이 없습니다."))
     if on < seoul_today():
         raise RuleError(_("다음 접촉일은 오늘이나 그 이후여야 합니다."))
+    if on > bounds.within_next_contact():
+        raise RuleError(_("다음 접촉일은 오늘부터 %(days)s일 이내(%(day)s까지)여야 합니다.") % {
+            "days": bounds.next_contact_max_days(), "day": f"{bounds.within_next_contact():%Y-%m-%d}"})
     ids, targets = _bulk_targets(households, by)
     pks = [h.pk for h in targets]
     if pks:

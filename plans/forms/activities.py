@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.bounds import NOTE_TEXT, counter_attrs
 from welfare.models import District, Dong
 
 from ..models import AnnualPlan, Award, Partnership, Training
@@ -71,7 +72,7 @@ class PartnershipForm(_ActivityForm):
     class Meta:
         model = Partnership
         fields = ["partner", "signed_on", "scope", "plan"]
-        widgets = {"scope": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"scope": forms.Textarea(attrs=counter_attrs(NOTE_TEXT, rows=4))}
 
 
 class YearFilterForm(forms.Form):

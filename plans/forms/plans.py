@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.bounds import LONG_TEXT, NOTE_TEXT, counter_attrs
 from welfare.common.dates import seoul_today
 from welfare.models import Dong
 
@@ -80,7 +81,8 @@ class TaskForm(forms.Form):
     """One task with its four quarterly milestones. The department is chosen, or typed as a new one."""
 
     title = forms.CharField(label=_("세부 사업"), max_length=200)
-    description = forms.CharField(label=_("내용"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("내용"), required=False,
+                                  widget=forms.Textarea(attrs=counter_attrs(LONG_TEXT, rows=2)))
     department = forms.ModelChoiceField(label=_("담당 부서"), queryset=Department.objects.none(), required=False)
     new_department = forms.CharField(label=_("새 부서"), max_length=100, required=False)
     lead = forms.CharField(label=_("담당자"), max_length=100, required=False)
@@ -157,12 +159,12 @@ def parse_cell(key: str) -> tuple[int | None, str]:
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("의견"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("의견"), required=False,
+                              widget=forms.Textarea(attrs=counter_attrs(NOTE_TEXT, rows=2)))
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label=_("반려 의견"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+    comment = forms.CharField(label=_("반려 의견"), widget=forms.Textarea(attrs=counter_attrs(NOTE_TEXT, rows=2)),
                               error_messages={"required": _("반려할 때는 의견을 적어 주세요.")})
 
 

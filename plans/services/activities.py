@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.common.dates import seoul_today
 from welfare.common.updates import model_update
 from welfare.errors import RuleError
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=models.Model)
 
 MAX_HOURS = Decimal(24)
+MAX_ATTENDEES = 100_000
 FUTURE_DAYS = 365
 
 
@@ -57,12 +59,16 @@ def problems(district: District, *, date_field: str, day: dt.date | None, plan: 
         out["plan"] = _("다른 자치구의 계획에는 연결할 수 없습니다.")
     if day is not None and day > latest_date():
         out[date_field] = _("날짜는 오늘부터 1년 이내여야 합니다.")
+    elif day is not None and (problem := bounds.day_problem(day)) is not None:
+        out[date_field] = problem
     if dong is not None and dong.district_id != district.pk:
         out["dong"] = _("우리 자치구의 행정동만 고를 수 있습니다.")
     if hours is not None and not (0 < Decimal(hours) <= MAX_HOURS):
         out["hours"] = _("교육 시간은 0시간보다 길고 24시간 이하여야 합니다.")
     if attendees is not None and attendees < 0:
         out["attendees"] = _("참석 인원은 0명 이상이어야 합니다.")
+    elif attendees is not None and attendees > MAX_ATTENDEES:
+        out["attendees"] = _("참석 인원은 %(max)s명 이하로 적어 주세요.") % {"max": f"{MAX_ATTENDEES:,}"}
     return out
 
 
@@ -123,6 +129,7 @@ def award_save(*, by: User, award: Award | None = None, recipient: str, recipien
 def partnership_save(*, by: User, partnership: Partnership | None = None, partner: str, signed_on: dt.date,
                      scope: str, plan: AnnualPlan | None) -> Partnership:
     district = _district(by)
-    _refuse(problems(district, date_field="signed_on", day=signed_on, plan=plan))
+    _refuse({**problems(district, date_field="signed_on", day=signed_on, plan=plan),
+             **bounds.Checks().text("scope", scope, bounds.NOTE_TEXT).errors})
     fields = {"partner": partner, "signed_on": signed_on, "scope": scope, "plan": plan}
     return _save(Partnership, partnership, district=district, by=by, fields=fields, verb="plans.partnership")

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.errors import RuleError
 from welfare.models import District, Dong
 
@@ -41,6 +42,25 @@ class TaskData(TypedDict, total=False):
 
 
 TASK_FIELDS = tuple(TaskData.__annotations__)
+TASK_TEXTS = ("title", "lead", "indicator", "indicator_unit")
+
+
+def task_problems(data: TaskData) -> dict[str, list[str]]:
+    """A budget above MAX_BUDGET_KRW, an indicator value above MAX_TARGET, texts longer than their columns
+    (the description: LONG_TEXT)."""
+    checks = bounds.Checks().amount("budget_krw", data.get("budget_krw"), bounds.max_budget_krw())
+    checks.number("baseline", data.get("baseline"), bounds.max_target())
+    checks.number("target", data.get("target"), bounds.max_target())
+    for name in TASK_TEXTS:
+        checks.text(name, data.get(name), bounds.max_length(PlanTask, name))
+    checks.text("description", data.get("description"), bounds.LONG_TEXT)
+    return checks.errors
+
+
+def target_problems(*, target: int | None, baseline: int | None = None) -> dict[str, list[str]]:
+    """A dong target (or last year's figure) above MAX_TARGET."""
+    return bounds.Checks().number("target", target, bounds.max_target()).number(
+        "baseline", baseline, bounds.max_target()).errors
 
 
 @transaction.atomic
@@ -49,6 +69,7 @@ def area_save(*, plan: AnnualPlan, by: User, title: str, area: PlanArea | None =
     require_editable(plan)
     if not title.strip():
         raise RuleError({"title": _("영역 이름을 입력하세요.")})
+    bounds.Checks().text("title", title.strip(), bounds.max_length(PlanArea, "title")).done()
     if area is None:
         order = (plan.areas.aggregate(m=Max("order"))["m"] or 0) + 1
         area = PlanArea.objects.create(plan=plan, order=order, title=title.strip())
@@ -91,6 +112,8 @@ def task_save(*, area: PlanArea, by: User, data: TaskData, task: PlanTask | None
         raise RuleError({"department": _("다른 구의 부서입니다.")})
     if (data.get("budget_krw") or 0) < 0:
         raise RuleError({"budget_krw": _("예산은 0원 이상이어야 합니다.")})
+    if found := task_problems(data):
+        raise RuleError(found)
     task = task or PlanTask(area=area)
     for name in TASK_FIELDS:
         if name in data:
@@ -115,6 +138,7 @@ def department_get_or_create(*, district: District, by: User, name: str) -> Depa
     name = " ".join(name.split())
     if not name:
         raise RuleError({"name": _("부서 이름을 입력하세요.")})
+    bounds.Checks().text("name", name, bounds.max_length(Department, "name")).done()
     department, created = Department.objects.get_or_create(district=district, name=name)
     if created:
         log_action(department, "plans.department.created", user=by)
@@ -130,6 +154,11 @@ def milestones_save(*, task: PlanTask, by: User, items: list[tuple[int, str, str
             for q, text, status in items if text.strip()]
     if any(not 1 <= m.quarter <= 4 for m in rows):
         raise RuleError(_("분기는 1에서 4 사이여야 합니다."))
+    limit = bounds.max_length(PlanMilestone, "text")
+    checks = bounds.Checks()
+    for m in rows:
+        checks.text(f"m{m.quarter}_text", m.text, limit)  # the task form's names
+    checks.done()
     before = [(m.quarter, m.text, m.status) for m in task.milestones.all()]
     after = [(m.quarter, m.text, m.status) for m in rows]
     if before != after:
@@ -148,6 +177,8 @@ def target_set(*, plan: AnnualPlan, by: User, dong: Dong, metric: str, target: i
         raise RuleError({"metric": _("목표에는 지표를 골라야 합니다.")})
     if target is None or target < 0:
         raise RuleError({"target": _("목표는 0 이상의 정수여야 합니다.")})
+    if found := target_problems(target=target, baseline=baseline):
+        raise RuleError(found)
     if dong.district_id != plan.district_id:
         raise RuleError({"dong": _("다른 구의 동입니다.")})
     defaults = {"target": target} if baseline is None else {"target": target, "baseline": baseline}

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common import bounds
+from welfare.common.dates import seoul_today
 from welfare.common.updates import model_update
 from welfare.errors import RuleError
 from welfare.models import District, Dong
@@ -52,6 +54,10 @@ def uplifted(actual: int, uplift_percent: Decimal | float) -> int:
     return math.ceil(value)
 
 
+COMMENT_MAX = bounds.NOTE_TEXT
+UPLIFT_MAX = 1000  # percent: a target ten times last year's actual is already a typo
+
+
 def _require_title(title: str) -> str:
     title = title.strip()
     if not title:
@@ -59,10 +65,33 @@ def _require_title(title: str) -> str:
     return title
 
 
+def header_problems(data: PlanHeader) -> dict[str, list[str]]:
+    checks = bounds.Checks()
+    for name in ("title", "vision"):
+        if name in data:
+            checks.text(name, (data[name] or "").strip(), bounds.max_length(AnnualPlan, name))  # type: ignore[literal-required]
+    return checks.errors
+
+
+def year_problem(year: int) -> str | None:
+    """A plan's year from EARLIEST_RECORD_DATE's to PLAUSIBLE_FUTURE_YEARS ahead."""
+    first, last = bounds.earliest_date().year, seoul_today().year + bounds.future_years()
+    if not first <= year <= last:
+        return _("연도는 %(first)s년부터 %(last)s년까지입니다.") % {"first": first, "last": last}
+    return None
+
+
+def _check_comment(comment: str) -> None:
+    bounds.Checks().text("comment", comment, COMMENT_MAX).done()
+
+
 @transaction.atomic
 def plan_create(*, district: District, year: int, by: User, title: str, vision: str = "") -> AnnualPlan:
     require_planner(by)
     title = _require_title(title)
+    checks = bounds.Checks().add("year", year_problem(year))
+    checks.errors.update(header_problems({"title": title, "vision": vision}))
+    checks.done()
     if AnnualPlan.objects.filter(district=district, year=year, is_current=True).exists():
         raise RuleError({"year": _("%(year)s년 계획이 이미 있습니다.") % {"year": year}})
     plan = AnnualPlan.objects.create(district=district, year=year, title=title, vision=vision, created_by=by)
@@ -79,6 +108,8 @@ def plan_create_from_previous(*, previous: AnnualPlan, by: User, year: int | Non
     year = year or previous.year + 1
     if uplift_percent < 0:
         raise RuleError({"uplift_percent": _("상향률은 0 이상이어야 합니다.")})
+    if uplift_percent > UPLIFT_MAX:
+        raise RuleError({"uplift_percent": _("상향률은 %(max)s%% 이하로 적어 주세요.") % {"max": UPLIFT_MAX}})
     plan = plan_create(district=previous.district, year=year, by=by,
                        title=title or previous.title.replace(str(previous.year), str(year)), vision=previous.vision)
     plan.uplift_percent = Decimal(str(uplift_percent))
@@ -124,6 +155,8 @@ def plan_update(*, plan: AnnualPlan, by: User, data: PlanHeader) -> AnnualPlan:
     require_editable(plan)
     if "title" in data:
         data = {**data, "title": _require_title(data["title"])}
+    if found := header_problems(data):
+        raise RuleError(found)
     plan, _changes = model_update(plan, data, ("title", "vision"), by=by, verb="plans.plan.updated")
     return plan
 
@@ -139,6 +172,7 @@ def _comment(plan: AnnualPlan, by: User, action: str, text: str) -> None:
 def plan_submit(*, plan: AnnualPlan, by: User, comment: str = "") -> AnnualPlan:
     require(by, "edit_plans", _("승인 요청은 구 기획 담당과 구 관리자가 합니다."))
     require_editable(plan)
+    _check_comment(comment)
     if not plan.areas.exists() or not PlanTask.objects.filter(area__plan=plan).exists():
         raise RuleError(_("추진 영역과 세부 사업을 하나 이상 적어야 승인 요청할 수 있습니다."))
     if not plan.dong_targets.exists():
@@ -155,6 +189,7 @@ def plan_submit(*, plan: AnnualPlan, by: User, comment: str = "") -> AnnualPlan:
 @transaction.atomic
 def plan_approve(*, plan: AnnualPlan, by: User, comment: str = "") -> AnnualPlan:
     require(by, "approve_plans", _("계획 승인은 구 관리자가 합니다."))
+    _check_comment(comment)
     if AnnualPlan.objects.filter(pk=plan.pk, status=PlanStatus.SUBMITTED).update(
             status=PlanStatus.APPROVED, approved_at=timezone.now(), approved_by=by) != 1:
         raise RuleError(_("승인 요청된 계획만 승인할 수 있습니다."))
@@ -169,6 +204,7 @@ def plan_return(*, plan: AnnualPlan, by: User, comment: str) -> AnnualPlan:
     require(by, "approve_plans", _("계획 반려는 구 관리자가 합니다."))
     if not comment.strip():
         raise RuleError({"comment": _("반려할 때는 의견을 적어 주세요.")})
+    _check_comment(comment)
     if AnnualPlan.objects.filter(pk=plan.pk, status=PlanStatus.SUBMITTED).update(
             status=PlanStatus.DRAFT, submitted_at=None) != 1:
         raise RuleError(_("승인 요청된 계획만 반려할 수 있습니다."))
@@ -182,6 +218,7 @@ def plan_return(*, plan: AnnualPlan, by: User, comment: str) -> AnnualPlan:
 def plan_revise(*, plan: AnnualPlan, by: User, comment: str = "") -> AnnualPlan:
     """An approved plan is read-only; a change makes a new draft revision (the old one is kept, superseded)."""
     require_planner(by)
+    _check_comment(comment)
     # Compare-and-set: only one revision can be made from the current approved plan.
     if AnnualPlan.objects.filter(pk=plan.pk, status=PlanStatus.APPROVED, is_current=True).update(
             is_current=False) != 1:

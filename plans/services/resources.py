@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.common.updates import model_update
 from welfare.errors import RuleError
 from welfare.models import District, Dong
@@ -42,6 +43,10 @@ def _checked(data: ResourceData, *, district: District, resource: Resource | Non
         raise RuleError({"name": _("자원명을 입력하세요.")})
     if not checked["provider"]:
         raise RuleError({"provider": _("제공 기관을 입력하세요.")})
+    checks = bounds.Checks()
+    for name in ("name", "provider", "funding_source", "contact"):
+        checks.text(name, checked.get(name), bounds.max_length(Resource, name))
+    checks.text("eligibility", checked.get("eligibility"), bounds.NOTE_TEXT).done()
     if any(d.district_id != district.pk for d in data["dongs"]):
         raise RuleError({"dongs": _("우리 자치구의 행정동만 고를 수 있습니다.")})
     clash = Resource.objects.filter(district=district, name=checked["name"], provider=checked["provider"])
