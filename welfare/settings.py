@@ -279,7 +279,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # (the sum of its zip members' sizes, checked before parsing: a "zip bomb" is refused at upload) and the error
 # rows stored per batch (the first ones are kept, the rest only counted).
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
-IMPORT_MAX_XLSX_INFLATED_BYTES = env.int("IMPORT_MAX_XLSX_INFLATED_BYTES", default=200 * 1024 * 1024)
+# A 10-column list inflates to ~600 bytes a row: 200,000 rows ≈ 120 MB.
+IMPORT_MAX_XLSX_INFLATED_BYTES = env.int("IMPORT_MAX_XLSX_INFLATED_BYTES", default=160 * 1024 * 1024)
 IMPORT_MAX_ERROR_ROWS = env.int("IMPORT_MAX_ERROR_ROWS", default=10_000)
 # A running import writes a heartbeat at least this often; one silent for longer than the stale limit lost its
 # worker and is resumed from its last committed line (by the redelivered task or the import_sweep job).
