@@ -15,7 +15,14 @@ import signal
 import pytest
 from django.db.models import Count
 
-from discovery.models import BigDataTarget, CrisisReport, ImportBatch, ImportRowError, ImportStatus
+from discovery.models import (
+    BigDataTarget,
+    CrisisReport,
+    ImportBatch,
+    ImportRowError,
+    ImportStatus,
+    RiskIndicator,
+)
 from discovery.tasks import import_batch_run
 from tests.discovery.factories_imports import CRISIS_HEADER, crisis_row, csv_bytes, make_batch, make_round
 from tests.factories import DistrictFactory, DongFactory
@@ -28,6 +35,16 @@ ROWS = 5_000  # three chunks of the runner's 2,000 rows
 BAD_EVERY = 50  # an unknown dong: 100 bad rows
 
 
+def indicator_catalogue() -> None:
+    """The catalogue a migration seeds: an earlier transactional test's flush emptied the table."""
+    from importlib import import_module
+
+    catalogue = import_module("discovery.migrations.0002_risk_indicators").INDICATORS
+    RiskIndicator.objects.bulk_create(
+        [RiskIndicator(code=code, name_ko=ko, name_en=en, signal=signal) for code, ko, en, signal in catalogue],
+        ignore_conflicts=True)
+
+
 def generated_list() -> tuple[bytes, int]:
     rows = [crisis_row(n, "없는동") if n % BAD_EVERY == 0 else crisis_row(n) for n in range(1, ROWS + 1)]
     return csv_bytes(CRISIS_HEADER, rows), ROWS // BAD_EVERY
@@ -37,6 +54,7 @@ def test_a_worker_child_killed_mid_import_is_resumed_and_imports_every_good_row_
                                                                                       tmp_path):
     # given a 5,000-row list (100 bad rows) waiting, and a worker whose import pauses once after its first
     # committed chunk; short heartbeat and stale limits, a task time limit long enough for the pause
+    indicator_catalogue()
     dong = DongFactory(district=DistrictFactory(name="성동구"), name="왕십리도선동")
     content, bad = generated_list()
     batch = make_batch(dong.district, content, round=make_round(dong.district))
