@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from discovery import imports
-from discovery.models import BigDataRound, BigDataTarget, CrisisReport, ImportBatch, ImportRowError, ImportStatus
+from discovery.models import (
+    BigDataRound,
+    BigDataTarget,
+    CrisisReport,
+    ImportBatch,
+    ImportRowError,
+    ImportStatus,
+)
 from discovery.tasks import import_batch_run
 from households.models import Household
 from welfare.jobs import run_job
