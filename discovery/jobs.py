@@ -1,4 +1,5 @@
-"""Discovery's scheduled work: the daily ``universal_visits`` job (registered in :mod:`welfare.jobs`), and what
+"""Discovery's scheduled work: the daily ``universal_visits`` job and the hourly ``import_sweep`` (registered in
+:mod:`welfare.jobs`), and what
 discovery adds to households' sweeps through their hooks: crisis reports past their first-contact deadline
 (``mark_overdue``) and the reports' tables in the retention job (``retention``). Households finds this module
 with ``autodiscover_modules("jobs")``; discovery's AppConfig imports it so the job is registered at start-up.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -22,6 +24,7 @@ from welfare.common.dates import add_months
 from welfare.jobs import register
 from welfare.models import Notification, NotificationKind
 
+from .imports import MAX_ATTEMPTS, batch_mark_interrupted, stalled_batches
 from .models import (
     ContactAttempt,
     CrisisReport,
@@ -70,6 +73,25 @@ def universal_visits(now: dt.datetime) -> dict[str, int]:
         targets += len(fresh)
     follow_ups, linked = follow_up_targets(UniversalVisitTarget.objects.filter(follow_up__isnull=True))
     return {"targets": targets, "follow_ups": follow_ups, "linked": linked}
+
+
+@register("import_sweep", label="멈춘 명단 업로드 이어서 처리", window="hour")
+def import_sweep(now: dt.datetime) -> dict[str, int]:
+    """List imports whose worker vanished (no heartbeat for ``IMPORT_STALE_SECONDS``) or whose message was lost
+    are enqueued again: the task claims them and goes on from their last committed line. One claimed
+    :data:`~discovery.imports.MAX_ATTEMPTS` times is left interrupted, for "다시 시작" on its page."""
+    from .tasks import import_batch_run
+
+    resumed = interrupted = 0
+    for pk, attempts in stalled_batches(now).values_list("pk", "attempts"):
+        if attempts < MAX_ATTEMPTS:
+            transaction.on_commit(partial(import_batch_run.delay, pk))
+            resumed += 1
+        elif batch_mark_interrupted(pk, message=_(
+                "처리하던 작업이 %(n)d번 멈춰 자동으로 이어서 처리하지 않습니다. 파일이 너무 크면 나누어 올리고, "
+                "아니면 '다시 시작'을 눌러 멈춘 곳부터 이어서 처리하세요.") % {"n": attempts}):
+            interrupted += 1
+    return {"resumed": resumed, "interrupted": interrupted}
 
 
 @register_overdue_sweep

@@ -367,6 +367,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
 ANONYMOUS_MAX_BODY_BYTES = env.int("ANONYMOUS_MAX_BODY_BYTES", default=64 * 1024)
 REQUEST_UPLOAD_URL_NAMES = ("discovery:import_create",)
+# Bounds of one uploaded list: data rows (refused before any row is written), the uncompressed size of an XLSX
+# (the sum of its zip members' sizes, checked before parsing: a "zip bomb" is refused at upload) and the error
+# rows stored per batch (the first ones are kept, the rest only counted).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# A 10-column list inflates to ~600 bytes a row: 200,000 rows ≈ 120 MB.
+IMPORT_MAX_XLSX_INFLATED_BYTES = env.int("IMPORT_MAX_XLSX_INFLATED_BYTES", default=160 * 1024 * 1024)
+IMPORT_MAX_ERROR_ROWS = env.int("IMPORT_MAX_ERROR_ROWS", default=10_000)
+# A running import writes a heartbeat at least this often; one silent for longer than the stale limit lost its
+# worker and is resumed from its last committed line (by the redelivered task or the import_sweep job).
+IMPORT_HEARTBEAT_SECONDS = env.int("IMPORT_HEARTBEAT_SECONDS", default=30)
+IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=300)
+if IMPORT_STALE_SECONDS <= 2 * IMPORT_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        f"IMPORT_STALE_SECONDS ({IMPORT_STALE_SECONDS} s) must be more than twice IMPORT_HEARTBEAT_SECONDS "
+        f"({IMPORT_HEARTBEAT_SECONDS} s).")
 # The public tip-off form: submissions per client address per hour.
 PUBLIC_REPORT_RATE_PER_HOUR = env.int("PUBLIC_REPORT_RATE_PER_HOUR", default=5)
 # Years after a household's last case closed (with no activity since) before the nightly job anonymises it

@@ -1,9 +1,12 @@
-"""An upload becomes a batch, and a batch moves from waiting to done or failed.
+"""An upload becomes a batch, and a batch moves from waiting to done, failed or interrupted.
 
-:func:`batch_create` stores the upload (the same file again is the same batch) and enqueues the import on
-commit; :func:`import_upload` opens the big-data round typed with the upload. The task
-(:func:`discovery.tasks.import_batch_run`) claims a batch, runs it (:mod:`discovery.imports.runner`) and marks
-it done or failed, each step a compare-and-set UPDATE.
+:func:`batch_create` stores the upload (the same file again is the same batch; a stalled one is started
+again) and enqueues the import on commit; :func:`import_upload` opens the big-data round typed with the upload.
+The task (:func:`discovery.tasks.import_batch_run`) claims a batch, runs it (:mod:`discovery.imports.runner`)
+and marks it done, failed or interrupted, each step a compare-and-set UPDATE. A claim lasts while the batch's
+heartbeat does: one silent for ``IMPORT_STALE_SECONDS`` may be claimed again, and goes on from its last
+committed line. :func:`batch_restart` is the page's "다시 시작"; :func:`stalled_batches` what the
+``import_sweep`` job picks up.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +29,13 @@ from welfare.audit import log_action
 from welfare.errors import RuleError
 
 from ..models import BigDataRound, ImportBatch, ImportKind, ImportStatus
-from .access import can_upload, upload_district_id
+from .access import batches_visible_to, can_upload, upload_district_id
+from .reader import check_row_cap
 from .reading import ImportFileError, file_format
+
+# Claims of one batch (since its upload or its last "다시 시작") before it is left interrupted: a file that
+# kills its worker every time (out of memory) is not retried for ever.
+MAX_ATTEMPTS = 5
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -73,6 +83,7 @@ def batch_create(*, by: User, kind: str, file_name: str, content: bytes,
         raise RuleError(too_big_message())
     try:
         file_format(content)
+        check_row_cap(content, kind)
     except ImportFileError as exc:
         raise RuleError(str(exc)) from exc
     if kind == ImportKind.CRISIS_LIST:
@@ -86,7 +97,7 @@ def batch_create(*, by: User, kind: str, file_name: str, content: bytes,
     same = ImportBatch.objects.defer("content").filter(district_id=district_id, kind=kind, file_sha256=digest)
     existing = same.first()
     if existing is not None:
-        return existing, False
+        return existing, False  # a stalled one is started again by import_upload, once this is rolled back
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
@@ -127,6 +138,22 @@ def import_upload(*, by: User, kind: str, file_name: str, content: bytes, round:
     return batch, created
 
 
+def upload_list(*, by: User, kind: str, file_name: str, content: bytes, round: BigDataRound | None = None,
+                 new_round: NewRound | None = None) -> tuple[ImportBatch, str]:
+    """:func:`import_upload`, telling what happened: ``"created"``, ``"restarted"`` (the same file's batch had
+    stalled: it goes on from where it stopped) or ``"exists"``."""
+    batch, created = import_upload(by=by, kind=kind, file_name=file_name, content=content, round=round,
+                                   new_round=new_round)
+    if created:
+        return batch, "created"
+    if restartable(batch) and batches_visible_to(by).filter(pk=batch.pk).exists():
+        try:
+            return batch_restart(by=by, batch_id=batch.pk), "restarted"
+        except RuleError:  # started again by someone else meanwhile
+            pass
+    return batch, "exists"
+
+
 def too_big_message() -> str:
     return _("파일이 너무 큽니다. %(mb)s MB까지 올릴 수 있습니다.") % {
         "mb": f"{settings.IMPORT_MAX_BYTES / (1024 * 1024):g}"}
@@ -135,17 +162,32 @@ def too_big_message() -> str:
 # --- Claiming and finishing a batch (the task's compare-and-set steps) ----------------------------------------
 
 
+def _stale_before(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+
+
+def _silent_since(stale: dt.datetime) -> Q:
+    """No heartbeat (nor claim, nor upload) since ``stale``."""
+    return Q(last_life__lt=stale)
+
+
+def _with_last_life(batches: QuerySet[ImportBatch]) -> QuerySet[ImportBatch]:
+    return batches.annotate(last_life=Coalesce("heartbeat_at", "started_at", "uploaded_at"))
+
+
 def batch_claim(batch_id: int, *, now: dt.datetime | None = None) -> dt.datetime | None:
-    """Mark the batch running if it is waiting or failed, or running for longer than a task may live (its
-    worker died). The UPDATE is the lock: two workers never both get 1. Returns the claim time or None."""
+    """Mark the batch running if it is waiting or interrupted, or running with no heartbeat for longer than
+    ``IMPORT_STALE_SECONDS`` (its worker died), and claimed fewer than :data:`MAX_ATTEMPTS` times. The UPDATE
+    is the lock: two workers never both get 1. Returns the claim time or None."""
     now = now or timezone.now()
-    stale = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    waiting = ImportBatch.objects.filter(pk=batch_id, status__in=[ImportStatus.PENDING, ImportStatus.FAILED])
-    crashed = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.RUNNING, started_at__lt=stale)
-    for candidates in (waiting, crashed):
-        if candidates.update(status=ImportStatus.RUNNING, started_at=now, finished_at=None, error_message="") == 1:
-            return now
-    return None
+    batches = _with_last_life(ImportBatch.objects.filter(pk=batch_id, attempts__lt=MAX_ATTEMPTS))
+    claimable = Q(status__in=[ImportStatus.PENDING, ImportStatus.INTERRUPTED]) | (
+        Q(status=ImportStatus.RUNNING) & _silent_since(_stale_before(now)))
+    # The annotated filter as a subquery of pks: an UPDATE takes no annotation.
+    updated = ImportBatch.objects.filter(pk__in=batches.filter(claimable).values("pk")).update(
+        status=ImportStatus.RUNNING, started_at=now, heartbeat_at=now, finished_at=None, error_message="",
+        attempts=F("attempts") + 1)
+    return now if updated == 1 else None
 
 
 def batch_mark_done(batch_id: int, *, claimed_at: dt.datetime) -> bool:
@@ -155,6 +197,58 @@ def batch_mark_done(batch_id: int, *, claimed_at: dt.datetime) -> bool:
 
 
 def batch_mark_failed(batch_id: int, *, claimed_at: dt.datetime, message: str) -> bool:
+    """Failed for good: the file cannot be imported (the message says why); a corrected file is a new upload."""
     return ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.RUNNING, started_at=claimed_at).update(
         status=ImportStatus.FAILED, finished_at=timezone.now(), error_message=message[:500]) == 1
 
+
+def batch_mark_interrupted(batch_id: int, *, claimed_at: dt.datetime | None = None, message: str) -> bool:
+    """Stopped, to be resumed: by a retry of the task, or by "다시 시작". Without ``claimed_at``: a stalled
+    batch (the sweep), compare-and-set on its silence."""
+    batches = ImportBatch.objects.filter(pk=batch_id)
+    if claimed_at is not None:
+        batches = batches.filter(status=ImportStatus.RUNNING, started_at=claimed_at)
+    else:
+        stalled = _with_last_life(ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.RUNNING)).filter(
+            _silent_since(_stale_before(timezone.now())))
+        batches = batches.filter(pk__in=stalled.values("pk"))
+    return batches.update(status=ImportStatus.INTERRUPTED, finished_at=timezone.now(),
+                          error_message=message[:500]) == 1
+
+
+def stalled_batches(now: dt.datetime) -> QuerySet[ImportBatch]:
+    """Batches that should be running and show no sign of life for ``IMPORT_STALE_SECONDS``: "running" ones whose
+    worker vanished, and waiting ones whose message was lost (a Redis restart). Never the bytes."""
+    return _with_last_life(ImportBatch.objects.defer("content").filter(
+        status__in=[ImportStatus.PENDING, ImportStatus.RUNNING])).filter(_silent_since(_stale_before(now)))
+
+
+def restartable(batch: ImportBatch) -> bool:
+    return batch.status == ImportStatus.INTERRUPTED or (
+        batch.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+        and batch.last_sign_of_life is not None
+        and batch.last_sign_of_life < _stale_before(timezone.now()))
+
+
+def batch_restart(*, by: User, batch_id: int) -> ImportBatch:
+    """"다시 시작": a stalled or interrupted batch waits again, with a fresh count of attempts, and its import is
+    enqueued on commit; it goes on from its last committed line (nothing already imported is imported again)."""
+    if not can_upload(by):
+        raise PermissionDenied
+    batch = batches_visible_to(by).filter(pk=batch_id).first()
+    if batch is None:
+        raise PermissionDenied
+    if not restartable(batch):
+        raise RuleError(_("이 명단은 다시 시작할 수 없습니다: 처리 중이거나 이미 끝났습니다."))
+    with transaction.atomic():
+        # Compare-and-set on what was seen: a worker that came back meanwhile keeps its claim.
+        seen = ImportBatch.objects.filter(pk=batch.pk, status=batch.status, started_at=batch.started_at,
+                                          heartbeat_at=batch.heartbeat_at)
+        if seen.update(status=ImportStatus.PENDING, attempts=0, error_message="", finished_at=None,
+                       heartbeat_at=timezone.now()) != 1:
+            raise RuleError(_("이 명단은 방금 다른 작업이 이어받았습니다. 화면을 새로 고쳐 주세요."))
+        log_action(batch, "discovery.importbatch.restarted", user=by,
+                   changes={"from_line": batch.resume_line, "status": batch.status})
+        transaction.on_commit(partial(_enqueue, batch.pk))
+    batch.refresh_from_db()
+    return batch

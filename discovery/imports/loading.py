@@ -3,8 +3,10 @@ turning-65 and newborn rows a household (matched or new), a universal-visit targ
 
 Every written row carries a key derived from its content (``CrisisReport.import_key``,
 ``UniversalVisitTarget.person_key``) under a unique constraint, so a second upload of the same rows, or a
-re-run of a batch a crashed worker left half done, creates nothing twice. A chunk costs a fixed number of
-statements, never one per row.
+chunk written again by a run that was presumed dead, creates nothing twice. A chunk costs a fixed number of
+statements, never one per row. The writers hold no state between chunks that the counts depend on: a key is
+"created" when this chunk inserted it, so a resumed batch (:mod:`.runner`) counts exactly as an uninterrupted
+one (a person twice in a file is created once and "already there" once, whichever chunks they are in).
 """
 
 from __future__ import annotations
@@ -57,12 +59,6 @@ class _Writer:
         self.dongs = {dong_key(name): pk for pk, name in
                       Dong.objects.filter(district_id=self.district_id).values_list("pk", "name")}
         self.indicator_lookup = {}
-        self.counted: set[str] = set()  # keys counted as created in this run (a key twice in a file counts once)
-
-    def _count_created(self, keys: Iterable[str]) -> int:
-        fresh = [k for k in keys if k not in self.counted]
-        self.counted.update(fresh)
-        return len(fresh)
 
 
 class CrisisWriter(_Writer):
@@ -139,16 +135,19 @@ class CrisisWriter(_Writer):
         by_key: dict[str, ParsedRow] = {}
         for row in rows:
             by_key.setdefault(self.key(row), row)  # the same person twice in a file: the first row counts
-        households = self._households(by_key.values())
+        known = set(CrisisReport.objects.filter(district_id=self.district_id, import_key__in=list(by_key))
+                    .values_list("import_key", flat=True))
+        fresh = {k: r for k, r in by_key.items() if k not in known}
+        households = self._households(fresh.values())
         now = timezone.now()
         CrisisReport.objects.bulk_create(
-            [self._report(k, r, households.get((r.address_key, r.name)), now) for k, r in by_key.items()],
+            [self._report(k, r, households.get((r.address_key, r.name)), now) for k, r in fresh.items()],
             batch_size=INSERT_BATCH, ignore_conflicts=True,
         )
-        # Ours: written now, or by an earlier run of this batch that a crash interrupted (then counted again,
-        # since a re-run starts its counts over). Reports of other batches with these keys are "already there".
+        # Ours and written now (a report another batch wrote meanwhile is "already there"); the target is looked
+        # for, not assumed, so a chunk written again after a lost claim adds none twice.
         mine = list(
-            CrisisReport.objects.filter(district_id=self.district_id, import_key__in=list(by_key),
+            CrisisReport.objects.filter(district_id=self.district_id, import_key__in=list(fresh),
                                         import_batch_id=self.batch.pk)
             .annotate(has_target=Exists(BigDataTarget.objects.filter(report=OuterRef("pk"))))
             .values_list("pk", "import_key", "dong_id", "has_target")
@@ -164,7 +163,7 @@ class CrisisWriter(_Writer):
             [through(bigdatatarget_id=t.pk, riskindicator_id=i) for t, ids in targets for i in ids],
             batch_size=INSERT_BATCH * 4,
         )
-        return self._count_created(key for _pk, key, _dong, _has in mine)
+        return len(mine)
 
 
 class UniversalWriter(_Writer):
@@ -176,7 +175,8 @@ class UniversalWriter(_Writer):
         self.kind = UniversalKind.NEWBORN if batch.kind == ImportKind.NEWBORN else UniversalKind.TURNING_65
         self.today = timezone.localdate()
         self.user = batch.uploaded_by
-        self.created_households: dict[str, int] = {}  # address key → household this run created
+        self.created_households: dict[str, int] = {}  # address key → household this batch created
+        self.resumed = batch.resume_line > 0  # households earlier runs of this batch created are in the database
 
     def person(self, row: ParsedRow) -> str:
         if self.kind == UniversalKind.NEWBORN:
@@ -209,9 +209,24 @@ class UniversalWriter(_Writer):
             places.setdefault(address, (household_id, None, official))
         return {k: places[r.address_key] for k, r in rows.items() if r.address_key in places}
 
+    def _households_of_earlier_runs(self, addresses: set[str]) -> None:
+        """A resumed batch: the households its earlier runs created at these addresses (made since the upload,
+        holding a target of this batch), so a second new person at such an address joins it as before."""
+        missing = addresses - set(self.created_households)
+        if not missing:
+            return
+        found = (UniversalVisitTarget.objects.filter(
+            batch_id=self.batch.pk, household__address_key__in=missing,
+            household__created_at__gte=self.batch.uploaded_at,
+        ).order_by("household_id").values_list("household__address_key", "household_id"))
+        for address, household_id in found:
+            self.created_households.setdefault(address, household_id)
+
     def _settle(self, rows: dict[str, ParsedRow], place: dict) -> None:
         """Households and residents for the rows no existing household matched (bulk; address key set by hand,
         since bulk_create skips ``save()``). Two people of one new address share the household."""
+        if self.resumed:
+            self._households_of_earlier_runs({r.address_key for k, r in rows.items() if k not in place})
         new_homes: dict[str, Household] = {}
         for key, row in rows.items():
             if key not in place and row.address_key not in self.created_households:
@@ -255,13 +270,12 @@ class UniversalWriter(_Writer):
         by_key: dict[str, ParsedRow] = {}
         for row in rows:
             by_key.setdefault(self.key(row), row)
-        known = dict(UniversalVisitTarget.objects.filter(
+        known = set(UniversalVisitTarget.objects.filter(
             district_id=self.district_id, kind=self.kind, person_key__in=list(by_key),
-        ).values_list("person_key", "batch_id"))
-        created = self._count_created(k for k, b in known.items() if b == self.batch.pk)
+        ).values_list("person_key", flat=True))
         fresh = {k: r for k, r in by_key.items() if k not in known}
         if not fresh:
-            return created
+            return 0
         place = self._match(fresh)
         if self.kind == UniversalKind.TURNING_65 and place:
             # The daily universal_visits job keys its own turning-65 targets by resident: a resident it already
@@ -272,7 +286,7 @@ class UniversalWriter(_Writer):
             for resident_id in set(taken):
                 fresh.pop(by_resident[resident_id], None)
             if not fresh:
-                return created
+                return 0
         self._settle(fresh, place)
         due = {k: universal_due(self.kind, r.birth_date, self.today) for k, r in fresh.items()}
         UniversalVisitTarget.objects.bulk_create([
@@ -282,4 +296,4 @@ class UniversalWriter(_Writer):
         ], batch_size=INSERT_BATCH, ignore_conflicts=True)
         follow_up_targets(UniversalVisitTarget.objects.filter(
             district_id=self.district_id, kind=self.kind, person_key__in=list(fresh), follow_up__isnull=True))
-        return created + self._count_created(fresh)
+        return len(fresh)

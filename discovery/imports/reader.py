@@ -4,15 +4,21 @@ row, streaming. :mod:`discovery.imports.runner` writes the good rows in chunks."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .columns import REQUIRED, field_label, match_columns
-from .reading import CSV, ImportFileError, detect_encoding, file_format, raw_rows
+from .reading import CSV, ImportFileError, detect_encoding, file_format, raw_rows, too_many_rows_message
 from .rows import MAX_CELLS, ParsedRow, RowError, RowValidator
 
 HEADER_SCAN_ROWS = 10  # title lines above the header are tolerated, up to this many rows
+BEAT_ROWS = 5_000  # rows read between two calls of a reading pass's ``beat``
+
+
+class TooManyRows(ImportFileError):
+    """More data rows than ``IMPORT_MAX_ROWS``: refused before any row is written."""
 
 
 class ListReader:
@@ -54,16 +60,43 @@ class ListReader:
         """Required columns present: called before any row is read."""
         self._check_required(self.columns, self.header_cells)
 
-    def data_rows(self) -> Iterator[tuple[int, list[str]]]:
-        """Non-empty rows after the header."""
+    def data_rows(self, *, after: int = 0, beat: Callable[[], None] | None = None
+                  ) -> Iterator[tuple[int, list[str]]]:
+        """Non-empty rows after the header and after line ``after`` (the lines a resumed import already
+        committed are read, not yielded); ``beat`` is called every :data:`BEAT_ROWS` lines read."""
+        start = max(self.header_line, after)
         for line, cells in raw_rows(self.content, self.format, self.encoding):
-            if line > self.header_line and any((c or "").strip() for c in cells):
+            if beat is not None and line % BEAT_ROWS == 0:
+                beat()
+            if line > start and any((c or "").strip() for c in cells):
                 yield line, cells
 
-    def count(self) -> int:
-        """A first pass over the whole file: the row count for the progress bar, and any damage found early."""
-        return sum(1 for _row in self.data_rows())
+    def count(self, *, beat: Callable[[], None] | None = None) -> int:
+        """A first pass over the whole file: the row count for the progress bar, and any damage found early.
+        More than ``IMPORT_MAX_ROWS`` data rows raise :class:`TooManyRows` as soon as the count passes it."""
+        limit = settings.IMPORT_MAX_ROWS
+        count = 0
+        for _row in self.data_rows(beat=beat):
+            count += 1
+            if count > limit:
+                raise TooManyRows(too_many_rows_message())
+        return count
 
-    def rows(self, validator: RowValidator) -> Iterator[ParsedRow | RowError]:
-        for line, cells in self.data_rows():
+    def rows(self, validator: RowValidator, *, after: int = 0,
+             beat: Callable[[], None] | None = None) -> Iterator[ParsedRow | RowError]:
+        for line, cells in self.data_rows(after=after, beat=beat):
             yield validator(line, cells)
+
+
+def check_row_cap(content: bytes, kind: str) -> None:
+    """At upload: a CSV of more than ``IMPORT_MAX_ROWS`` data rows raises :class:`TooManyRows`. A CSV row ends
+    with a newline, so a file with fewer newlines than the cap is under it without being parsed; an XLSX is
+    bounded at upload by its inflated size and counted by the worker."""
+    if file_format(content) != CSV or content.count(b"\n") < settings.IMPORT_MAX_ROWS:
+        return
+    try:
+        ListReader(content, kind).count()
+    except TooManyRows:
+        raise
+    except ImportFileError:
+        return  # any other fault of the file is reported on the batch page by the worker

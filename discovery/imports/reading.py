@@ -19,8 +19,6 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 CSV, XLSX = "csv", "xlsx"
-# A zip that inflates to more than this is refused before parsing (a "zip bomb"); real lists are far smaller.
-MAX_XLSX_INFLATED_BYTES = 200 * 1024 * 1024
 
 # The csv module refuses fields over 128 KB with an error that would abort the file; the row limits of
 # :mod:`discovery.imports.rows` refuse such rows one by one instead. Raising the (process-wide) limit only ever
@@ -34,6 +32,16 @@ class ImportFileError(Exception):
 
 def not_a_spreadsheet() -> str:
     return _("CSV 또는 XLSX 파일만 올릴 수 있습니다.")
+
+
+def inflated_message() -> str:
+    return _("압축을 풀면 %(mb)s MB가 넘는 XLSX 파일은 올릴 수 없습니다(압축 폭탄 방지). 행이 많은 명단은 나누어 올리거나 "
+             "CSV로 저장해 올려 주세요.") % {"mb": f"{settings.IMPORT_MAX_XLSX_INFLATED_BYTES / (1024 * 1024):g}"}
+
+
+def too_many_rows_message() -> str:
+    return _("행이 너무 많습니다. 한 번에 %(rows)s행까지 올릴 수 있습니다. 파일을 나누어 올려 주세요.") % {
+        "rows": f"{settings.IMPORT_MAX_ROWS:,}"}
 
 
 # --- File type and encoding ----------------------------------------------------------------------------------
@@ -59,8 +67,10 @@ def file_format(content: bytes) -> str:
             raise ImportFileError(_("XLSX 파일이 손상되어 열 수 없습니다.")) from exc
         if not any(info.filename == "xl/workbook.xml" for info in infos):
             raise ImportFileError(not_a_spreadsheet())
-        if sum(info.file_size for info in infos) > MAX_XLSX_INFLATED_BYTES:
-            raise ImportFileError(_("압축을 푼 크기가 너무 큰 XLSX 파일입니다."))
+        # Checked on the zip's directory, before any part is parsed. Python's zipfile never inflates a member
+        # past its declared size, so a directory that lies only truncates the part (a damaged file).
+        if sum(info.file_size for info in infos) > settings.IMPORT_MAX_XLSX_INFLATED_BYTES:
+            raise ImportFileError(inflated_message())
         return XLSX
     detect_encoding(content)
     return CSV

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from welfare.models import District, Dong
@@ -97,6 +98,9 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("처리 중")
     DONE = "done", _("완료")
     FAILED = "failed", _("실패")
+    # The import stopped and will not go on by itself (its worker died too often, or an unexpected error):
+    # "다시 시작" resumes it from the last committed line.
+    INTERRUPTED = "interrupted", _("중단됨")
 
 
 class ImportBatch(models.Model):
@@ -108,16 +112,23 @@ class ImportBatch(models.Model):
     content = models.BinaryField(editable=False, help_text="the uploaded bytes, kept until the import is done")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(_("상태"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    status = models.CharField(_("상태"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     encoding = models.CharField(_("인코딩"), max_length=20, blank=True)
     total_rows = models.PositiveIntegerField(_("전체 행"), default=0)
     processed_rows = models.PositiveIntegerField(_("처리한 행"), default=0)
     created_count = models.PositiveIntegerField(_("새로 등록"), default=0)
     duplicate_count = models.PositiveIntegerField(_("이미 있음"), default=0)
     error_count = models.PositiveIntegerField(_("오류 행"), default=0)
+    error_rows_dropped = models.PositiveIntegerField(
+        _("보관하지 않은 오류 행"), default=0, help_text="error rows past IMPORT_MAX_ERROR_ROWS: counted, not stored")
     error_message = models.CharField(_("오류"), max_length=500, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Resuming: the last line of the file whose chunk is committed (0: none yet), the running worker's sign of
+    # life, and the claims since the upload or the last "다시 시작".
+    resume_line = models.PositiveIntegerField(_("처리를 마친 마지막 줄"), default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("시도 횟수"), default=0)
 
     class Meta:
         verbose_name = _("명단 업로드")
@@ -134,6 +145,24 @@ class ImportBatch(models.Model):
     @property
     def progress_percent(self) -> int:
         return 100 if not self.total_rows else min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def last_sign_of_life(self):
+        return self.heartbeat_at or self.started_at or self.uploaded_at
+
+    @property
+    def is_stalled(self) -> bool:
+        """Cannot go on by itself: interrupted, or "running" with no heartbeat for longer than the stale limit
+        (its worker vanished). The page shows "중단됨 — 다시 시작"."""
+        if self.status == ImportStatus.INTERRUPTED:
+            return True
+        if self.status != ImportStatus.RUNNING or self.last_sign_of_life is None:
+            return False
+        return (timezone.now() - self.last_sign_of_life).total_seconds() > settings.IMPORT_STALE_SECONDS
+
+    @property
+    def error_rows_kept(self) -> int:
+        return self.error_count - self.error_rows_dropped
 
 
 class ImportRowError(models.Model):

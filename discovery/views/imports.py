@@ -1,4 +1,5 @@
-"""List imports: upload, the batch page with its live progress, the error rows (page and CSV), the list."""
+"""List imports: upload, the batch page with its live progress (or "중단됨 — 다시 시작"), the restart action, the
+error rows (page and CSV), the list."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from welfare.audit import log_action
 from welfare.errors import RuleError
@@ -23,12 +25,13 @@ from welfare.errors import RuleError
 from ..imports import (
     ImportFileError,
     NewRound,
+    batch_restart,
     batches_visible_to,
     can_upload,
     file_format,
-    import_upload,
     too_big_message,
     upload_district_id,
+    upload_list,
 )
 from ..models import BigDataRound, ImportBatch, ImportKind, ImportRowError, ImportStatus
 from ..services.rounds import spreadsheet_safe
@@ -120,14 +123,17 @@ def import_create(request: HttpRequest) -> HttpResponse:
                                        received_on=data["new_received_on"],
                                        due_on=data["new_due_on"]) if form.wants_new_round else None
         try:
-            batch, created = import_upload(by=request.user, kind=data["kind"], round=data.get("round"),
-                                                     new_round=new_round, file_name=data["file"].name,
-                                                     content=form.content)
+            batch, outcome = upload_list(by=request.user, kind=data["kind"], round=data.get("round"),
+                                         new_round=new_round, file_name=data["file"].name, content=form.content)
         except RuleError as error:
             form.add_error(None, error)
         else:
-            if created:
+            if outcome == "created":
                 messages.success(request, _("명단을 올렸습니다. 처리 상황이 이 화면에 나타납니다."))
+            elif outcome == "restarted":
+                messages.info(request, _("같은 파일을 %(day)s에 이미 올렸는데 처리가 멈춰 있었습니다. 멈춘 곳부터 이어서 "
+                                         "처리합니다(이미 등록한 행은 다시 등록하지 않습니다).") % {
+                    "day": f"{timezone.localtime(batch.uploaded_at):%Y-%m-%d %H:%M}"})
             else:
                 messages.info(request, _("같은 파일을 %(day)s에 이미 올렸습니다. 새로 등록한 것은 없습니다.") % {
                     "day": f"{timezone.localtime(batch.uploaded_at):%Y-%m-%d %H:%M}"})
@@ -139,19 +145,47 @@ def import_create(request: HttpRequest) -> HttpResponse:
     })
 
 
+def running(batch: ImportBatch) -> bool:
+    """Waiting or running, and alive: a stalled batch is not "running" (its page offers "다시 시작")."""
+    return batch.status in RUNNING and not batch.is_stalled
+
+
+def status_label(batch: ImportBatch) -> str:
+    return _("중단됨") if batch.is_stalled else str(batch.get_status_display())
+
+
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     errors = ImportRowError.objects.filter(batch=batch).only("line", "reason", "raw").order_by("line")
     page = Paginator(errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "discovery/imports/detail.html", {
-        "batch": batch, "page": page, "query_string": "", "running": batch.status in RUNNING,
+        "batch": batch, "page": page, "query_string": "", "running": running(batch),
+        "stalled": batch.is_stalled, "status_label": status_label(batch),
+        "dropped_message": dropped_message(batch) if batch.error_rows_dropped else "",
     })
+
+
+@require_POST
+def import_restart(request: HttpRequest, pk: int) -> HttpResponse:
+    """"다시 시작": the batch goes on from its last committed line (discovery.imports.batch_restart)."""
+    batch = _batch(request, pk)
+    try:
+        batch_restart(by=request.user, batch_id=batch.pk)
+    except RuleError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("멈춘 곳(%(line)s번째 줄 다음)부터 이어서 처리합니다.") % {"line": batch.resume_line})
+    return redirect("discovery:import_detail", pk=batch.pk)
+
+
+PROGRESS_FIELDS = ("status", "total_rows", "processed_rows", "created_count", "duplicate_count", "error_count",
+                   "error_rows_dropped", "error_message", "uploaded_at", "started_at", "heartbeat_at")
 
 
 def progress_payload(batch: ImportBatch) -> dict:
     return {
-        "status": batch.status, "status_label": str(batch.get_status_display()),
-        "running": batch.status in RUNNING, "total": batch.total_rows, "processed": batch.processed_rows,
+        "status": "interrupted" if batch.is_stalled else batch.status, "status_label": status_label(batch),
+        "running": running(batch), "total": batch.total_rows, "processed": batch.processed_rows,
         "percent": batch.progress_percent if batch.total_rows else 0, "created": batch.created_count,
         "duplicates": batch.duplicate_count, "errors": batch.error_count, "error_message": batch.error_message,
     }
@@ -160,12 +194,15 @@ def progress_payload(batch: ImportBatch) -> dict:
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """Polled every second by the batch page: one small query, never the uploaded bytes."""
     _require_uploader(request)
-    batch = get_object_or_404(batches_visible_to(request.user).only(
-        "status", "total_rows", "processed_rows", "created_count", "duplicate_count", "error_count",
-        "error_message"), pk=pk)
+    batch = get_object_or_404(batches_visible_to(request.user).only(*PROGRESS_FIELDS), pk=pk)
     response = JsonResponse(progress_payload(batch))
     response["Cache-Control"] = "no-store"
     return response
+
+
+def dropped_message(batch: ImportBatch) -> str:
+    return _("오류 행이 많아 처음 %(kept)s행만 보관했습니다. 나머지 %(dropped)s행은 세기만 했습니다: 파일을 고쳐 다시 "
+             "올려 주세요.") % {"kept": f"{batch.error_rows_kept:,}", "dropped": f"{batch.error_rows_dropped:,}"}
 
 
 def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -177,6 +214,8 @@ def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
     rows = ImportRowError.objects.filter(batch=batch).order_by("line").values_list("line", "reason", "raw")
     for line, reason, raw in rows.iterator(chunk_size=2000):
         writer.writerow([line, spreadsheet_safe(reason), spreadsheet_safe(raw)])
+    if batch.error_rows_dropped:
+        writer.writerow(["", dropped_message(batch), ""])
     log_action(batch, "discovery.importerrors.exported", user=request.user, reason=_("업로드 오류 행 확인"),
                changes={"rows": batch.error_count})
     response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
@@ -189,5 +228,6 @@ urlpatterns = [
     path("imports/new/", import_create, name="import_create"),
     path("imports/<int:pk>/", import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", import_progress, name="import_progress"),
+    path("imports/<int:pk>/restart/", import_restart, name="import_restart"),
     path("imports/<int:pk>/errors.csv", import_errors_csv, name="import_errors_csv"),
 ]

@@ -50,3 +50,42 @@ def test_the_scenario_imports_the_list_and_rolls_everything_back(monkeypatch):
     assert "rows/s" in line and "peak RSS" in line
     assert "target under 60 s" in text
     assert (CrisisReport.objects.count(), ImportBatch.objects.count(), BigDataRound.objects.count()) == before
+
+
+def test_the_large_list_scenario_prints_the_peak_memory_of_the_import(monkeypatch):
+    # given the demo data and a small "large" list for the test
+    monkeypatch.setattr(bench, "LARGE_IMPORT_ROWS", 500)
+    call_command("seed_demo", households=200, stdout=StringIO())
+    before = (CrisisReport.objects.count(), ImportBatch.objects.count(), BigDataRound.objects.count())
+
+    out = StringIO()
+    call_command("bench", households=200, runs=1, warmup=0, scenario="import_large_list", stdout=out)
+
+    text = out.getvalue()
+    line = next(line for line in text.splitlines() if line.startswith("import_large_list"))
+    rss = re.search(r"peak RSS (\d+) MB \(during the import\)", line)
+    assert rss and 0 < int(rss.group(1)) < 500
+    assert "500 rows" in line and "target under 500 MB" in text
+    assert (CrisisReport.objects.count(), ImportBatch.objects.count(), BigDataRound.objects.count()) == before
+
+
+def test_the_resumed_import_scenario_resumes_at_the_midpoint_and_imports_no_row_twice(monkeypatch):
+    # given a list of 5 chunks of 100 rows, killed in its third chunk
+    from discovery.imports import runner
+
+    monkeypatch.setattr(bench, "RESUME_ROWS", 500)
+    monkeypatch.setattr(runner, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(runner.batch_import, "__kwdefaults__", {"chunk_rows": 100, "claimed_at": None})
+    call_command("seed_demo", households=200, stdout=StringIO())
+    before = (CrisisReport.objects.count(), ImportBatch.objects.count(), BigDataRound.objects.count())
+
+    out = StringIO()
+    call_command("bench", households=200, runs=1, warmup=0, scenario="import_resumed", stdout=out)
+
+    text = out.getvalue()
+    line = next(line for line in text.splitlines() if line.startswith("import_resumed"))
+    assert "killed in chunk 3 after 200 rows committed" in line
+    assert "resumed from line 202" in line and "500 rows in all" in line
+    assert "rows imported twice: 0" in line and "must be 0: yes" in text
+    assert re.search(r"time to resume \d+ ms", line)
+    assert (CrisisReport.objects.count(), ImportBatch.objects.count(), BigDataRound.objects.count()) == before

@@ -1,10 +1,11 @@
-"""A real Celery worker (a subprocess) on Redis, against the test database.
+"""A real Celery worker (a subprocess) on a private Redis, against the test database.
 
 The worker is another process, so the test database must be one it can reach (PostgreSQL: pytest-django's
-``test_<name>``) and the tests commit their rows (``django_db(transaction=True)``). Redis is the one of
-``REDIS_URL`` with a dedicated database number (15), and every session uses its own queue, so a running
-deployment or another test run on the same Redis is not disturbed. These tests never skip: without the
-services they fail and say why (``make test`` leaves them out when ``REDIS_URL`` is unset, and says so).
+``test_<name>``) and the tests commit their rows (``django_db(transaction=True)``). Redis is a private
+``redis-server`` this session starts on a free port (nothing persisted, its files in a temporary folder) and
+stops at the end: the machine's Redis, which other programs use, is never touched, stopped or restarted (the
+Redis-restart test restarts the private one). These tests never skip: without PostgreSQL or ``redis-server``
+they fail and say why (``make test`` leaves them out when ``REDIS_URL`` is unset, and says so).
 """
 
 from __future__ import annotations
@@ -12,21 +13,23 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_REDIS_DB = 15
+REDIS_HOST = "127.0.0.1"
 # The worker's limits: short, so a run orphaned by a killed worker is stale (welfare.jobs._claim) and its
 # message visible again (Redis visibility timeout) within seconds instead of half an hour.
 TASK_TIME_LIMIT = 8
@@ -40,11 +43,6 @@ class Services:
     queue: str
 
 
-def _redis_url_for_tests(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{TEST_REDIS_DB}", parts.query, ""))
-
-
 def _database_url(settings_dict: dict) -> str:
     user = quote(settings_dict.get("USER") or "", safe="")
     password = quote(settings_dict.get("PASSWORD") or "", safe="")
@@ -55,8 +53,9 @@ def _database_url(settings_dict: dict) -> str:
 
 
 @pytest.fixture(scope="session")
-def services(django_db_setup, django_db_blocker) -> Iterator[Services]:
-    """The database and Redis the worker will use; fails (never skips) with the reason when one is missing."""
+def services(django_db_setup, django_db_blocker, private_redis) -> Iterator[Services]:
+    """The database and the private Redis the worker will use; fails (never skips) with the reason when the
+    database is not one a second process can reach."""
     from django.db import connection
 
     with django_db_blocker.unblock():
@@ -70,27 +69,8 @@ def services(django_db_setup, django_db_blocker) -> Iterator[Services]:
             f".venv/bin/python -m pytest tests/reliability",
             pytrace=False,
         )
-    if not settings.REDIS_URL:
-        pytest.fail(
-            "The Celery reliability tests need Redis: set REDIS_URL=redis://127.0.0.1:6379/0 (CI does). "
-            "`make test` without REDIS_URL leaves them out (-m 'not reliability') and says so.",
-            pytrace=False,
-        )
-    redis_url = _redis_url_for_tests(settings.REDIS_URL)
-    import redis
-
-    try:
-        redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
-    except Exception as exc:  # noqa: BLE001
-        pytest.fail(f"Redis at {redis_url} does not answer: {exc}", pytrace=False)
-    found = Services(database_url=_database_url(settings_dict), redis_url=redis_url,
-                     queue=f"reliability-{uuid.uuid4().hex[:10]}")
-    yield found
-    # The session's queue is gone with the session: drop the bindings kombu keeps for it.
-    ensure_redis()
-    client = redis.Redis.from_url(redis_url)
-    for key in client.scan_iter(match=f"*{found.queue}*"):
-        client.delete(key)
+    yield Services(database_url=_database_url(settings_dict), redis_url=private_redis.url,
+                   queue=f"reliability-{uuid.uuid4().hex[:10]}")
 
 
 @pytest.fixture
@@ -99,13 +79,14 @@ def real_broker(services: Services) -> Iterator[None]:
     queue is empty before and after each test."""
     from welfare.celery import app
 
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = False
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    # Whatever this process sends goes to the private Redis, never to the machine's.
+    app.conf.task_always_eager, app.conf.broker_url = False, services.redis_url
     purge(services)
     try:
         yield
     finally:
-        app.conf.task_always_eager = saved
+        app.conf.task_always_eager, app.conf.broker_url = saved
         ensure_redis()
         purge(services)
 
@@ -131,14 +112,20 @@ def purge(services: Services) -> None:
 
 
 def enqueue(services: Services, name: str, **kwargs):
-    """``welfare.run_job`` on the session's queue, through a fresh connection to the test Redis database (a new
-    connection also declares the queue again, as a web process would after Redis restarted)."""
-    from welfare.celery import app
+    """``welfare.run_job`` on the session's queue (see :func:`enqueue_task`)."""
     from welfare.tasks import run_job
 
+    return enqueue_task(services, run_job, name, **kwargs)
+
+
+def enqueue_task(services: Services, task, *args, **kwargs):
+    """``task`` on the session's queue, through a fresh connection to the private Redis (a new connection also
+    declares the queue again, as a web process would after Redis restarted)."""
+    from welfare.celery import app
+
     with app.connection_for_write(services.redis_url) as connection:
-        return run_job.apply_async(args=[name], kwargs=kwargs, queue=services.queue, connection=connection,
-                                   ignore_result=True)
+        return task.apply_async(args=list(args), kwargs=kwargs, queue=services.queue, connection=connection,
+                                ignore_result=True)
 
 
 @dataclass
@@ -221,39 +208,103 @@ def start_worker(services: Services, real_broker, transactional_db, tmp_path) ->
             worker.kill()
 
 
-# --- Redis ---------------------------------------------------------------------------------------------------
+# --- The private Redis -----------------------------------------------------------------------------------
 
 
-def _redis_address() -> tuple[str, str]:
-    parts = urlsplit(settings.REDIS_URL)
-    return parts.hostname or "127.0.0.1", str(parts.port or 6379)
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((REDIS_HOST, 0))
+        return probe.getsockname()[1]
 
 
-def redis_answers() -> bool:
-    host, port = _redis_address()
-    result = subprocess.run(["redis-cli", "-h", host, "-p", port, "ping"], capture_output=True, text=True, timeout=5)
-    return result.stdout.strip() == "PONG"
+@dataclass
+class PrivateRedis:
+    """A ``redis-server`` of this test session only: a free port, nothing persisted (``--save "" --appendonly
+    no``), its working folder a temporary one. Started and stopped by its own process, never by ``shutdown``
+    sent to some other server."""
+
+    port: int
+    folder: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://{REDIS_HOST}:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("The Celery reliability tests start a private redis-server: install it (apt-get install "
+                        "redis-server); it is not found on PATH.", pytrace=False)
+        log = (self.folder / "redis.log").open("ab")
+        self.process = subprocess.Popen(
+            [binary, "--bind", REDIS_HOST, "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder), "--daemonize", "no"],
+            cwd=self.folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        wait_for(self.answers, timeout=15, what=f"the private Redis on port {self.port} to answer PING")
+
+    def answers(self) -> bool:
+        if self.process is None or self.process.poll() is not None:
+            return False
+        import redis
+
+        try:
+            return bool(redis.Redis(host=REDIS_HOST, port=self.port, socket_connect_timeout=1).ping())
+        except Exception:  # noqa: BLE001 - not up (yet)
+            return False
+
+    def stop(self) -> None:
+        """Stops this server only (its own process), losing everything it held."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
 
 
-def start_redis() -> None:
-    # The command .ci/run uses: nothing persisted, so a restart loses everything Redis held.
-    host, port = _redis_address()
-    subprocess.run(["redis-server", "--daemonize", "yes", "--bind", host, "--port", port, "--save", "",
-                    "--appendonly", "no"], check=True, cwd="/tmp", capture_output=True, timeout=10)
-    wait_for(redis_answers, timeout=15, what="Redis to answer PING after starting")
+_PRIVATE: list[PrivateRedis] = []
+
+
+@pytest.fixture(scope="session")
+def private_redis() -> Iterator[PrivateRedis]:
+    folder = Path(tempfile.mkdtemp(prefix="welfare-reliability-redis-"))
+    server = PrivateRedis(port=_free_port(), folder=folder)
+    _PRIVATE.append(server)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        _PRIVATE.remove(server)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _private() -> PrivateRedis:
+    if not _PRIVATE:
+        pytest.fail("No private Redis is running (the private_redis fixture starts it).", pytrace=False)
+    return _PRIVATE[-1]
 
 
 def restart_redis() -> None:
-    host, port = _redis_address()
-    if host not in ("127.0.0.1", "localhost"):
-        pytest.fail(f"The Redis restart test restarts a local redis-server; REDIS_URL points at {host}.",
-                    pytrace=False)
-    subprocess.run(["redis-cli", "-h", host, "-p", port, "shutdown", "nosave"], capture_output=True, timeout=10)
-    wait_for(lambda: not redis_answers(), timeout=15, what="Redis to stop")
-    start_redis()
+    """Restarts the session's private Redis (nothing persisted, so it comes back empty)."""
+    server = _private()
+    server.stop()
+    wait_for(lambda: not server.answers(), timeout=15, what="the private Redis to stop")
+    server.start()
 
 
 def ensure_redis() -> None:
-    """Whatever a test did, Redis is running afterwards."""
-    if not redis_answers():
-        start_redis()
+    """Whatever a test did, the private Redis is running afterwards."""
+    server = _private()
+    if not server.answers():
+        server.start()

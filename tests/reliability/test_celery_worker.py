@@ -1,8 +1,9 @@
 """A real Celery worker on Redis runs the scheduled jobs: enqueue, run, check the database; a worker killed
 mid-task leaves the task to be redelivered and finished with no duplicate rows; a Redis restart loses nothing.
 
-Run with ``DATABASE_URL=postgres://… REDIS_URL=redis://…`` (CI does); see conftest.py for how the worker is
-started and why these tests fail rather than skip without the services.
+Run with ``DATABASE_URL=postgres://…`` (CI does); Redis is a private redis-server the session starts and stops
+(the restart test restarts that one). See conftest.py for how it and the worker are started and why these tests
+fail rather than skip without the services.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from .api import case_list_api
 from .core import Bench, Row
 from .households import caseload, household_list, household_page
-from .imports import import_crisis_list
+from .imports import import_crisis_list, import_large_list, import_resumed
 from .plans import plan_dashboard
 from .sweep import daily_sweep
 from .triage import triage_queue
@@ -27,5 +27,7 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "daily_sweep": daily_sweep,
     "plan_dashboard": plan_dashboard,
     "import_crisis_list": import_crisis_list,
+    "import_large_list": import_large_list,
+    "import_resumed": import_resumed,
     "case_list_api": case_list_api,
 }
