@@ -17,14 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.jobs.common import WRITE_BATCH, Recipients, keyset, notify, url_pattern
-from households.jobs.hooks import RetentionPart, register_overdue_sweep, register_retention_part
+from households.jobs.hooks import (
+    RetentionPart,
+    register_overdue_sweep,
+    register_retention_part,
+    register_retention_sweep,
+)
 from households.jobs.retention import ANONYMISED_PREFIX, ANONYMOUS_NAME
 from households.models import Resident
 from welfare.common.dates import add_months
 from welfare.jobs import register
 from welfare.models import Notification, NotificationKind
 
-from .imports import MAX_ATTEMPTS, batch_mark_interrupted, stalled_batches
+from .imports import MAX_ATTEMPTS, batch_mark_interrupted, stalled_batches, uploads_expire
 from .models import (
     ContactAttempt,
     CrisisReport,
@@ -132,3 +137,4 @@ def _anonymise_reports(ids: Sequence[int], now: dt.datetime) -> dict[str, int]:
 
 
 register_retention_part(RetentionPart(recent=_recent_reports, anonymise=_anonymise_reports))
+register_retention_sweep(uploads_expire)

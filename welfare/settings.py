@@ -382,6 +382,10 @@ if IMPORT_STALE_SECONDS <= 2 * IMPORT_HEARTBEAT_SECONDS:
     raise ImproperlyConfigured(
         f"IMPORT_STALE_SECONDS ({IMPORT_STALE_SECONDS} s) must be more than twice IMPORT_HEARTBEAT_SECONDS "
         f"({IMPORT_HEARTBEAT_SECONDS} s).")
+# The uploaded file of a list is kept encrypted (FIELD_ENCRYPTION_KEY) only while its import may need it: it is
+# deleted when the batch is done or failed, and an unfinished batch's file after this many days (the nightly
+# retention job; uploading the same file again then resumes it).
+IMPORT_UPLOAD_RETENTION_DAYS = env.int("IMPORT_UPLOAD_RETENTION_DAYS", default=7)
 # The public tip-off form: submissions per client address per hour.
 PUBLIC_REPORT_RATE_PER_HOUR = env.int("PUBLIC_REPORT_RATE_PER_HOUR", default=5)
 # Years after a household's last case closed (with no activity since) before the nightly job anonymises it

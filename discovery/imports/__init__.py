@@ -32,6 +32,8 @@ from .batches import (
     stalled_batches,
     too_big_message,
     upload_list,
+    upload_refill,
+    uploads_expire,
 )
 from .columns import match_columns
 from .loading import CrisisWriter, UniversalWriter
@@ -47,6 +49,7 @@ __all__ = [
     "batch_claim", "batch_create", "batch_import", "batch_mark_done", "batch_mark_failed",
     "batch_mark_interrupted", "batch_restart", "batches_visible_to", "can_upload", "detect_encoding",
     "file_format", "import_upload", "match_columns", "parse_date", "parse_priority", "restartable",
-    "round_create", "stalled_batches", "too_big_message", "upload_district_id", "upload_list",
+    "round_create", "stalled_batches", "too_big_message", "upload_district_id", "upload_list", "upload_refill",
+    "uploads_expire",
     "uploader_dong_ids",
 ]

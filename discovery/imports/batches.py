@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common.crypto import encrypt_bytes
 from welfare.errors import RuleError
 
 from ..models import BigDataRound, ImportBatch, ImportKind, ImportStatus
@@ -102,7 +103,7 @@ def batch_create(*, by: User, kind: str, file_name: str, content: bytes,
         with transaction.atomic():
             batch = ImportBatch.objects.create(
                 district_id=district_id, kind=kind, round=round, file_name=(file_name or "upload")[-255:],
-                file_sha256=digest, content=content, uploaded_by=by,
+                file_sha256=digest, content=encrypt_bytes(content), uploaded_by=by,
             )
             log_action(batch, "discovery.importbatch.created", user=by,
                        changes={"kind": kind, "bytes": len(content), "sha256": digest})
@@ -146,12 +147,29 @@ def upload_list(*, by: User, kind: str, file_name: str, content: bytes, round: B
                                    new_round=new_round)
     if created:
         return batch, "created"
+    if not batch.upload_kept and batch.status == ImportStatus.INTERRUPTED:
+        # Its file was deleted after IMPORT_UPLOAD_RETENTION_DAYS: the same file again lets it go on.
+        batch = upload_refill(by=by, batch=batch, content=content)
     if restartable(batch) and batches_visible_to(by).filter(pk=batch.pk).exists():
         try:
             return batch_restart(by=by, batch_id=batch.pk), "restarted"
         except RuleError:  # started again by someone else meanwhile
             pass
     return batch, "exists"
+
+
+def upload_refill(*, by: User, batch: ImportBatch, content: bytes) -> ImportBatch:
+    """Store again the file of an unfinished batch whose upload was deleted (the same bytes: same SHA-256)."""
+    if not batches_visible_to(by).filter(pk=batch.pk).exists():
+        return batch
+    if hashlib.sha256(content).hexdigest() != batch.file_sha256:
+        raise RuleError(_("다른 파일입니다."))
+    with transaction.atomic():
+        if ImportBatch.objects.filter(pk=batch.pk, upload_deleted_at__isnull=False).update(
+                content=encrypt_bytes(content), upload_deleted_at=None) == 1:
+            log_action(batch, "discovery.importbatch.upload_restored", user=by, changes={"bytes": len(content)})
+    batch.refresh_from_db()
+    return batch
 
 
 def too_big_message() -> str:
@@ -180,7 +198,8 @@ def batch_claim(batch_id: int, *, now: dt.datetime | None = None) -> dt.datetime
     ``IMPORT_STALE_SECONDS`` (its worker died), and claimed fewer than :data:`MAX_ATTEMPTS` times. The UPDATE
     is the lock: two workers never both get 1. Returns the claim time or None."""
     now = now or timezone.now()
-    batches = _with_last_life(ImportBatch.objects.filter(pk=batch_id, attempts__lt=MAX_ATTEMPTS))
+    batches = _with_last_life(ImportBatch.objects.filter(pk=batch_id, attempts__lt=MAX_ATTEMPTS,
+                                                         upload_deleted_at__isnull=True))
     claimable = Q(status__in=[ImportStatus.PENDING, ImportStatus.INTERRUPTED]) | (
         Q(status=ImportStatus.RUNNING) & _silent_since(_stale_before(now)))
     # The annotated filter as a subquery of pks: an UPDATE takes no annotation.
@@ -191,15 +210,19 @@ def batch_claim(batch_id: int, *, now: dt.datetime | None = None) -> dt.datetime
 
 
 def batch_mark_done(batch_id: int, *, claimed_at: dt.datetime) -> bool:
-    """Done, and the uploaded bytes dropped (the records and error rows keep what is needed)."""
+    """Done, and the uploaded file deleted (the records and error rows keep what is needed)."""
+    now = timezone.now()
     return ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.RUNNING, started_at=claimed_at).update(
-        status=ImportStatus.DONE, finished_at=timezone.now(), content=b"") == 1
+        status=ImportStatus.DONE, finished_at=now, content=b"", upload_deleted_at=now) == 1
 
 
 def batch_mark_failed(batch_id: int, *, claimed_at: dt.datetime, message: str) -> bool:
-    """Failed for good: the file cannot be imported (the message says why); a corrected file is a new upload."""
+    """Failed for good: the file cannot be imported (the message says why), and is deleted; a corrected file is a
+    new upload."""
+    now = timezone.now()
     return ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.RUNNING, started_at=claimed_at).update(
-        status=ImportStatus.FAILED, finished_at=timezone.now(), error_message=message[:500]) == 1
+        status=ImportStatus.FAILED, finished_at=now, error_message=message[:500], content=b"",
+        upload_deleted_at=now) == 1
 
 
 def batch_mark_interrupted(batch_id: int, *, claimed_at: dt.datetime | None = None, message: str) -> bool:
@@ -220,10 +243,30 @@ def stalled_batches(now: dt.datetime) -> QuerySet[ImportBatch]:
     """Batches that should be running and show no sign of life for ``IMPORT_STALE_SECONDS``: "running" ones whose
     worker vanished, and waiting ones whose message was lost (a Redis restart). Never the bytes."""
     return _with_last_life(ImportBatch.objects.defer("content").filter(
-        status__in=[ImportStatus.PENDING, ImportStatus.RUNNING])).filter(_silent_since(_stale_before(now)))
+        status__in=[ImportStatus.PENDING, ImportStatus.RUNNING], upload_deleted_at__isnull=True)).filter(
+        _silent_since(_stale_before(now)))
+
+
+def uploads_expire(now: dt.datetime) -> dict[str, int]:
+    """The nightly retention step: the files of batches uploaded more than ``IMPORT_UPLOAD_RETENTION_DAYS`` ago
+    are deleted (finished ones lost theirs already). An unfinished batch that is not running becomes
+    interrupted, and says that uploading the same file again goes on from where it stopped; one still running
+    keeps its file until it ends."""
+    cutoff = now - dt.timedelta(days=settings.IMPORT_UPLOAD_RETENTION_DAYS)
+    old = ImportBatch.objects.filter(upload_deleted_at__isnull=True, uploaded_at__lt=cutoff)
+    ended = old.filter(status__in=[ImportStatus.DONE, ImportStatus.FAILED]).update(content=b"", upload_deleted_at=now)
+    idle = _with_last_life(old.exclude(status__in=[ImportStatus.DONE, ImportStatus.FAILED])).filter(
+        Q(status__in=[ImportStatus.PENDING, ImportStatus.INTERRUPTED]) | _silent_since(_stale_before(now)))
+    unfinished = ImportBatch.objects.filter(pk__in=idle.values("pk")).update(
+        content=b"", upload_deleted_at=now, status=ImportStatus.INTERRUPTED, finished_at=now,
+        error_message=_("원본 파일을 보관 기간(%(days)d일)이 지나 지웠습니다. 같은 파일을 다시 올리면 멈춘 곳부터 이어서 "
+                        "처리합니다.") % {"days": settings.IMPORT_UPLOAD_RETENTION_DAYS})
+    return {"uploads_deleted": ended + unfinished, "unfinished_uploads_deleted": unfinished}
 
 
 def restartable(batch: ImportBatch) -> bool:
+    if not batch.upload_kept:
+        return False
     return batch.status == ImportStatus.INTERRUPTED or (
         batch.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
         and batch.last_sign_of_life is not None

@@ -31,6 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common.crypto import InvalidToken, decrypt_bytes
+from welfare.common.masking import mask_rrns
 
 from ..models import ImportBatch, ImportKind, ImportRowError, ImportStatus
 from .access import uploader_dong_ids
@@ -84,6 +86,17 @@ class _Claim:
             self.update()
 
 
+def _upload(batch: ImportBatch) -> bytes:
+    """The uploaded file, decrypted; an :class:`ImportFileError` when it was deleted or no key opens it."""
+    content = bytes(batch.content or b"")
+    if not content or not batch.upload_kept:
+        raise ImportFileError(_("원본 파일이 지워졌습니다(보관 기간 경과). 같은 파일을 다시 올리면 멈춘 곳부터 이어서 처리합니다."))
+    try:
+        return decrypt_bytes(content)
+    except InvalidToken as exc:
+        raise ImportFileError(_("원본 파일을 복호화할 수 없습니다: FIELD_ENCRYPTION_KEY에 올릴 때의 키가 있는지 확인하세요.")) from exc
+
+
 def batch_import(*, batch: ImportBatch, chunk_rows: int = CHUNK_ROWS,
                  claimed_at: dt.datetime | None = None) -> ImportCounts:
     """Import the rows of ``batch`` claimed by the caller at ``claimed_at`` (default: the batch's
@@ -91,7 +104,7 @@ def batch_import(*, batch: ImportBatch, chunk_rows: int = CHUNK_ROWS,
     cannot be imported at all (wrong type, damaged, a required column missing, no data rows, too many rows):
     then nothing has been written. Raises :class:`ClaimLost` when another run took the batch over."""
     claim = _Claim(batch.pk, claimed_at or batch.started_at)
-    reader = ListReader(bytes(batch.content), batch.kind)
+    reader = ListReader(_upload(batch), batch.kind)
     reader.check()
     if not batch.total_rows:  # the first run (a resumed one counted the rows already)
         total = reader.count(beat=claim.beat)
@@ -120,7 +133,9 @@ def batch_import(*, batch: ImportBatch, chunk_rows: int = CHUNK_ROWS,
         with transaction.atomic():
             created = writer.write(good) if good else 0
             ImportRowError.objects.bulk_create(
-                [ImportRowError(batch_id=batch.pk, line=e.line, reason=e.reason, raw=e.raw) for e in bad[:room]],
+                # No registration number in clear text: the stored row (so the page and errors.csv) is masked.
+                [ImportRowError(batch_id=batch.pk, line=e.line, reason=mask_rrns(e.reason), raw=mask_rrns(e.raw))
+                 for e in bad[:room]],
                 batch_size=INSERT_BATCH, ignore_conflicts=True,
             )
             done = ImportCounts(

@@ -109,7 +109,10 @@ class ImportBatch(models.Model):
     round = models.ForeignKey(BigDataRound, null=True, blank=True, on_delete=models.PROTECT, related_name="batches")
     file_name = models.CharField(_("파일명"), max_length=255)
     file_sha256 = models.CharField(max_length=64)
-    content = models.BinaryField(editable=False, help_text="the uploaded bytes, kept until the import is done")
+    # The uploaded file, encrypted (welfare.common.crypto): kept while the import may need it, emptied when the
+    # batch is done or failed, or after IMPORT_UPLOAD_RETENTION_DAYS by the nightly retention job.
+    content = models.BinaryField(editable=False, help_text="the uploaded bytes, encrypted, kept until the import ends")
+    upload_deleted_at = models.DateTimeField(_("원본 파일 삭제 일시"), null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(_("상태"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
@@ -159,6 +162,11 @@ class ImportBatch(models.Model):
         if self.status != ImportStatus.RUNNING or self.last_sign_of_life is None:
             return False
         return (timezone.now() - self.last_sign_of_life).total_seconds() > settings.IMPORT_STALE_SECONDS
+
+    @property
+    def upload_kept(self) -> bool:
+        """Whether the uploaded file is still stored (an unfinished batch can then go on)."""
+        return self.upload_deleted_at is None
 
     @property
     def error_rows_kept(self) -> int:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
-from welfare.common.cells import safe_cell
+from welfare.common.cells import safe_row
 from welfare.common.updates import model_update
 from welfare.errors import RuleError
 from welfare.models import Dong
@@ -142,13 +142,6 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
-    text = "" if value is None else str(value)
-    # "=1" is a formula too (welfare.common.cells lets "=" + a number pass: reported to the core's owner).
-    return "'" + text if text.lstrip().startswith("=") else safe_cell(text)
-
-
 def export_header() -> list[str]:
     return [_("차수"), _("행정동"), _("접수번호"), _("대상자"), _("지표"), _("결과"), _("메모"), _("회신일")]
 
@@ -195,17 +188,17 @@ def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> Ex
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(export_header())
+        writer.writerow(safe_row(export_header()))
         for row in export_rows(round_, by):
-            writer.writerow([spreadsheet_safe(c) for c in row])
+            writer.writerow(safe_row(row))
         return ExportFile(f"{name}.csv", "text/csv; charset=utf-8", ("\ufeff" + out.getvalue()).encode("utf-8"), count)
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(round_)[:31])
-    sheet.append(export_header())
+    sheet.append(safe_row(export_header()))
     for row in export_rows(round_, by):
-        sheet.append([spreadsheet_safe(c) for c in row])
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return ExportFile(f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

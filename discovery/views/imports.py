@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from welfare.audit import log_action
+from welfare.common.cells import safe_row
+from welfare.common.masking import mask_rrns
 from welfare.errors import RuleError
 
 from ..imports import (
@@ -34,7 +36,6 @@ from ..imports import (
     upload_list,
 )
 from ..models import BigDataRound, ImportBatch, ImportKind, ImportRowError, ImportStatus
-from ..services.rounds import spreadsheet_safe
 
 PER_PAGE = 25
 ERRORS_PER_PAGE = 50
@@ -101,7 +102,8 @@ def _require_uploader(request: HttpRequest) -> None:
 def _batch(request: HttpRequest, pk: int) -> ImportBatch:
     """Another district's batch (or, for a team lead, another uploader's) is 404, as if it did not exist."""
     _require_uploader(request)
-    return get_object_or_404(batches_visible_to(request.user).select_related("round", "uploaded_by"), pk=pk)
+    return get_object_or_404(batches_visible_to(request.user).select_related("round", "uploaded_by").defer("content"),
+                             pk=pk)
 
 
 def import_list(request: HttpRequest) -> HttpResponse:
@@ -162,6 +164,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "batch": batch, "page": page, "query_string": "", "running": running(batch),
         "stalled": batch.is_stalled, "status_label": status_label(batch),
         "dropped_message": dropped_message(batch) if batch.error_rows_dropped else "",
+        "upload_retention_days": settings.IMPORT_UPLOAD_RETENTION_DAYS,
     })
 
 
@@ -210,12 +213,12 @@ def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("행 번호"), _("사유"), _("원본")])
+    writer.writerow(safe_row([_("행 번호"), _("사유"), _("원본")]))
     rows = ImportRowError.objects.filter(batch=batch).order_by("line").values_list("line", "reason", "raw")
     for line, reason, raw in rows.iterator(chunk_size=2000):
-        writer.writerow([line, spreadsheet_safe(reason), spreadsheet_safe(raw)])
+        writer.writerow(safe_row([line, mask_rrns(reason), mask_rrns(raw)]))
     if batch.error_rows_dropped:
-        writer.writerow(["", dropped_message(batch), ""])
+        writer.writerow(safe_row(["", dropped_message(batch), ""]))
     log_action(batch, "discovery.importerrors.exported", user=request.user, reason=_("업로드 오류 행 확인"),
                changes={"rows": batch.error_count})
     response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")

@@ -1,6 +1,6 @@
 """What the sweeps let the apps above households add, without households importing them: more overdue sweeps
-(discovery's crisis reports) and more parts of the retention job (activity that keeps a household, and what
-to blank when it expires). Apps register from their ``jobs`` module, found with ``autodiscover_modules``."""
+(discovery's crisis reports), more parts of the retention job (activity that keeps a household, and what
+to blank when it expires) and other expiries the nightly retention job runs (discovery: uploaded list files). Apps register from their ``jobs`` module, found with ``autodiscover_modules``."""
 
 from __future__ import annotations
 
@@ -26,8 +26,11 @@ class RetentionPart:
     anonymise: Callable[[Sequence[int], dt.datetime], dict[str, int]]
 
 
+RetentionSweep = Callable[[dt.datetime], dict[str, int]]
+
 _OVERDUE: list[OverdueSweep] = []
 _RETENTION: list[RetentionPart] = []
+_RETENTION_SWEEPS: list[RetentionSweep] = []
 
 
 def register_overdue_sweep(sweep: OverdueSweep) -> OverdueSweep:
@@ -40,6 +43,12 @@ def register_retention_part(part: RetentionPart) -> RetentionPart:
     return part
 
 
+def register_retention_sweep(sweep: RetentionSweep) -> RetentionSweep:
+    """Another expiry for the nightly retention job: ``sweep(now)`` deletes what is past its period, returns counts."""
+    _RETENTION_SWEEPS.append(sweep)
+    return sweep
+
+
 def overdue_sweeps() -> list[OverdueSweep]:
     autodiscover_modules("jobs")
     return list(_OVERDUE)
@@ -48,3 +57,8 @@ def overdue_sweeps() -> list[OverdueSweep]:
 def retention_parts() -> list[RetentionPart]:
     autodiscover_modules("jobs")
     return list(_RETENTION)
+
+
+def retention_sweeps() -> list[RetentionSweep]:
+    autodiscover_modules("jobs")
+    return list(_RETENTION_SWEEPS)

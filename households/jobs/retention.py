@@ -35,7 +35,7 @@ from ..models import (
     VisitNeed,
 )
 from .common import CARE_STATUSES, keyset
-from .hooks import retention_parts
+from .hooks import retention_parts, retention_sweeps
 
 ANONYMOUS_NAME = "익명"
 ANONYMISED_PREFIX = "(익명화됨) "
@@ -66,7 +66,9 @@ def expired_households(today: dt.date) -> models.QuerySet:
 
 @register("retention", label="보존기간 지난 사례 익명화", window="day")
 def retention(now: dt.datetime) -> dict[str, int]:
-    """Anonymise the personal fields of :func:`expired_households`, keeping every row (and so every count).
+    """Anonymise the personal fields of :func:`expired_households`, keeping every row (and so every count); then
+    the other expiries apps register (:func:`~households.jobs.hooks.register_retention_sweep`: the uploaded
+    files of list imports past ``IMPORT_UPLOAD_RETENTION_DAYS``).
 
     Budget: per page of 1,000 households, one transaction of about 20 UPDATE/DELETE … WHERE household_id IN
     and one INSERT of access-log entries. Daily volume: the households whose last case closed five years ago
@@ -77,6 +79,10 @@ def retention(now: dt.datetime) -> dict[str, int]:
     for rows in keyset(expired, (), size=1_000):
         with transaction.atomic():
             for key, value in anonymise_households([r[0] for r in rows], now=now).items():
+                counts[key] += value
+    for sweep in retention_sweeps():  # e.g. uploaded list files past IMPORT_UPLOAD_RETENTION_DAYS (discovery.jobs)
+        for key, value in sweep(now).items():
+            if value:  # only what happened: a quiet night reports the households alone
                 counts[key] += value
     return {"households": 0, **counts}
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from discovery import imports
 from discovery.models import BigDataRound, ImportBatch, ImportKind, ImportStatus
+from welfare.common.crypto import encrypt_bytes
 
 CRISIS_HEADER = ["성명", "생년월일", "주소", "상세주소", "행정동", "연락처", "위기지표", "우선순위"]
 UNIVERSAL_HEADER = ["성명", "생년월일", "주소", "상세주소", "행정동", "연락처", "성별"]
@@ -59,7 +60,7 @@ def make_batch(district, content: bytes, *, kind: str = ImportKind.CRISIS_LIST, 
     """A batch written straight to the table (setup only), claimed as the task would."""
     return ImportBatch.objects.create(
         district=district, kind=kind, round=round, file_name=file_name,
-        file_sha256=hashlib.sha256(content).hexdigest(), content=content, uploaded_by=by,
+        file_sha256=hashlib.sha256(content).hexdigest(), content=encrypt_bytes(content), uploaded_by=by,
         status=ImportStatus.RUNNING, started_at=timezone.now(),
     )
 

@@ -19,6 +19,7 @@ from discovery import imports
 from discovery.models import BigDataRound, CrisisReport, ImportBatch, ImportRowError, ImportStatus
 from discovery.tasks import import_batch_run
 from tests.factories import DongFactory, staff_user
+from welfare.common.crypto import encrypt_bytes
 from welfare.models import AccessLog, Role
 
 from .factories_imports import CRISIS_HEADER, crisis_row, csv_bytes, make_batch, make_round, xlsx_bytes
@@ -361,7 +362,7 @@ def test_the_task_returns_early_for_a_batch_that_is_gone(db):
 
 def test_the_task_marks_a_broken_file_failed(dong):
     batch = pending_batch(dong)
-    ImportBatch.objects.filter(pk=batch.pk).update(content=b"PK\x03\x04 not really a zip")
+    ImportBatch.objects.filter(pk=batch.pk).update(content=encrypt_bytes(b"PK\x03\x04 not really a zip"))
 
     result = import_batch_run(batch.pk)
 

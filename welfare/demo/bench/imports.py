@@ -22,6 +22,7 @@ from django.utils import timezone
 from discovery import imports
 from discovery.models import BigDataRound, CrisisReport, ImportBatch, ImportKind, ImportRowError
 from households.models import Resident
+from welfare.common.crypto import encrypt_bytes
 from welfare.models import Dong
 from welfare.permissions import roles_with
 
@@ -113,7 +114,7 @@ def _running_batch(admin, district, path: Path, content: bytes, *, number: int =
                                          due_on=today + dt.timedelta(days=50))  # a round no real data holds
     batch = ImportBatch.objects.create(
         district=district, kind=ImportKind.CRISIS_LIST, round=round_, file_name=path.name,
-        file_sha256=hashlib.sha256(content).hexdigest(), content=content, uploaded_by=admin,
+        file_sha256=hashlib.sha256(content).hexdigest(), content=encrypt_bytes(content), uploaded_by=admin,
         status="running", started_at=timezone.now())
     return ImportBatch.objects.select_related("round", "uploaded_by").get(pk=batch.pk)
 
