@@ -232,6 +232,9 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
+        # The field app's service worker (/sw.js) and manifest are our own files.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -386,6 +389,10 @@ if IMPORT_STALE_SECONDS <= 2 * IMPORT_HEARTBEAT_SECONDS:
 # deleted when the batch is done or failed, and an unfinished batch's file after this many days (the nightly
 # retention job; uploading the same file again then resumes it).
 IMPORT_UPLOAD_RETENTION_DAYS = env.int("IMPORT_UPLOAD_RETENTION_DAYS", default=7)
+# The offline field app (households/field_pack.py): hours a downloaded pack stays usable on a device before the
+# app wipes it, and the most households one pack carries.
+OFFLINE_PACK_HOURS = env.int("OFFLINE_PACK_HOURS", default=72)
+OFFLINE_PACK_MAX_HOUSEHOLDS = env.int("OFFLINE_PACK_MAX_HOUSEHOLDS", default=300)
 # The public tip-off form: submissions per client address per hour.
 PUBLIC_REPORT_RATE_PER_HOUR = env.int("PUBLIC_REPORT_RATE_PER_HOUR", default=5)
 # Years after a household's last case closed (with no activity since) before the nightly job anonymises it

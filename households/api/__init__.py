@@ -2,6 +2,7 @@
 
 from welfare.api.router import router
 
+from .field import FieldPackViewSet, FieldSessionViewSet, FieldSyncViewSet
 from .views import (
     CaseViewSet,
     CheckInViewSet,
@@ -17,3 +18,6 @@ router.register("visits", VisitViewSet, basename="visits")
 router.register("follow-ups", FollowUpViewSet, basename="follow-ups")
 router.register("service-links", ServiceLinkViewSet, basename="service-links")
 router.register("check-ins", CheckInViewSet, basename="check-ins")
+router.register("field/pack", FieldPackViewSet, basename="field-pack")
+router.register("field/sync", FieldSyncViewSet, basename="field-sync")
+router.register("field/session", FieldSessionViewSet, basename="field-session")
