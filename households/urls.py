@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, households, visits, worklists
+from .views import cases, field, households, visits, worklists
 
 app_name = "households"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("<int:pk>/residents/<int:resident_pk>/sensitive/", households.sensitive_edit, name="sensitive_edit"),
     *visits.urlpatterns,
+    *field.urlpatterns,
     *cases.urlpatterns,
     *worklists.urlpatterns,
 ]

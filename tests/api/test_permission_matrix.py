@@ -195,7 +195,26 @@ def test_the_matrix_covers_every_registered_endpoint_and_action():
             ops.add("write")
         registered[prefix] = ops
 
-    assert registered == covered
+    assert registered == {**covered, **FIELD_APP}
+
+
+# The field app's endpoints (no records of their own: a pack, a sync, a session check), by role.
+FIELD_APP = {"field/pack": {"list", "write"}, "field/session": {"list", "write"}, "field/sync": {"create"}}
+FIELD_EXPECTED = {
+    # role: (GET pack, POST sync with an empty body, GET session)
+    "official": (200, 400, 200), "lead": (200, 400, 200), "district_admin": (200, 400, 200),
+    "planner": (403, 403, 200), "no_membership": (403, 403, 200), "anonymous": (401, 401, 401),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_field_app_endpoints_by_role(world, role):
+    client = world.client(role)
+    got = (client.get(f"{API}/field/pack/").status_code,
+           client.post(f"{API}/field/sync/", {}, format="json").status_code,
+           client.get(f"{API}/field/session/").status_code)
+    assert got == FIELD_EXPECTED[role]
 
 
 def _request(world: World, role: str, prefix: str, operation: str, scope: str):
