@@ -64,7 +64,7 @@
 
   function sync() {
     if (syncing) return syncing;
-    if (!navigator.onLine) return Promise.resolve("offline");
+    if (!navigator.onLine) return Promise.resolve("offline");  // the "online" event tries again
     syncing = S.queue().then(function (items) {
       var pending = items.filter(function (i) { return i.state === "pending"; });
       if (!pending.length) return "idle";
