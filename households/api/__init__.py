@@ -7,6 +7,7 @@ from .views import (
     CheckInViewSet,
     FollowUpViewSet,
     HouseholdViewSet,
+    PhraseTemplateViewSet,
     ServiceLinkViewSet,
     VisitViewSet,
 )
@@ -17,3 +18,4 @@ router.register("visits", VisitViewSet, basename="visits")
 router.register("follow-ups", FollowUpViewSet, basename="follow-ups")
 router.register("service-links", ServiceLinkViewSet, basename="service-links")
 router.register("check-ins", CheckInViewSet, basename="check-ins")
+router.register("phrase-templates", PhraseTemplateViewSet, basename="phrase-templates")
