@@ -67,13 +67,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         return JsonResponse({"error": {"code": "csrf_failed", "message": _("보안 토큰이 맞지 않습니다. 다시 시도하세요."),
                                        "fields": {}}}, status=403)
     kept, dropped_secret = kept_fields(request)
-    signed_out = not request.user.is_authenticated and _needs_login(request)
+    needs_login = _needs_login(request)
+    signed_out = needs_login and not request.user.is_authenticated
     response = render(request, "welfare/csrf_failure.html", {
         "kept": kept,
         "typed": [field for field in kept if field.typed],
         "dropped_secret": dropped_secret,
         "had_files": bool(request.FILES),
         "signed_out": signed_out,
+        "public": not needs_login,
         "action": request.get_full_path(),
     }, status=403)
     add_never_cache_headers(response)  # the page holds what was typed: personal data

@@ -16,6 +16,7 @@ from django.db.models import DateField, F, Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -338,6 +339,19 @@ class CheckInViewSet(ApiViewSet):
 # Phrase templates --------------------------------------------------------------------------------------------
 
 
+class OneObjectSchema(AutoSchema):
+    """The list route answers one object (the phrase set with its ``results``), not an array of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
+def one_object(view_method):
+    """Under ``@extend_schema``: the schema class it extends (it reads the method's ``schema``, not the view's)."""
+    view_method.schema = OneObjectSchema
+    return view_method
+
+
 class PhraseTemplateViewSet(viewsets.ViewSet):
     """The visit form's phrase templates of the user's district, read-only (district admins edit them at
     구 설정 › 정책). Not personal data: no access-log entry. One query for the phrases (and one for the user's
@@ -350,6 +364,7 @@ class PhraseTemplateViewSet(viewsets.ViewSet):
                     "saved its own. Users without a district get an empty list. No query parameters.",
         responses={200: PhraseSetSerializer, **errors(400, 401, 429)},
     )
+    @one_object
     def list(self, request):
         refuse_unknown(request.query_params, ())
         staff = membership(request.user)
