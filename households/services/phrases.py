@@ -159,13 +159,13 @@ def phrase_templates_save(*, district: District, by: User, data: Mapping[str, Se
             if row.domain == domain and row.active and row.text not in texts:
                 model_update(row, {"active": False}, FIELDS, by=by, verb="households.phrasetemplate.deactivated")
         for position, text in enumerate(texts, start=1):
-            row = known.get((domain, text))
-            if row is None:
-                row = PhraseTemplate.objects.create(district=district, domain=domain, text=text, order=position)
-                log_action(row, "households.phrasetemplate.created", user=by,
+            same = known.get((domain, text))
+            if same is None:
+                created = PhraseTemplate.objects.create(district=district, domain=domain, text=text, order=position)
+                log_action(created, "households.phrasetemplate.created", user=by,
                            changes={"domain": domain, "text": text, "order": position})
-                known[(domain, text)] = row
-            elif row.order != position or not row.active:
-                model_update(row, {"order": position, "active": True}, FIELDS, by=by,
+                known[(domain, text)] = created
+            elif same.order != position or not same.active:
+                model_update(same, {"order": position, "active": True}, FIELDS, by=by,
                              verb="households.phrasetemplate.updated")
     return [row for row in known.values() if row.active]
