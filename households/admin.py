@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from welfare.admin_base import CaseworkAdmin, PolicyAdmin, ReadOnlyTabularInline
+from welfare.admin_base import CaseworkAdmin, PolicyAdmin, ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .forms.policy import CadencePolicyForm
 from .models import (
@@ -20,6 +20,7 @@ from .models import (
     Household,
     IsolationScreening,
     MemberEvent,
+    PhraseTemplate,
     Resident,
     SensitiveProfile,
     ServiceLink,
@@ -90,6 +91,18 @@ class CadencePolicyAdmin(PolicyAdmin):
 
     policy_form = CadencePolicyForm
     policy_save = cadence_policy_save
+
+
+@admin.register(PhraseTemplate)
+class PhraseTemplateAdmin(ReadOnlyAdmin):
+    """Read here; district admins edit them at 구 설정 › 정책 (superusers there too, with ?district=), through the
+    audited service."""
+
+    list_display = ("district", "domain", "order", "text", "active")
+    list_filter = ("district", "domain", "active")
+    list_select_related = ("district",)
+    search_fields = ("text",)
+    ordering = ("district__name", "domain", "order", "id")
 
 
 # --- Casework (visits, follow-ups, cases, links): read and search; writes go through the services -------------

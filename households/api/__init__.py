@@ -8,6 +8,7 @@ from .views import (
     CheckInViewSet,
     FollowUpViewSet,
     HouseholdViewSet,
+    PhraseTemplateViewSet,
     ServiceLinkViewSet,
     VisitViewSet,
 )
@@ -21,3 +22,4 @@ router.register("check-ins", CheckInViewSet, basename="check-ins")
 router.register("field/pack", FieldPackViewSet, basename="field-pack")
 router.register("field/sync", FieldSyncViewSet, basename="field-sync")
 router.register("field/session", FieldSessionViewSet, basename="field-session")
+router.register("phrase-templates", PhraseTemplateViewSet, basename="phrase-templates")

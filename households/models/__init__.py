@@ -47,6 +47,10 @@ from .links import (  # noqa: F401
     ServiceLink,
     ServiceLinkQuerySet,
 )
+from .phrases import (  # noqa: F401
+    DEFAULT_PHRASES,
+    PhraseTemplate,
+)
 from .policy import (  # noqa: F401
     CadencePolicy,
 )

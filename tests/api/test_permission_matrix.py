@@ -9,6 +9,7 @@ Who sees what (DESIGN §3):
   personal access and users without a membership nothing (404, never 403 with details); crisis reports of the
   district queue (no dong yet) for leads and admins.
 - the directory and the plans (resources, plans, plan figures): the whole district for every staff role.
+- the visit form's phrase templates: the user's own district, read-only, for every staff role (no dong scope).
 - writes: dong officials, leads and district admins; planners and users without a membership 403; anonymous 401.
   A write naming another dong's record is 400 (a field that refers to nothing the user may see) when the record
   is in the body, 404 when it is in the URL.
@@ -27,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from households.models import ServiceLink
+from households.models import PhraseTemplate, ServiceLink
 from tests.api.conftest import bearer_client
 from tests.discovery.factories_network import member, report
 from tests.households.factories_cases import ResourceFactory, household_with_client, make_case
@@ -44,7 +45,7 @@ EDITORS = {"official", "lead", "district_admin"}
 SCOPES = ("own", "other_dong", "other_district")
 PERSONAL = ("households", "cases", "visits", "follow-ups", "service-links", "check-ins", "crisis-reports",
             "network-members")
-DISTRICT_WIDE = ("resources", "plans")
+DISTRICT_WIDE = ("resources", "plans", "phrase-templates")
 
 
 def can_see(role: str, prefix: str, scope: str) -> bool:
@@ -119,6 +120,9 @@ def _build_world() -> World:
         })
         for year in (2025, 2026):
             figure(dong, dt.date(year, 3, 1), "cases_opened", 4)
+        # Stored phrases (not the defaults), so the list shows ids: two in 성동구, one in 영등포구.
+        objects[("phrase-templates", scope)] = PhraseTemplate.objects.create(
+            district=dong.district, domain="health", text=f"{scope} 문구")
     objects[("crisis-reports", "district_queue")] = report(None, district=seongdong)
     by = users["planner"]
     objects[("plans", "own")] = draft_plan(district=seongdong, by=by, year=2026, dongs=[dongs["own"]])
@@ -142,6 +146,7 @@ OPERATIONS = {
     "network-members": ("list", "retrieve", "write"),
     "plans": ("list", "retrieve", "figures", "write"),
     "resources": ("list", "retrieve", "write"),
+    "phrase-templates": ("list", "write"),
 }
 DETAIL_ACTIONS = {("cases", "transition"), ("service-links", "status"), ("plans", "figures")}
 

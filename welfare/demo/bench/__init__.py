@@ -18,6 +18,7 @@ from .imports import import_crisis_list, import_large_list, import_resumed
 from .plans import plan_dashboard
 from .sweep import daily_sweep
 from .triage import triage_queue
+from .visits import visit_form
 
 SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "household_list": household_list,
@@ -30,4 +31,5 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "import_large_list": import_large_list,
     "import_resumed": import_resumed,
     "case_list_api": case_list_api,
+    "visit_form": visit_form,
 }
