@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from welfare.api.schema import WRITE_ERRORS, errors
 from welfare.audit import log_action
 from welfare.models import AccessAction
 from welfare.permissions import can
@@ -46,7 +47,7 @@ class FieldPackViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="현장 자료 받기 (오프라인용)",
         parameters=[OpenApiParameter("opened", str, description="최근 연 세대 번호(쉼표로 구분, 50개까지)")],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, **errors(400, 401, 403, 429)},
     )
     def list(self, request: Request) -> Response:
         _require_field_user(request)
@@ -70,7 +71,7 @@ class SyncItemSerializer(serializers.Serializer):
 
 
 class SyncResultSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["sent", "conflict", "refused"])
+    status = serializers.ChoiceField(choices=["sent", "conflict"])
     id = serializers.IntegerField(allow_null=True)
     notes = serializers.ListField(child=serializers.CharField())
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
@@ -83,10 +84,10 @@ class FieldSyncViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="현장 기록 전송 (오프라인 대기열의 한 항목)",
         description="`sent`: recorded (201, or 200 when the same client_id was sent before); `conflict`: recorded, "
-                    "but the server's state had moved and its rules decided (the notes say how); `refused` (400): "
-                    "not recorded, errors by field; the app keeps the item under '확인 필요'.",
+                    "but the server's state had moved and its rules decided (the notes say how). Refused: 400 in the "
+                    "API's error shape, messages by field; the app keeps the item under '확인 필요'.",
         request=SyncItemSerializer,
-        responses={201: SyncResultSerializer, 200: SyncResultSerializer, 400: SyncResultSerializer},
+        responses={201: SyncResultSerializer, 200: SyncResultSerializer, **WRITE_ERRORS},
     )
     def create(self, request: Request) -> Response:
         _require_field_user(request)
@@ -94,15 +95,15 @@ class FieldSyncViewSet(viewsets.ViewSet):
         given.is_valid(raise_exception=True)
         handler = sync_kinds()[given.validated_data["kind"]]
         result = handler(request.user, dict(given.validated_data["item"]), given.validated_data["pack_generated_at"])
-        code = (status.HTTP_400_BAD_REQUEST if result.status == "refused"
-                else status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
-        return Response(result.as_dict(), status=code)
+        if result.status == "refused":
+            raise serializers.ValidationError(result.errors)
+        return Response(result.as_dict(), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
 class FieldSessionViewSet(viewsets.ViewSet):
     """GET: whether the session is alive, with a fresh CSRF token for the app's writes (401 when signed out)."""
 
-    @extend_schema(summary="현장 앱 세션 확인", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(summary="현장 앱 세션 확인", responses={200: OpenApiTypes.OBJECT, **errors(401, 429)})
     def list(self, request: Request) -> Response:
         response = Response({"user": request.user.pk, "csrf": get_token(request),
                              "can_record": can(request.user, "edit_casework")})

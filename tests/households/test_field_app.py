@@ -132,8 +132,7 @@ def test_a_refused_item_records_nothing_and_says_why_by_field(field, official, d
     response = field.post(SYNC, visit_item(household, risk_level="extreme", needs=[["health", "", "메모만"]]),
                           format="json")
     assert response.status_code == 400
-    body = response.json()
-    assert body["status"] == "refused" and set(body["errors"]) == {"risk_level", "needs"}
+    assert set(response.json()["error"]["fields"]) == {"risk_level", "needs"}
     assert not Visit.objects.exists()
 
 
@@ -194,7 +193,7 @@ def test_another_officials_visit_since_the_pack_and_a_moved_case_stage_are_said(
 
 def test_another_dongs_household_is_refused(field, other_household):
     response = field.post(SYNC, visit_item(other_household), format="json")
-    assert response.status_code == 400 and "household" in response.json()["errors"]
+    assert response.status_code == 400 and "household" in response.json()["error"]["fields"]
     assert not Visit.objects.exists()
 
 
@@ -222,7 +221,7 @@ def test_a_queued_contact_attempt_is_recorded_once_and_a_resolved_report_refuses
     report.save(update_fields=["status", "outcome"])
     body["item"]["client_id"] = "field-a2"
     refused = field.post(SYNC, body, format="json")
-    assert refused.status_code == 400 and refused.json()["errors"]
+    assert refused.status_code == 400 and refused.json()["error"]["fields"]
 
 
 def test_an_unknown_kind_is_400(field):

@@ -86,7 +86,8 @@
                 }
                 if (res.status === 400) {
                   item.state = "refused";
-                  item.errors = res.body.errors || res.body.fields || { "": [res.body.detail || "요청을 처리할 수 없습니다."] };
+                  var error = res.body.error || {};
+                  item.errors = error.fields || { "": [error.message || "요청을 처리할 수 없습니다."] };
                   return S.put(item).then(function () { return "sent"; });
                 }
                 if (res.status === 401 || res.status === 403) {
