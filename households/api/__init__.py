@@ -2,6 +2,7 @@
 
 from welfare.api.router import router
 
+from .attachments import AttachmentViewSet
 from .views import (
     CaseViewSet,
     CheckInViewSet,
@@ -17,3 +18,4 @@ router.register("visits", VisitViewSet, basename="visits")
 router.register("follow-ups", FollowUpViewSet, basename="follow-ups")
 router.register("service-links", ServiceLinkViewSet, basename="service-links")
 router.register("check-ins", CheckInViewSet, basename="check-ins")
+router.register("attachments", AttachmentViewSet, basename="attachments")
