@@ -24,7 +24,7 @@ HEAD_BYTES = 32
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
 
-ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch"})
+ACTIVE_NAMES = (b"JavaScript", b"Launch", b"JS")  # in the order they are reported
 # Object streams are small (objects only); a file whose object streams inflate beyond this is refused.
 OBJECT_STREAM_BUDGET = 32 * 1024 * 1024
 
@@ -51,8 +51,9 @@ class UnreadablePdf(ValueError):
     """The PDF's object streams could not be read (unknown filter, damaged, or larger than the budget)."""
 
 
-def _names(segment: bytes) -> set[bytes]:
-    return {_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw) for raw in _NAME.findall(segment)}
+def _active(segment: bytes) -> str | None:
+    names = {_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw) for raw in _NAME.findall(segment)}
+    return next((name.decode() for name in ACTIVE_NAMES if name in names), None)
 
 
 def _inflate(data: bytes, budget: int) -> bytes:
@@ -75,9 +76,8 @@ def pdf_active_content(view) -> str | None:
     while True:
         start = _STREAM.search(view, position)
         outside = view[position:start.start() if start else len(view)]
-        found = _names(outside) & ACTIVE_NAMES
-        if found:
-            return sorted(found)[0].decode()
+        if found := _active(outside):
+            return found
         if start is None:
             return None
         end = _ENDSTREAM.search(view, start.end())
@@ -91,9 +91,8 @@ def pdf_active_content(view) -> str | None:
             body = view[start.end():stop]
             inflated = _inflate(body, budget) if b"/Filter" in dictionary else body
             budget -= len(inflated)
-            found = _names(inflated) & ACTIVE_NAMES
-            if found:
-                return sorted(found)[0].decode()
+            if found := _active(inflated):
+                return found
         if end is None:
             return None
         position = end.end()
