@@ -143,9 +143,16 @@ def consents_sign(*, resident: Resident, by: User, data: SignedConsentInput) -> 
                     file=io.BytesIO(pdf), document_date=data.granted_on))
             if data.scan is not None:
                 data.scan.seek(0)
-                attachment_add(by=by, data=AttachmentInput(
-                    owner=consent, kind=AttachmentKind.CONSENT, title=_("%(scope)s 동의서 (스캔)") % {"scope": label},
-                    file=data.scan, document_date=data.granted_on))
+                try:
+                    attachment_add(by=by, data=AttachmentInput(
+                        owner=consent, kind=AttachmentKind.CONSENT,
+                        title=_("%(scope)s 동의서 (스캔)") % {"scope": label}, file=data.scan,
+                        document_date=data.granted_on))
+                except RuleError as error:  # the file's refusal belongs to the form's "scan" field
+                    if not hasattr(error, "error_dict"):
+                        raise
+                    raise RuleError({"scan" if name == "file" else name: messages
+                                     for name, messages in error.message_dict.items()}) from error
             consents.append(consent)
     return consents
 
