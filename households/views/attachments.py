@@ -58,7 +58,7 @@ def attachment_add(request: HttpRequest) -> HttpResponse:
     return render(request, "households/attachments/form.html", {
         "form": form, "owner_label": kind.describe(owner), "owner_url": kind.url(owner), "owner_param": owner_param,
         "max_bytes": settings.ATTACHMENT_MAX_BYTES,
-    }, status=400 if form.errors else 200)
+    })
 
 
 def _visible(request: HttpRequest, pk: int) -> Attachment:
@@ -95,7 +95,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(kind.url(owner))
     return render(request, "households/attachments/delete.html", {
         "form": form, "attachment": attachment, "owner_label": kind.describe(owner), "owner_url": kind.url(owner),
-    }, status=400 if form.errors else 200)
+    })
 
 
 urlpatterns = [

@@ -182,8 +182,7 @@ def consent_add(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse
             return redirect(f"{reverse('households:detail', args=[pk])}#consents-{resident.pk}")
     consents = services.with_evidence(resident.consents.all()).order_by("scope", "-granted_on")
     return render(request, "households/consent_form.html",
-                  {"form": form, "resident": resident, "household": resident.household, "consents": consents},
-                  status=400 if form.errors else 200)
+                  {"form": form, "resident": resident, "household": resident.household, "consents": consents})
 
 
 @require_POST

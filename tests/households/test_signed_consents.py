@@ -88,7 +88,7 @@ def test_a_representative_signs_with_the_relation(client_for, official, househol
                                      signed_post(scope=["third_party"], recipients="성동푸드뱅크",
                                                  representative_name="김영희", representative_relation="딸"))
 
-    assert missing.status_code == 400 and "representative_relation" in missing.context["form"].errors
+    assert missing.status_code == 200 and "representative_relation" in missing.context["form"].errors
     assert done.status_code == 302
     consent = Consent.objects.get()
     assert (consent.representative_name, consent.representative_relation, consent.recipients) == (
@@ -109,7 +109,7 @@ def test_a_signed_consent_needs_its_parts(client_for, official, household, post,
 
     response = client_for(official).post(consent_url(household, resident), signed_post(**post))
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert not Consent.objects.exists() and not Attachment.objects.exists()
 
@@ -133,7 +133,7 @@ def test_a_bad_scan_keeps_nothing(client_for, official, household):
     response = client_for(official).post(consent_url(household, resident), signed_post(
         scan=upload("scan.pdf", b"%PDF-1.4 /OpenAction << /S /JavaScript /JS (x) >>")))
 
-    assert response.status_code == 400 and "scan" in response.context["form"].errors
+    assert response.status_code == 200 and "scan" in response.context["form"].errors
     assert not Consent.objects.exists() and not Attachment.objects.exists()
 
 
