@@ -66,22 +66,22 @@ def reencode(source: BinaryIO, kind: str, *, max_pixels: int) -> Reencoded:
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ImageRefused("unreadable") from exc
     with image:
-        upright = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)
         out_kind = filetypes.PNG if kind == filetypes.PNG else filetypes.JPEG
-        if out_kind == filetypes.JPEG and upright.mode not in ("RGB", "L"):
-            upright = upright.convert("RGB")
-        if out_kind == filetypes.PNG and upright.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
-            upright = upright.convert("RGBA")
-        # A fresh image: nothing of the original's info dict (EXIF, XMP, ICC, text chunks) comes along.
-        clean = Image.new(upright.mode, upright.size)
-        clean.paste(upright)
-        if upright.mode == "P":
-            clean.putpalette(upright.getpalette() or [])
+        picture = image
+        if out_kind == filetypes.JPEG and image.mode not in ("RGB", "L"):
+            picture = image.convert("RGB")
+        elif out_kind == filetypes.PNG and image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
+            picture = image.convert("RGBA")
+        # Saved without exif=, icc_profile= or pnginfo=, Pillow writes none of the original's metadata (EXIF with
+        # GPS, XMP, ICC, maker notes, PNG text chunks); the info dict is emptied all the same, so a future Pillow
+        # that carried it over by default would still write nothing.
+        picture.info = {}
         out = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 - handed to the caller, who closes it
         if out_kind == filetypes.JPEG:
-            clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+            picture.save(out, format="JPEG", quality=JPEG_QUALITY)
         else:
-            clean.save(out, format="PNG", optimize=False)
+            picture.save(out, format="PNG")
         size = out.tell()
         out.seek(0)
-        return Reencoded(file=out, kind=out_kind, width=clean.width, height=clean.height, size=size)
+        return Reencoded(file=out, kind=out_kind, width=picture.width, height=picture.height, size=size)
