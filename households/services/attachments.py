@@ -115,7 +115,7 @@ def _field_errors(by: User, kind: OwnerKind, data: AttachmentInput) -> dict[str,
     title = " ".join((data.title or "").split())
     if not title:
         errors["title"] = [_("제목을 적어 주세요.")]
-    elif len(title) > Attachment._meta.get_field("title").max_length:
+    elif len(title) > bounds.max_length(Attachment, "title"):
         errors["title"] = [_("제목은 200자 이내로 적어 주세요.")]
     if len(data.client_id) > CLIENT_ID_MAX or "\x00" in data.client_id:
         errors["client_id"] = [_("client_id는 100자 이내여야 합니다.")]

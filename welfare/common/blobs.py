@@ -17,7 +17,7 @@ import base64
 import io
 import struct
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from django.core.files import File
 from django.core.files.storage import Storage
@@ -36,7 +36,7 @@ class BlobError(ValueError):
     """The stored bytes are not an intact file of ours (wrong key, damaged, truncated or tampered with)."""
 
 
-def _read_exactly(source: BinaryIO, size: int) -> bytes:
+def _read_exactly(source: IO[bytes] | File, size: int) -> bytes:
     parts, wanted = [], size
     while wanted:
         part = source.read(wanted)
@@ -63,7 +63,7 @@ def encrypted_frames(source: BinaryIO) -> Iterator[bytes]:
         number, current = number + 1, following
 
 
-def decrypted_chunks(stored: BinaryIO) -> Iterator[bytes]:
+def decrypted_chunks(stored: IO[bytes] | File) -> Iterator[bytes]:
     """The plaintext of a stored file, a chunk (at most ``CHUNK_BYTES``) at a time; ``BlobError`` when the file
     is not intact."""
     fernet = _keys()
@@ -106,7 +106,7 @@ class _FrameReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, target) -> int:  # type: ignore[override]
+    def readinto(self, target) -> int:
         while not self._buffer:
             try:
                 self._buffer = next(self._frames)

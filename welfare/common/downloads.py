@@ -20,7 +20,7 @@ def stored_file_response(chunks: Iterable[bytes], *, content_type: str, size: in
                          inline: bool) -> StreamingHttpResponse:
     response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Length"] = str(size)
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename) or "attachment"
     response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
     # Opened on its own, the file runs nothing (a browser's PDF viewer gets no script either).

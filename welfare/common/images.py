@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 import warnings
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -40,14 +40,14 @@ class ImageRefused(ValueError):
 
 @dataclass
 class Reencoded:
-    file: BinaryIO  # positioned at 0; the caller closes it
+    file: IO[bytes]  # positioned at 0; the caller closes it
     kind: str  # filetypes.JPEG or filetypes.PNG
     width: int
     height: int
     size: int
 
 
-def reencode(source: BinaryIO, kind: str, *, max_pixels: int) -> Reencoded:
+def reencode(source: IO[bytes], kind: str, *, max_pixels: int) -> Reencoded:
     """The picture in ``source`` (of sniffed ``kind``) saved again without any metadata, in a temporary file."""
     if kind == filetypes.HEIC and not HEIC_SUPPORTED:
         raise ImageRefused("heic_unsupported")
@@ -68,7 +68,7 @@ def reencode(source: BinaryIO, kind: str, *, max_pixels: int) -> Reencoded:
     with image:
         ImageOps.exif_transpose(image, in_place=True)
         out_kind = filetypes.PNG if kind == filetypes.PNG else filetypes.JPEG
-        picture = image
+        picture: Image.Image = image
         if out_kind == filetypes.JPEG and image.mode not in ("RGB", "L"):
             picture = image.convert("RGB")
         elif out_kind == filetypes.PNG and image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
