@@ -6,7 +6,6 @@ from .common import (  # noqa: F401
     QUICK_OUTCOMES,
     REPORTER_PREFIX,
     StaffChoiceField,
-    apply_rule_error,
     assignable_staff,
     dong_label,
     my_dongs,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 
 from welfare.models import Dong
 from welfare.permissions import can, roles_with
@@ -19,20 +18,6 @@ DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 DISTRICT_QUEUE = "district"
 QUICK_OUTCOMES = (ReportOutcome.NO_NEED, ReportOutcome.DUPLICATE, ReportOutcome.REFERRED)
 REPORTER_PREFIX = "reporter_"
-
-
-def apply_rule_error(form: forms.Form, error: ValidationError, *, prefix: str = "") -> None:
-    """Show a service's RuleError on the form: beside the field it names, else at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        name = name.replace(".", "_")  # the service's "reporter.phone" is the form's "reporter_phone"
-        target = f"{prefix}{name}" if f"{prefix}{name}" in form.fields else (name if name in form.fields else None)
-        for e in errors:
-            if target is not None and target in form.errors and any(m in form.errors[target] for m in e.messages):
-                continue
-            form.add_error(target, e)
 
 
 def dong_label(dong: Dong) -> str:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.errors import show_on_form
 from welfare.models import Dong
 
 from .. import services
@@ -22,7 +23,6 @@ from .common import (
     DATETIME_INPUT,
     DISTRICT_QUEUE,
     REPORTER_PREFIX,
-    apply_rule_error,
     dong_label,
     my_dongs,
     sees_district_queue,
@@ -177,7 +177,7 @@ class PublicReportForm(_ReportFieldsForm):
         if hasattr(error, "error_dict"):
             error = ValidationError({("where" if name == "dong" else name): errors
                                      for name, errors in error.error_dict.items()})
-        apply_rule_error(self, error)
+        show_on_form(self, error)
 
     @property
     def is_robot(self) -> bool:

@@ -25,7 +25,7 @@ from households.attachment_owners import with_owners
 from households.forms import HeadForm, HouseholdForm
 from households.models import Attachment, Household
 from welfare.audit import log_action, log_list
-from welfare.errors import RuleError
+from welfare.errors import RuleError, show_on_form
 
 from .. import services
 from ..attachment_owners import REPORT
@@ -37,7 +37,6 @@ from ..forms import (
     QuickResolveForm,
     ReportForm,
     ResolveForm,
-    apply_rule_error,
 )
 from ..models import (
     ContactAttempt,
@@ -189,7 +188,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
         try:
             report = services.report_take(form.report_input(), by=request.user)
         except RuleError as error:
-            apply_rule_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("제보를 접수했습니다. 접수번호 %(code)s") % {"code": report.receipt_code})
             return redirect("discovery:report_detail", pk=report.pk)
@@ -271,7 +270,7 @@ def report_household_new(request: HttpRequest, pk: int) -> HttpResponse:
                 report=report, by=request.user, data=form.cleaned_data,
                 head=head.cleaned_data if head_given else None)
         except RuleError as error:
-            apply_rule_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("새 세대를 만들고 제보에 연결했습니다."))
             return redirect(f"{reverse('discovery:report_detail', args=[report.pk])}#household-{household.pk}")
@@ -289,7 +288,7 @@ def report_attempt(request: HttpRequest, pk: int) -> HttpResponse:
             services.contact_attempt_record(report=report, by=request.user, method=data["method"],
                                             reached=data["reached"], note=data["note"], at=data["at"])
         except RuleError as error:
-            apply_rule_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("접촉 시도를 기록했습니다."))
             return redirect(f"{reverse('discovery:report_detail', args=[report.pk])}#attempts")
@@ -314,7 +313,7 @@ def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                     link_data={"resource": data["resource"]}, duplicate_of=duplicate_of,
                     handoff_note=data["handoff_note"])
             except RuleError as error:
-                apply_rule_error(form, error)
+                show_on_form(form, error)
                 if "duplicate_of" in getattr(error, "error_dict", {}):
                     form.add_error("duplicate_code", error.error_dict["duplicate_of"])
             else:
@@ -346,7 +345,7 @@ def household_merge(request: HttpRequest) -> HttpResponse:
             merge = services.household_merge(survivor=survivor, duplicate=duplicate, by=request.user,
                                              reason=form.cleaned_data["reason"])
         except RuleError as error:
-            apply_rule_error(form, error)
+            show_on_form(form, error)
         else:
             moved = sum(v for k, v in merge.moved.items() if k not in ("followups_cancelled", "heads_demoted"))
             messages.success(request, _("세대 #%(dup)s을(를) #%(survivor)s(으)로 병합했습니다. 옮긴 기록 %(n)s건.") % {

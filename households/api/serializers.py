@@ -129,13 +129,17 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# Text lengths are the services' rule (welfare.common.bounds): no max_length here, so the API answers with the
+# sentence the page shows ("300자 이내로 적어 주세요. (지금 301자)").
+
+
 class CaseTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=CaseStage.choices, help_text=_("옮겨 갈 단계"))
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text=_("읽었을 때의 version; 그사이 바뀌었으면 409"))
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
     closing_reason = serializers.ChoiceField(choices=ClosingReason.choices, required=False, allow_blank=True,
                                              default="", help_text=_("종결 검토로 옮길 때"))
-    closing_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    closing_note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 # Visits ------------------------------------------------------------------------------------------------------
@@ -146,7 +150,7 @@ class VisitNeedSerializer(serializers.Serializer):
     domain_display = serializers.CharField(source="get_domain_display", read_only=True)
     severity = serializers.ChoiceField(choices=Severity.choices)
     severity_display = serializers.CharField(source="get_severity_display", read_only=True)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -207,7 +211,7 @@ class VisitCreateSerializer(serializers.Serializer):
     visited_at = UtcDateTimeField(required=False, help_text=_("비우면 지금"))
     kind = serializers.ChoiceField(choices=VisitKind.choices, default=VisitKind.HOME)
     contact_result = serializers.ChoiceField(choices=ContactResult.choices)
-    observations = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    observations = serializers.CharField(required=False, allow_blank=True, default="")
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
     next_contact_on = serializers.DateField(required=False, allow_null=True, default=None,
                                             help_text=_("비우면 접촉 주기 정책의 제안일"))
@@ -287,7 +291,7 @@ class CheckInCreateSerializer(serializers.Serializer):
     at = UtcDateTimeField(required=False, help_text=_("비우면 지금"))
     source = serializers.ChoiceField(choices=CheckInSource.choices)
     is_alert = serializers.BooleanField(default=False, help_text=_("이상 신호면 무응답 경보를 바로 올립니다"))
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 # Service links and resources ---------------------------------------------------------------------------------
 
@@ -325,6 +329,6 @@ class ServiceLinkSerializer(serializers.ModelSerializer):
 
 class ServiceLinkStatusSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=LinkStatus.choices)
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
                                    help_text=_("거절·중단일 때 필수"))
     on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("비우면 오늘"))

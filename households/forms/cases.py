@@ -1,11 +1,10 @@
 """Forms of case management and service links. Input only: they turn HTTP into the services' typed arguments
 (``case_input`` / ``needs`` / ``terms``); every rule lives in households.services.cases and .links, whose
-refusals :func:`show_rule_error` puts beside the field they name."""
+refusals :func:`welfare.errors.show_on_form` puts beside the field they name."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Resource
@@ -54,15 +53,6 @@ class VersionField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         super().__init__(min_value=1, **kwargs)
-
-
-def show_rule_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's RuleError on the form: beside the field it names, else at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class StaffChoiceField(forms.ModelChoiceField):

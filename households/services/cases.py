@@ -51,9 +51,9 @@ NEED_PRIORITY_MAX = 10
 CLOSING_FOLLOW_UP_DAYS = 30  # after closure: a check at about +1 month (DOMAIN §6)
 SUMMARY_MAX = bounds.LONG_TEXT
 CLOSING_NOTE_MAX = bounds.NOTE_TEXT
-STAGE_NOTE_MAX = CaseStageChange._meta.get_field("note").max_length
-NEED_NOTE_MAX = CaseNeed._meta.get_field("note").max_length
-GOAL_TEXT_MAX = CaseGoal._meta.get_field("text").max_length
+STAGE_NOTE_MAX = bounds.max_length(CaseStageChange, "note")
+NEED_NOTE_MAX = bounds.max_length(CaseNeed, "note")
+GOAL_TEXT_MAX = bounds.max_length(CaseGoal, "text")
 
 
 def require_casework(by: User | None) -> None:

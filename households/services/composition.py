@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-LEAVE_NOTE_MAX = MemberEvent._meta.get_field("note").max_length
+LEAVE_NOTE_MAX = bounds.max_length(MemberEvent, "note")
 
 
 def _require_editor(by: User) -> None:

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 FUTURE_TOLERANCE = bounds.FUTURE_TOLERANCE
-NOTE_MAX = FollowUp._meta.get_field("note").max_length
-CHECKIN_NOTE_MAX = CheckIn._meta.get_field("note").max_length
+NOTE_MAX = bounds.max_length(FollowUp, "note")
+CHECKIN_NOTE_MAX = bounds.max_length(CheckIn, "note")
 
 
 def not_in_future(value: dt.datetime) -> bool:

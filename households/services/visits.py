@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 ENDING_RESULTS = (ContactResult.DECEASED, ContactResult.MOVED_AWAY)
 OBSERVATIONS_MAX = bounds.LONG_TEXT
-NEED_NOTE_MAX = VisitNeed._meta.get_field("note").max_length
+NEED_NOTE_MAX = bounds.max_length(VisitNeed, "note")
 
 
 @dataclass(frozen=True)

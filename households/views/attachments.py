@@ -17,12 +17,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from welfare.common.downloads import stored_file_response
+from welfare.errors import show_on_form
 from welfare.permissions import can
 
 from .. import services
 from ..attachment_owners import OwnerKind, owner_kind, visible_owner
 from ..forms import AttachmentDeleteForm, AttachmentForm
-from ..forms.cases import show_rule_error
 from ..models import Attachment
 
 
@@ -51,7 +51,7 @@ def attachment_add(request: HttpRequest) -> HttpResponse:
                 file=form.cleaned_data["upload"], document_date=form.cleaned_data["document_date"],
                 client_id=form.cleaned_data["client_id"]))
         except services.RuleError as error:
-            show_rule_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("문서를 첨부했습니다.") if created else _("이미 올린 문서입니다."))
             return redirect(kind.url(owner))
@@ -89,7 +89,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.attachment_delete(attachment=attachment, by=request.user, reason=form.cleaned_data["reason"])
         except services.RuleError as error:
-            show_rule_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("문서를 삭제했습니다. 삭제 기록은 접근 기록에 남습니다."))
             return redirect(kind.url(owner))

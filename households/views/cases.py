@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
 from welfare.common.dates import seoul_today
+from welfare.errors import show_on_form
 from welfare.permissions import can
 
 from .. import services
@@ -32,7 +33,6 @@ from ..forms.cases import (
     CaseOpenForm,
     CaseTransitionForm,
     ReopenForm,
-    show_rule_error,
 )
 from ..models import Attachment, Case, CaseSource, CaseStage, ConsentScope, Household, LinkStatus, Resident
 from ..models.cases import DEADLINES
@@ -58,7 +58,7 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
                 assigned_official=data["assigned_official"], summary=data["summary"],
             )
         except services.RuleError as e:
-            show_rule_error(form, e)
+            show_on_form(form, e)
             if not services.has_active_consent(data["client"], ConsentScope.COLLECT_USE, data["opened_on"]):
                 missing_consent = data["client"]
         else:
@@ -82,7 +82,7 @@ def case_reopen(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
             case = services.case_reopen(previous=previous, by=request.user, source=form.cleaned_data["source"],
                                         summary=form.cleaned_data["summary"])
         except services.RuleError as e:
-            show_rule_error(form, e)
+            show_on_form(form, e)
         else:
             messages.success(request, _("재발 사례를 새로 접수했습니다."))
             return redirect("households:case_detail", pk=pk, case_pk=case.pk)
@@ -163,7 +163,7 @@ def case_edit(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
             services.case_update(case=case, by=request.user, expected_version=form.cleaned_data["version"],
                                  data={k: form.cleaned_data[k] for k in services.CASE_EDITABLE})
         except services.RuleError as e:
-            show_rule_error(form, e)
+            show_on_form(form, e)
         except services.StaleVersion:
             case = case_for(request, pk, case_pk)
             form = CaseEditForm(fresh_data(request, case.version), case=case)
@@ -200,7 +200,7 @@ def case_transition(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
             form.add_error(None, STALE_MESSAGE)
             stale = True
         except services.RuleError as e:
-            show_rule_error(form, e)
+            show_on_form(form, e)
         else:
             messages.success(request, _("사례 단계를 '%(stage)s'(으)로 바꿨습니다.") % {
                 "stage": CaseStage(data["to"]).label})
@@ -221,7 +221,7 @@ def case_needs(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
             services.case_needs_save(case=case, by=request.user, expected_version=form.cleaned_data["version"],
                                      needs=form.needs())
         except services.RuleError as e:
-            show_rule_error(form, e)
+            show_on_form(form, e)
         except services.StaleVersion:
             case = case_for(request, pk, case_pk)
             form = CaseNeedsForm(fresh_data(request, case.version), case=case)
@@ -247,7 +247,7 @@ def case_goal_add(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
             services.case_goal_add(case=case, by=request.user, text=data["text"], target_on=data["target_on"],
                                    need=data["need"])
         except services.RuleError as e:
-            show_rule_error(form, e)
+            show_on_form(form, e)
         else:
             messages.success(request, _("서비스 목표를 추가했습니다."))
             return redirect("households:case_detail", pk=pk, case_pk=case_pk)
@@ -266,7 +266,7 @@ def case_goal_achieve(request: HttpRequest, pk: int, case_pk: int, goal_pk: int)
         try:
             services.case_goal_achieve(goal=goal, by=request.user, on=form.cleaned_data["on"])
         except services.RuleError as e:
-            show_rule_error(form, e)
+            show_on_form(form, e)
         else:
             messages.success(request, _("'%(goal)s' 목표를 달성으로 표시했습니다.") % {"goal": goal.text})
             return redirect("households:case_detail", pk=pk, case_pk=case_pk)

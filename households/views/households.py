@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welfare.audit import log_action, log_list
-from welfare.errors import RuleError
+from welfare.errors import RuleError, show_on_form
 from welfare.permissions import can
 
 from .. import services
 from ..attachment_owners import with_owners
 from ..filters import HouseholdFilter
 from ..forms import HeadForm, HouseholdForm, ResidentForm, RevealForm, SensitiveProfileForm, SignedConsentForm
-from ..forms.cases import show_rule_error
 from ..models import Attachment, Consent, Household, Resident, SensitiveProfile
 from . import cases, visits, worklists
 
@@ -92,9 +91,13 @@ def household_create(request: HttpRequest) -> HttpResponse:
     form = HouseholdForm(request.POST or None, user=request.user)
     head = HeadForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and head.is_valid():
-        household = services.household_create(by=request.user, data=form.cleaned_data, head=head.cleaned_data)
-        messages.success(request, _("세대를 등록했습니다."))
-        return redirect("households:detail", pk=household.pk)
+        try:
+            household = services.household_create(by=request.user, data=form.cleaned_data, head=head.cleaned_data)
+        except RuleError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("세대를 등록했습니다."))
+            return redirect("households:detail", pk=household.pk)
     return render(request, "households/form.html", {"form": form, "head": head, "creating": True})
 
 
@@ -105,9 +108,13 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # form.is_valid() has already copied the values onto the instance; the service saves and logs them.
         fresh = Household.objects.get(pk=household.pk)
-        services.household_update(household=fresh, by=request.user, data=form.cleaned_data)
-        messages.success(request, _("세대 정보를 저장했습니다."))
-        return redirect("households:detail", pk=household.pk)
+        try:
+            services.household_update(household=fresh, by=request.user, data=form.cleaned_data)
+        except RuleError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("세대 정보를 저장했습니다."))
+            return redirect("households:detail", pk=household.pk)
     return render(request, "households/form.html", {"form": form, "household": household, "creating": False})
 
 
@@ -116,9 +123,13 @@ def resident_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     form = ResidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.resident_add(household=household, by=request.user, data=form.cleaned_data)
-        messages.success(request, _("가구원을 추가했습니다."))
-        return redirect("households:detail", pk=household.pk)
+        try:
+            services.resident_add(household=household, by=request.user, data=form.cleaned_data)
+        except RuleError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("가구원을 추가했습니다."))
+            return redirect("households:detail", pk=household.pk)
     return render(request, "households/resident_form.html", {"form": form, "household": household})
 
 
@@ -132,9 +143,13 @@ def resident_edit(request: HttpRequest, pk: int, resident_pk: int) -> HttpRespon
     resident = _resident(request, pk, resident_pk)
     form = ResidentForm(request.POST or None, instance=Resident.objects.get(pk=resident.pk))
     if request.method == "POST" and form.is_valid():
-        services.resident_update(resident=resident, by=request.user, data=form.cleaned_data)
-        messages.success(request, _("가구원 정보를 저장했습니다."))
-        return redirect("households:detail", pk=pk)
+        try:
+            services.resident_update(resident=resident, by=request.user, data=form.cleaned_data)
+        except RuleError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("가구원 정보를 저장했습니다."))
+            return redirect("households:detail", pk=pk)
     return render(request, "households/resident_form.html",
                   {"form": form, "household": resident.household, "resident": resident})
 
@@ -148,7 +163,7 @@ def rrn_reveal(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse:
         try:
             plain = services.rrn_reveal(resident=resident, by=request.user, reason=form.reason_text())
         except RuleError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             number = f"{plain[:6]}-{plain[6:]}"
     response = render(request, "households/reveal.html",
@@ -173,8 +188,8 @@ def consent_add(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse
                 representative_name=data["representative_name"],
                 representative_relation=data["representative_relation"],
                 signature_png=data["signature"], scan=data["scan"]))
-        except services.RuleError as error:
-            show_rule_error(form, error)
+        except RuleError as error:
+            show_on_form(form, error)
         else:
             signed = any(c.signed_at for c in consents)
             messages.success(request, _("서명한 동의서를 기록하고 PDF로 첨부했습니다.") if signed
@@ -204,9 +219,13 @@ def sensitive_edit(request: HttpRequest, pk: int, resident_pk: int) -> HttpRespo
     instance = SensitiveProfile.objects.filter(resident=resident).first()
     form = SensitiveProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.sensitive_profile_save(resident=resident, by=request.user, data=form.cleaned_data)
-        messages.success(request, _("민감정보를 저장했습니다."))
-        return redirect("households:detail", pk=pk)
+        try:
+            services.sensitive_profile_save(resident=resident, by=request.user, data=form.cleaned_data)
+        except RuleError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("민감정보를 저장했습니다."))
+            return redirect("households:detail", pk=pk)
     has_consent = resident.consents.active().filter(scope="sensitive").exists()
     return render(request, "households/sensitive_form.html",
                   {"form": form, "resident": resident, "household": resident.household, "has_consent": has_consent})

@@ -10,8 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from welfare.errors import show_on_form
+
 from .. import services
-from ..forms.cases import LinkTransitionForm, ServiceLinkForm, show_rule_error
+from ..forms.cases import LinkTransitionForm, ServiceLinkForm
 from ..models import ConsentScope, Resident
 from ..services.links import next_link_statuses
 from .casework import case_for, require_casework
@@ -30,7 +32,7 @@ def link_add(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
             services.service_link_create(household=case.household, resource=resource, by=request.user, case=case,
                                          need=form.cleaned_data["need"], terms=form.terms())
         except services.RuleError as e:
-            show_rule_error(form, e)
+            show_on_form(form, e)
             if resource.sector == "private" and not services.has_active_consent(case.client, ConsentScope.THIRD_PARTY):
                 missing_consent = case.client
         else:
@@ -57,7 +59,7 @@ def link_transition(request: HttpRequest, pk: int, case_pk: int, link_pk: int) -
             services.service_link_transition(link=link, to=form.cleaned_data["to"], by=request.user,
                                              reason=form.cleaned_data["reason"])
         except services.RuleError as e:
-            show_rule_error(form, e)
+            show_on_form(form, e)
         else:
             messages.success(request, _("'%(name)s' 연계 상태를 바꿨습니다.") % {"name": link.resource.name})
             return redirect("households:case_detail", pk=pk, case_pk=case_pk)

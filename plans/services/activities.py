@@ -72,7 +72,7 @@ def problems(district: District, *, date_field: str, day: dt.date | None, plan: 
     return out
 
 
-def _refuse(found: dict[str, str]) -> None:
+def _refuse(found: dict[str, Any]) -> None:
     if found:
         raise RuleError(found)
 

@@ -69,7 +69,7 @@ def header_problems(data: PlanHeader) -> dict[str, list[str]]:
     checks = bounds.Checks()
     for name in ("title", "vision"):
         if name in data:
-            checks.text(name, (data[name] or "").strip(), bounds.max_length(AnnualPlan, name))  # type: ignore[literal-required]
+            checks.text(name, (data[name] or "").strip(), bounds.max_length(AnnualPlan, name))
     return checks.errors
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from discovery.models import CrisisReport
-from households.models import CheckIn, LinkStatus, ServiceLink, Visit
-from tests.households.factories_cases import ResourceFactory
+from households.models import CaseStageChange, CheckIn, LinkStatus, ServiceLink, Visit
+from tests.households.factories_cases import ResourceFactory, household_with_client, make_case
 
 from .conftest import error_of
 
@@ -101,3 +101,26 @@ def test_a_report_received_in_the_year_450_is_400(api_client_for, official, dong
     assert endless.status_code == 400, endless.content
     assert error_of(endless)["fields"] == {"first_contact_due_at": ["초기 접촉 기한은 접수 일시부터 366일 이내여야 합니다."]}
     assert not CrisisReport.objects.exists()
+
+
+def too_long(limit: int) -> str:
+    return f"{limit:,}자 이내로 적어 주세요. (지금 {limit + 1:,}자)"
+
+
+def test_over_long_texts_are_400_with_the_pages_sentence_not_the_frameworks(api_client_for, official, household,
+                                                                            link):
+    # The serializers set no max_length of their own: the service's bound answers, in the page's words.
+    client = api_client_for(official)
+    check_in = client.post("/api/v1/check-ins/", {"household": household.pk, "client_id": "gw-long", "source": "iot",
+                                                  "note": "가" * 301}, format="json")
+    case = make_case(household_with_client(household.dong), by=official)
+    transition = client.post(f"/api/v1/cases/{case.pk}/transition/", {"to": "assessment", "version": 1,
+                                                                      "note": "가" * 501}, format="json")
+    refusal = client.post(f"/api/v1/service-links/{link.pk}/status/", {"to": "declined", "reason": "가" * 301},
+                          format="json")
+
+    assert [r.status_code for r in (check_in, transition, refusal)] == [400, 400, 400]
+    assert error_of(check_in)["fields"] == {"note": [too_long(300)]}
+    assert error_of(transition)["fields"] == {"note": [too_long(500)]}
+    assert error_of(refusal)["fields"] == {"reason": [too_long(300)]}
+    assert not CheckIn.objects.exists() and not CaseStageChange.objects.filter(case=case).exists()

@@ -345,3 +345,28 @@ def test_completing_a_link_before_its_start_is_refused_not_a_500(client_for, off
     assert errors_of(page)["reason"] == ["300자 이내로 적어 주세요. (지금 301자)"]
     link.refresh_from_db()
     assert link.status == LinkStatus.IN_SERVICE
+
+
+@pytest.mark.parametrize("view, service, args", [
+    ("households:edit", "household_update", ()),
+    ("households:resident_add", "resident_add", ()),
+])
+def test_a_service_refusal_is_shown_on_the_form_never_a_500(client_for, official, household, monkeypatch, view,
+                                                            service, args):
+    """Whatever the service refuses (a rule the form does not know) is shown beside the field, the input kept."""
+    def refuse(**kwargs):
+        raise RuleError({"phone": ["서비스가 거절한 번호입니다."], "unknown_field": ["전체에 대한 사유입니다."]})
+
+    monkeypatch.setattr(services, service, refuse)
+    url = reverse(view, args=[household.pk, *args])
+    page = client_for(official).get(url)
+    form = page.context["form"]
+    data = {name: "" for name in form.fields}
+    data.update({k: v for k, v in form.initial.items() if isinstance(v, (str, int)) and v is not None})
+    data.update({"name": "김하나", "birth_date": "1960-05-05", "relation": "head", "phone": "010-2345-6789",
+                 "road_address": household.road_address, "dong": household.dong_id})
+    response = client_for(official).post(url, data)
+
+    assert response.status_code == 200, response.status_code
+    html = response.content.decode()
+    assert "서비스가 거절한 번호입니다." in html and "전체에 대한 사유입니다." in html

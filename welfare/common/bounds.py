@@ -58,7 +58,10 @@ def within_years(after: dt.date | None = None) -> dt.date:
 
 def max_length(model: type[models.Model], field: str) -> int:
     """The column's ``max_length`` (the service's limit for a CharField)."""
-    return model._meta.get_field(field).max_length  # type: ignore[return-value]
+    limit = getattr(model._meta.get_field(field), "max_length", None)
+    if not isinstance(limit, int):
+        raise TypeError(f"{model.__name__}.{field} has no max_length")
+    return limit
 
 
 def _day(value: dt.date) -> str:
@@ -91,8 +94,8 @@ def moment_problem(value: dt.datetime, *, future: str | None = None) -> str | No
     return None
 
 
-def text_problem(value: str | None, limit: int) -> str | None:
-    n = len(value or "")
+def text_problem(value: object, limit: int) -> str | None:
+    n = len(value) if isinstance(value, str) else 0
     if n > limit:
         return _("%(limit)s자 이내로 적어 주세요. (지금 %(n)s자)") % {"limit": f"{limit:,}", "n": f"{n:,}"}
     return None
@@ -138,7 +141,7 @@ class Checks:
     def moment(self, field: str, value: dt.datetime | None, *, future: str | None = None) -> Checks:
         return self.add(field, None if value is None else moment_problem(value, future=future))
 
-    def text(self, field: str, value: str | None, limit: int) -> Checks:
+    def text(self, field: str, value: object, limit: int) -> Checks:
         return self.add(field, text_problem(value, limit))
 
     def amount(self, field: str, value: int | None, limit: int) -> Checks:
