@@ -144,7 +144,8 @@ class AttachmentViewSet(ApiViewSet):
         summary="파일 내려받기",
         description="The file, streamed as it is decrypted; `Content-Disposition: attachment` except pictures; "
                     "`Cache-Control: no-store`. Written to the access log.",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY), **READ_ERRORS},
+        responses={**{(200, content_type): OpenApiResponse(OpenApiTypes.BINARY)
+                      for content_type in ("application/pdf", "image/jpeg", "image/png")}, **READ_ERRORS},
     )
     @action(detail=True, methods=["get"], url_path="download", renderer_classes=[JSONRenderer, DownloadRenderer])
     def download(self, request, pk=None):
