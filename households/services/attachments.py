@@ -357,3 +357,38 @@ def attachment_input(owner: models.Model, cleaned: dict[str, Any], file: IO[byte
     return AttachmentInput(owner=owner, kind=cleaned.get("kind") or "", title=cleaned.get("title") or "",
                            file=file, document_date=cleaned.get("document_date"),
                            client_id=(cleaned.get("client_id") or "").strip())
+
+
+def attachments_rotate(*, limit: int | None = None) -> int:
+    """Re-encrypt the stored files of live attachments under the first (newest) ``FIELD_ENCRYPTION_KEY``, so an old
+    key can be dropped: each file is decrypted and written again a frame at a time (never whole in memory), the row
+    then points at the new file, and the old one is removed. Returns how many files were rewritten."""
+    rows = Attachment.objects.exclude(storage_name="").filter(deleted_at__isnull=True).order_by("pk")
+    done = 0
+    for pk, name in rows.values_list("pk", "storage_name")[:limit]:
+        fresh = save_encrypted(storage(), name.rsplit("/", 1)[0] + f"/{uuid.uuid4().hex}.bin",
+                               _ChunkReader(open_decrypted(storage(), name)))  # type: ignore[arg-type]
+        if Attachment.objects.filter(pk=pk, storage_name=name).update(storage_name=fresh) == 1:
+            _remove_file(name)
+            done += 1
+        else:  # deleted or rotated meanwhile: keep the row's file, drop the copy
+            _remove_file(fresh)
+    return done
+
+
+class _ChunkReader:
+    """``read(n)`` over an iterator of byte chunks (the decrypted frames of a stored file)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks, self._buffer = chunks, b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer += chunk
+        if size < 0:
+            size = len(self._buffer)
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data

@@ -97,3 +97,27 @@ def test_the_nightly_run_removes_a_file_left_behind(official, household):
     assert counts["attachment_files_removed"] == 1 and not path.exists()
     attachment.refresh_from_db()
     assert attachment.storage_name == "" and attachment.file_removed_at is not None
+
+
+def test_rotating_the_keys_rewrites_each_file_under_the_newest_key(official, household, settings):
+    from io import StringIO
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from welfare.common import blobs
+
+    old_key = settings.FIELD_ENCRYPTION_KEY[0]
+    photo = attach(household, official)
+    plain = blobs.read_decrypted(storages["attachments"], photo.storage_name)
+    old_path = on_disk(photo)
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEY = [new_key, old_key]
+
+    out = StringIO()
+    call_command("rotate_attachment_keys", stdout=out)
+
+    photo.refresh_from_db()
+    assert "1 attachment files" in out.getvalue() and not old_path.exists()
+    settings.FIELD_ENCRYPTION_KEY = [new_key]  # the old key dropped: the file still opens
+    assert blobs.read_decrypted(storages["attachments"], photo.storage_name) == plain
