@@ -9,6 +9,7 @@ from welfare.admin_base import CaseworkAdmin, PolicyAdmin, ReadOnlyAdmin, ReadOn
 
 from .forms.policy import CadencePolicyForm
 from .models import (
+    Attachment,
     CadencePolicy,
     Case,
     CaseGoal,
@@ -67,6 +68,21 @@ class ConsentAdmin(CaseworkAdmin):
     list_filter = ("scope", "method")
     search_fields = ("resident__name",)
     raw_id_fields = ("resident",)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(CaseworkAdmin):
+    """What was attached and the tombstones of deletions; the files open only through the product's download page
+    (scoping, access log), never here."""
+
+    list_display = ("id", "title", "kind", "owner_kind", "owner_id", "household", "content_type", "size", "added_by",
+                    "added_at", "deleted_at")
+    list_filter = ("kind", "owner_kind", "content_type")
+    search_fields = ("title", "=client_id", "=sha256")
+    exclude = ("storage_name",)
+    raw_id_fields = ("household",)
+    list_select_related = ("household", "added_by")
+    show_full_result_count = False
 
 
 @admin.register(SensitiveProfile)

@@ -2,6 +2,7 @@
 
 from welfare.api.router import router
 
+from .attachments import AttachmentViewSet
 from .field import FieldPackViewSet, FieldSessionViewSet, FieldSyncViewSet
 from .views import (
     CaseViewSet,
@@ -23,3 +24,4 @@ router.register("field/pack", FieldPackViewSet, basename="field-pack")
 router.register("field/sync", FieldSyncViewSet, basename="field-sync")
 router.register("field/session", FieldSessionViewSet, basename="field-session")
 router.register("phrase-templates", PhraseTemplateViewSet, basename="phrase-templates")
+router.register("attachments", AttachmentViewSet, basename="attachments")

@@ -1,5 +1,10 @@
 """Households and the people in them, with their consents and sensitive details."""
 
+from .attachments import (  # noqa: F401
+    Attachment,
+    AttachmentKind,
+    AttachmentQuerySet,
+)
 from .cases import (  # noqa: F401
     ASSESSMENT_DAYS,
     BEFORE_ASSESSMENT_DONE,

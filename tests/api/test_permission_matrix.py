@@ -31,6 +31,7 @@ from rest_framework.test import APIClient
 from households.models import PhraseTemplate, ServiceLink
 from tests.api.conftest import bearer_client
 from tests.discovery.factories_network import member, report
+from tests.households.factories_attachments import attach, jpeg_with_gps, upload
 from tests.households.factories_cases import ResourceFactory, household_with_client, make_case
 from tests.households.factories_plans import draft_plan, figure
 from tests.households.factories_visits import CheckInFactory, FollowUpFactory, VisitFactory
@@ -44,7 +45,7 @@ ROLES = ("official", "lead", "planner", "district_admin", "no_membership", "anon
 EDITORS = {"official", "lead", "district_admin"}
 SCOPES = ("own", "other_dong", "other_district")
 PERSONAL = ("households", "cases", "visits", "follow-ups", "service-links", "check-ins", "crisis-reports",
-            "network-members")
+            "network-members", "attachments")
 DISTRICT_WIDE = ("resources", "plans", "phrase-templates")
 
 
@@ -100,6 +101,7 @@ def _build_world() -> World:
     }
     keys = {role: ApiToken.issue(user=user, name="matrix")[1] for role, user in users.items()}
     ydp_planner = staff_user(Role.DISTRICT_PLANNER, district=yeongdeungpo, username="m-ydp-planner")
+    uploader = UserFactory(username="m-uploader", is_superuser=True)
     objects: dict[tuple[str, str], object] = {}
     cases, links = {}, {}
     for scope, dong in dongs.items():
@@ -117,6 +119,7 @@ def _build_world() -> World:
             ("crisis-reports", scope): report(dong),
             ("network-members", scope): member(dong),
             ("resources", scope): resource,
+            ("attachments", scope): attach(household, uploader),
         })
         for year in (2025, 2026):
             figure(dong, dt.date(year, 3, 1), "cases_opened", 4)
@@ -147,8 +150,10 @@ OPERATIONS = {
     "plans": ("list", "retrieve", "figures", "write"),
     "resources": ("list", "retrieve", "write"),
     "phrase-templates": ("list", "write"),
+    "attachments": ("list", "retrieve", "download", "create"),
 }
-DETAIL_ACTIONS = {("cases", "transition"), ("service-links", "status"), ("plans", "figures")}
+DETAIL_ACTIONS = {("cases", "transition"), ("service-links", "status"), ("plans", "figures"),
+                  ("attachments", "download")}
 
 
 def scopes_of(prefix: str, operation: str) -> tuple[str, ...]:
@@ -167,7 +172,7 @@ def expected(role: str, prefix: str, operation: str, scope: str) -> int:
         return 401
     if operation == "list":
         return 200
-    if operation in ("retrieve", "figures"):
+    if operation in ("retrieve", "figures", "download"):
         return 200 if can_see(role, prefix, scope) else 404
     if role not in EDITORS:
         return 403  # the permission is checked before the object is looked up
@@ -229,13 +234,16 @@ def _request(world: World, role: str, prefix: str, operation: str, scope: str):
     if operation == "write":
         return client.post(f"{API}/{prefix}/", {}, format="json")
     if operation == "create":
-        return client.post(f"{API}/{prefix}/", _create_body(world, prefix, scope), format="json")
+        return client.post(f"{API}/{prefix}/", _create_body(world, prefix, scope),
+                           format="multipart" if prefix == "attachments" else "json")
     target = world.objects[(prefix, "own" if scope == "invalid" else scope)]
     url = f"{API}/{prefix}/{target.pk}/"
     if operation == "retrieve":
         return client.get(url)
     if operation == "figures":
         return client.get(f"{url}figures/")
+    if operation == "download":
+        return client.get(f"{url}download/")
     if operation == "transition":
         body = {} if scope == "invalid" else {"to": "assessment", "version": target.version}
         return client.post(f"{url}transition/", body, format="json")
@@ -255,6 +263,9 @@ def _create_body(world: World, prefix: str, scope: str) -> dict:
     if prefix == "visits":
         return {"submission_token": str(uuid.uuid4()), "household": household, "contact_result": "met",
                 "risk_level": "medium"}
+    if prefix == "attachments":
+        return {"owner_kind": "household", "owner_id": household, "kind": "photo", "title": "현관 사진",
+                "client_id": f"m-{uuid.uuid4()}", "file": upload("a.jpg", jpeg_with_gps())}
     if prefix == "check-ins":
         return {"client_id": f"gw-{uuid.uuid4()}", "household": household, "source": "iot",
                 "at": (timezone.now() - dt.timedelta(minutes=1)).isoformat()}
