@@ -23,6 +23,7 @@ from welfare.common.dates import seoul_today
 
 from .field_registry import pack_sections
 from .models import (
+    AttachmentKind,
     Case,
     CaseGoal,
     CaseStage,
@@ -135,6 +136,7 @@ def field_pack(user: User, *, opened: Sequence[int] = (), now: dt.datetime | Non
             "risk_level": _choices(RiskLevel.choices), "domain": _choices(NeedDomain.choices),
             "severity": _choices(Severity.choices), "check_in_source": _choices(CheckInSource.choices),
             "ending_results": [ContactResult.DECEASED.value, ContactResult.MOVED_AWAY.value],
+            "attachment_kind": _choices(AttachmentKind.choices),
         },
         "households": [_household(h, today) for h in rows],
     }

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from households.models import CareStatus, CheckIn, FollowUp, FollowUpStatus, Household, Visit
+from households.models import Attachment, CareStatus, CheckIn, FollowUp, FollowUpStatus, Household, Visit
 from tests.factories import HouseholdFactory, ResidentFactory, staff_user
 from welfare.models import Role
 
@@ -31,6 +31,16 @@ def field_world(seongdong, dong):
                                  next_contact_on=timezone.localdate() - dt.timedelta(days=1))
     ResidentFactory(household=household, name="김현장", relation="head", birth_date=dt.date(1948, 3, 1))
     return official, household
+
+
+def png_bytes() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (64, 48), (120, 90, 60)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def shot(page, name: str) -> None:
@@ -85,25 +95,32 @@ def test_visits_and_a_check_in_typed_offline_are_sent_once_when_the_connection_r
     page.fill("#fh-checkin input[name=note]", "전화로 안부 확인")
     page.click("#fh-checkin button[type=submit]")
     page.wait_for_function("() => document.querySelectorAll('#fh-queue > li[data-state=pending]').length === 3")
-    assert not Visit.objects.exists() and not CheckIn.objects.exists()
+    page.set_input_files("#fh-attach input[name=file]", files=[{"name": "house.png", "mimeType": "image/png",
+                                                                 "buffer": png_bytes()}])
+    page.fill("#fh-attach input[name=title]", "곰팡이 핀 벽")
+    page.click("#fh-attach button[type=submit]")
+    page.wait_for_function("() => document.querySelectorAll('#fh-queue > li[data-state=pending]').length === 4")
+    assert not Visit.objects.exists() and not CheckIn.objects.exists() and not Attachment.objects.exists()
 
     # The page is closed and opened again, still offline: the queue is there.
     context = page.context
     page.close()
     page = context.new_page()
     page.goto(f"{live_server.url}/households/field/")
-    page.wait_for_function("() => document.querySelectorAll('#field-queue > li[data-state=pending]').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#field-queue > li[data-state=pending]').length === 4")
     shot(page, "field-offline-queue")
 
     # Online again: everything is sent, once.
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("() => document.querySelectorAll('#field-queue > li[data-state=sent]').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#field-queue > li[data-state=sent]').length === 4")
     page.reload()
-    page.wait_for_function("() => document.querySelectorAll('#field-queue > li[data-state=sent]').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#field-queue > li[data-state=sent]').length === 4")
     shot(page, "field-sync-report")
     assert Visit.objects.filter(household=household).count() == 2
     assert CheckIn.objects.filter(household=household).count() == 1
+    photo = Attachment.objects.get(owner_kind="household", owner_id=household.pk)
+    assert (photo.kind, photo.title) == ("photo", "곰팡이 핀 벽")
     household.refresh_from_db()
     assert household.next_contact_on > timezone.localdate()
     assert FollowUp.objects.get(household=household, status=FollowUpStatus.OPEN).due_on == household.next_contact_on

@@ -53,6 +53,20 @@
   function backoff(item) { return Math.min(MAX_BACKOFF_MS, 5000 * Math.pow(2, Math.max(0, item.attempts - 1))); }
 
   function sendOne(item, csrf) {
+    if (item.kind === "attachment") {  // a file: multipart to the attachments API, idempotent by its client_id
+      var data = new FormData();
+      Object.keys(item.payload).forEach(function (k) { data.append(k, item.payload[k]); });
+      data.append("file", item.blob, item.file_name || "field-upload");
+      return fetch(cfg.attachments, {
+        method: "POST", credentials: "same-origin", body: data,
+        headers: { Accept: "application/json", "X-CSRFToken": csrf }
+      }).then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (body) {
+          if (r.status === 200 || r.status === 201) body = { status: "sent", id: body.id, notes: [] };
+          return { status: r.status, body: body };
+        });
+      });
+    }
     return fetch(cfg.sync, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
@@ -81,6 +95,7 @@
                 if (res.status === 200 || res.status === 201) {
                   item.state = res.body.status === "conflict" ? "conflict" : "sent";
                   item.notes = res.body.notes || []; item.errors = {}; item.server_id = res.body.id;
+                  if (item.blob) { delete item.blob; }  // sent: the file no longer stays on the device
                   item.sent_at = new Date().toISOString();
                   return S.put(item).then(function () { return "sent"; });
                 }

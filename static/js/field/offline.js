@@ -27,7 +27,7 @@
     return hit ? hit[1] : value;
   }
   var STATE = { pending: "전송 대기", sent: "전송됨", conflict: "처리됨(확인)", refused: "확인 필요" };
-  var KIND = { visit: "방문", check_in: "안부 확인", contact_attempt: "접촉 시도" };
+  var KIND = { visit: "방문", check_in: "안부 확인", contact_attempt: "접촉 시도", attachment: "첨부" };
 
   function queueItem(item, pack, withEdit) {
     var li = el("li", { "data-state": item.state, "data-client-id": item.client_id });
@@ -222,6 +222,21 @@
                             at: new Date().toISOString(), is_alert: false },
               { household: h.id, title: head, pack_generated_at: pack.generated_at })
           .then(function () { checkin.reset(); checkin.source.value = "care_team"; F.emit(); F.sync(); });
+      });
+
+      // A photo or a scanned letter: the file waits in the queue (IndexedDB keeps it as a Blob).
+      var attach = document.getElementById("fh-attach");
+      options(attach.kind, C.attachment_kind || [["photo", "사진"]]);
+      attach.kind.value = "photo";
+      attach.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var file = attach.file.files[0];
+        if (!file) return;
+        S.add("attachment", { client_id: S.uuid(), owner_kind: "household", owner_id: h.id, kind: attach.kind.value,
+                              title: attach.title.value || file.name },
+              { household: h.id, title: head + " · " + (attach.title.value || file.name), blob: file,
+                file_name: file.name, pack_generated_at: pack.generated_at })
+          .then(function () { attach.reset(); attach.kind.value = "photo"; F.emit(); F.sync(); });
       });
 
       // Contact attempts on this household's open reports.
