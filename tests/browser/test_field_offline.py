@@ -175,3 +175,27 @@ def test_care_ended_on_the_server_meanwhile_is_reported_and_the_visit_kept(page,
     assert "관리가 종료" in page.inner_text("#field-queue")
     visit = Visit.objects.get(household=household)
     assert visit.observations == "관리 종료 전에 한 방문" and visit.next_contact_on is None
+
+
+def test_logout_asks_before_dropping_unsent_items_and_then_wipes_the_device(page, live_server, field_world):
+    official, household = field_world
+    sign_in(page, live_server, official.username)
+    take_pack(page, live_server)
+    # An item the server refuses (an unknown household) stays on the device as "확인 필요".
+    page.evaluate("""() => window.FieldStore.add("check_in", {client_id: "x-1", household: 999999, source: "other"},
+                                                 {title: "?"}).then(() => window.Field.sync())""")
+    page.wait_for_function("() => document.querySelectorAll('#field-queue > li[data-state=refused]').length === 1")
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("form[data-logout] button[type=submit]")
+    page.wait_for_timeout(500)
+    assert asked and "1건" in asked[0]
+    assert page.url.endswith("/households/field/")  # still signed in: nothing dropped
+    assert page.evaluate("() => window.FieldStore.queue().then(q => q.length)") == 1
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("form[data-logout] button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/login/**")
+    names = page.evaluate("() => indexedDB.databases().then(dbs => dbs.map(d => d.name))")
+    assert "dong-welfare-field" not in names
