@@ -377,6 +377,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One component name per choice set where field names collide ("status", "source", "to", "domain").
     "ENUM_NAME_OVERRIDES": {
+        "VisitKindEnum": "households.models.VisitKind",
+        "AttachmentKindEnum": "households.models.AttachmentKind",
+        "FieldSyncKindEnum": ["visit", "check_in", "contact_attempt"],
         "CareStatusEnum": "households.models.CareStatus",
         "CaseStageEnum": "households.models.CaseStage",
         "CaseSourceEnum": "households.models.CaseSource",

@@ -44,11 +44,11 @@ def test_official_logs_a_visit_opens_a_case_links_a_resource_and_sees_it_all_on_
 
     # and record the head's consent to collection and use through the consent form
     page.locator("tr:has-text('김순자')").locator("text=동의 기록").click()
-    page.wait_for_selector("select[name=scope]")
-    page.select_option("select[name=scope]", "collect_use")
+    page.wait_for_selector("input[name=scope][value=collect_use]")
+    page.check("input[name=scope][value=collect_use]")
     page.select_option("select[name=method]", "written")
-    page.click("form.card button[type=submit]")
-    page.wait_for_url(re.compile(rf"/households/{household.pk}/$"))
+    page.click("form.consent-form button[type=submit]")
+    page.wait_for_url(re.compile(rf"/households/{household.pk}/(#[\w-]+)?$"))
 
     # and open a case for her
     page.click("#cases >> text=사례 열기")

@@ -157,15 +157,16 @@ def test_after_the_session_expired_offline_the_queue_is_sent_once_the_official_l
 def test_care_ended_on_the_server_meanwhile_is_reported_and_the_visit_kept(page, live_server, field_world):
     official, household = field_world
     sign_in(page, live_server, official.username)
-    take_pack(page, live_server)
+    take_pack(page, live_server)  # the pack says: under care
+    # On the server, care ends while the tablet is away.
+    Household.objects.filter(pk=household.pk).update(status=CareStatus.NOT_UNDER_CARE, next_contact_on=None)
+    FollowUp.objects.filter(household=household).delete()
     page.context.set_offline(True)
     page.goto(f"{live_server.url}/households/{household.pk}/")
     page.wait_for_selector("#field-household:not([hidden])")
     log_visit_offline(page, "관리 종료 전에 한 방문")
     page.wait_for_function("() => document.querySelectorAll('#fh-queue > li[data-state=pending]').length === 1")
 
-    Household.objects.filter(pk=household.pk).update(status=CareStatus.NOT_UNDER_CARE, next_contact_on=None)
-    FollowUp.objects.filter(household=household).delete()
     page.context.set_offline(False)
     page.goto(f"{live_server.url}/households/field/")
     page.evaluate("() => window.dispatchEvent(new Event('online'))")  # as the browser does when the signal returns

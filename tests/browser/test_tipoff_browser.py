@@ -51,11 +51,11 @@ def test_tip_off_is_triaged_into_a_case(page, live_server, login, screenshot, of
 
     # and records her consent to collection and use through the household's consent form
     page.locator("#household tr:has-text('김영희')").locator("text=동의 기록").click()
-    page.wait_for_selector("select[name=scope]")
-    page.select_option("select[name=scope]", "collect_use")
+    page.wait_for_selector("input[name=scope][value=collect_use]")
+    page.check("input[name=scope][value=collect_use]")
     page.select_option("select[name=method]", "verbal")
-    page.click("form.card button[type=submit]")
-    page.wait_for_url(re.compile(r"/households/\d+/$"))
+    page.click("form.consent-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/households/\d+/(#[\w-]+)?$"))
 
     # and resolves the report as "case opened"
     page.goto(f"{live_server.url}/discovery/reports/{report.pk}/")
