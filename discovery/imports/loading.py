@@ -95,7 +95,7 @@ class CrisisWriter(_Writer):
 
     def receipt_code(self, key: str) -> str:
         digest = hashlib.sha256(f"{self.district_id}:{key}".encode()).digest()
-        return "BD" + base64.b32encode(digest).decode()[:14]
+        return ("LD" if self.channel == Channel.LONELY_DEATH else "BD") + base64.b32encode(digest).decode()[:14]
 
     def _households(self, rows: Iterable[ParsedRow]) -> dict[tuple[str, str], int]:
         """(address key, name) → household of a current resident of that name at that address: one query."""
@@ -179,7 +179,7 @@ class CrisisWriter(_Writer):
         """The names no indicator answers to, once each (first spelling kept), tied to their targets: four
         statements per chunk whatever the number of names."""
         names: dict[str, str] = {}
-        for _target, row in targets:
+        for _target, row in sorted(targets, key=lambda pair: pair[1].line):  # the file's first spelling
             for name in row.unknown_indicators:
                 names.setdefault(unknown_key(name), name)
         if not names:

@@ -247,4 +247,18 @@ def backward(apps, schema_editor):
     apps.get_model("discovery", "RiskIndicatorAlias").objects.all().delete()
 
 
-Migration.operations.append(migrations.RunPython(forward, backward))
+def answers_from_outcomes(apps, schema_editor):
+    """One truth (issue 16 item 6): the targets of reports already resolved, left unanswered, take the answer
+    the outcome gives (every round so far is a blind-spot round). Answers already given stay."""
+    Target = apps.get_model("discovery", "BigDataTarget")
+    blank = Target.objects.filter(result_code="", report__status="resolved")
+    for outcome, answer in (("no_need", "no_need"), ("unreachable", "not_located"), ("case_opened", "supported_public")):
+        blank.filter(report__outcome=outcome).update(result_code=answer)
+    blank.filter(report__outcome="linkage_only", report__service_link__resource__sector="public").update(
+        result_code="supported_public")
+    blank.filter(report__outcome="linkage_only").exclude(report__service_link__resource__sector="public").update(
+        result_code="supported_private")
+
+
+Migration.operations += [migrations.RunPython(forward, backward),
+                         migrations.RunPython(answers_from_outcomes, migrations.RunPython.noop)]
