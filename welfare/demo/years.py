@@ -24,6 +24,7 @@ class DemoYears:
     today: dt.date
     seed: int = 2026
     _growth: dict[int, float] = field(default_factory=dict)
+    _names: dict[int, str] | None = None
 
     @property
     def last_year(self) -> int:
@@ -39,9 +40,16 @@ class DemoYears:
         return dt.date(self.last_year, 1, 1) - dt.timedelta(days=WARM_UP_DAYS)
 
     def growth(self, dong_id: int) -> float:
-        """This year's pace of the dong against last year's (the same for every kind of activity)."""
+        """This year's pace of the dong against last year's (the same for every kind of activity), drawn from
+        the dong's district and name, so the same demo shows the same dongs ahead and behind on any database."""
         if dong_id not in self._growth:
-            self._growth[dong_id] = random.Random(f"{self.seed}-growth-{dong_id}").uniform(*GROWTH)
+            if self._names is None or dong_id not in self._names:
+                from welfare.models import Dong
+
+                self._names = {pk: f"{district}/{name}" for pk, district, name in
+                               Dong.objects.values_list("pk", "district__name", "name")}
+            key = self._names.get(dong_id, str(dong_id))
+            self._growth[dong_id] = random.Random(f"{self.seed}-growth-{key}").uniform(*GROWTH)
         return self._growth[dong_id]
 
     def _spans(self, dong_id: int) -> tuple[float, float]:
