@@ -61,8 +61,10 @@ def _blind_spot(report: CrisisReport) -> tuple[str, ...]:
         return (B.SUPPORTED_PRIVATE,) if private else (B.SUPPORTED_PUBLIC,)
     if outcome == ReportOutcome.REFERRED:
         return B.SUPPORTED_PRIVATE, B.SUPPORTED_PUBLIC
-    return {ReportOutcome.NO_NEED: (B.NO_NEED,), ReportOutcome.UNREACHABLE: (B.NOT_LOCATED,),
-            ReportOutcome.REFUSED: (B.REFUSED,)}.get(outcome, ())
+    closed: dict[str, tuple[str, ...]] = {ReportOutcome.NO_NEED: (B.NO_NEED,),
+                                          ReportOutcome.UNREACHABLE: (B.NOT_LOCATED,),
+                                          ReportOutcome.REFUSED: (B.REFUSED,)}
+    return closed.get(outcome, ())
 
 
 def _lonely_death(report: CrisisReport) -> tuple[str, ...]:
@@ -72,8 +74,10 @@ def _lonely_death(report: CrisisReport) -> tuple[str, ...]:
         first = RISK_GROUPS.get(household.risk_level if household is not None else "", L.RISK_LOW)
         groups = (L.RISK_HIGH, L.RISK_MEDIUM, L.RISK_LOW, L.NOT_AT_RISK)
         return (first, *(g for g in groups if g != first))
-    return {ReportOutcome.NO_NEED: (L.NOT_AT_RISK, L.DECEASED), ReportOutcome.UNREACHABLE: (L.NOT_LOCATED,),
-            ReportOutcome.REFUSED: (L.REFUSED,)}.get(outcome, ())
+    closed: dict[str, tuple[str, ...]] = {ReportOutcome.NO_NEED: (L.NOT_AT_RISK, L.DECEASED),
+                                          ReportOutcome.UNREACHABLE: (L.NOT_LOCATED,),
+                                          ReportOutcome.REFUSED: (L.REFUSED,)}
+    return closed.get(outcome, ())
 
 
 def results_allowed(system: str, report: CrisisReport, _depth: int = 0) -> tuple[str, ...]:

@@ -210,8 +210,9 @@ def unmapped_map(*, unmapped: UnmappedIndicator, indicator: RiskIndicator, by: U
     """The name means ``indicator``: it becomes one of its aliases and its targets move over. Returns the number
     of targets moved."""
     require_reference_editor(by)
-    unmapped = UnmappedIndicator.objects.select_for_update().get(pk=unmapped.pk)
-    if unmapped.mapped_to_id is not None:
+    unmapped = (UnmappedIndicator.objects.select_for_update(of=("self",)).select_related("mapped_to")
+                .get(pk=unmapped.pk))
+    if unmapped.mapped_to is not None:
         raise RuleError(_("“%(name)s”은(는) 이미 ‘%(other)s’ 지표에 연결되었습니다.") % {
             "name": unmapped.name, "other": unmapped.mapped_to.name_ko})
     owner = _owner_of(unmapped.key)

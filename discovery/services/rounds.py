@@ -171,7 +171,8 @@ def bigdata_target_answer(*, target: BigDataTarget, by: User, result_code: str, 
     report resolved on its page first. On a resolved report the answer is one its outcome allows."""
     if not can_answer(by, target.dong_id):
         raise PermissionDenied
-    target = BigDataTarget.objects.select_for_update().select_related("round", "report").get(pk=target.pk)
+    target = (BigDataTarget.objects.select_for_update(of=("self",)).select_related("round", "report")
+              .get(pk=target.pk))
     system = target.round.system
     labels = dict(result_choices(system))
     if result_code not in labels:
