@@ -37,6 +37,8 @@ from ..forms import (
     ResolveForm,
 )
 from ..models import (
+    BigDataTarget,
+    Channel,
     ContactAttempt,
     CrisisReport,
     HouseholdMerge,
@@ -196,6 +198,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
 # --- The screening page ----------------------------------------------------------------------------------------
 
 
+LIST_CHANNELS = (Channel.BIGDATA, Channel.LONELY_DEATH)
+
+
 def _detail(request: HttpRequest, report: CrisisReport, *, attempt_form: AttemptForm | None = None,
             resolve_form: ResolveForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
@@ -222,6 +227,9 @@ def _detail(request: HttpRequest, report: CrisisReport, *, attempt_form: Attempt
         "assign_form": AssignForm(user=user) if can_edit and is_open else None,
         "duplicates": list(report.duplicates.visible_to(user).only("pk", "receipt_code")) if report.pk else [],
         "now": timezone.now(),
+        # A report from a Ministry list: its round and answer (one truth with the outcome, services.answers).
+        "target": (BigDataTarget.objects.filter(report=report).select_related("round").first()
+                   if report.channel in LIST_CHANNELS else None),
     }
     if report.household_id is not None:
         household = report.household

@@ -248,3 +248,13 @@ def test_a_batch_without_the_reference_column_leaves_it_blank(dong):
 
     assert BigDataTarget.objects.get(round=round_).ssis_ref == ""
     assert ImportBatch.objects.get(round=round_).error_count == 0
+
+
+def test_the_report_page_shows_its_round_and_the_answer_it_gave(client_for, round_, official):
+    t = target(1)
+    bigdata_target_answer(target=t, by=official, result_code="no_need", note="욕구 없음")
+
+    html = client_for(official).get(reverse("discovery:report_detail", args=[t.report_id])).content.decode()
+
+    assert "2025년 1차 복지사각지대 발굴" in html and "2025-1-00001" in html
+    assert "비대상·욕구 없음" in html
