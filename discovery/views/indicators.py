@@ -31,7 +31,7 @@ def _page(request: HttpRequest, district, **extra) -> HttpResponse:
     waiting = list(queue[:QUEUE_SHOWN])
     return render(request, "discovery/indicators/catalogue.html", district_context(
         request, district, tab=TAB, indicators=services.catalogue(), waiting=waiting,
-        waiting_more=len(waiting) == QUEUE_SHOWN, map_form=MapForm(), title=_("위기 지표"),
+        waiting_more=len(waiting) == QUEUE_SHOWN, title=_("위기 지표"),
         **{"new_form": IndicatorForm(creating=True, prefix="new"), **extra}))
 
 
