@@ -24,11 +24,13 @@ from households.jobs.hooks import (
     register_retention_sweep,
 )
 from households.jobs.retention import ANONYMISED_PREFIX, ANONYMOUS_NAME
-from households.models import Resident
+from households.models import Attachment, Resident
+from households.services.attachments import attachments_purge
 from welfare.common.dates import add_months
 from welfare.jobs import register
 from welfare.models import Notification, NotificationKind
 
+from .attachment_owners import REPORT
 from .imports import MAX_ATTEMPTS, batch_mark_interrupted, stalled_batches, uploads_expire
 from .models import (
     ContactAttempt,
@@ -133,7 +135,13 @@ def _anonymise_reports(ids: Sequence[int], now: dt.datetime) -> dict[str, int]:
     RewardDecision.objects.filter(report__household_id__in=ids).update(informant_label=ANONYMOUS_NAME,
                                                                       informant_key="anonymised")
     HouseholdMerge.objects.filter(survivor_id__in=ids).update(duplicate_address=ANONYMISED_PREFIX.strip())
-    return {"reports": reports}
+    # The reports' attachments normally carry the household already (linking a report moves them); any that do
+    # not go here too.
+    attachments = attachments_purge(
+        Attachment.objects.filter(owner_kind=REPORT.key,
+                                  owner_id__in=CrisisReport.objects.filter(household_id__in=ids).values("pk")),
+        now=now, reason=_("보존기간 경과로 익명화"), title=ANONYMISED_PREFIX.strip())
+    return {"reports": reports, **({"attachments": attachments} if attachments else {})}
 
 
 register_retention_part(RetentionPart(recent=_recent_reports, anonymise=_anonymise_reports))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from welfare.admin_base import CaseworkAdmin, PolicyAdmin, ReadOnlyTabularInline
+from welfare.admin_base import CaseworkAdmin, PolicyAdmin, ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .forms.policy import CadencePolicyForm
 from .models import (
+    Attachment,
     CadencePolicy,
     Case,
     CaseGoal,
@@ -20,6 +21,7 @@ from .models import (
     Household,
     IsolationScreening,
     MemberEvent,
+    PhraseTemplate,
     Resident,
     SensitiveProfile,
     ServiceLink,
@@ -68,6 +70,21 @@ class ConsentAdmin(CaseworkAdmin):
     raw_id_fields = ("resident",)
 
 
+@admin.register(Attachment)
+class AttachmentAdmin(CaseworkAdmin):
+    """What was attached and the tombstones of deletions; the files open only through the product's download page
+    (scoping, access log), never here."""
+
+    list_display = ("id", "title", "kind", "owner_kind", "owner_id", "household", "content_type", "size", "added_by",
+                    "added_at", "deleted_at")
+    list_filter = ("kind", "owner_kind", "content_type")
+    search_fields = ("title", "=client_id", "=sha256")
+    exclude = ("storage_name",)
+    raw_id_fields = ("household",)
+    list_select_related = ("household", "added_by")
+    show_full_result_count = False
+
+
 @admin.register(SensitiveProfile)
 class SensitiveProfileAdmin(CaseworkAdmin):
     list_display = ("resident", "disability_type", "disability_severity", "updated_at")
@@ -90,6 +107,18 @@ class CadencePolicyAdmin(PolicyAdmin):
 
     policy_form = CadencePolicyForm
     policy_save = cadence_policy_save
+
+
+@admin.register(PhraseTemplate)
+class PhraseTemplateAdmin(ReadOnlyAdmin):
+    """Read here; district admins edit them at 구 설정 › 정책 (superusers there too, with ?district=), through the
+    audited service."""
+
+    list_display = ("district", "domain", "order", "text", "active")
+    list_filter = ("district", "domain", "active")
+    list_select_related = ("district",)
+    search_fields = ("text",)
+    ordering = ("district__name", "domain", "order", "id")
 
 
 # --- Casework (visits, follow-ups, cases, links): read and search; writes go through the services -------------

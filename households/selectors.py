@@ -1,4 +1,5 @@
-"""Reads with their rules: the work lists (the household timeline is :mod:`households.timeline`)."""
+"""Reads with their rules: the work lists, the visit form's last visit and phrase templates (the household timeline
+is :mod:`households.timeline`)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,15 @@ from welfare.permissions import can
 from welfare.scoping import personal_dong_ids
 
 from .models import (
+    DEFAULT_PHRASES,
     OPEN_STAGES,
     CareStatus,
     Case,
     CaseStage,
     Household,
+    NeedDomain,
+    PhraseTemplate,
+    Visit,
 )
 from .models.cases import DEADLINES
 
@@ -142,3 +147,54 @@ def team_dong_ids(user) -> frozenset[int]:
 
 
 STAGE_CHOICES = [(s.value, s.label) for s in CaseStage if s.value in OPEN_STAGES]
+
+
+# The visit form ------------------------------------------------------------------------------------------------
+
+
+def last_visit(household: Household) -> Visit | None:
+    """The household's latest visit with its needs and staff present (three queries): what "지난 방문 내용
+    가져오기" copies. The caller reached the household through ``visible_to`` and logs the read."""
+    return (household.visits.prefetch_related("needs", "staff_present")
+            .order_by("-visited_at", "-id").first())
+
+
+@dataclass(frozen=True)
+class Phrase:
+    id: int | None  # None: one of the defaults, not stored for this district yet
+    domain: str
+    text: str
+    order: int
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    """A district's active phrase templates in domain order, or the defaults when it never saved its own."""
+
+    district_id: int | None
+    customised: bool
+    phrases: tuple[Phrase, ...]
+
+    def by_domain(self) -> list[tuple[str, str, list[Phrase]]]:
+        """(domain, label, phrases) for every domain that has any, in the visit form's order."""
+        return [(domain, str(label), found) for domain, label in NeedDomain.choices
+                if (found := [p for p in self.phrases if p.domain == domain])]
+
+    def texts(self) -> dict[str, list[str]]:
+        return {domain: [p.text for p in self.phrases if p.domain == domain] for domain in NeedDomain.values}
+
+
+def phrase_set(district_id: int | None) -> PhraseSet:
+    """One query: the district's rows (active ones shown), or :data:`DEFAULT_PHRASES` when it has none at all."""
+    if district_id is None:
+        return PhraseSet(None, False, ())
+    rows = list(PhraseTemplate.objects.filter(district_id=district_id).values_list("id", "domain", "text", "order",
+                                                                                  "active"))
+    position = {domain: i for i, domain in enumerate(NeedDomain.values)}
+    if not rows:
+        phrases = [Phrase(None, domain, text, order) for domain, texts in DEFAULT_PHRASES.items()
+                   for order, text in enumerate(texts, start=1)]
+    else:
+        phrases = [Phrase(pk, domain, text, order) for pk, domain, text, order, active in rows if active]
+    phrases.sort(key=lambda p: (position.get(p.domain, 99), p.order, p.id or 0))
+    return PhraseSet(district_id, bool(rows), tuple(phrases))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, households, visits, worklists
+from .views import attachments, cases, field, households, visits, worklists
 
 app_name = "households"
 
@@ -18,7 +18,9 @@ urlpatterns = [
         households.consent_withdraw, name="consent_withdraw",
     ),
     path("<int:pk>/residents/<int:resident_pk>/sensitive/", households.sensitive_edit, name="sensitive_edit"),
+    *attachments.urlpatterns,
     *visits.urlpatterns,
+    *field.urlpatterns,
     *cases.urlpatterns,
     *worklists.urlpatterns,
 ]

@@ -23,6 +23,27 @@ def pytest_configure(config):
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
 
+    # Attachments go to a private temporary folder per test process, never to var/attachments.
+    import tempfile
+
+    from django.core.files.storage import storages
+
+    folder = tempfile.mkdtemp(prefix="welfare-attachments-")
+    config.welfare_attachments_dir = folder
+    settings.STORAGES = {**settings.STORAGES, "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder, "base_url": None}}}
+    storages._backends = None
+    storages._storages = {}
+    storages.__dict__.pop("backends", None)
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    folder = getattr(config, "welfare_attachments_dir", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _required_services(django_db_setup, django_db_blocker):

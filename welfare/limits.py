@@ -6,6 +6,8 @@ Three limits, by the kind of request (settings):
   the public tip-off form (/report/), the login form;
 - ``IMPORT_MAX_BYTES`` (plus room for the multipart envelope): the upload endpoints named in
   ``REQUEST_UPLOAD_URL_NAMES`` (the list imports), for a signed-in user;
+- ``ATTACHMENT_MAX_BYTES`` (plus the envelope): the attachment uploads named in ``ATTACHMENT_UPLOAD_URL_NAMES``
+  (the page, the signed-consent form and ``POST /api/v1/attachments/``), signed in or with a token;
 - ``REQUEST_MAX_BODY_BYTES`` (1 MB): every other request (pages and the API).
 
 A larger ``Content-Length`` answers 413 at once (JSON in the API's error shape under /api/). A body whose length is
@@ -53,8 +55,12 @@ def body_limit(request: HttpRequest) -> int:
     signed_in = request.user.is_authenticated if hasattr(request, "user") else False
     if not signed_in and not request.META.get("HTTP_AUTHORIZATION"):
         return settings.ANONYMOUS_MAX_BODY_BYTES
-    if signed_in and _url_name(request) in settings.REQUEST_UPLOAD_URL_NAMES:
+    name = _url_name(request)
+    if signed_in and name in settings.REQUEST_UPLOAD_URL_NAMES:
         return settings.IMPORT_MAX_BYTES + MULTIPART_ENVELOPE_BYTES
+    if name in settings.ATTACHMENT_UPLOAD_URL_NAMES:
+        # Signed in, or carrying a token (checked by DRF before it parses the body).
+        return max(settings.ATTACHMENT_MAX_BYTES + MULTIPART_ENVELOPE_BYTES, settings.REQUEST_MAX_BODY_BYTES)
     return settings.REQUEST_MAX_BODY_BYTES
 
 

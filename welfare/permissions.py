@@ -48,6 +48,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_resources": frozenset({P, A}),
     # Staff accounts and district settings.
     "manage_district": frozenset({A}),
+    # The district's phrase templates for visit notes (구 설정 › 정책 › 자주 쓰는 문구).
+    "edit_phrase_templates": frozenset({A}),
     # The access-log review (PIPA safety measures: monthly review, export with a reason) and locked-out accounts.
     "review_access_log": frozenset({A}),
     "unlock_accounts": frozenset({A}),

@@ -196,6 +196,36 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Attachments (scanned forms, photos, signed consents) are personal data: encrypted in chunks with
+# FIELD_ENCRYPTION_KEY (welfare.common.blobs) and kept in their own storage, outside STATIC_ROOT and MEDIA_ROOT, with
+# no URL of their own: only households.views.attachments serves them (scoping, access log, no-store). A private
+# folder under var/ by default; an S3-compatible bucket (django-storages) when ATTACHMENTS_S3_BUCKET is set.
+ATTACHMENTS_S3_BUCKET = env.str("ATTACHMENTS_S3_BUCKET", default="")
+if ATTACHMENTS_S3_BUCKET:
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENTS_S3_BUCKET,
+            "endpoint_url": env.str("ATTACHMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("ATTACHMENTS_S3_REGION", default="") or None,
+            "access_key": env.str("ATTACHMENTS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("ATTACHMENTS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("ATTACHMENTS_S3_PREFIX", default="attachments"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("ATTACHMENTS_DIR", default=str(VAR_DIR / "attachments")), "base_url": None,
+                    "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    }
+# The largest attachment, in bytes (the page and the API refuse larger ones; the request-body limit follows it),
+# and the largest picture in pixels (a "decompression bomb" is refused from its header).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=50_000_000)
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 
@@ -219,6 +249,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused form token shows a Korean page that keeps what was posted and sends it again (welfare/views_csrf.py).
+CSRF_FAILURE_VIEW = "welfare.views_csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -232,6 +264,9 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
+        # The field app's service worker (/sw.js) and manifest are our own files.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -367,6 +402,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
 ANONYMOUS_MAX_BODY_BYTES = env.int("ANONYMOUS_MAX_BODY_BYTES", default=64 * 1024)
 REQUEST_UPLOAD_URL_NAMES = ("discovery:import_create",)
+# Attachment uploads (the page and the API, where a token client is not yet known as signed in) take
+# ATTACHMENT_MAX_BYTES plus the multipart envelope.
+ATTACHMENT_UPLOAD_URL_NAMES = ("households:attachment_add", "households:consent_add", "attachments-list")
 # Bounds of one uploaded list: data rows (refused before any row is written), the uncompressed size of an XLSX
 # (the sum of its zip members' sizes, checked before parsing: a "zip bomb" is refused at upload) and the error
 # rows stored per batch (the first ones are kept, the rest only counted).
@@ -386,6 +424,10 @@ if IMPORT_STALE_SECONDS <= 2 * IMPORT_HEARTBEAT_SECONDS:
 # deleted when the batch is done or failed, and an unfinished batch's file after this many days (the nightly
 # retention job; uploading the same file again then resumes it).
 IMPORT_UPLOAD_RETENTION_DAYS = env.int("IMPORT_UPLOAD_RETENTION_DAYS", default=7)
+# The offline field app (households/field_pack.py): hours a downloaded pack stays usable on a device before the
+# app wipes it, and the most households one pack carries.
+OFFLINE_PACK_HOURS = env.int("OFFLINE_PACK_HOURS", default=72)
+OFFLINE_PACK_MAX_HOUSEHOLDS = env.int("OFFLINE_PACK_MAX_HOUSEHOLDS", default=300)
 # The public tip-off form: submissions per client address per hour.
 PUBLIC_REPORT_RATE_PER_HOUR = env.int("PUBLIC_REPORT_RATE_PER_HOUR", default=5)
 # Years after a household's last case closed (with no activity since) before the nightly job anonymises it

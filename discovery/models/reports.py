@@ -226,6 +226,8 @@ class ContactAttempt(models.Model):
     reached = models.BooleanField(_("연락 닿음"), default=False)
     note = models.CharField(_("메모"), max_length=300, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The field app's id of the queued item: a resent attempt finds the first instead of adding a second.
+    client_id = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("접촉 시도")

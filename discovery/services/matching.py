@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from households import rrn
 from households import services as household_services
 from households.models import (
+    Attachment,
     Household,
     Resident,
 )
@@ -24,6 +25,7 @@ from welfare.common.addresses import address_key
 from welfare.errors import RuleError
 from welfare.scoping import personal_dong_ids
 
+from ..attachment_owners import REPORT
 from ..models import (
     CrisisReport,
     ReportStatus,
@@ -193,6 +195,8 @@ def report_link_household(*, report: CrisisReport, household: Household, by: Use
     if report.dong_id is None:
         values["dong_id"] = household.dong_id
     CrisisReport.objects.filter(pk=report.pk).update(**values)
+    # The report's attachments now show on the household's page (and go with it at merge and retention).
+    Attachment.objects.of(REPORT.key, report.pk).update(household=household)
     report.refresh_from_db()
     log_action(report, "discovery.crisisreport.linked", user=by, household_id=household.pk,
                changes={"household": household.pk})

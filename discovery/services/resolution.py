@@ -39,11 +39,18 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def contact_attempt_record(*, report: CrisisReport, by: User, method: str, reached: bool, note: str = "",
-                           at: dt.datetime | None = None) -> ContactAttempt:
-    """One try to reach the person: visit, phone, welfare mail, or a neighbour's or 통장's confirmation."""
+                           at: dt.datetime | None = None, client_id: str | None = None) -> ContactAttempt:
+    """One try to reach the person: visit, phone, welfare mail, or a neighbour's or 통장's confirmation.
+
+    ``client_id`` (the field app's queued item) makes a resend return the first attempt, unchanged."""
     _require_editor(by)
     _require_visible(report, by)
-    report = CrisisReport.objects.select_for_update().get(pk=report.pk)
+    report = CrisisReport.objects.select_for_update().get(pk=report.pk)  # also serialises two sends of one item
+    client_id = (client_id or "").strip() or None
+    if client_id is not None and (earlier := ContactAttempt.objects.filter(client_id=client_id).first()) is not None:
+        if earlier.report_id != report.pk:
+            raise RuleError({"client_id": [_("이미 사용한 client_id입니다.")]})
+        return earlier
     _require_open(report)
     if method not in AttemptMethod.values:
         raise RuleError({"method": [_("접촉 방법을 고르세요.")]})
@@ -53,7 +60,8 @@ def contact_attempt_record(*, report: CrisisReport, by: User, method: str, reach
     checks.text("note", note, bounds.max_length(ContactAttempt, "note")).done()
     if at < report.received_at - dt.timedelta(minutes=5):
         raise RuleError({"at": [_("접촉 일시가 접수 일시보다 앞섭니다.")]})
-    attempt = ContactAttempt.objects.create(report=report, by=by, method=method, reached=reached, note=note, at=at)
+    attempt = ContactAttempt.objects.create(report=report, by=by, method=method, reached=reached, note=note, at=at,
+                                            client_id=client_id)
     values: dict[str, Any] = {"updated_at": timezone.now(), **_screening(report)}
     if report.first_contacted_at is None or at < report.first_contacted_at:
         values["first_contacted_at"] = at

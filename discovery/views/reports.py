@@ -21,12 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from households.attachment_owners import with_owners
 from households.forms import HeadForm, HouseholdForm
-from households.models import Household
+from households.models import Attachment, Household
 from welfare.audit import log_action, log_list
 from welfare.errors import RuleError, show_on_form
 
 from .. import services
+from ..attachment_owners import REPORT
 from ..forms import (
     AssignForm,
     AttemptForm,
@@ -230,6 +232,8 @@ def _detail(request: HttpRequest, report: CrisisReport, *, attempt_form: Attempt
         # A report from a Ministry list: its round and answer (one truth with the outcome, services.answers).
         "target": (BigDataTarget.objects.filter(report=report).select_related("round").first()
                    if report.channel in LIST_CHANNELS else None),
+        "attachments": with_owners(Attachment.objects.live().of(REPORT.key, report.pk).select_related("added_by")),
+        "attachment_owner": f"{REPORT.key}:{report.pk}", "may_add": can_edit,
     }
     if report.household_id is not None:
         household = report.household

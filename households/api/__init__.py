@@ -2,11 +2,14 @@
 
 from welfare.api.router import router
 
+from .attachments import AttachmentViewSet
+from .field import FieldPackViewSet, FieldSessionViewSet, FieldSyncViewSet
 from .views import (
     CaseViewSet,
     CheckInViewSet,
     FollowUpViewSet,
     HouseholdViewSet,
+    PhraseTemplateViewSet,
     ServiceLinkViewSet,
     VisitViewSet,
 )
@@ -17,3 +20,8 @@ router.register("visits", VisitViewSet, basename="visits")
 router.register("follow-ups", FollowUpViewSet, basename="follow-ups")
 router.register("service-links", ServiceLinkViewSet, basename="service-links")
 router.register("check-ins", CheckInViewSet, basename="check-ins")
+router.register("field/pack", FieldPackViewSet, basename="field-pack")
+router.register("field/sync", FieldSyncViewSet, basename="field-sync")
+router.register("field/session", FieldSessionViewSet, basename="field-session")
+router.register("phrase-templates", PhraseTemplateViewSet, basename="phrase-templates")
+router.register("attachments", AttachmentViewSet, basename="attachments")

@@ -332,3 +332,26 @@ class ServiceLinkStatusSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="",
                                    help_text=_("거절·중단일 때 필수"))
     on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("비우면 오늘"))
+
+
+# Phrase templates --------------------------------------------------------------------------------------------
+
+
+class PhraseSerializer(serializers.Serializer):
+    """One phrase of the visit form's "자주 쓰는 문구" (households.selectors.Phrase)."""
+
+    id = serializers.IntegerField(read_only=True, allow_null=True,
+                                  help_text="null for a default phrase the district has not saved as its own")
+    domain = serializers.ChoiceField(choices=NeedDomain.choices, read_only=True)
+    domain_display = ChoiceDisplayField(NeedDomain.choices, source="domain")
+    text = serializers.CharField(read_only=True)
+    order = serializers.IntegerField(read_only=True)
+
+
+class PhraseSetSerializer(serializers.Serializer):
+    """The user's district's active phrases in the visit form's order (households.selectors.PhraseSet)."""
+
+    district = serializers.IntegerField(source="district_id", read_only=True, allow_null=True)
+    customised = serializers.BooleanField(read_only=True,
+                                          help_text="false while the district uses the built-in defaults")
+    results = PhraseSerializer(source="phrases", many=True, read_only=True)

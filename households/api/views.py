@@ -16,17 +16,19 @@ from django.db.models import DateField, F, Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from welfare.api.base import ApiViewSet
+from welfare.api.filters import refuse_unknown
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from welfare.errors import RuleError
-from welfare.scoping import ScopedQuerySet
+from welfare.scoping import ScopedQuerySet, membership
 
-from .. import services
+from .. import selectors, services
 from ..models import (
     Case,
     CheckIn,
@@ -44,6 +46,7 @@ from .serializers import (
     CheckInSerializer,
     FollowUpSerializer,
     HouseholdSerializer,
+    PhraseSetSerializer,
     ServiceLinkSerializer,
     ServiceLinkStatusSerializer,
     VisitCreateSerializer,
@@ -331,3 +334,39 @@ class CheckInViewSet(ApiViewSet):
         if earlier is None and CheckIn.objects.filter(external_id=client_id).exists():
             raise serializers.ValidationError({"client_id": [_("이미 사용한 client_id입니다.")]})
         return earlier
+
+
+# Phrase templates --------------------------------------------------------------------------------------------
+
+
+class OneObjectSchema(AutoSchema):
+    """The list route answers one object (the phrase set with its ``results``), not an array of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
+def one_object(view_method):
+    """Under ``@extend_schema``: the schema class it extends (it reads the method's ``schema``, not the view's)."""
+    view_method.schema = OneObjectSchema
+    return view_method
+
+
+class PhraseTemplateViewSet(viewsets.ViewSet):
+    """The visit form's phrase templates of the user's district, read-only (district admins edit them at
+    구 설정 › 정책). Not personal data: no access-log entry. One query for the phrases (and one for the user's
+    membership), unpaginated: at most PER_DOMAIN_MAX phrases in each of the ten domains."""
+
+    @extend_schema(
+        summary="자주 쓰는 문구 (방문 기록)",
+        description="The active phrase templates of the user's district, by need domain in the visit form's "
+                    "order, or the built-in defaults (`customised: false`, ids null) while the district has not "
+                    "saved its own. Users without a district get an empty list. No query parameters.",
+        responses={200: PhraseSetSerializer, **errors(400, 401, 429)},
+    )
+    @one_object
+    def list(self, request):
+        refuse_unknown(request.query_params, ())
+        staff = membership(request.user)
+        phrases = selectors.phrase_set(staff.district_id if staff is not None else None)
+        return Response(PhraseSetSerializer(phrases).data)

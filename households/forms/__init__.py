@@ -1,5 +1,9 @@
+from .attachments import (
+    AttachmentDeleteForm,
+    AttachmentForm,
+    SignedConsentForm,
+)
 from .households import (
-    ConsentForm,
     HeadForm,
     HouseholdForm,
     ResidentForm,
@@ -7,4 +11,5 @@ from .households import (
     SensitiveProfileForm,
 )
 
-__all__ = ["ConsentForm", "HeadForm", "HouseholdForm", "ResidentForm", "RevealForm", "SensitiveProfileForm"]
+__all__ = ["AttachmentDeleteForm", "AttachmentForm", "HeadForm", "HouseholdForm", "ResidentForm", "RevealForm",
+           "SensitiveProfileForm", "SignedConsentForm"]

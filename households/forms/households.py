@@ -10,7 +10,7 @@ from welfare.common.bounds import NOTE_TEXT, counter_attrs
 from welfare.models import Dong
 
 from .. import rrn
-from ..models import Consent, Household, Resident, SensitiveProfile
+from ..models import Household, Resident, SensitiveProfile
 from ..services.households import household_problems, sensitive_problems
 
 
@@ -129,13 +129,6 @@ class HeadForm(ResidentForm):
         super().__init__(*args, **kwargs)
         self.fields["relation"].initial = "head"
         self.fields["relation"].widget = forms.HiddenInput()
-
-
-class ConsentForm(forms.ModelForm):
-    class Meta:
-        model = Consent
-        fields = ["scope", "granted_on", "method", "recipients", "expires_on"]
-        widgets = {"granted_on": DATE_INPUT, "expires_on": DATE_INPUT}
 
 
 class SensitiveProfileForm(forms.ModelForm):

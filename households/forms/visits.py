@@ -23,6 +23,7 @@ from ..models import (
     Resident,
     RiskLevel,
     Severity,
+    Visit,
     VisitKind,
 )
 from ..services import VisitData, VisitOutcome, staff_of
@@ -170,6 +171,21 @@ class VisitForm(forms.Form):
                                  resident=data.get("resident"),
                                  propose_case_closing=bool(data.get("propose_case_closing"))),
         )
+
+
+def initial_from_visit(visit: Visit, *, with_observations: bool = False) -> dict:
+    """What "지난 방문 내용 가져오기" puts in a new visit form: how the visit was made, who came along (those no
+    longer in the dong's staff simply stay unticked), each need found with its severity and note, and the
+    observations only when asked. Never the date and time, the contact result, the next contact (proposed again
+    from the policy), the death/move answers, nor the risk level: the household's current one stands, which the
+    last visit set unless something changed it since."""
+    initial: dict = {"kind": visit.kind, "staff_present": [person.pk for person in visit.staff_present.all()]}
+    for need in visit.needs.all():
+        initial[f"need_{need.domain}"] = need.severity
+        initial[f"need_{need.domain}_note"] = need.note
+    if with_observations:
+        initial["observations"] = visit.observations
+    return initial
 
 
 # Follow-ups and check-ins ------------------------------------------------------------------------------------

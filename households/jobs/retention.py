@@ -21,6 +21,7 @@ from welfare.jobs import register
 from welfare.models import Dong
 
 from ..models import (
+    Attachment,
     Case,
     CaseNeed,
     CaseStageChange,
@@ -34,8 +35,9 @@ from ..models import (
     Visit,
     VisitNeed,
 )
+from ..services.attachments import attachments_purge, remove_deleted_files
 from .common import CARE_STATUSES, keyset
-from .hooks import retention_parts, retention_sweeps
+from .hooks import register_retention_sweep, retention_parts, retention_sweeps
 
 ANONYMOUS_NAME = "익명"
 ANONYMISED_PREFIX = "(익명화됨) "
@@ -116,6 +118,9 @@ def anonymise_households(ids: list[int], *, now: dt.datetime) -> dict[str, int]:
     cases = Case.objects.filter(household_id__in=ids).update(summary="", closing_note="", anonymised_at=now)
     CaseNeed.objects.filter(case__household_id__in=ids).update(note="")
     CaseStageChange.objects.filter(household_id__in=ids).update(note="")
+    # Attachments (photos, scans, signed consents) go entirely: tombstones stay, files are removed on commit.
+    attachments = attachments_purge(Attachment.objects.filter(household_id__in=ids), now=now,
+                                    reason=_("보존기간 경과로 익명화"), title=ANONYMISED_PREFIX.strip())
     counts: dict[str, int] = {}
     for part in retention_parts():  # the reports' tables (discovery.jobs)
         for key, value in part.anonymise(ids, now).items():
@@ -123,4 +128,12 @@ def anonymise_households(ids: list[int], *, now: dt.datetime) -> dict[str, int]:
     households = list(Household.objects.filter(pk__in=ids).only("pk", "road_address", "address_detail"))
     log_actions(households, "households.household.anonymised",
                 reason=_("보존기간 %(years)s년 경과") % {"years": settings.RETENTION_YEARS})
+    if attachments:
+        counts["attachments"] = counts.get("attachments", 0) + attachments
     return {"households": len(households), "residents": residents, "cases": cases, **counts}
+
+
+@register_retention_sweep
+def attachment_files(now: dt.datetime) -> dict[str, int]:
+    """Files of deleted attachments still in storage (removal is retried here when it failed after a commit)."""
+    return {"attachment_files_removed": remove_deleted_files(Attachment.objects.all())}

@@ -1,5 +1,10 @@
 """Households and the people in them, with their consents and sensitive details."""
 
+from .attachments import (  # noqa: F401
+    Attachment,
+    AttachmentKind,
+    AttachmentQuerySet,
+)
 from .cases import (  # noqa: F401
     ASSESSMENT_DAYS,
     BEFORE_ASSESSMENT_DONE,
@@ -47,6 +52,10 @@ from .links import (  # noqa: F401
     LinkStatus,
     ServiceLink,
     ServiceLinkQuerySet,
+)
+from .phrases import (  # noqa: F401
+    DEFAULT_PHRASES,
+    PhraseTemplate,
 )
 from .policy import (  # noqa: F401
     CadencePolicy,

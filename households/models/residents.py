@@ -149,6 +149,11 @@ class Consent(models.Model):
     recipients = models.CharField(_("제공받는 자"), max_length=200, blank=True, help_text=_("제3자 제공일 때"))
     expires_on = models.DateField(_("보유 기한"), null=True, blank=True)
     withdrawn_on = models.DateField(_("철회일"), null=True, blank=True)
+    # Signed by a representative (법정대리인, 보호자) instead of the person: who, and their relation to the person.
+    representative_name = models.CharField(_("대리인 성명"), max_length=50, blank=True)
+    representative_relation = models.CharField(_("대리인과의 관계"), max_length=30, blank=True)
+    # When it was signed on screen (the signed PDF is an attachment of kind "consent" on this record).
+    signed_at = models.DateTimeField(_("서명 일시"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("기록자")
     )

@@ -2,6 +2,14 @@
 
 from welfare.errors import RuleError, StaleVersion  # noqa: F401  (the views catch services.RuleError)
 
+from .attachments import (  # noqa: F401
+    AttachmentInput,
+    attachment_add,
+    attachment_delete,
+    attachment_read,
+    attachments_purge,
+    remove_deleted_files,
+)
 from .cases import (  # noqa: F401
     CASE_EDITABLE,
     _bump,
@@ -17,6 +25,13 @@ from .composition import (  # noqa: F401
     head_change,
     resident_join,
     resident_leave,
+)
+from .consents import (  # noqa: F401
+    SignedConsentInput,
+    consent_without_evidence,
+    consents_sign,
+    unsigned_consents,
+    with_evidence,
 )
 from .followups import (  # noqa: F401
     _close_follow_ups,

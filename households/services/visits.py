@@ -147,9 +147,14 @@ def visit_validate(*, household: Household, data: VisitData) -> None:
 
 
 def visit_record(*, household: Household, by: User, data: VisitData,
-                 token: uuid.UUID | None = None) -> tuple[Visit, bool]:
+                 token: uuid.UUID | None = None, plan_next: bool = True) -> tuple[Visit, bool]:
     """Validate and log a visit; returns (visit, created). The same token twice returns the first visit, unchanged
-    (before validation: a resent form may no longer validate, the resident it names having left since)."""
+    (before validation: a resent form may no longer validate, the resident it names having left since).
+
+    A visit that arrives after a later one of the same household (typed offline, sent when the tablet found a
+    connection) is kept as it is, but the later visit keeps deciding the household's risk, next contact and
+    follow-ups. ``plan_next=False`` records the visit without planning a next contact (the field app's visit to a
+    household whose care ended meanwhile)."""
     if token is not None:
         existing = Visit.objects.filter(submission_token=token).first()
         if existing is not None:
@@ -159,7 +164,7 @@ def visit_record(*, household: Household, by: User, data: VisitData,
     visit_validate(household=household, data=data)
     try:
         with transaction.atomic():
-            return _visit_record(household=household, by=by, data=data, token=token), True
+            return _visit_record(household=household, by=by, data=data, token=token, plan_next=plan_next), True
     except IntegrityError:
         # Two submissions raced past the lookup: the unique token let exactly one in.
         if token is not None:
@@ -169,14 +174,16 @@ def visit_record(*, household: Household, by: User, data: VisitData,
         raise
 
 
-def _visit_record(*, household: Household, by: User, data: VisitData, token: uuid.UUID | None) -> Visit:
+def _visit_record(*, household: Household, by: User, data: VisitData, token: uuid.UUID | None,
+                  plan_next: bool = True) -> Visit:
     household = Household.objects.select_for_update().select_related("dong").get(pk=household.pk)
     visited_at = data.visited_at or timezone.now()
     visit_day = timezone.localdate(visited_at)
     case = household.cases.open().first()
     ends = data.ends
     needs = data.recorded_needs()
-    next_on = None if ends and data.outcome.end_care else (
+    superseded = Visit.objects.filter(household=household, visited_at__gt=visited_at).exists()
+    next_on = None if (ends and data.outcome.end_care) or not plan_next else (
         data.next_contact_on or propose_next_contact(household=household, risk_level=data.risk_level, after=visit_day)
     )
     visit = Visit.objects.create(
@@ -189,11 +196,13 @@ def _visit_record(*, household: Household, by: User, data: VisitData, token: uui
     VisitNeed.objects.bulk_create(
         [VisitNeed(visit=visit, domain=d, severity=s, note=n) for d, s, n in needs]
     )
-    # The household's contact dates: an unanswered door is a visit, not a contact.
-    household.risk_level = data.risk_level
+    # The household's contact dates: an unanswered door is a visit, not a contact. A later visit already on
+    # record keeps the household's risk and next contact (and the follow-ups it planned).
+    if not superseded:
+        household.risk_level = data.risk_level
+        household.next_contact_on = next_on
     if data.contact_result in CONTACT_MADE and (household.last_contact_on is None or visit_day >= household.last_contact_on):
         household.last_contact_on = visit_day
-    household.next_contact_on = next_on
     fields = ["risk_level", "last_contact_on", "next_contact_on", "updated_at"]
     if household.assigned_official_id is None:
         household.assigned_official = by
@@ -204,13 +213,14 @@ def _visit_record(*, household: Household, by: User, data: VisitData, token: uui
     household.save(update_fields=fields)
 
     # The cadence follow-up is met by any visit; the others only when someone was actually reached.
-    _close_follow_ups(household, visit=visit, reasons=[FollowUpReason.CADENCE])
-    if data.contact_result in CONTACT_MADE:
+    if not superseded:
+        _close_follow_ups(household, visit=visit, reasons=[FollowUpReason.CADENCE])
+    if data.contact_result in CONTACT_MADE and not superseded:
         _close_follow_ups(household, visit=visit, reasons=set(FollowUpReason.values) - {FollowUpReason.CADENCE,
                                                                                        FollowUpReason.MANUAL})
     if ends and data.outcome.end_care:
         _close_follow_ups(household, visit=None, reasons=FollowUpReason.values, status=FollowUpStatus.CANCELLED)
-    elif next_on is not None:
+    elif next_on is not None and not superseded and plan_next:
         followup_schedule(household=household, due_on=next_on, reason=FollowUpReason.CADENCE,
                           assigned_to=household.assigned_official)
 

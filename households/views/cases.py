@@ -23,6 +23,7 @@ from welfare.errors import show_on_form
 from welfare.permissions import can
 
 from .. import services
+from ..attachment_owners import with_owners
 from ..forms.cases import (
     STALE_MESSAGE,
     CaseEditForm,
@@ -33,7 +34,7 @@ from ..forms.cases import (
     CaseTransitionForm,
     ReopenForm,
 )
-from ..models import Case, CaseSource, CaseStage, ConsentScope, Household, LinkStatus
+from ..models import Attachment, Case, CaseSource, CaseStage, ConsentScope, Household, LinkStatus, Resident
 from ..models.cases import DEADLINES
 from ..services.cases import may_approve_closing, next_stages
 from ..services.links import next_link_statuses
@@ -64,8 +65,10 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("사례를 접수했습니다."))
             return redirect("households:case_detail", pk=household.pk, case_pk=case.pk)
     open_case = household.cases.open().first()
+    unsigned = services.unsigned_consents(household.residents.current(), ConsentScope.COLLECT_USE)
     return render(request, "households/cases/open_form.html", {
         "form": form, "household": household, "missing_consent": missing_consent, "open_case": open_case,
+        "unsigned_consents": list(unsigned.values()),
     })
 
 
@@ -86,8 +89,10 @@ def case_reopen(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     missing_consent = None
     if not services.has_active_consent(previous.client, ConsentScope.COLLECT_USE):
         missing_consent = previous.client
+    unsigned = services.unsigned_consents(Resident.objects.filter(pk=previous.client_id), ConsentScope.COLLECT_USE)
     return render(request, "households/cases/reopen.html", {
         "form": form, "household": previous.household, "case": previous, "missing_consent": missing_consent,
+        "unsigned_consents": list(unsigned.values()),
     })
 
 
@@ -138,6 +143,8 @@ def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
         "can_edit": can_edit, "goal_form": CaseGoalForm(case=case) if can_edit else None,
         "case_is_open": case.is_open, "today": today,
         "transition_form": CaseTransitionForm(initial={"version": case.version}),
+        "attachments": with_owners(Attachment.objects.live().of("case", case.pk).select_related("added_by")),
+        "attachment_owner": f"case:{case.pk}", "may_add": can_edit,
         "reopen_form": ReopenForm() if can_edit and _may_relapse(case, relapses) else None,
         "link_totals": sum(link.amount_krw or 0 for link in links if link.status != LinkStatus.DECLINED),
     })

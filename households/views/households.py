@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,10 +17,13 @@ from welfare.errors import RuleError, show_on_form
 from welfare.permissions import can
 
 from .. import services
+from ..attachment_owners import with_owners
 from ..filters import HouseholdFilter
-from ..forms import ConsentForm, HeadForm, HouseholdForm, ResidentForm, RevealForm, SensitiveProfileForm
-from ..models import Consent, Household, Resident, SensitiveProfile
+from ..forms import HeadForm, HouseholdForm, ResidentForm, RevealForm, SensitiveProfileForm, SignedConsentForm
+from ..models import Attachment, Consent, Household, Resident, SensitiveProfile
 from . import cases, visits, worklists
+
+ATTACHMENTS_SHOWN = 50
 
 
 def _require_editor(request: HttpRequest) -> None:
@@ -58,7 +62,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     show_sensitive = can(request.user, "view_sensitive")
     residents = list(
         household.residents.order_by("left_on", "id").prefetch_related(
-            Prefetch("consents", queryset=Consent.objects.order_by("scope", "-granted_on"))
+            Prefetch("consents", queryset=services.with_evidence(Consent.objects.order_by("scope", "-granted_on")))
         )
     )
     profiles = {}
@@ -76,6 +80,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "former": [r for r in residents if r.left_on is not None],
         "sensitive_rows": [(r, profiles[r.pk]) for r in residents if r.pk in profiles],
         "show_sensitive": show_sensitive,
+        "attachments": with_owners(Attachment.objects.visible_to(request.user).live().filter(household=household)
+                                   .select_related("added_by")[:ATTACHMENTS_SHOWN]),
+        "attachment_owner": f"household:{household.pk}", "may_add": can(request.user, "edit_casework"),
     })
 
 
@@ -166,19 +173,31 @@ def rrn_reveal(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse:
 
 
 def consent_add(request: HttpRequest, pk: int, resident_pk: int) -> HttpResponse:
+    """The consent form of the tablet: the scopes with their legal text, the signature drawn on screen (or a scanned
+    paper form); the service records one consent per scope and attaches the signed PDF to each."""
     _require_editor(request)
     resident = _resident(request, pk, resident_pk)
-    form = ConsentForm(request.POST or None, initial={"granted_on": timezone.localdate()})
+    form = SignedConsentForm(request.POST or None, request.FILES or None,
+                             initial={"granted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.consent_record(resident=resident, by=request.user, data=form.cleaned_data)
+            consents = services.consents_sign(resident=resident, by=request.user, data=services.SignedConsentInput(
+                scopes=data["scope"], granted_on=data["granted_on"], method=data["method"],
+                recipients=data["recipients"], expires_on=data["expires_on"],
+                representative_name=data["representative_name"],
+                representative_relation=data["representative_relation"],
+                signature_png=data["signature"], scan=data["scan"]))
         except RuleError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, _("동의를 기록했습니다."))
-            return redirect("households:detail", pk=pk)
+            signed = any(c.signed_at for c in consents)
+            messages.success(request, _("서명한 동의서를 기록하고 PDF로 첨부했습니다.") if signed
+                             else _("동의를 기록했습니다."))
+            return redirect(f"{reverse('households:detail', args=[pk])}#consents-{resident.pk}")
+    consents = services.with_evidence(resident.consents.all()).order_by("scope", "-granted_on")
     return render(request, "households/consent_form.html",
-                  {"form": form, "resident": resident, "household": resident.household})
+                  {"form": form, "resident": resident, "household": resident.household, "consents": consents})
 
 
 @require_POST

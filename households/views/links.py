@@ -14,7 +14,7 @@ from welfare.errors import show_on_form
 
 from .. import services
 from ..forms.cases import LinkTransitionForm, ServiceLinkForm
-from ..models import ConsentScope
+from ..models import ConsentScope, Resident
 from ..services.links import next_link_statuses
 from .casework import case_for, require_casework
 
@@ -24,6 +24,8 @@ def link_add(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     case = case_for(request, pk, case_pk)
     form = ServiceLinkForm(request.POST or None, case=case)
     missing_consent = None
+    # A private provider needs the third-party consent; one with no signature or scanned form is flagged.
+    unsigned = services.unsigned_consents(Resident.objects.filter(pk=case.client_id), ConsentScope.THIRD_PARTY)
     if request.method == "POST" and form.is_valid():
         resource = form.cleaned_data["resource"]
         try:
@@ -35,9 +37,13 @@ def link_add(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
                 missing_consent = case.client
         else:
             messages.success(request, _("'%(name)s' 연계를 등록했습니다.") % {"name": resource.name})
+            if resource.sector == "private" and unsigned:
+                messages.warning(request, _("제3자 제공 동의에 서명이나 스캔한 동의서가 없습니다. 동의서를 받아 첨부해 "
+                                            "주세요."))
             return redirect("households:case_detail", pk=pk, case_pk=case_pk)
     return render(request, "households/cases/link_form.html", {
         "form": form, "household": case.household, "case": case, "missing_consent": missing_consent,
+        "unsigned_consents": list(unsigned.values()),
     })
 
 

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welfare.audit import log_action
+from welfare.models import AccessAction
 
-from .. import services
+from .. import selectors, services
 from ..forms.visits import (
     CheckInForm,
     FollowUpForm,
@@ -28,6 +29,7 @@ from ..forms.visits import (
     MemberJoinForm,
     MemberLeaveForm,
     VisitForm,
+    initial_from_visit,
 )
 from ..models import (
     ISOLATION_BANDS,
@@ -37,6 +39,7 @@ from ..models import (
     NeedDomain,
     Resident,
     RiskLevel,
+    Visit,
     isolation_risk,
 )
 
@@ -76,6 +79,20 @@ def _posted_token(request: HttpRequest) -> uuid.UUID | None:
         return None
 
 
+def _copied_initial(request: HttpRequest, household: Household) -> tuple[dict, Visit | None]:
+    """``?copy=last`` (``&note=1`` for the observations too): the new form starts from the household's latest
+    visit (see :func:`initial_from_visit`). Reading that visit is logged as opening it is."""
+    if request.method != "GET" or request.GET.get("copy") != "last":
+        return {}, None
+    last = selectors.last_visit(household)
+    if last is None:
+        return {}, None
+    with_note = request.GET.get("note") == "1"
+    log_action(last, "households.visit.copied", user=request.user, action=AccessAction.VIEW,
+               changes={"observations": with_note})
+    return initial_from_visit(last, with_observations=with_note), last
+
+
 def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = _editable_household(request, pk)
     token = _posted_token(request) if request.method == "POST" else None
@@ -83,8 +100,9 @@ def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
     if token is not None and household.visits.filter(submission_token=token).exists():
         messages.info(request, _("이미 저장된 방문입니다."))
         return _to_household(household)
-    form = VisitForm(request.POST or None, household=household, has_open_case=household.cases.open().exists(),
-                     policy_days=_policy_days(household))
+    initial, copied = _copied_initial(request, household)
+    form = VisitForm(request.POST or None, initial=initial, household=household,
+                     has_open_case=household.cases.open().exists(), policy_days=_policy_days(household))
     if request.method == "POST" and form.is_valid():
         data = form.visit_data()
         try:
@@ -103,7 +121,12 @@ def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.warning(request, _("사례가 '%(stage)s' 단계라 종결 검토로 옮기지 못했습니다. "
                                                 "사례 화면에서 진행하세요.") % {"stage": visit.case.get_stage_display()})
             return _to_household(household)
-    return render(request, "households/visits/form.html", {"form": form, "household": household})
+    return render(request, "households/visits/form.html", {
+        "form": form, "household": household,
+        "copy_asked": request.method == "GET" and request.GET.get("copy") == "last", "copied": copied,
+        "has_visits": copied is not None or (request.method == "GET" and household.visits.exists()),
+        "phrases": selectors.phrase_set(household.dong.district_id).by_domain(),
+    })
 
 
 def visit_detail(request: HttpRequest, pk: int, visit_pk: int) -> HttpResponse:

@@ -9,6 +9,7 @@ Who sees what (DESIGN §3):
   personal access and users without a membership nothing (404, never 403 with details); crisis reports of the
   district queue (no dong yet) for leads and admins.
 - the directory and the plans (resources, plans, plan figures): the whole district for every staff role.
+- the visit form's phrase templates: the user's own district, read-only, for every staff role (no dong scope).
 - writes: dong officials, leads and district admins; planners and users without a membership 403; anonymous 401.
   A write naming another dong's record is 400 (a field that refers to nothing the user may see) when the record
   is in the body, 404 when it is in the URL.
@@ -27,9 +28,10 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from households.models import ServiceLink
+from households.models import PhraseTemplate, ServiceLink
 from tests.api.conftest import bearer_client
 from tests.discovery.factories_network import member, report
+from tests.households.factories_attachments import attach, jpeg_with_gps, upload
 from tests.households.factories_cases import ResourceFactory, household_with_client, make_case
 from tests.households.factories_plans import draft_plan, figure
 from tests.households.factories_visits import CheckInFactory, FollowUpFactory, VisitFactory
@@ -43,8 +45,8 @@ ROLES = ("official", "lead", "planner", "district_admin", "no_membership", "anon
 EDITORS = {"official", "lead", "district_admin"}
 SCOPES = ("own", "other_dong", "other_district")
 PERSONAL = ("households", "cases", "visits", "follow-ups", "service-links", "check-ins", "crisis-reports",
-            "network-members")
-DISTRICT_WIDE = ("resources", "plans")
+            "network-members", "attachments")
+DISTRICT_WIDE = ("resources", "plans", "phrase-templates")
 
 
 def can_see(role: str, prefix: str, scope: str) -> bool:
@@ -99,6 +101,7 @@ def _build_world() -> World:
     }
     keys = {role: ApiToken.issue(user=user, name="matrix")[1] for role, user in users.items()}
     ydp_planner = staff_user(Role.DISTRICT_PLANNER, district=yeongdeungpo, username="m-ydp-planner")
+    uploader = UserFactory(username="m-uploader", is_superuser=True)
     objects: dict[tuple[str, str], object] = {}
     cases, links = {}, {}
     for scope, dong in dongs.items():
@@ -116,9 +119,13 @@ def _build_world() -> World:
             ("crisis-reports", scope): report(dong),
             ("network-members", scope): member(dong),
             ("resources", scope): resource,
+            ("attachments", scope): attach(household, uploader),
         })
         for year in (2025, 2026):
             figure(dong, dt.date(year, 3, 1), "cases_opened", 4)
+        # Stored phrases (not the defaults), so the list shows ids: two in 성동구, one in 영등포구.
+        objects[("phrase-templates", scope)] = PhraseTemplate.objects.create(
+            district=dong.district, domain="health", text=f"{scope} 문구")
     objects[("crisis-reports", "district_queue")] = report(None, district=seongdong)
     by = users["planner"]
     objects[("plans", "own")] = draft_plan(district=seongdong, by=by, year=2026, dongs=[dongs["own"]])
@@ -142,8 +149,11 @@ OPERATIONS = {
     "network-members": ("list", "retrieve", "write"),
     "plans": ("list", "retrieve", "figures", "write"),
     "resources": ("list", "retrieve", "write"),
+    "phrase-templates": ("list", "write"),
+    "attachments": ("list", "retrieve", "download", "create"),
 }
-DETAIL_ACTIONS = {("cases", "transition"), ("service-links", "status"), ("plans", "figures")}
+DETAIL_ACTIONS = {("cases", "transition"), ("service-links", "status"), ("plans", "figures"),
+                  ("attachments", "download")}
 
 
 def scopes_of(prefix: str, operation: str) -> tuple[str, ...]:
@@ -162,7 +172,7 @@ def expected(role: str, prefix: str, operation: str, scope: str) -> int:
         return 401
     if operation == "list":
         return 200
-    if operation in ("retrieve", "figures"):
+    if operation in ("retrieve", "figures", "download"):
         return 200 if can_see(role, prefix, scope) else 404
     if role not in EDITORS:
         return 403  # the permission is checked before the object is looked up
@@ -195,7 +205,26 @@ def test_the_matrix_covers_every_registered_endpoint_and_action():
             ops.add("write")
         registered[prefix] = ops
 
-    assert registered == covered
+    assert registered == {**covered, **FIELD_APP}
+
+
+# The field app's endpoints (no records of their own: a pack, a sync, a session check), by role.
+FIELD_APP = {"field/pack": {"list", "write"}, "field/session": {"list", "write"}, "field/sync": {"create"}}
+FIELD_EXPECTED = {
+    # role: (GET pack, POST sync with an empty body, GET session)
+    "official": (200, 400, 200), "lead": (200, 400, 200), "district_admin": (200, 400, 200),
+    "planner": (403, 403, 200), "no_membership": (403, 403, 200), "anonymous": (401, 401, 401),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_field_app_endpoints_by_role(world, role):
+    client = world.client(role)
+    got = (client.get(f"{API}/field/pack/").status_code,
+           client.post(f"{API}/field/sync/", {}, format="json").status_code,
+           client.get(f"{API}/field/session/").status_code)
+    assert got == FIELD_EXPECTED[role]
 
 
 def _request(world: World, role: str, prefix: str, operation: str, scope: str):
@@ -205,13 +234,16 @@ def _request(world: World, role: str, prefix: str, operation: str, scope: str):
     if operation == "write":
         return client.post(f"{API}/{prefix}/", {}, format="json")
     if operation == "create":
-        return client.post(f"{API}/{prefix}/", _create_body(world, prefix, scope), format="json")
+        return client.post(f"{API}/{prefix}/", _create_body(world, prefix, scope),
+                           format="multipart" if prefix == "attachments" else "json")
     target = world.objects[(prefix, "own" if scope == "invalid" else scope)]
     url = f"{API}/{prefix}/{target.pk}/"
     if operation == "retrieve":
         return client.get(url)
     if operation == "figures":
         return client.get(f"{url}figures/")
+    if operation == "download":
+        return client.get(f"{url}download/")
     if operation == "transition":
         body = {} if scope == "invalid" else {"to": "assessment", "version": target.version}
         return client.post(f"{url}transition/", body, format="json")
@@ -231,6 +263,9 @@ def _create_body(world: World, prefix: str, scope: str) -> dict:
     if prefix == "visits":
         return {"submission_token": str(uuid.uuid4()), "household": household, "contact_result": "met",
                 "risk_level": "medium"}
+    if prefix == "attachments":
+        return {"owner_kind": "household", "owner_id": household, "kind": "photo", "title": "현관 사진",
+                "client_id": f"m-{uuid.uuid4()}", "file": upload("a.jpg", jpeg_with_gps())}
     if prefix == "check-ins":
         return {"client_id": f"gw-{uuid.uuid4()}", "household": household, "source": "iot",
                 "at": (timezone.now() - dt.timedelta(minutes=1)).isoformat()}

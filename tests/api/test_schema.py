@@ -28,6 +28,8 @@ from hypothesis import HealthCheck, settings
 
 from households.models import ServiceLink
 from tests.discovery.factories_network import member, report
+from tests.factories import UserFactory
+from tests.households.factories_attachments import attach
 from tests.households.factories_cases import ResourceFactory, household_with_client, make_case
 from tests.households.factories_plans import draft_plan, figure
 from tests.households.factories_visits import CheckInFactory, FollowUpFactory, VisitFactory
@@ -63,6 +65,7 @@ def world(db, dong, second_dong, official, planner):
     """A household of each dong with a case, a visit, a follow-up, a service link and a check-in; reports,
     network members, a plan with figures: (prefix → ids), own dong first."""
     ids: dict[str, list[int]] = {}
+    uploader = UserFactory(username="schema-uploader", is_superuser=True)
 
     def add(prefix: str, pk: int) -> None:
         ids.setdefault(prefix, []).append(pk)
@@ -79,6 +82,7 @@ def world(db, dong, second_dong, official, planner):
         add("crisis-reports", report(where).pk)
         add("network-members", member(where).pk)
         add("resources", resource.pk)
+        add("attachments", attach(household, uploader).pk)
         figure(where, dt.date(2026, 3, 1), "cases_opened", 3)
     add("plans", draft_plan(district=dong.district, by=planner, year=2026, dongs=[dong, second_dong]).pk)
     return ids

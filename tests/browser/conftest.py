@@ -31,14 +31,35 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1024, "height": 1366}, locale="ko-KR",
-                                  timezone_id="Asia/Seoul")  # a tablet held upright
+def _page(browser, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ko-KR",
+                                  timezone_id="Asia/Seoul", has_touch=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = _page(browser, 1024, 1366)  # a tablet held upright
     yield page
     context.close()
+
+
+@pytest.fixture
+def tablet_page(browser):
+    """A field tablet held upright (820×1180, e.g. a 10.9-inch tablet), with touch."""
+    context, page = _page(browser, 820, 1180)
+    yield page
+    context.close()
+
+
+def sign_in(page, live_server, username: str, password: str = "pass-for-tests-1") -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.fixture
@@ -56,10 +77,6 @@ def screenshot(page):
 @pytest.fixture
 def login(page, live_server):
     def as_user(username: str, password: str = "pass-for-tests-1"):
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server, username, password)
 
     return as_user

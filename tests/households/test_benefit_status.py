@@ -39,7 +39,7 @@ def test_an_official_records_a_housing_benefit_on_the_household_form(client_for,
 
 
 def test_the_migration_turns_the_old_basic_livelihood_status_into_livelihood():
-    migration = importlib.import_module("households.migrations.0008_benefit_status_by_benefit")
+    migration = importlib.import_module("households.migrations.0010_benefit_status_by_benefit")
     old = HouseholdFactory()
     Household.objects.filter(pk=old.pk).update(benefit_status="basic_livelihood")
     other = HouseholdFactory(benefit_status="near_poor")

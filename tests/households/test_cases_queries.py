@@ -50,9 +50,9 @@ def test_case_page_query_count_is_constant(client_for, official, dong, seongdong
 
     # session, user, membership, visible dongs, household, case (client and official joined), needs,
     # goals (need joined), links (resource and need joined), stage changes (by joined), previous case and
-    # relapses, the access-log insert, the needs offered by the goal form, the bell's unread-notification
-    # COUNT (base.html): 14, whatever the number of rows.
-    assert few == many == 14
+    # relapses, the access-log insert, the needs offered by the goal form, the case's attachments, the bell's
+    # unread-notification COUNT (base.html): 15, whatever the number of rows.
+    assert few == many == 15
 
 
 def test_cases_panel_query_count_is_constant(client_for, official, dong):

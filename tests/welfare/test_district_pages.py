@@ -603,4 +603,5 @@ def test_the_policies_page_assembles_the_sections_the_apps_register():
     assert [(s.key, s.template) for s in sections()] == [
         ("cadence", "households/district/cadence_policy.html"),
         ("discovery", "discovery/district/discovery_policy.html"),
+        ("phrases", "households/district/phrase_templates.html"),
     ]

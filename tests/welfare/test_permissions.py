@@ -20,6 +20,7 @@ EVERY = frozenset({
     "see_district_queue", "edit_network", "read_rewards", "approve_rewards", "upload_imports", "see_all_imports",
     "answer_rounds", "edit_plans", "approve_plans", "manage_resources", "manage_district", "needs_personal_grant",
     "review_access_log", "unlock_accounts", "manage_reference_data", "needs_second_factor",
+    "edit_phrase_templates",
 })
 
 # Written out by hand (not derived from the table): a change to the table must change this test too.
@@ -39,6 +40,7 @@ EXPECTED = {
         "triage_reports", "read_reporter_identity", "see_district_queue", "edit_network", "read_rewards",
         "approve_rewards", "upload_imports", "see_all_imports", "edit_plans", "approve_plans", "manage_resources",
         "manage_district", "review_access_log", "unlock_accounts", "manage_reference_data", "needs_second_factor",
+        "edit_phrase_templates",
     },
 }
 

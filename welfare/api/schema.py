@@ -30,6 +30,8 @@ _DESCRIPTIONS = {
     403: "This role may not write (planners), or a session write without its CSRF token",
     404: "Not found, or another dong's record (never told apart)",
     409: "Stale version: someone saved the record since it was read",
+    415: "A request body in a media type the endpoint does not read (send application/json, or multipart where "
+         "an upload is taken)",
     429: "Too many requests for this token",
 }
 
@@ -40,7 +42,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
 
 LIST_ERRORS = errors(400, 401, 404, 429)  # 404: a cursor that was tampered with
 READ_ERRORS = errors(401, 404, 429)
-WRITE_ERRORS = errors(400, 401, 403, 404, 429)
+WRITE_ERRORS = errors(400, 401, 403, 404, 415, 429)
 
 
 class KeysetOrderingFilterExtension(OpenApiFilterExtension):

@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .api import case_list_api
+from .attachments import attachment_photo
 from .core import Bench, Row
 from .households import caseload, household_list, household_page
 from .imports import import_crisis_list, import_large_list, import_resumed
 from .plans import plan_dashboard
 from .sweep import daily_sweep
 from .triage import triage_queue
+from .visits import visit_form
 
 SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "household_list": household_list,
@@ -30,4 +32,6 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "import_large_list": import_large_list,
     "import_resumed": import_resumed,
     "case_list_api": case_list_api,
+    "visit_form": visit_form,
+    "attachment_photo": attachment_photo,
 }

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discovery', '0005_import_upload_encrypted'),
+        ('discovery', '0006_contactattempt_client_id'),
         ('welfare', '0007_account_security'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -17,7 +17,7 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("households", "0007_cadencepolicy_silence_high_days_and_more")]
+    dependencies = [("households", "0009_attachments_signed_consents")]
 
     operations = [
         migrations.AlterField(
