@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from welfare.admin_base import CaseworkAdmin, PolicyAdmin, ReadOnlyStackedInline, ReadOnlyTabularInline
+from welfare.admin_base import (
+    CaseworkAdmin,
+    PolicyAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyStackedInline,
+    ReadOnlyTabularInline,
+)
 
 from .forms.policy import DiscoveryPolicyForm
 from .models import (
@@ -22,7 +28,9 @@ from .models import (
     ReporterIdentity,
     RewardDecision,
     RiskIndicator,
+    RiskIndicatorAlias,
     UniversalVisitTarget,
+    UnmappedIndicator,
 )
 from .services.policy import DISCOVERY_FIELDS, discovery_policy_save
 
@@ -96,27 +104,45 @@ class DiscoveryPolicyAdmin(PolicyAdmin):
     policy_save = discovery_policy_save
 
 
+class RiskIndicatorAliasInline(ReadOnlyTabularInline):
+    """Shown here; added and removed on the catalogue page (구 설정 › 위기 지표), where one name means one
+    indicator."""
+
+    model = RiskIndicatorAlias
+    fields = ("name", "created_by", "created_at")
+
+
 @admin.register(RiskIndicator)
 class RiskIndicatorAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_ko", "name_en", "signal")
-    list_filter = ("signal",)
-    search_fields = ("code", "name_ko", "name_en")
+    list_display = ("code", "name_ko", "name_en", "signal", "blind_spot", "lonely_death")
+    list_filter = ("signal", "blind_spot", "lonely_death")
+    search_fields = ("code", "name_ko", "name_en", "aliases__name")
+    inlines = [RiskIndicatorAliasInline]
+
+
+@admin.register(UnmappedIndicator)
+class UnmappedIndicatorAdmin(ReadOnlyAdmin):
+    """Names lists used that the catalogue did not know; mapped on the catalogue page."""
+
+    list_display = ("name", "first_seen_at", "mapped_to", "mapped_at")
+    list_filter = (("mapped_to", admin.EmptyFieldListFilter),)
+    search_fields = ("name",)
 
 
 @admin.register(BigDataRound)
 class BigDataRoundAdmin(CaseworkAdmin):
-    list_display = ("__str__", "district", "received_on", "due_on")
-    list_filter = ("district", "year")
+    list_display = ("__str__", "system", "district", "received_on", "due_on")
+    list_filter = ("system", "district", "year")
     search_fields = ("district__name", "=year")
 
 
 @admin.register(BigDataTarget)
 class BigDataTargetAdmin(CaseworkAdmin):
-    list_display = ("report", "round", "dong", "priority_score", "result_code", "answered_at")
+    list_display = ("report", "round", "dong", "ssis_ref", "priority_score", "result_code", "answered_at")
     list_filter = ("round", "result_code", "dong")
     search_fields = ("=report__receipt_code", "report__subject_name")
     raw_id_fields = ("report", "answered_by")
-    filter_horizontal = ("indicators",)
+    filter_horizontal = ("indicators", "unmapped_indicators")
     list_select_related = ("report", "round", "dong")
 
 

@@ -1,4 +1,5 @@
-"""Discovery's table in the district's reference data pages: the Ministry's risk indicators."""
+"""Discovery's table in the district's reference data pages: the Ministry's risk indicators. Its own page
+(discovery.views.indicators) keeps the catalogue: aliases, new indicators and the names waiting to be mapped."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from .services.indicators import risk_indicator_update
 
 
 class RiskIndicatorForm(forms.ModelForm):
+    """The generic edit form (names and signal); the catalogue page edits the lists and aliases too."""
+
     class Meta:
         model = RiskIndicator
         fields = ["name_ko", "name_en", "signal"]
-        labels = {"name_ko": _("이름(한국어)"), "name_en": _("이름(영어)"), "signal": _("위기 신호")}
-
 
 register(Table(
     key="indicators",
@@ -27,4 +28,5 @@ register(Table(
     form=lambda row, data: RiskIndicatorForm(data, instance=RiskIndicator.objects.get(pk=row.pk)),
     save=risk_indicator_update,
     saved_message=_("위기 지표를 저장했습니다."),
+    url_name="discovery:indicators",
 ))

@@ -1,4 +1,4 @@
-from .views import dashboard, imports, network, reports, rewards, rounds
+from .views import dashboard, imports, indicators, network, reports, rewards, rounds
 
 app_name = "discovery"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *network.urlpatterns,
     *rewards.urlpatterns,
     *dashboard.urlpatterns,
+    *indicators.urlpatterns,
 ]

@@ -27,6 +27,9 @@ class Table:
     form: Callable[[Any, Any], forms.Form]  # (row, POST data or None) → the form
     save: Callable[..., Any]  # the service: save(row=..., by=..., data=form.cleaned_data)
     saved_message: str
+    # The app's own page for the table, when it needs more than a list and an edit form (the indicator
+    # catalogue: aliases, new rows, a queue); the tab and the generic list lead there.
+    url_name: str = ""
 
 
 _tables: dict[str, Table] = {}

@@ -66,6 +66,8 @@ def _table(key: str):
 def reference_list(request: HttpRequest, key: str) -> HttpResponse:
     district = district_for(request, CAPABILITY)
     found = _table(key)
+    if found.url_name:
+        return redirect(district_url(request, district, found.url_name))
     rows = [(row, [getattr(row, attr) for _label, attr in found.columns]) for row in found.rows()]
     return render(request, "welfare/district/reference_list.html", _context(
         request, district, table=found, rows=rows, tab=f"ref-{key}"))

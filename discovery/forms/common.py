@@ -16,7 +16,7 @@ from ..models import (
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DISTRICT_QUEUE = "district"
-QUICK_OUTCOMES = (ReportOutcome.NO_NEED, ReportOutcome.DUPLICATE, ReportOutcome.REFERRED)
+QUICK_OUTCOMES = (ReportOutcome.NO_NEED, ReportOutcome.REFUSED, ReportOutcome.DUPLICATE, ReportOutcome.REFERRED)
 REPORTER_PREFIX = "reporter_"
 
 

@@ -29,7 +29,15 @@ from welfare.audit import log_action
 from welfare.common.crypto import encrypt_bytes
 from welfare.errors import RuleError
 
-from ..models import BigDataRound, ImportBatch, ImportKind, ImportStatus
+from ..models import (
+    ROUND_LISTS,
+    ROUNDS_PER_YEAR,
+    BigDataRound,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
+    ListSystem,
+)
 from .access import batches_visible_to, can_upload, upload_district_id
 from .reader import check_row_cap
 from .reading import ImportFileError, file_format
@@ -47,19 +55,25 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def round_create(*, by: User, district_id: int, year: int, number: int, received_on: dt.date,
-                 due_on: dt.date) -> BigDataRound:
+                 due_on: dt.date, system: str = ListSystem.BLIND_SPOT) -> BigDataRound:
+    """A round of one of the Ministry's lists: 6 a year for the blind-spot list, 4 for the lonely-death list."""
     if not can_upload(by):
         raise PermissionDenied
-    if not 1 <= number <= 6:
-        raise RuleError(_("차수는 1부터 6까지입니다."))
+    if system not in ROUNDS_PER_YEAR:
+        raise RuleError(_("명단을 고르세요."))
+    most = ROUNDS_PER_YEAR[system]
+    if not 1 <= number <= most:
+        raise RuleError(_("%(list)s 명단의 차수는 1부터 %(most)d까지입니다.") % {
+            "list": ListSystem(system).label, "most": most})
     if due_on < received_on:
         raise RuleError(_("회신 기한은 수신일보다 빠를 수 없습니다."))
-    if BigDataRound.objects.filter(district_id=district_id, year=year, number=number).exists():
-        raise RuleError(_("%(year)d년 %(number)d차는 이미 있습니다: 목록에서 고르세요.") % {"year": year, "number": number})
-    made = BigDataRound.objects.create(district_id=district_id, year=year, number=number, received_on=received_on,
-                                       due_on=due_on)
+    if BigDataRound.objects.filter(district_id=district_id, system=system, year=year, number=number).exists():
+        raise RuleError(_("%(list)s %(year)d년 %(number)d차는 이미 있습니다: 목록에서 고르세요.") % {
+            "list": ListSystem(system).label, "year": year, "number": number})
+    made = BigDataRound.objects.create(district_id=district_id, system=system, year=year, number=number,
+                                       received_on=received_on, due_on=due_on)
     log_action(made, "discovery.bigdataround.created", user=by,
-               changes={"received_on": str(received_on), "due_on": str(due_on)})
+               changes={"system": system, "received_on": str(received_on), "due_on": str(due_on)})
     return made
 
 
@@ -87,11 +101,14 @@ def batch_create(*, by: User, kind: str, file_name: str, content: bytes,
         check_row_cap(content, kind)
     except ImportFileError as exc:
         raise RuleError(str(exc)) from exc
-    if kind == ImportKind.CRISIS_LIST:
+    if kind in ROUND_LISTS:
         if round is None:
             raise RuleError(_("빅데이터 명단은 차수를 골라야 합니다."))
         if round.district_id != district_id:
             raise RuleError(_("다른 구의 차수입니다."))
+        if round.system != ROUND_LISTS[kind]:
+            raise RuleError(_("%(round)s은(는) %(list)s 명단의 차수가 아닙니다.") % {
+                "round": round, "list": ImportKind(kind).label})
     else:
         round = None
     digest = hashlib.sha256(content).hexdigest()
@@ -132,7 +149,8 @@ def import_upload(*, by: User, kind: str, file_name: str, content: bytes, round:
     if district_id is None:
         raise RuleError(_("소속 구가 없는 계정은 명단을 올릴 수 없습니다."))
     if new_round is not None:
-        round = round_create(by=by, district_id=district_id, **asdict(new_round))
+        round = round_create(by=by, district_id=district_id, system=ROUND_LISTS.get(kind, ListSystem.BLIND_SPOT),
+                             **asdict(new_round))
     batch, created = batch_create(by=by, kind=kind, round=round, file_name=file_name, content=content)
     if not created:
         transaction.set_rollback(True)

@@ -9,9 +9,9 @@ from welfare.common.textkeys import header_key
 
 from ..models import ImportKind
 
-NAME, BIRTH, SEX, ADDRESS, DETAIL, DONG, PHONE, INDICATORS, PRIORITY, PARENT, CHILD = (
+NAME, BIRTH, SEX, ADDRESS, DETAIL, DONG, PHONE, INDICATORS, PRIORITY, PARENT, CHILD, REFERENCE = (
     "name", "birth_date", "sex", "address", "address_detail", "dong", "phone", "indicators", "priority",
-    "parent", "child_name",
+    "parent", "child_name", "ssis_ref",
 )
 
 # Header names, already normalised by :func:`header_key` (no spaces, underscores, brackets; lower case).
@@ -30,6 +30,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     PRIORITY: ("우선순위", "우선순위점수", "우선순위등급", "위기도점수", "priority", "priorityscore", "score"),
     PARENT: ("보호자", "보호자명", "보호자성명", "부모", "부모성명", "산모", "산모성명", "parent", "parentname",
              "guardian", "guardianname", "mother"),
+    REFERENCE: ("행복e음관리번호", "관리번호", "대상자관리번호", "발굴관리번호", "행복e음번호", "사회보장정보시스템관리번호",
+                "ssisref", "ssisid", "referenceno", "reference"),
     CHILD: ("아동명", "아동성명", "출생아", "출생아성명", "출생아명", "아기이름", "영아성명", "child", "childname", "baby",
             "babyname", "newborn"),
 }
@@ -39,6 +41,7 @@ NEWBORN_BIRTH = ("출생일", "출생일자", "출생아생년월일", "아동�
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     ImportKind.CRISIS_LIST: (NAME, BIRTH, ADDRESS, DONG, INDICATORS),
+    ImportKind.LONELY_DEATH_LIST: (NAME, BIRTH, ADDRESS, DONG, INDICATORS),
     ImportKind.TURNING_65: (NAME, BIRTH, ADDRESS, DONG),
     ImportKind.NEWBORN: (PARENT, BIRTH, ADDRESS, DONG),
 }
@@ -48,7 +51,7 @@ def field_label(field: str, kind: str = "") -> str:
     labels = {
         NAME: _("성명"), BIRTH: _("출생일") if kind == ImportKind.NEWBORN else _("생년월일"), SEX: _("성별"),
         ADDRESS: _("주소"), DETAIL: _("상세주소"), DONG: _("행정동"), PHONE: _("연락처"), INDICATORS: _("위기지표"),
-        PRIORITY: _("우선순위"), PARENT: _("보호자"), CHILD: _("아동명"),
+        PRIORITY: _("우선순위"), PARENT: _("보호자"), CHILD: _("아동명"), REFERENCE: _("행복e음 관리번호"),
     }
     return str(labels[field])
 

@@ -32,17 +32,18 @@ from ..models import (
     DiscoveryPolicy,
     ImportBatch,
     ImportKind,
+    ListSystem,
     ReporterKind,
-    RiskIndicator,
     RiskSignal,
     UniversalKind,
     UniversalVisitTarget,
+    UnmappedIndicator,
     Urgency,
 )
 from ..services.universal import follow_up_targets, universal_due
 from .reading import ImportFileError
 from .rows import ParsedRow
-from .values import indicator_lookup
+from .values import catalogue_lookup, unknown_key
 
 INSERT_BATCH = 1_000  # rows per INSERT statement (a crisis report has ~30 columns)
 URGENT_INDICATOR_COUNT = 3
@@ -62,20 +63,26 @@ class _Writer:
 
 
 class CrisisWriter(_Writer):
-    """Crisis-list rows → crisis reports (channel: big-data list) with their round target and indicators."""
+    """Rows of a Ministry list (the blind-spot list or the lonely-death list) → crisis reports (channel: that
+    list) with their round target and indicators. A name the catalogue does not know is kept as written
+    (:class:`UnmappedIndicator`, one row per name) for a district admin to map; the row is imported all the same."""
 
     def __init__(self, batch: ImportBatch):
         super().__init__(batch)
         if batch.round_id is None:
             raise ImportFileError(_("빅데이터 명단에 차수가 없습니다."))
         self.round = batch.round
+        self.kind = batch.kind
+        self.channel = Channel.LONELY_DEATH if self.round.system == ListSystem.LONELY_DEATH else Channel.BIGDATA
         self.policy = DiscoveryPolicy.for_district(self.district_id)
-        self.indicator_lookup = indicator_lookup(RiskIndicator.objects.all())
+        self.indicator_lookup = catalogue_lookup()
         self.indicators = {i.pk: i for i in self.indicator_lookup.values()}
         self.signal_order = list(RiskSignal.values)
+        title = (_("%(round)s 고독사위기대응시스템 명단") if self.channel == Channel.LONELY_DEATH
+                 else _("%(round)s 복지사각지대 빅데이터 명단"))
         # Translated once: gettext per row would be a tenth of the import's time.
         self.text = {
-            "title": _("%(round)s 복지사각지대 빅데이터 명단") % {"round": self.round},
+            "title": title % {"round": self.round}, "unmapped": _("%(name)s(미분류)"),
             "indicators": _("위기지표(%(n)d): %(names)s"), "priority": _("우선순위: %(p)s"),
             "born": _("%(day)s생"), "points": _("%(score)d점"),
             "high": _("높음"), "medium": _("보통"), "low": _("낮음"), "M": _("남"), "F": _("여"),
@@ -83,12 +90,12 @@ class CrisisWriter(_Writer):
 
     def key(self, row: ParsedRow) -> str:
         r = self.round
-        return _sha256(f"{ImportKind.CRISIS_LIST}|{r.year}-{r.number}|{compact(row.name)}"
+        return _sha256(f"{self.kind}|{r.year}-{r.number}|{compact(row.name)}"
                        f"|{row.birth_date:%Y%m%d}|{row.address_key}")
 
     def receipt_code(self, key: str) -> str:
         digest = hashlib.sha256(f"{self.district_id}:{key}".encode()).digest()
-        return "BD" + base64.b32encode(digest).decode()[:14]
+        return ("LD" if self.channel == Channel.LONELY_DEATH else "BD") + base64.b32encode(digest).decode()[:14]
 
     def _households(self, rows: Iterable[ParsedRow]) -> dict[tuple[str, str], int]:
         """(address key, name) → household of a current resident of that name at that address: one query."""
@@ -108,20 +115,22 @@ class CrisisWriter(_Writer):
     def _report(self, key: str, row: ParsedRow, household_id: int | None, now: dt.datetime) -> CrisisReport:
         text = self.text
         indicators = [self.indicators[pk] for pk in row.indicator_ids]
-        signals = sorted({i.signal for i in indicators}, key=self.signal_order.index)
-        urgent = row.priority == "high" or len(indicators) >= URGENT_INDICATOR_COUNT
+        signals = sorted({i.signal for i in indicators} | ({RiskSignal.OTHER} if row.unknown_indicators else set()),
+                         key=self.signal_order.index)
+        count = len(indicators) + len(row.unknown_indicators)
+        urgent = row.priority == "high" or count >= URGENT_INDICATOR_COUNT
         priority = text[row.priority] if row.priority else ""
         if row.priority_score is not None:
             points = text["points"] % {"score": row.priority_score}
             priority = f"{priority} ({points})" if priority else points
-        lines = [text["title"], text["indicators"] % {"n": len(indicators),
-                                                      "names": ", ".join(i.name for i in indicators)}]
+        names = [i.name for i in indicators] + [text["unmapped"] % {"name": n} for n in row.unknown_indicators]
+        lines = [text["title"], text["indicators"] % {"n": count, "names": ", ".join(names)}]
         if priority:
             lines.append(text["priority"] % {"p": priority})
         sex = text[row.sex] if row.sex else ""
         address = f"{row.address}, {row.address_detail}" if row.address_detail else row.address
         return CrisisReport(
-            district_id=self.district_id, dong_id=row.dong_id, received_at=now, channel=Channel.BIGDATA,
+            district_id=self.district_id, dong_id=row.dong_id, received_at=now, channel=self.channel,
             reporter_kind=ReporterKind.ANONYMOUS, subject_name=row.name, subject_address=address[:200],
             subject_phone=row.phone, subject_description=" · ".join(
                 p for p in (text["born"] % {"day": f"{row.birth_date:%Y-%m-%d}"}, sex) if p),
@@ -153,17 +162,42 @@ class CrisisWriter(_Writer):
             .values_list("pk", "import_key", "dong_id", "has_target")
         )
         targets = [
-            (BigDataTarget(round_id=self.round.pk, dong_id=dong_id, report_id=pk,
-                           priority_score=by_key[key].priority_score), by_key[key].indicator_ids)
+            (BigDataTarget(round_id=self.round.pk, dong_id=dong_id, report_id=pk, ssis_ref=by_key[key].ssis_ref,
+                           priority_score=by_key[key].priority_score), by_key[key])
             for pk, key, dong_id, has_target in mine if not has_target
         ]
-        BigDataTarget.objects.bulk_create([t for t, _ids in targets], batch_size=INSERT_BATCH)
+        BigDataTarget.objects.bulk_create([t for t, _row in targets], batch_size=INSERT_BATCH)
         through = BigDataTarget.indicators.through
         through.objects.bulk_create(
-            [through(bigdatatarget_id=t.pk, riskindicator_id=i) for t, ids in targets for i in ids],
+            [through(bigdatatarget_id=t.pk, riskindicator_id=i) for t, row in targets for i in row.indicator_ids],
             batch_size=INSERT_BATCH * 4,
         )
+        self._unmapped(targets)
         return len(mine)
+
+    def _unmapped(self, targets: list[tuple[BigDataTarget, ParsedRow]]) -> None:
+        """The names no indicator answers to, once each (first spelling kept), tied to their targets: four
+        statements per chunk whatever the number of names."""
+        names: dict[str, str] = {}
+        for _target, row in sorted(targets, key=lambda pair: pair[1].line):  # the file's first spelling
+            for name in row.unknown_indicators:
+                names.setdefault(unknown_key(name), name)
+        if not names:
+            return
+        UnmappedIndicator.objects.bulk_create(
+            [UnmappedIndicator(key=key[:100], name=name[:100]) for key, name in names.items()],
+            batch_size=INSERT_BATCH, ignore_conflicts=True)
+        keys = [k[:100] for k in names]
+        # A name mapped once whose alias was removed since is unknown again: back in the queue.
+        UnmappedIndicator.objects.filter(key__in=keys, mapped_to__isnull=False).update(
+            mapped_to=None, mapped_by=None, mapped_at=None)
+        ids = dict(UnmappedIndicator.objects.filter(key__in=keys).values_list("key", "pk"))
+        through = BigDataTarget.unmapped_indicators.through
+        through.objects.bulk_create(
+            [through(bigdatatarget_id=t.pk, unmappedindicator_id=ids[unknown_key(n)[:100]])
+             for t, row in targets for n in dict.fromkeys(row.unknown_indicators)
+             if unknown_key(n)[:100] in ids],
+            batch_size=INSERT_BATCH * 4, ignore_conflicts=True)
 
 
 class UniversalWriter(_Writer):

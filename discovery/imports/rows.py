@@ -17,7 +17,7 @@ from welfare.common.addresses import address_key
 from welfare.common.cells import is_formula
 from welfare.common.textkeys import dong_key
 
-from ..models import ImportKind
+from ..models import ROUND_LISTS, ImportKind
 from .columns import (
     ADDRESS,
     BIRTH,
@@ -29,14 +29,24 @@ from .columns import (
     PARENT,
     PHONE,
     PRIORITY,
+    REFERENCE,
     SEX,
     field_label,
 )
-from .values import Indicator, find_indicator, parse_date, parse_priority, parse_sex, split_indicators
+from .values import (
+    MAX_INDICATOR_NAME,
+    Indicator,
+    find_indicator,
+    parse_date,
+    parse_priority,
+    parse_sex,
+    split_indicators,
+)
 
 MAX_CELL_CHARS = 1000  # a longer cell refuses its row
 MAX_CELLS = 50  # a row with more (non-empty trailing) cells is refused
 RAW_CHARS = 500  # the refused row kept as text for the error list
+MAX_REFERENCE = 40  # BigDataTarget.ssis_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +61,9 @@ class ParsedRow:
     phone: str = ""
     sex: str = ""
     indicator_ids: tuple[int, ...] = ()
+    # Names the catalogue does not know, as written: the row is imported and the names wait to be mapped.
+    unknown_indicators: tuple[str, ...] = ()
+    ssis_ref: str = ""
     priority: str = ""
     priority_score: int | None = None
     parent: str = ""
@@ -126,9 +139,13 @@ class RowValidator:
         if len(phone) > 20:
             problems.append(_("연락처가 너무 깁니다."))
         indicator_ids: tuple[int, ...] = ()
+        unknown: tuple[str, ...] = ()
         level, score = "", None
-        if self.kind == ImportKind.CRISIS_LIST:
-            indicator_ids = self._indicators(get(cells, INDICATORS), problems)
+        reference = get(cells, REFERENCE)
+        if len(reference) > MAX_REFERENCE:
+            problems.append(_("행복e음 관리번호가 너무 깁니다(%(max)d자까지).") % {"max": MAX_REFERENCE})
+        if self.kind in ROUND_LISTS:
+            indicator_ids, unknown = self._indicators(get(cells, INDICATORS), problems)
             priority = parse_priority(get(cells, PRIORITY))
             if priority is None:
                 problems.append(_("우선순위를 알 수 없습니다: “%(value)s” (상·중·하 또는 0–100 점수)") % {
@@ -140,7 +157,8 @@ class RowValidator:
         return ParsedRow(
             line=line, name=name, birth_date=birth, address=address, address_detail=detail,
             address_key=address_key(address, detail), dong_id=dong_id, phone=phone,
-            sex=parse_sex(get(cells, SEX)), indicator_ids=indicator_ids, priority=level,
+            sex=parse_sex(get(cells, SEX)), indicator_ids=indicator_ids, unknown_indicators=unknown,
+            ssis_ref=reference if self.kind in ROUND_LISTS else "", priority=level,
             priority_score=score, parent=parent, child_name=child,
         )
 
@@ -174,20 +192,19 @@ class RowValidator:
             return 0
         return dong_id
 
-    def _indicators(self, text: str, problems: list[str]) -> tuple[int, ...]:
+    def _indicators(self, text: str, problems: list[str]) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """The catalogue's indicators the cell names, and the names it does not know (kept as written, never a
+        reason to refuse the row: a district admin maps them later)."""
         tokens = split_indicators(text)
         if not tokens:
             problems.append(_("위기지표가 비어 있습니다."))
-            return ()
+            return (), ()
         found: dict[int, None] = {}
-        unknown = []
+        unknown: dict[str, None] = {}
         for token in tokens:
             item = find_indicator(self.indicators, token)
             if item is None:
-                unknown.append(token[:30])
+                unknown[token[:MAX_INDICATOR_NAME]] = None
             else:
                 found[item.pk] = None
-        if unknown:
-            problems.append(_("알 수 없는 위기지표: %(names)s") % {"names": ", ".join(f"“{u}”" for u in unknown[:5])})
-        return tuple(found)
-
+        return tuple(found), tuple(unknown)

@@ -34,7 +34,7 @@ from welfare.audit import log_action
 from welfare.common.crypto import InvalidToken, decrypt_bytes
 from welfare.common.masking import mask_rrns
 
-from ..models import ImportBatch, ImportKind, ImportRowError, ImportStatus
+from ..models import ROUND_LISTS, ImportBatch, ImportRowError, ImportStatus
 from .access import uploader_dong_ids
 from .loading import INSERT_BATCH, CrisisWriter, UniversalWriter
 from .reader import ListReader
@@ -116,7 +116,7 @@ def batch_import(*, batch: ImportBatch, chunk_rows: int = CHUNK_ROWS,
         batch.total_rows, batch.resume_line = total, 0
         batch.processed_rows = batch.created_count = batch.duplicate_count = batch.error_count = 0
         batch.error_rows_dropped = 0
-    writer = CrisisWriter(batch) if batch.kind == ImportKind.CRISIS_LIST else UniversalWriter(batch)
+    writer = CrisisWriter(batch) if batch.kind in ROUND_LISTS else UniversalWriter(batch)
     validator = RowValidator(
         kind=batch.kind, columns=reader.columns, dongs=writer.dongs, indicators=writer.indicator_lookup,
         allowed_dong_ids=uploader_dong_ids(batch.uploaded_by),

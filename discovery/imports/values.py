@@ -63,6 +63,9 @@ def parse_priority(value: str) -> tuple[str, int | None] | None:
 
 _BRACKETS = re.compile(r"[(\[{][^)\]}]*[)\]}]")  # "(YYYYMMDD)" in an indicator's name
 _INDICATOR_SPLIT = re.compile(r"[,;/|\n]+")
+# Spaces, underscores, hyphens, full stops and the middle dots Koreans type ("휴·폐업" is "휴폐업").
+_KEY_NOISE = re.compile(r"[\s_\-.·・ㆍ\u119e]+")
+MAX_INDICATOR_NAME = 100
 
 
 @dataclass(frozen=True)
@@ -73,20 +76,34 @@ class Indicator:
     signal: str
 
 
-def indicator_lookup(indicators: Iterable) -> dict[str, Indicator]:
-    """Code, Korean name (with and without its bracketed note) and English name → indicator."""
+def indicator_key(text: str) -> str:
+    """The key two spellings of one indicator name share: NFKC, no spaces, dots or dashes, lower case."""
+    return _KEY_NOISE.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def indicator_lookup(indicators: Iterable, aliases: Iterable[tuple[str, int]] = ()) -> dict[str, Indicator]:
+    """Code, Korean name (with and without its bracketed note), English name and every alias ``(key,
+    indicator pk)`` → indicator."""
     out: dict[str, Indicator] = {}
+    by_pk: dict[int, Indicator] = {}
     for row in indicators:
         item = Indicator(row.pk, row.code, row.name_ko, row.signal)
+        by_pk[row.pk] = item
         for alias in (row.code, row.name_ko, _BRACKETS.sub("", row.name_ko), row.name_en):
-            key = _indicator_key(alias)
+            key = indicator_key(alias)
             if key:
                 out.setdefault(key, item)
+    for key, pk in aliases:
+        if key and pk in by_pk:
+            out.setdefault(key, by_pk[pk])
     return out
 
 
-def _indicator_key(text: str) -> str:
-    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", text or "")).lower()
+def catalogue_lookup() -> dict[str, Indicator]:
+    """The whole catalogue with its aliases: two queries."""
+    from ..models import RiskIndicator, RiskIndicatorAlias
+
+    return indicator_lookup(RiskIndicator.objects.all(), RiskIndicatorAlias.objects.values_list("key", "indicator_id"))
 
 
 def split_indicators(text: str) -> list[str]:
@@ -95,5 +112,10 @@ def split_indicators(text: str) -> list[str]:
 
 
 def find_indicator(lookup: dict[str, Indicator], token: str) -> Indicator | None:
-    """The indicator a name means, by code or name, with or without its bracketed note."""
-    return lookup.get(_indicator_key(token)) or lookup.get(_indicator_key(_BRACKETS.sub("", token)))
+    """The indicator a name means, by code, name or alias, with or without its bracketed note."""
+    return lookup.get(indicator_key(token)) or lookup.get(indicator_key(_BRACKETS.sub("", token)))
+
+
+def unknown_key(token: str) -> str:
+    """The key an unknown name is kept under (its bracketed note left out when something remains)."""
+    return indicator_key(_BRACKETS.sub("", token)) or indicator_key(token)

@@ -1,16 +1,24 @@
 """Discovery (발굴): crisis reports from every channel, the community network, rewards, list imports."""
 
 from .imports import (  # noqa: F401
+    ALL_RESULT_CHOICES,
+    ROUND_LISTS,
+    ROUNDS_PER_YEAR,
     BigDataRound,
     BigDataTarget,
     ImportBatch,
     ImportKind,
     ImportRowError,
     ImportStatus,
+    ListSystem,
+    LonelyDeathResult,
     RiskIndicator,
+    RiskIndicatorAlias,
     TargetResult,
     UniversalKind,
     UniversalVisitTarget,
+    UnmappedIndicator,
+    result_choices,
 )
 from .network import (  # noqa: F401
     REWARD_EXCLUDED_OCCUPATIONS,

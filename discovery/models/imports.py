@@ -15,14 +15,28 @@ from .reports import CrisisReport, RiskSignal
 # --- Big-data rounds and list imports -----------------------------------------------------------------------
 
 
-class RiskIndicator(models.Model):
-    """The Ministry's risk indicators (DOMAIN §3), seeded by a migration."""
+class ListSystem(models.TextChoices):
+    """The Ministry's two lists of people to check (DOMAIN §3): each has its own rounds, indicators and results."""
 
-    code = models.SlugField(max_length=40, unique=True)
-    name_ko = models.CharField(max_length=100)
-    name_en = models.CharField(max_length=100)
-    signal = models.CharField(max_length=20, choices=RiskSignal.choices, default=RiskSignal.OTHER,
+    BLIND_SPOT = "blind_spot", _("복지사각지대 발굴")
+    LONELY_DEATH = "lonely_death", _("고독사위기대응")
+
+
+# Rounds a year: the blind-spot list is bimonthly (6), the lonely-death list quarterly (4, live since 2026-02-27).
+ROUNDS_PER_YEAR: dict[str, int] = {ListSystem.BLIND_SPOT: 6, ListSystem.LONELY_DEATH: 4}
+
+
+class RiskIndicator(models.Model):
+    """The Ministry's risk indicators (DOMAIN §3), seeded by migrations; district admins keep the catalogue
+    (names, aliases, the lists that use each, new indicators mapped from the names a list used)."""
+
+    code = models.SlugField(_("코드"), max_length=40, unique=True)
+    name_ko = models.CharField(_("이름(한국어)"), max_length=100)
+    name_en = models.CharField(_("이름(영어)"), max_length=100, blank=True)
+    signal = models.CharField(_("위기 신호"), max_length=20, choices=RiskSignal.choices, default=RiskSignal.OTHER,
                               help_text=_("제보의 위기 신호로 옮길 때"))
+    blind_spot = models.BooleanField(_("복지사각지대 지표"), default=True)
+    lonely_death = models.BooleanField(_("고독사 위기 지표"), default=False)
 
     class Meta:
         verbose_name = _("위기 지표")
@@ -33,8 +47,54 @@ class RiskIndicator(models.Model):
         return self.name_ko
 
 
+class RiskIndicatorAlias(models.Model):
+    """Another name a list uses for an indicator ("재난적 의료비" for 재난적 의료비·의료비 과다지출). The key is the
+    name as :func:`discovery.imports.values.indicator_key` normalises it: one name means one indicator."""
+
+    indicator = models.ForeignKey(RiskIndicator, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("다른 이름"), max_length=100)
+    key = models.CharField(max_length=100, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("위기 지표 다른 이름")
+        verbose_name_plural = _("위기 지표 다른 이름")
+        ordering = ["indicator_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnmappedIndicator(models.Model):
+    """An indicator name a list used that the catalogue did not know: the rows were imported with it kept as
+    written, and a district admin maps it to an indicator (or makes it a new one); the targets then move over."""
+
+    key = models.CharField(max_length=100, unique=True)
+    name = models.CharField(_("명단에 적힌 이름"), max_length=100)
+    first_seen_at = models.DateTimeField(_("처음 나온 때"), auto_now_add=True)
+    mapped_to = models.ForeignKey(RiskIndicator, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="mapped_names", verbose_name=_("연결한 지표"))
+    mapped_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    mapped_at = models.DateTimeField(_("연결한 때"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("미분류 위기 지표")
+        verbose_name_plural = _("미분류 위기 지표")
+        ordering = ["-first_seen_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class BigDataRound(models.Model):
+    """One round of a Ministry list for one district: the blind-spot list (6 a year) or the lonely-death list
+    (4 a year), with the day it came and the day the answers are due."""
+
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="bigdata_rounds")
+    system = models.CharField(_("명단"), max_length=14, choices=ListSystem.choices, default=ListSystem.BLIND_SPOT)
     year = models.PositiveSmallIntegerField(_("연도"))
     number = models.PositiveSmallIntegerField(_("차수"))
     received_on = models.DateField(_("수신일"))
@@ -43,17 +103,32 @@ class BigDataRound(models.Model):
     class Meta:
         verbose_name = _("빅데이터 차수")
         verbose_name_plural = _("빅데이터 차수")
-        ordering = ["-year", "-number"]
+        ordering = ["-year", "-number", "system"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "year", "number"], name="bigdata_round_unique"),
-            models.CheckConstraint(condition=Q(number__gte=1, number__lte=6), name="bigdata_round_number_1_6"),
+            models.UniqueConstraint(fields=["district", "system", "year", "number"], name="bigdata_round_unique"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & (Q(system="blind_spot", number__lte=6)
+                                              | Q(system="lonely_death", number__lte=4)),
+                name="bigdata_round_number_in_year"),
         ]
 
     def __str__(self) -> str:
+        if self.system == ListSystem.LONELY_DEATH:
+            return f"고독사 {self.year}년 {self.number}차"
         return f"{self.year}년 {self.number}차"
+
+    @property
+    def is_lonely_death(self) -> bool:
+        return self.system == ListSystem.LONELY_DEATH
+
+    @property
+    def result_choices(self) -> list[tuple[str, str]]:
+        return result_choices(self.system)
 
 
 class TargetResult(models.TextChoices):
+    """What the dong answers for a blind-spot target (DOMAIN §3)."""
+
     SUPPORTED_PUBLIC = "supported_public", _("공공서비스 지원")
     SUPPORTED_PRIVATE = "supported_private", _("민간서비스 지원")
     NO_NEED = "no_need", _("비대상·욕구 없음")
@@ -61,13 +136,42 @@ class TargetResult(models.TextChoices):
     REFUSED = "refused", _("거부")
 
 
+class LonelyDeathResult(models.TextChoices):
+    """What the dong answers for a lonely-death target: the risk group the visit and the isolation checklist
+    found (0 일반, 1–3 저위험, 4–8 중위험, 9–13 고위험: DOMAIN §5 R9), or why nobody was assessed."""
+
+    RISK_HIGH = "risk_high", _("고위험군")
+    RISK_MEDIUM = "risk_medium", _("중위험군")
+    RISK_LOW = "risk_low", _("저위험군")
+    NOT_AT_RISK = "not_at_risk", _("일반(위험군 아님)")
+    DECEASED = "deceased", _("사망")
+    NOT_LOCATED = "not_located", _("소재 불명")
+    REFUSED = "refused", _("거부")
+
+
+def result_choices(system: str) -> list[tuple[str, str]]:
+    return LonelyDeathResult.choices if system == ListSystem.LONELY_DEATH else TargetResult.choices
+
+
+# Every result of either list, once (the column's choices; each round offers its own list's).
+ALL_RESULT_CHOICES = list({code: label for code, label in [*TargetResult.choices,
+                                                           *LonelyDeathResult.choices]}.items())
+
+
 class BigDataTarget(models.Model):
     round = models.ForeignKey(BigDataRound, on_delete=models.CASCADE, related_name="targets")
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="bigdata_targets")
     report = models.OneToOneField(CrisisReport, on_delete=models.CASCADE, related_name="bigdata_target")
     indicators = models.ManyToManyField(RiskIndicator, related_name="targets", verbose_name=_("위기 지표"))
+    # Names the list used that the catalogue did not know, kept as written until a district admin maps them.
+    unmapped_indicators = models.ManyToManyField(UnmappedIndicator, blank=True, related_name="targets",
+                                                 verbose_name=_("미분류 위기 지표"))
     priority_score = models.PositiveSmallIntegerField(_("우선순위 점수"), null=True, blank=True)
-    result_code = models.CharField(_("조사 결과"), max_length=20, choices=TargetResult.choices, blank=True)
+    # The person's reference in 행복e음 (the list's 관리번호), from the list or typed with the answer.
+    ssis_ref = models.CharField(_("행복e음 관리번호"), max_length=40, blank=True)
+    # The answer and the crisis report's outcome are one truth (discovery.services.rounds): answering here
+    # resolves the report, resolving the report writes the answer.
+    result_code = models.CharField(_("조사 결과"), max_length=20, choices=ALL_RESULT_CHOICES, blank=True)
     result_note = models.CharField(_("결과 메모"), max_length=300, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -89,8 +193,14 @@ class BigDataTarget(models.Model):
 
 class ImportKind(models.TextChoices):
     CRISIS_LIST = "crisis_list", _("복지사각지대 빅데이터 명단")
+    LONELY_DEATH_LIST = "lonely_death", _("고독사위기대응 명단")
     TURNING_65 = "turning_65", _("만 65세 도래자 명단")
     NEWBORN = "newborn", _("출생 가정 명단")
+
+
+# The lists of people the Ministry sends in rounds, and the round series each belongs to.
+ROUND_LISTS: dict[str, str] = {ImportKind.CRISIS_LIST: ListSystem.BLIND_SPOT,
+                               ImportKind.LONELY_DEATH_LIST: ListSystem.LONELY_DEATH}
 
 
 class ImportStatus(models.TextChoices):

@@ -30,6 +30,7 @@ class Channel(models.TextChoices):
     IOT_ALERT = "iot_alert", _("IoT·AI 안부확인 경보")
     REFERRAL = "referral", _("기관 의뢰(경찰·병원·학교 등)")
     BIGDATA = "bigdata", _("복지사각지대 빅데이터")
+    LONELY_DEATH = "lonely_death", _("고독사위기대응 명단")
 
 
 class ReporterKind(models.TextChoices):
@@ -72,10 +73,12 @@ class ReportOutcome(models.TextChoices):
     UNREACHABLE = "unreachable", _("소재 미확인")
     DUPLICATE = "duplicate", _("중복")
     REFERRED = "referred", _("타기관 의뢰")
+    REFUSED = "refused", _("본인 거부")
 
 
 OUTCOMES_NEEDING_REASON = frozenset(
-    {ReportOutcome.NO_NEED, ReportOutcome.UNREACHABLE, ReportOutcome.DUPLICATE, ReportOutcome.REFERRED}
+    {ReportOutcome.NO_NEED, ReportOutcome.UNREACHABLE, ReportOutcome.DUPLICATE, ReportOutcome.REFERRED,
+     ReportOutcome.REFUSED}
 )
 
 
@@ -259,15 +262,20 @@ class HouseholdMerge(models.Model):
 
 
 class RewardDecision(models.Model):
-    """The ledger: one decision per report, eligible or why not, amount, approval and payment."""
+    """The ledger: one decision per report, pending, eligible or why not, amount, approval and payment.
+
+    A report that may earn a reward waits (``eligible`` None, no ``decided_on``) until the household is actually
+    selected: its case chosen at the case conference, or its public benefit decided and provided
+    (discovery.services.rewards)."""
 
     report = models.OneToOneField(CrisisReport, on_delete=models.PROTECT, related_name="reward")
     informant_key = models.CharField(max_length=80, db_index=True, help_text="member:<id> or phone:<hash>")
     informant_label = models.CharField(_("신고자"), max_length=100)
-    eligible = models.BooleanField(_("지급 대상"))
+    eligible = models.BooleanField(_("지급 대상"), null=True, help_text=_("비어 있으면 선정 대기"))
     reason = models.CharField(_("판단 사유"), max_length=300)
     amount_krw = models.PositiveIntegerField(_("금액(원)"), default=0)
-    decided_on = models.DateField(_("판단일"), default=timezone.localdate)
+    pending_since = models.DateField(_("선정 대기 시작일"), null=True, blank=True)
+    decided_on = models.DateField(_("판단일"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("승인자"))
@@ -277,8 +285,18 @@ class RewardDecision(models.Model):
         verbose_name = _("신고포상금 결정")
         verbose_name_plural = _("신고포상금 결정")
         ordering = ["-decided_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(eligible=True) | Q(amount_krw=0),
-                                              name="reward_ineligible_pays_nothing")]
+        constraints = [
+            models.CheckConstraint(condition=Q(eligible=True) | Q(amount_krw=0),
+                                   name="reward_ineligible_pays_nothing"),
+            # Pending: no decision day yet; decided: a day.
+            models.CheckConstraint(condition=Q(eligible__isnull=True, decided_on__isnull=True)
+                                   | Q(eligible__isnull=False, decided_on__isnull=False),
+                                   name="reward_decided_has_a_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report} {self.amount_krw:,}원"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.eligible is None

@@ -19,8 +19,9 @@ from ..models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-# Channels an official types in; the web form and the big-data import make their own reports.
-OFFICIAL_CHANNELS = tuple(c for c in Channel if c not in (Channel.WEB, Channel.BIGDATA))
+# Channels an official types in; the web form and the Ministry lists (imports) make their own reports.
+OFFICIAL_CHANNELS = tuple(c for c in Channel
+                          if c not in (Channel.WEB, Channel.BIGDATA, Channel.LONELY_DEATH))
 
 SUBJECT_FIELDS = ("subject_name", "subject_address", "subject_phone", "subject_description")
 REPORT_FIELDS = (*SUBJECT_FIELDS, "details", "urgency", "risk_signals", "referral_agency", "reporter_kind",

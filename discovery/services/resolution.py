@@ -27,6 +27,7 @@ from ..models import (
     ReportStatus,
 )
 from .access import _require_editor, _require_open, _require_visible
+from .answers import target_sync
 from .matching import _screening
 from .rewards import reward_evaluate
 
@@ -82,7 +83,8 @@ def report_resolve(*, report: CrisisReport, by: User, outcome: str, reason: str 
                    case_data: dict[str, Any] | None = None, link_data: dict[str, Any] | None = None,
                    duplicate_of: CrisisReport | None = None, handoff_note: str = "") -> CrisisReport:
     """Close the report with its outcome. "case opened" opens the case, "linkage only" makes the service link;
-    both then ask the reward rules about the informant. A resolved report is read-only."""
+    both then ask the reward rules about the informant. A report from a Ministry list gives its target the
+    answer the outcome means (:func:`discovery.services.answers.target_sync`). A resolved report is read-only."""
     _require_editor(by)
     _require_visible(report, by)
     report = CrisisReport.objects.select_for_update(of=("self",)).select_related("household__dong").get(
@@ -152,6 +154,7 @@ def report_resolve(*, report: CrisisReport, by: User, outcome: str, reason: str 
     log_action(report, "discovery.crisisreport.resolved", user=by, household_id=report.household_id,
                reason=reason, changes={"outcome": outcome, "case": report.case_id, "link": report.service_link_id,
                                        "duplicate_of": report.duplicate_of_id})
+    target_sync(report=report, by=by)
     if outcome in (ReportOutcome.CASE_OPENED, ReportOutcome.LINKAGE_ONLY):
         reward_evaluate(report=report, by=by)
     return report

@@ -1,4 +1,5 @@
-"""Big-data rounds (빅데이터 차수): progress per dong, the dong's answer for each target, and the export.
+"""Rounds of the Ministry's lists (빅데이터 차수: the blind-spot list and the lonely-death list): progress per
+dong, the dong's answer for each target (one truth with its crisis report: :mod:`.answers`), and the export.
 
 The export is personal data the Ministry shared for one purpose (사회보장급여법 Art. 12, PIPA): it asks for a
 reason, is written to the access log, masks names and carries only what the reply needs (DOMAIN §5 R5, R7).
@@ -19,7 +20,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from households.models import LinkStatus, ServiceLink
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.common.cells import safe_row
 from welfare.common.updates import model_update
 from welfare.errors import RuleError
@@ -27,7 +30,17 @@ from welfare.models import Dong
 from welfare.permissions import can
 from welfare.scoping import membership, personal_dong_ids, visible_dong_ids
 
-from ..models import BigDataRound, BigDataTarget, RiskIndicator, TargetResult
+from ..models import (
+    ALL_RESULT_CHOICES,
+    BigDataRound,
+    BigDataTarget,
+    ReportOutcome,
+    ReportStatus,
+    RiskIndicator,
+    UnmappedIndicator,
+    result_choices,
+)
+from .answers import ANSWER_OUTCOMES, results_allowed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -45,13 +58,17 @@ def rounds_visible_to(user) -> QuerySet[BigDataRound]:
     return BigDataRound.objects.filter(district_id=staff.district_id)
 
 
-def rounds_with_counts(user) -> QuerySet[BigDataRound]:
-    """Each round with its targets and answered targets in the dongs the user may see: one grouped query."""
+def rounds_with_counts(user, system: str = "") -> QuerySet[BigDataRound]:
+    """Each round (of one list, or of both) with its targets and answered targets in the dongs the user may
+    see: one grouped query."""
     mine = Q(targets__dong_id__in=visible_dong_ids(user))
-    return rounds_visible_to(user).annotate(
+    rounds = rounds_visible_to(user)
+    if system:
+        rounds = rounds.filter(system=system)
+    return rounds.annotate(
         target_count=Count("targets", filter=mine),
         answered_count=Count("targets", filter=mine & ~Q(targets__result_code="")),
-    ).order_by("-year", "-number")
+    ).order_by("-received_on", "-year", "-number", "system")
 
 
 def days_left(round_: BigDataRound, today: dt.date | None = None) -> int:
@@ -93,14 +110,49 @@ def round_progress(round_: BigDataRound, user, today: dt.date | None = None) -> 
     return [DongProgress(pk, name, targets, answered, left) for pk, name, targets, answered in dongs]
 
 
+def with_linked_services(targets: QuerySet[BigDataTarget]) -> QuerySet[BigDataTarget]:
+    """Targets with their report's service link and the links of the case it opened: two more queries."""
+    return targets.select_related("report__service_link__resource").prefetch_related(
+        Prefetch("report__case__service_links",
+                 queryset=ServiceLink.objects.select_related("resource").order_by("requested_on", "pk")))
+
+
+def linked_services(target: BigDataTarget) -> list[ServiceLink]:
+    """The services the target's household was linked to through its report: the report's own link and those of
+    the case it opened (declined ones left out)."""
+    report = target.report
+    links = [report.service_link] if report.service_link is not None else []
+    if report.case is not None:
+        links += [link for link in report.case.service_links.all() if link.pk != report.service_link_id]
+    return [link for link in links if link.status != LinkStatus.DECLINED]
+
+
+def services_text(target: BigDataTarget) -> str:
+    return "; ".join(f"{link.resource.name}({link.get_status_display()})" for link in linked_services(target))
+
+
 def dong_targets(round_: BigDataRound, dong: Dong) -> QuerySet[BigDataTarget]:
-    """The targets of one dong, with their report, answerer and indicators: constant queries per page."""
-    return (
+    """The targets of one dong, with their report, answerer, indicators (known and as written) and linked
+    services: constant queries per page."""
+    return with_linked_services(
         BigDataTarget.objects.filter(round=round_, dong=dong)
-        .select_related("report", "answered_by")
-        .prefetch_related(Prefetch("indicators", queryset=RiskIndicator.objects.order_by("code")))
+        .select_related("report__household", "report__case", "report__duplicate_of", "answered_by", "round")
+        .prefetch_related(Prefetch("indicators", queryset=RiskIndicator.objects.order_by("code")),
+                          Prefetch("unmapped_indicators", queryset=UnmappedIndicator.objects.order_by("name")))
         .order_by("result_code", "report__receipt_code", "pk")
     )
+
+
+def answer_choices(target: BigDataTarget) -> list[tuple[str, str]]:
+    """The answers the round page offers for one target: the answers its resolved report's outcome allows, or,
+    while the report is open, those that close it from here."""
+    system = target.round.system
+    labels = dict(result_choices(system))
+    if target.report.status == ReportStatus.RESOLVED:
+        codes = results_allowed(system, target.report)
+    else:
+        codes = tuple(ANSWER_OUTCOMES[system])
+    return [(code, labels[code]) for code in codes if code in labels]
 
 
 def can_answer(user, dong_id: int) -> bool:
@@ -110,22 +162,50 @@ def can_answer(user, dong_id: int) -> bool:
 
 
 @transaction.atomic
-def bigdata_target_answer(*, target: BigDataTarget, by: User, result_code: str, note: str = "") -> BigDataTarget:
-    """The dong's result for one target (공공 지원, 민간 지원, 비대상, 소재 불명, 거부), audited; may be corrected."""
+def bigdata_target_answer(*, target: BigDataTarget, by: User, result_code: str, note: str = "",
+                          ssis_ref: str | None = None) -> BigDataTarget:
+    """The dong's answer for one target, audited; may be corrected. The answer and the report's outcome are one
+    truth (:mod:`.answers`): on an open report, an answer that closes it (비대상, 소재 불명, 거부; for the
+    lonely-death list also 일반 and 사망) resolves the report with that outcome under the report's own rules
+    (the note is the reason, or the hand-off note of an unreachable person); an answer of support needs the
+    report resolved on its page first. On a resolved report the answer is one its outcome allows."""
     if not can_answer(by, target.dong_id):
         raise PermissionDenied
-    if result_code not in TargetResult.values:
-        raise RuleError(_("조사 결과를 고르세요."))
+    target = (BigDataTarget.objects.select_for_update(of=("self",)).select_related("round", "report")
+              .get(pk=target.pk))
+    system = target.round.system
+    labels = dict(result_choices(system))
+    if result_code not in labels:
+        raise RuleError({"result_code": _("조사 결과를 고르세요.")})
     note = (note or "").strip()
-    if len(note) > 300:
-        raise RuleError(_("메모는 300자까지 적을 수 있습니다."))
-    target = BigDataTarget.objects.select_for_update().select_related("report").get(pk=target.pk)
+    ssis_ref = target.ssis_ref if ssis_ref is None else ssis_ref.strip()
+    bounds.Checks().text("note", note, bounds.max_length(BigDataTarget, "result_note")).text(
+        "ssis_ref", ssis_ref, bounds.max_length(BigDataTarget, "ssis_ref")).done()
+    report = target.report
+    if report.status != ReportStatus.RESOLVED:
+        outcome = ANSWER_OUTCOMES[system].get(result_code)
+        if outcome is None:
+            raise RuleError({"result_code": _(
+                "“%(result)s”은(는) 제보를 처리하면서 기록합니다: 제보 화면에서 세대를 연결하고 통합사례관리 접수, "
+                "서비스 연계 또는 타기관 의뢰로 처리하면 조사 결과가 함께 바뀝니다.") % {"result": labels[result_code]}})
+        from .resolution import report_resolve  # resolution imports .answers, which this module imports
+
+        report_resolve(report=report, by=by, outcome=outcome, reason=note or str(labels[result_code]),
+                       handoff_note=note if outcome == ReportOutcome.UNREACHABLE else "")
+        target.refresh_from_db()
+        report.refresh_from_db()
+    allowed = results_allowed(system, report)
+    if result_code not in allowed:
+        raise RuleError({"result_code": _(
+            "이 제보는 “%(outcome)s”(으)로 처리되어 조사 결과는 %(allowed)s 중에서 고를 수 있습니다.") % {
+            "outcome": report.get_outcome_display(),
+            "allowed": ", ".join(f"“{labels[c]}”" for c in allowed if c in labels) or "—"}})
     target.answered_at = timezone.now()
     # Logged under the report's household (BigDataTarget.access_log_household_id); a change of who answered is
     # logged too, so only the same official saving the same answer again leaves no entry.
     target, _changes = model_update(
-        target, {"result_code": result_code, "result_note": note, "answered_by": by},
-        ("result_code", "result_note", "answered_by"), by=by, verb="discovery.bigdatatarget.answered")
+        target, {"result_code": result_code, "result_note": note, "ssis_ref": ssis_ref, "answered_by": by},
+        ("result_code", "result_note", "ssis_ref", "answered_by"), by=by, verb="discovery.bigdatatarget.answered")
     return target
 
 
@@ -143,25 +223,31 @@ def mask_name(name: str) -> str:
 
 
 def export_header() -> list[str]:
-    return [_("차수"), _("행정동"), _("접수번호"), _("대상자"), _("지표"), _("결과"), _("메모"), _("회신일")]
+    return [_("명단"), _("차수"), _("행정동"), _("접수번호"), _("행복e음 관리번호"), _("대상자"), _("지표"), _("결과"),
+            _("제보 처리 결과"), _("연계 서비스"), _("메모"), _("회신일")]
 
 
 def export_rows(round_: BigDataRound, user) -> Iterator[list[str]]:
-    targets = (
+    """One row per target of the user's dongs; the targets come in chunks of 2,000 with their indicators and
+    linked services prefetched per chunk (a constant number of queries per chunk)."""
+    targets = with_linked_services(
         BigDataTarget.objects.filter(round=round_, dong_id__in=personal_dong_ids(user))
-        .select_related("dong", "report")
-        .only("pk", "result_code", "result_note", "answered_at", "dong__name", "report__receipt_code",
-              "report__subject_name")
-        .prefetch_related(Prefetch("indicators", queryset=RiskIndicator.objects.order_by("code")))
+        .select_related("dong", "report__case")
+        .prefetch_related(Prefetch("indicators", queryset=RiskIndicator.objects.order_by("code")),
+                          Prefetch("unmapped_indicators", queryset=UnmappedIndicator.objects.order_by("name")))
         .order_by("dong__name", "report__receipt_code")
     )
-    results = dict(TargetResult.choices)
-    label = str(round_)
+    results = dict(ALL_RESULT_CHOICES)
+    outcomes = dict(ReportOutcome.choices)
+    label, system = str(round_), str(round_.get_system_display())
+    unmapped = _("%(name)s(미분류)")
     for t in targets.iterator(chunk_size=2000):
         answered = timezone.localtime(t.answered_at).date().isoformat() if t.answered_at else ""
-        yield [label, t.dong.name, t.report.receipt_code, mask_name(t.report.subject_name),
-               ", ".join(i.name_ko for i in t.indicators.all()), str(results.get(t.result_code, "")),
-               t.result_note, answered]
+        names = [i.name_ko for i in t.indicators.all()] + [unmapped % {"name": u.name}
+                                                           for u in t.unmapped_indicators.all()]
+        yield [system, label, t.dong.name, t.report.receipt_code, t.ssis_ref, mask_name(t.report.subject_name),
+               ", ".join(names), str(results.get(t.result_code, "")), str(outcomes.get(t.report.outcome, "")),
+               services_text(t), t.result_note, answered]
 
 
 @dataclass
@@ -184,7 +270,7 @@ def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> Ex
         raise RuleError(_("파일 형식을 고르세요."))
     count = BigDataTarget.objects.filter(round=round_, dong_id__in=personal_dong_ids(by)).count()
     log_action(round_, "discovery.round.exported", user=by, reason=reason, changes={"format": fmt, "rows": count})
-    name = f"bigdata_{round_.year}_{round_.number}"
+    name = f"{'lonely_death' if round_.is_lonely_death else 'bigdata'}_{round_.year}_{round_.number}"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)

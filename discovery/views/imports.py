@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -35,7 +36,15 @@ from ..imports import (
     upload_district_id,
     upload_list,
 )
-from ..models import BigDataRound, ImportBatch, ImportKind, ImportRowError, ImportStatus
+from ..models import (
+    ROUND_LISTS,
+    BigDataRound,
+    ImportBatch,
+    ImportKind,
+    ImportRowError,
+    ImportStatus,
+    UnmappedIndicator,
+)
 
 PER_PAGE = 25
 ERRORS_PER_PAGE = 50
@@ -48,9 +57,11 @@ class UploadForm(forms.Form):
                              initial=ImportKind.CRISIS_LIST)
     round = forms.ModelChoiceField(label=gettext_lazy("차수"), queryset=BigDataRound.objects.none(), required=False,
                                    empty_label=gettext_lazy("— 새 차수 만들기 —"),
-                                   help_text=gettext_lazy("빅데이터 명단만: 있는 차수를 고르거나 아래에 새 차수를 적으세요."))
+                                   help_text=gettext_lazy("복지사각지대·고독사위기대응 명단만: 그 명단의 차수를 고르거나 "
+                                                          "아래에 새 차수를 적으세요."))
     new_year = forms.IntegerField(label=gettext_lazy("새 차수: 연도"), required=False, min_value=2000, max_value=2100)
-    new_number = forms.IntegerField(label=gettext_lazy("새 차수: 차수(1–6)"), required=False, min_value=1, max_value=6)
+    new_number = forms.IntegerField(label=gettext_lazy("새 차수: 차수(복지사각지대 1–6, 고독사 1–4)"), required=False,
+                                    min_value=1, max_value=6)
     new_received_on = forms.DateField(label=gettext_lazy("새 차수: 수신일"), required=False, widget=DATE_WIDGET)
     new_due_on = forms.DateField(label=gettext_lazy("새 차수: 회신 기한"), required=False, widget=DATE_WIDGET)
     file = forms.FileField(label=gettext_lazy("파일(CSV 또는 XLSX)"),
@@ -60,7 +71,8 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, district_id: int | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = BigDataRound.objects.filter(district_id=district_id).order_by("-year", "-number")
+        self.fields["round"].queryset = BigDataRound.objects.filter(district_id=district_id).order_by(
+            "-received_on", "-year", "-number", "system")
         self.content = b""
 
     def clean_file(self):
@@ -76,7 +88,11 @@ class UploadForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") != ImportKind.CRISIS_LIST or data.get("round"):
+        kind, round_ = data.get("kind"), data.get("round")
+        if kind in ROUND_LISTS and round_ is not None and round_.system != ROUND_LISTS[kind]:
+            self.add_error("round", _("%(round)s은(는) 이 명단의 차수가 아닙니다: %(list)s 차수를 고르세요.") % {
+                "round": round_, "list": ImportKind(kind).label})
+        if kind not in ROUND_LISTS or round_:
             return data
         given = [f for f in self.NEW_FIELDS if data.get(f) not in (None, "")]
         if not given and not any(self.errors.get(f) for f in self.NEW_FIELDS):
@@ -91,7 +107,7 @@ class UploadForm(forms.Form):
 
     @property
     def wants_new_round(self) -> bool:
-        return self.cleaned_data.get("kind") == ImportKind.CRISIS_LIST and not self.cleaned_data.get("round")
+        return self.cleaned_data.get("kind") in ROUND_LISTS and not self.cleaned_data.get("round")
 
 
 def _require_uploader(request: HttpRequest) -> None:
@@ -160,8 +176,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     errors = ImportRowError.objects.filter(batch=batch).only("line", "reason", "raw").order_by("line")
     page = Paginator(errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    # The names this list used that the catalogue does not know yet, with their targets: one grouped query.
+    unmapped = (UnmappedIndicator.objects.filter(targets__report__import_batch=batch, mapped_to__isnull=True)
+                .annotate(n=Count("targets")).order_by("-n", "name")[:50]) if batch.kind in ROUND_LISTS else []
     return render(request, "discovery/imports/detail.html", {
-        "batch": batch, "page": page, "query_string": "", "running": running(batch),
+        "batch": batch, "page": page, "query_string": "", "running": running(batch), "unmapped": list(unmapped),
         "stalled": batch.is_stalled, "status_label": status_label(batch),
         "dropped_message": dropped_message(batch) if batch.error_rows_dropped else "",
         "upload_retention_days": settings.IMPORT_UPLOAD_RETENTION_DAYS,

@@ -39,6 +39,8 @@ from ..forms import (
     ResolveForm,
 )
 from ..models import (
+    BigDataTarget,
+    Channel,
     ContactAttempt,
     CrisisReport,
     HouseholdMerge,
@@ -198,6 +200,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
 # --- The screening page ----------------------------------------------------------------------------------------
 
 
+LIST_CHANNELS = (Channel.BIGDATA, Channel.LONELY_DEATH)
+
+
 def _detail(request: HttpRequest, report: CrisisReport, *, attempt_form: AttemptForm | None = None,
             resolve_form: ResolveForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
@@ -224,6 +229,9 @@ def _detail(request: HttpRequest, report: CrisisReport, *, attempt_form: Attempt
         "assign_form": AssignForm(user=user) if can_edit and is_open else None,
         "duplicates": list(report.duplicates.visible_to(user).only("pk", "receipt_code")) if report.pk else [],
         "now": timezone.now(),
+        # A report from a Ministry list: its round and answer (one truth with the outcome, services.answers).
+        "target": (BigDataTarget.objects.filter(report=report).select_related("round").first()
+                   if report.channel in LIST_CHANNELS else None),
         "attachments": with_owners(Attachment.objects.live().of(REPORT.key, report.pk).select_related("added_by")),
         "attachment_owner": f"{REPORT.key}:{report.pk}", "may_add": can_edit,
     }

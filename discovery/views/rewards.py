@@ -22,6 +22,7 @@ from ..models import RewardDecision
 from ..services import rewards as services
 
 PER_PAGE = 30
+PENDING_SHOWN = 50
 YEARS_BACK = 5
 
 
@@ -40,7 +41,8 @@ class LedgerFilterForm(forms.Form):
     CHOICES = (("", gettext_lazy("전체")), (YES, gettext_lazy("예")), (NO, gettext_lazy("아니오")))
 
     year = forms.TypedChoiceField(label=gettext_lazy("연도"), coerce=int, required=False)
-    eligible = forms.ChoiceField(label=gettext_lazy("지급 대상"), choices=CHOICES, required=False)
+    eligible = forms.ChoiceField(label=gettext_lazy("지급 대상"), choices=CHOICES, required=False,
+                                 help_text=gettext_lazy("판단을 마친 것만: 선정 대기는 위에 따로 보입니다."))
     paid = forms.ChoiceField(label=gettext_lazy("지급 완료"), choices=CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -76,7 +78,12 @@ def reward_list(request: HttpRequest) -> HttpResponse:
     )
     params = request.GET.copy()
     params.pop("page", None)
+    # Waiting for the household's selection (any year), oldest first: shown to everyone who reads the ledger, so
+    # leads see what is coming to them for approval.
+    waiting = services.pending_decisions(request.user).select_related(
+        "report__dong", "report__case", "report__service_link__resource")
     return render(request, "discovery/rewards/list.html", {
+        "pending": list(waiting[:PENDING_SHOWN]), "pending_count": waiting.count(),
         "form": form, "page": page, "query_string": params.urlencode(), "year": form.chosen_year,
         "summary": summary, "totals": services.informant_totals(year_decisions),
         "can_approve": services.can_approve(request.user), "today": timezone.localdate(),

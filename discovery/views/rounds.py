@@ -1,4 +1,5 @@
-"""Big-data rounds: the list, a round's progress per dong with a dong's targets and their answers, the export."""
+"""Rounds of the Ministry's lists (the blind-spot list and the lonely-death list): the list, a round's progress
+per dong with a dong's targets and their answers, the export."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.scoping import membership, personal_dong_ids
 
-from ..models import BigDataTarget, TargetResult
+from ..models import BigDataTarget, ListSystem
 from ..services import rounds as services
 
 PER_PAGE = 25
@@ -28,9 +29,18 @@ TARGETS_PER_PAGE = 25
 
 
 class AnswerForm(forms.Form):
-    result_code = forms.ChoiceField(label=gettext_lazy("조사 결과"),
-                                    choices=[("", gettext_lazy("— 결과 선택 —")), *TargetResult.choices])
-    note = forms.CharField(label=gettext_lazy("메모"), required=False, max_length=300)
+    """One target's answer; its choices are what the service would accept for it (:func:`answer_choices`).
+    Lengths are the service's to check, in its own words."""
+
+    result_code = forms.ChoiceField(label=gettext_lazy("조사 결과"))
+    note = forms.CharField(label=gettext_lazy("메모"), required=False)
+    ssis_ref = forms.CharField(label=gettext_lazy("행복e음 관리번호"), required=False)
+
+    def __init__(self, *args, target: BigDataTarget, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result_code"].choices = [("", gettext_lazy("— 결과 선택 —")), *services.answer_choices(target)]
+        self.fields["note"].widget.attrs["placeholder"] = gettext_lazy("메모·사유")
+        self.fields["ssis_ref"].widget.attrs["placeholder"] = gettext_lazy("행복e음 관리번호")
 
 
 class ExportForm(forms.Form):
@@ -53,14 +63,17 @@ def _round(request: HttpRequest, pk: int):
 
 def round_list(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    page = Paginator(services.rounds_with_counts(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    system = request.GET.get("system", "")
+    system = system if system in ListSystem.values else ""
+    page = Paginator(services.rounds_with_counts(request.user, system), PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = []
     for r in page.object_list:
         left = services.days_left(r, today)
         rows.append((r, left, r.target_count - r.answered_count, -left))
     return render(request, "discovery/rounds/list.html", {
-        "page": page, "rows": rows, "query_string": "", "due_soon": services.DUE_SOON_DAYS,
+        "page": page, "rows": rows, "query_string": urlencode({"system": system}) if system else "",
+        "due_soon": services.DUE_SOON_DAYS, "systems": ListSystem.choices, "system": system,
     })
 
 
@@ -77,12 +90,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             targets = targets.filter(result_code="")
         page = Paginator(targets, TARGETS_PER_PAGE).get_page(request.GET.get("page"))
         if services.can_answer(request.user, dong.pk):
-            forms_by_target = {t.pk: AnswerForm(initial={"result_code": t.result_code, "note": t.result_note},
-                                                prefix=f"t{t.pk}") for t in page.object_list}
+            forms_by_target = {t.pk: AnswerForm(initial={"result_code": t.result_code, "note": t.result_note,
+                                                         "ssis_ref": t.ssis_ref},
+                                                prefix=f"t{t.pk}", target=t) for t in page.object_list}
     query = {"dong": dong.pk} if dong else {}
     if open_only:
         query["open"] = "1"
-    rows = [(t, forms_by_target.get(t.pk)) for t in page.object_list] if page else []
+    rows = [(t, forms_by_target.get(t.pk), services.linked_services(t)) for t in page.object_list] if page else []
     log_list("discovery.bigdataround.viewed", user=request.user, params=request.GET, obj=round_,
              count=len(rows), total=page.paginator.count if page else 0)
     return render(request, "discovery/rounds/detail.html", {
@@ -99,20 +113,22 @@ def round_target_answer(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     target = get_object_or_404(
         BigDataTarget.objects.filter(dong_id__in=personal_dong_ids(request.user),
-                                     round__in=services.rounds_visible_to(request.user)).select_related("report"),
-        pk=pk)
-    form = AnswerForm(request.POST, prefix=f"t{target.pk}")
+                                     round__in=services.rounds_visible_to(request.user))
+        .select_related("report"), pk=pk)
     back = reverse("discovery:round_detail", args=[target.round_id]) + "?" + urlencode(
         {k: v for k, v in (("dong", target.dong_id), ("page", request.POST.get("page", "")),
                            ("open", request.POST.get("open", ""))) if v})
-    if not form.is_valid():
+    # An answer this target cannot take is the service's to refuse, in its words (it says why and what may be).
+    chosen = request.POST.get(f"t{target.pk}-result_code", "")
+    if not chosen:
         messages.error(request, _("%(code)s: 조사 결과를 고르세요.") % {"code": target.report.receipt_code})
         return redirect(back)
     try:
-        services.bigdata_target_answer(target=target, by=request.user, result_code=form.cleaned_data["result_code"],
-                                       note=form.cleaned_data["note"])
+        services.bigdata_target_answer(target=target, by=request.user, result_code=chosen,
+                                       note=request.POST.get(f"t{target.pk}-note", ""),
+                                       ssis_ref=request.POST.get(f"t{target.pk}-ssis_ref", ""))
     except RuleError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, f"{target.report.receipt_code}: {' '.join(error.messages)}")
     else:
         messages.success(request, _("%(code)s 결과를 저장했습니다.") % {"code": target.report.receipt_code})
     return redirect(back + f"#t{target.pk}")

@@ -29,6 +29,7 @@ from .composition import (  # noqa: F401
     MemberEventKind,
 )
 from .households import (  # noqa: F401
+    BASIC_LIVELIHOOD_BENEFITS,
     CHARACTERISTIC_FIELDS,
     BenefitStatus,
     CareStatus,

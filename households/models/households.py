@@ -32,10 +32,22 @@ class RiskLevel(models.TextChoices):
 
 
 class BenefitStatus(models.TextChoices):
+    """The household's public benefit (DOMAIN §4): each 기초생활보장 benefit has its own cut-off, so the status
+    names the widest one received (생계 recipients also get 의료, and so on). 한부모 is a household
+    characteristic (``is_single_parent``), not a benefit status."""
+
     NONE = "none", _("해당 없음")
-    BASIC_LIVELIHOOD = "basic_livelihood", _("기초생활수급")
+    LIVELIHOOD = "livelihood", _("생계급여 수급")
+    MEDICAL = "medical", _("의료급여 수급")
+    HOUSING = "housing", _("주거급여 수급")
+    EDUCATION = "education", _("교육급여 수급")
     NEAR_POOR = "near_poor", _("차상위")
     OTHER_PUBLIC = "other_public", _("기타 공공급여")
+
+
+# The 국민기초생활보장 benefits (수급자), as opposed to 차상위 and other benefits.
+BASIC_LIVELIHOOD_BENEFITS = frozenset({BenefitStatus.LIVELIHOOD, BenefitStatus.MEDICAL, BenefitStatus.HOUSING,
+                                       BenefitStatus.EDUCATION})
 
 
 class CareStatus(models.TextChoices):

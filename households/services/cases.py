@@ -41,6 +41,7 @@ from ..models import (
     Severity,
 )
 from ..models.cases import due_dates
+from ..selection import Selection, announce
 from .followups import followup_schedule
 from .rules import has_active_consent
 
@@ -193,6 +194,9 @@ def case_transition(*, case: Case, to: str, by: User, expected_version: int, not
         followup_schedule(household=case.household, due_on=case.closed_on + dt.timedelta(days=CLOSING_FOLLOW_UP_DAYS),
                           reason=FollowUpReason.CADENCE, assigned_to=case.assigned_official)
     log_action(case, "households.case.transitioned", user=by, changes={"from": previous, "to": to, "note": note})
+    if previous == CaseStage.CONFERENCE:
+        # The conference decided: selected (→ planning) or not (→ closing). Informant rewards wait for this.
+        announce(Selection(by=by, case=case))
     return case
 
 

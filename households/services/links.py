@@ -30,6 +30,7 @@ from ..models import (
     Relation,
     ServiceLink,
 )
+from ..selection import Selection, announce
 from .cases import require_casework
 from .rules import has_active_consent
 
@@ -137,6 +138,7 @@ def service_link_transition(*, link: ServiceLink, to: str, by: User, reason: str
         link.end_on = link.end_on or on
     link.save()
     log_action(link, "households.servicelink.transitioned", user=by, changes={"from": previous, "to": to})
+    announce(Selection(by=by, link=link))
     return link
 
 

@@ -64,3 +64,39 @@ def resolved_link_report(dong, *, sector: str = "public", by=None, **extra) -> C
 def reading(captured, table: str) -> int:
     """How many captured queries read ``table`` (a prefix): the page's own reads, apart from the layout's."""
     return sum(1 for q in captured.captured_queries if f'"{table}' in q["sql"] and q["sql"].startswith("SELECT"))
+
+
+def conference_decides(case, *, by, selected: bool = True):
+    """Move a case through the services to its conference and let the conference decide: selected (→ planning)
+    or not (→ closing). The services announce the decision (households.selection)."""
+    from households.models import CaseStage
+    from households.services import case_transition
+
+    for stage in (CaseStage.ASSESSMENT, CaseStage.CONFERENCE):
+        case.refresh_from_db()
+        if case.stage != stage:
+            case_transition(case=case, to=stage, by=by, expected_version=case.version)
+    case.refresh_from_db()
+    case_transition(case=case, to=CaseStage.PLANNING if selected else CaseStage.CLOSING, by=by,
+                    expected_version=case.version, closing_reason="" if selected else "not_eligible")
+    case.refresh_from_db()
+    return case
+
+
+def benefit_moves(link, *statuses: str, by, reason: str = "") -> ServiceLink:
+    """Move a service link through the services (e.g. "accepted", "in_service")."""
+    from households.services import service_link_transition
+
+    for status in statuses:
+        link.refresh_from_db()
+        service_link_transition(link=link, to=status, by=by, reason=reason)
+    link.refresh_from_db()
+    return link
+
+
+def select(report_: CrisisReport, *, by) -> None:
+    """The report's household actually selected: its case chosen at conference, or its benefit provided."""
+    if report_.case_id is not None:
+        conference_decides(report_.case, by=by)
+    else:
+        benefit_moves(report_.service_link, "accepted", "in_service", by=by)

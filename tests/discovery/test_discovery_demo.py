@@ -25,10 +25,12 @@ from discovery.models import (
     ReportStatus,
     RewardDecision,
 )
+from discovery.services.answers import results_allowed
 from households.models import ASSESSMENT_DAYS, PLAN_DAYS, Case, Consent
 from tests.factories import DongFactory, HouseholdFactory, ResidentFactory
 from tests.households.factories_cases import ResourceFactory
 from welfare.demo.discovery import seed_discovery
+from welfare.demo.years import DemoYears
 
 pytestmark = pytest.mark.django_db
 
@@ -85,11 +87,18 @@ def test_reports_span_the_channels_and_the_year_with_open_and_overdue_ones(demo_
     now = timezone.now()
 
     channels = Counter(reports.values_list("channel", flat=True))
-    assert 90 <= reports.count() <= 180  # 30–60 per dong
+    # 30–60 a year per dong at last year's pace, over the demo's span (half a year, last year, this year at the
+    # dong's own pace): welfare.demo.years
+    years = DemoYears(timezone.localdate())
+    low = sum(round(30 * years.years_of(d.pk)) for d in demo_district.dongs.all())
+    high = sum(round(60 * years.years_of(d.pk)) for d in demo_district.dongs.all())
+    assert low <= reports.count() <= high
     assert channels[Channel.BIGDATA] == max(channels.values())  # big data is the largest channel (§9: 55 %)
     assert len(channels) >= 6
     assert reports.filter(received_at__gt=now).count() == 0
-    assert reports.filter(received_at__lt=now - dt.timedelta(days=180)).exists()
+    # Last year's casework is there for last year's plan, and this year's for this year's.
+    assert reports.filter(received_at__year=now.year - 1).count() > 50
+    assert reports.filter(received_at__year=now.year).count() > 50
     assert reports.open().exists() and reports.overdue(now).exists()
     assert reports.filter(status=ReportStatus.RESOLVED).count() > reports.open().count()
     codes = list(reports.values_list("receipt_code", flat=True))
@@ -133,12 +142,18 @@ def test_big_data_reports_have_targets_with_one_to_four_indicators_in_rounds(dem
     seed(demo_district, official, [dong])
     today = timezone.localdate()
 
-    bigdata = CrisisReport.objects.filter(channel=Channel.BIGDATA)
-    assert BigDataTarget.objects.count() == bigdata.count() > 0
-    for target in BigDataTarget.objects.prefetch_related("indicators").select_related("report"):
+    from_lists = CrisisReport.objects.filter(channel__in=(Channel.BIGDATA, Channel.LONELY_DEATH))
+    assert BigDataTarget.objects.count() == from_lists.count() > 0
+    for target in BigDataTarget.objects.prefetch_related("indicators").select_related("report", "round"):
         assert 1 <= len(target.indicators.all()) <= 4
         assert bool(target.result_code) == (target.report.status == ReportStatus.RESOLVED)
-    current = BigDataRound.objects.filter(district=demo_district).order_by("-received_on").first()
+        # One truth: the answer is one the report's outcome allows, on the round's own list
+        if target.result_code:
+            assert target.result_code in results_allowed(target.round.system, target.report)
+        assert (target.report.channel == Channel.LONELY_DEATH) == target.round.is_lonely_death
+        assert target.ssis_ref
+    current = BigDataRound.objects.filter(district=demo_district, system="blind_spot").order_by(
+        "-received_on").first()
     assert today - dt.timedelta(days=62) <= current.received_on <= today
     assert current.targets.exclude(result_code="").exists() or current.targets.count() < 3
     assert current.targets.filter(result_code="").exists()
@@ -153,6 +168,10 @@ def test_reward_decisions_follow_the_exclusions_and_the_cap(demo_district, offic
     per_year = defaultdict(int)
     for d in decisions:
         assert d.report.outcome in (ReportOutcome.CASE_OPENED, ReportOutcome.LINKAGE_ONLY)
+        if d.is_pending:  # waiting for the conference or the benefit decision: nothing decided, nothing paid
+            assert d.decided_on is None and d.amount_krw == 0 and d.reason.startswith("선정 대기")
+            assert d.approved_by is None and d.paid_on is None
+            continue
         if d.eligible:
             assert 0 < d.amount_krw <= policy.reward_amount_krw
             assert d.report.service_link is None or d.report.service_link.resource.sector == "public"
@@ -189,3 +208,19 @@ def test_rows_are_written_in_bulk(demo_district, official, dong):
     assert made["crisis_reports"] >= 10 * len(report_inserts)
     assert made["network_members"] >= 10 * len(member_inserts)
     assert len(ctx.captured_queries) < 80
+
+
+def test_the_demo_has_both_lists_rounds_over_last_year_and_this_year(demo_district, official, dong):
+    seed(demo_district, official, [dong])
+    today = timezone.localdate()
+
+    rounds = BigDataRound.objects.filter(district=demo_district)
+    blind = rounds.filter(system="blind_spot")
+    lonely = rounds.filter(system="lonely_death")
+    # Every bimonthly round of last year, and this year's so far
+    assert set(blind.filter(year=today.year - 1).values_list("number", flat=True)) == {1, 2, 3, 4, 5, 6}
+    assert blind.filter(year=today.year).count() == min(6, (today.month - 1) // 2 + 1)
+    # The quarterly lonely-death rounds since the system went live (2026-02-27), none before
+    assert lonely.exists() and not lonely.filter(received_on__lt=dt.date(2026, 2, 27)).exists()
+    assert all(1 <= r.number <= 4 for r in lonely)
+    assert CrisisReport.objects.filter(channel=Channel.LONELY_DEATH).exists()

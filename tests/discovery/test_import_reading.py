@@ -233,7 +233,7 @@ def test_bad_rows_are_refused_with_their_line_and_reason_while_good_rows_pass():
         crisis_row(2, birth="1950-13-45"),                    # 3 bad date
         crisis_row(3, dong="없는동"),                          # 4 unknown dong
         ["김민", "1950-01-02", "", "", "마장동", "", "단전", ""],  # 5 empty address
-        crisis_row(5, indicators="단전; 외계인 침공"),          # 6 unknown indicator
+        crisis_row(5, indicators="단전; 외계인 침공"),          # 6 unknown indicator: kept as written, not refused
         crisis_row(6)[:7] + ["=cmd|'/C calc'!A0"],            # 7 formula injection
         crisis_row(7)[:3] + ["가" * 1001] + crisis_row(7)[4:],  # 8 enormous cell
         crisis_row(8) + ["x"] * 60,                            # 9 too many cells
@@ -247,11 +247,11 @@ def test_bad_rows_are_refused_with_their_line_and_reason_while_good_rows_pass():
     # then
     good = [r for r in rows if isinstance(r, ParsedRow)]
     bad = {r.line: r.reason for r in rows if isinstance(r, RowError)}
-    assert [r.line for r in good] == [2]
+    assert [r.line for r in good] == [2, 6]
+    assert good[1].unknown_indicators == ("외계인 침공",) and len(good[1].indicator_ids) == 1
     assert "생년월일 형식" in bad[3]
     assert "이 구에 없는 행정동" in bad[4] and "없는동" in bad[4]
     assert "주소가 비어" in bad[5]
-    assert "알 수 없는 위기지표" in bad[6] and "외계인 침공" in bad[6]
     assert "수식" in bad[7]
     assert "너무 깁니다" in bad[8]
     assert "열이 너무 많습니다" in bad[9]

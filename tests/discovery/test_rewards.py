@@ -16,7 +16,16 @@ from tests.factories import staff_user
 from welfare.errors import RuleError
 from welfare.models import AccessLog, Role
 
-from .factories_network import identity, member, report, resolved_case_report, resolved_link_report
+from .factories_network import (
+    benefit_moves,
+    conference_decides,
+    identity,
+    member,
+    report,
+    resolved_case_report,
+    resolved_link_report,
+    select,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,34 +39,43 @@ def named(report_, phone: str = PHONE, **extra):
     return report_
 
 
+def decided(report_, by):
+    """Evaluated when the report is resolved, then settled when the household is actually selected."""
+    reward_evaluate(report=report_, by=by)
+    select(report_, by=by)
+    return RewardDecision.objects.get(report=report_)
+
+
 # --- Eligible -------------------------------------------------------------------------------------------------
 
 
 def test_a_named_informant_of_a_report_that_opened_a_case_is_eligible_for_the_policy_amount(dong, official):
-    # Given a report by a named informant, resolved as "case opened" with a new case
+    # Given a report by a named informant, resolved as "case opened" with a new case, selected at its conference
     r = named(resolved_case_report(dong, by=official))
 
-    # When the reward is evaluated
-    decision = reward_evaluate(report=r, by=official)
+    # When the reward is evaluated and the conference selects the case
+    decision = decided(r, official)
 
     # Then the informant is eligible for the district's amount per report, keyed by their phone
     assert decision.eligible is True
     assert decision.amount_krw == 20_000
     assert decision.informant_key.startswith("phone:")
-    assert "통합사례관리" in decision.reason
-    assert decision.decided_by == official
+    assert "사례회의" in decision.reason and "통합사례관리" in decision.reason
+    assert decision.decided_by == official and decision.decided_on == timezone.localdate()
     assert AccessLog.objects.filter(verb="discovery.rewarddecision.created", object_id=str(decision.pk)).exists()
+    assert AccessLog.objects.filter(verb="discovery.rewarddecision.decided", object_id=str(decision.pk)).exists()
 
 
 def test_a_report_linked_to_a_public_benefit_is_eligible(dong, official):
-    # Given a report resolved as "linkage only" with a link to a public resource
+    # Given a report resolved as "linkage only" with a link to a public resource, decided and provided
     r = named(resolved_link_report(dong, sector="public", by=official))
 
-    # When evaluated
-    decision = reward_evaluate(report=r, by=official)
+    # When evaluated and the benefit is provided
+    decision = decided(r, official)
 
     # Then the informant is eligible
     assert decision.eligible is True and decision.amount_krw == 20_000
+    assert "공공 급여 결정" in decision.reason
 
 
 def test_an_honorary_official_member_is_eligible_and_keyed_by_membership(dong, official):
@@ -65,8 +83,8 @@ def test_an_honorary_official_member_is_eligible_and_keyed_by_membership(dong, o
     gas = member(dong, name="김가스", role="honorary", occupation="gas_meter")
     r = resolved_case_report(dong, by=official, reporter_kind="network_member", network_member=gas)
 
-    # When evaluated
-    decision = reward_evaluate(report=r, by=official)
+    # When evaluated and selected
+    decision = decided(r, official)
 
     # Then they are eligible, and the ledger names them
     assert decision.eligible is True
@@ -145,15 +163,15 @@ def test_a_relative_is_excluded(dong, official):
 def test_a_household_already_receiving_benefits_is_excluded(dong, official):
     # Given the reported household already receives basic livelihood benefits
     r = named(resolved_case_report(dong, by=official))
-    r.household.benefit_status = "basic_livelihood"
+    r.household.benefit_status = "livelihood"
     r.household.save()
 
     # When evaluated
     decision = reward_evaluate(report=r, by=official)
 
-    # Then nothing is paid: the household was not newly found
-    assert decision.eligible is False
-    assert "이미 급여를 받는 세대" in decision.reason and "기초생활수급" in decision.reason
+    # Then nothing is paid, decided at once: the household was not newly found
+    assert decision.eligible is False and decision.decided_on == timezone.localdate()
+    assert "이미 급여를 받는 세대" in decision.reason and "생계급여 수급" in decision.reason
 
 
 def test_a_case_outcome_without_a_case_is_not_eligible(dong, official):
@@ -189,31 +207,31 @@ def test_the_yearly_cap_pays_two_full_rewards_then_the_rest_then_nothing(dong, o
     DiscoveryPolicy.objects.create(district=dong.district, reward_amount_krw=20_000, reward_yearly_cap_krw=50_000)
     reports = [named(resolved_case_report(dong, by=official)) for _ in range(4)]
 
-    # When four of the same informant's reports are evaluated
-    decisions = [reward_evaluate(report=r, by=official) for r in reports]
+    # When four of the same informant's reports are selected one after the other
+    decisions = [decided(r, official) for r in reports]
 
     # Then two full rewards, a partial one up to the cap, then nothing with the reason
     assert [d.amount_krw for d in decisions] == [20_000, 20_000, 10_000, 0]
     assert [d.eligible for d in decisions] == [True, True, True, False]
-    assert decisions[3].reason == "연간 한도 초과"
+    assert decisions[3].reason.startswith("연간 한도 초과")
     assert len({d.informant_key for d in decisions}) == 1
 
 
 def test_last_years_rewards_do_not_count_against_this_years_cap(dong, official):
     DiscoveryPolicy.objects.create(district=dong.district, reward_amount_krw=20_000, reward_yearly_cap_krw=20_000)
-    old = reward_evaluate(report=named(resolved_case_report(dong, by=official)), by=official)
+    old = decided(named(resolved_case_report(dong, by=official)), official)
     RewardDecision.objects.filter(pk=old.pk).update(decided_on=dt.date(timezone.localdate().year - 1, 12, 31))
 
-    decision = reward_evaluate(report=named(resolved_case_report(dong, by=official)), by=official)
+    decision = decided(named(resolved_case_report(dong, by=official)), official)
 
     assert decision.amount_krw == 20_000
 
 
 def test_a_different_informant_has_their_own_cap(dong, official):
     DiscoveryPolicy.objects.create(district=dong.district, reward_amount_krw=20_000, reward_yearly_cap_krw=20_000)
-    reward_evaluate(report=named(resolved_case_report(dong, by=official)), by=official)
+    decided(named(resolved_case_report(dong, by=official)), official)
 
-    other = reward_evaluate(report=named(resolved_case_report(dong, by=official), phone="01009998888"), by=official)
+    other = decided(named(resolved_case_report(dong, by=official), phone="01009998888"), official)
 
     assert other.amount_krw == 20_000
 
@@ -236,7 +254,7 @@ def test_evaluating_twice_returns_the_first_decision(dong, official, lead):
 
 
 def eligible_decision(dong, official):
-    return reward_evaluate(report=named(resolved_case_report(dong, by=official)), by=official)
+    return decided(named(resolved_case_report(dong, by=official)), official)
 
 
 def test_a_lead_approves_then_marks_paid(dong, official, lead):
@@ -311,8 +329,9 @@ def test_approving_and_paying_twice_keeps_the_first(dong, official, lead, distri
 
 
 def test_the_evaluation_locks_the_district_before_reading_the_informants_total(dong, official):
-    # Given an eligible report
+    # Given a report whose case the conference has selected
     r = named(resolved_case_report(dong, by=official))
+    conference_decides(r.case, by=official)
 
     # When it is evaluated
     with CaptureQueriesContext(connection) as ctx:
@@ -325,3 +344,118 @@ def test_the_evaluation_locks_the_district_before_reading_the_informants_total(d
     assert ("FOR UPDATE" in sql[0]) == connection.features.has_select_for_update
     total = next(i for i, s in enumerate(sql) if 'SUM("discovery_rewarddecision"."amount_krw")' in s)
     assert total > 0
+
+
+# --- Waiting for the benefit decision (issue 16 item 5) --------------------------------------------------------
+
+
+def test_a_report_that_opened_a_case_waits_for_the_conference(dong, official):
+    # Given a named informant's report resolved as "case opened" (the case is at intake)
+    r = named(resolved_case_report(dong, by=official))
+
+    # When the reward is evaluated
+    decision = reward_evaluate(report=r, by=official)
+
+    # Then nothing is decided yet: the decision waits for the case conference, with no amount and no day
+    assert decision.is_pending and decision.eligible is None
+    assert (decision.amount_krw, decision.decided_on, decision.pending_since) == (0, None, timezone.localdate())
+    assert decision.reason.startswith("선정 대기") and "사례회의" in decision.reason
+
+
+def test_a_public_link_still_requested_or_accepted_keeps_the_reward_pending(dong, official):
+    # Given a report linked to a public benefit: the link is only requested
+    r = named(resolved_link_report(dong, sector="public", by=official))
+    decision = reward_evaluate(report=r, by=official)
+    assert decision.is_pending and "연계 의뢰" in decision.reason
+
+    # When the benefit office accepts the application
+    benefit_moves(r.service_link, "accepted", by=official)
+
+    # Then the reward still waits (the reason follows the link)
+    decision.refresh_from_db()
+    assert decision.is_pending and "연계 수락" in decision.reason
+
+    # And when the benefit is provided, the informant is eligible on that day
+    benefit_moves(r.service_link, "in_service", by=official)
+    decision.refresh_from_db()
+    assert (decision.eligible, decision.amount_krw, decision.decided_on) == (True, 20_000, timezone.localdate())
+
+
+def test_a_completed_public_benefit_selects_the_household(dong, official):
+    r = named(resolved_link_report(dong, sector="public", by=official))
+    reward_evaluate(report=r, by=official)
+
+    benefit_moves(r.service_link, "accepted", "in_service", "completed", by=official)
+
+    assert RewardDecision.objects.get(report=r).eligible is True
+
+
+def test_a_declined_benefit_ends_the_wait_without_a_reward(dong, official):
+    r = named(resolved_link_report(dong, sector="public", by=official))
+    reward_evaluate(report=r, by=official)
+
+    benefit_moves(r.service_link, "declined", by=official, reason="소득 기준 초과")
+
+    decision = RewardDecision.objects.get(report=r)
+    assert decision.eligible is False and decision.amount_krw == 0 and "거절" in decision.reason
+    assert decision.decided_on == timezone.localdate()
+
+
+def test_a_case_the_conference_does_not_select_earns_nothing(dong, official):
+    r = named(resolved_case_report(dong, by=official))
+    reward_evaluate(report=r, by=official)
+
+    conference_decides(r.case, by=official, selected=False)
+
+    decision = RewardDecision.objects.get(report=r)
+    assert decision.eligible is False and "선정되지 않음" in decision.reason
+
+
+def test_exclusions_are_decided_at_once_without_waiting(dong, official):
+    r = resolved_case_report(dong, by=official, reporter_kind="mandatory")
+    identity(r, phone=PHONE, profession="사회복지시설 종사자")
+
+    decision = reward_evaluate(report=r, by=official)
+
+    assert decision.eligible is False and not decision.is_pending and decision.decided_on == timezone.localdate()
+
+
+def test_a_pending_reward_cannot_be_approved(dong, official, lead):
+    decision = reward_evaluate(report=named(resolved_case_report(dong, by=official)), by=official)
+
+    with pytest.raises(RuleError, match="선정 대기"):
+        reward_approve(decision=decision, by=lead)
+
+
+def test_the_benefit_status_is_read_when_the_report_is_resolved_not_when_the_household_is_selected(dong, official):
+    # Given a pending reward for a household receiving nothing when the report was resolved
+    r = named(resolved_link_report(dong, sector="public", by=official))
+    reward_evaluate(report=r, by=official)
+
+    # When the benefit this report led to is recorded on the household, then provided
+    r.service_link.household.benefit_status = "livelihood"
+    r.service_link.household.save()
+    benefit_moves(r.service_link, "accepted", "in_service", by=official)
+
+    # Then the informant found it: eligible
+    assert RewardDecision.objects.get(report=r).eligible is True
+
+
+def test_the_cap_counts_the_year_of_the_selection(dong, official):
+    import time_machine
+
+    # Given a yearly cap of one reward, one reward already decided in 2027 for this informant
+    DiscoveryPolicy.objects.create(district=dong.district, reward_amount_krw=20_000, reward_yearly_cap_krw=20_000)
+    with time_machine.travel(dt.datetime(2026, 12, 28, 10, tzinfo=dt.UTC), tick=False):
+        waiting = named(resolved_case_report(dong, by=official))
+        reward_evaluate(report=waiting, by=official)
+    with time_machine.travel(dt.datetime(2027, 1, 4, 10, tzinfo=dt.UTC), tick=False):
+        decided(named(resolved_case_report(dong, by=official)), official)
+
+        # When the report resolved in December is selected in January
+        conference_decides(waiting.case, by=official)
+
+    # Then it is decided in 2027 and finds that year's cap used up
+    decision = RewardDecision.objects.get(report=waiting)
+    assert decision.decided_on == dt.date(2027, 1, 4) and decision.pending_since == dt.date(2026, 12, 28)
+    assert (decision.eligible, decision.amount_krw) == (False, 0) and decision.reason.startswith("연간 한도 초과")

@@ -13,17 +13,21 @@ from discovery.services.rewards import reward_approve, reward_evaluate
 from tests.factories import staff_user
 from welfare.models import Role
 
-from .factories_network import identity, member, reading, resolved_case_report
+from .factories_network import identity, member, reading, resolved_case_report, select
 
 pytestmark = pytest.mark.django_db
 
 LEDGER = reverse("discovery:reward_list")
 
 
-def decide(dong, by, *, phone="01001234567", **extra) -> RewardDecision:
+def decide(dong, by, *, phone="01001234567", selected=True, **extra) -> RewardDecision:
+    """A named informant's report that opened a case, selected at its conference unless ``selected`` is False."""
     r = resolved_case_report(dong, by=by, reporter_kind="named", **extra)
     identity(r, phone=phone, name="제보자")
-    return reward_evaluate(report=r, by=by)
+    reward_evaluate(report=r, by=by)
+    if selected:
+        select(r, by=by)
+    return RewardDecision.objects.get(report=r)
 
 
 def test_a_planner_may_not_read_the_ledger(client_for, planner):
@@ -138,10 +142,28 @@ def test_the_ledger_query_count_is_constant(client_for, official, lead, dong):
     gas = member(dong)
     reward_evaluate(report=resolved_case_report(dong, by=official, reporter_kind="network_member",
                                                 network_member=gas), by=official)
+    for i in range(3):
+        decide(dong, official, phone=f"0100001{i:04d}", selected=False)
     with CaptureQueriesContext(connection) as many:
         assert client.get(LEDGER).status_code == 200
 
-    # The same number whatever the number of rows. Of them, the ledger's own reads are four: the page count,
-    # the page (report, dong, approver, decider joined), the year's summary and the totals per informant.
+    # The same number whatever the number of rows. Of them, the ledger's own reads are six: the waiting ones
+    # (report, dong, case, link and resource joined) and their count, the page count, the page (report, dong,
+    # approver, decider joined), the year's summary and the totals per informant.
     assert len(few.captured_queries) == len(many.captured_queries)
-    assert reading(many, "discovery_rewarddecision") == 4
+    assert reading(many, "discovery_rewarddecision") == 6
+
+
+def test_leads_see_the_rewards_waiting_for_the_selection(client_for, official, lead, dong):
+    # Given a report whose case waits for its conference, and one already selected
+    waiting = decide(dong, official, selected=False)
+    chosen = decide(dong, official, phone="01002223333")
+
+    response = client_for(lead).get(LEDGER)
+
+    # Then the waiting one is listed apart, with what it waits for and no approve button; the decided one below
+    html = response.content.decode()
+    assert [d.pk for d in response.context["pending"]] == [waiting.pk] and response.context["pending_count"] == 1
+    assert "선정 대기" in html and "사례회의 결과를 기다립니다" in html
+    assert reverse("discovery:reward_approve", args=[waiting.pk]) not in html
+    assert [d.pk for d in response.context["page"].object_list] == [chosen.pk]

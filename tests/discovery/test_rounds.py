@@ -131,16 +131,15 @@ def test_an_official_answers_a_target_from_the_round_page(client_for, official, 
     target = BigDataTarget.objects.filter(dong=dong).first()
     url = reverse("discovery:round_target_answer", args=[target.pk])
 
-    response = client_for(official).post(url, {f"t{target.pk}-result_code": "supported_public",
-                                               f"t{target.pk}-note": "긴급복지 연계", "page": "1"})
+    response = client_for(official).post(url, {f"t{target.pk}-result_code": "no_need",
+                                               f"t{target.pk}-note": "소득 기준 초과", "page": "1"})
 
     target.refresh_from_db()
     assert response.status_code == 302 and f"dong={dong.pk}" in response["Location"]
-    assert (target.result_code, target.result_note, target.answered_by) == ("supported_public", "긴급복지 연계",
-                                                                             official)
+    assert (target.result_code, target.result_note, target.answered_by) == ("no_need", "소득 기준 초과", official)
     assert target.answered_at is not None
-    entry = AccessLog.objects.get(verb="discovery.bigdatatarget.answered")
-    assert entry.changes["result_code"] == ["", "supported_public"]
+    entry = AccessLog.objects.filter(verb="discovery.bigdatatarget.answered").order_by("pk").first()
+    assert entry.changes["result_code"] == ["", "no_need"]
 
 
 def test_an_answer_without_a_result_is_refused_with_a_message(client_for, official, round_, dong):
@@ -221,15 +220,17 @@ def test_the_csv_export_is_masked_bom_prefixed_and_logged_with_its_reason(client
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.csv"')
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["차수", "행정동", "접수번호", "대상자", "지표", "결과", "메모", "회신일"]
+    assert rows[0] == ["명단", "차수", "행정동", "접수번호", "행복e음 관리번호", "대상자", "지표", "결과", "제보 처리 결과",
+                       "연계 서비스", "메모", "회신일"]
     assert len(rows) == 4  # the official's dong only
-    by_code = {r[2]: r for r in rows[1:]}
+    by_code = {r[3]: r for r in rows[1:]}
     mine = by_code[target.report.receipt_code]
-    assert mine[0] == "2025년 1차" and mine[1] == "왕십리도선동"
-    assert mine[3] == mask_name(target.report.subject_name)
-    assert "*" in mine[3] and target.report.subject_name not in response.content.decode("utf-8-sig")
-    assert mine[4] == "전기요금 체납, 건강보험료 체납"
-    assert (mine[5], mine[6], mine[7]) == ("거부", "'=본인 거부", f"{timezone.localdate():%Y-%m-%d}")
+    assert mine[:3] == ["복지사각지대 발굴", "2025년 1차", "왕십리도선동"]
+    assert mine[5] == mask_name(target.report.subject_name)
+    assert "*" in mine[5] and target.report.subject_name not in response.content.decode("utf-8-sig")
+    assert mine[6] == "전기요금 체납, 건강보험료 체납"
+    assert (mine[7], mine[8], mine[10], mine[11]) == ("거부", "본인 거부", "'=본인 거부",
+                                                       f"{timezone.localdate():%Y-%m-%d}")
     entry = AccessLog.objects.get(verb="discovery.round.exported")
     assert (entry.user, entry.reason, entry.action) == (official, "보건복지부 회신 자료 작성", "export")
     assert entry.changes == {"format": "csv", "rows": 3}
@@ -243,7 +244,7 @@ def test_the_xlsx_export_opens_with_the_same_rows(client_for, district_admin, ro
 
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][0] == "차수" and len(values) == 6
+    assert values[0][:2] == ("명단", "차수") and len(values) == 6
     assert AccessLog.objects.get(verb="discovery.round.exported").changes == {"format": "xlsx", "rows": 5}
 
 
@@ -269,7 +270,7 @@ def test_the_round_list_counts_targets_in_one_query_per_page(client_for, officia
 
 
 def test_an_empty_round_list_says_so(client_for, official):
-    assert "아직 빅데이터 차수가 없습니다" in client_for(official).get(reverse("discovery:round_list")).content.decode()
+    assert "아직 차수가 없습니다" in client_for(official).get(reverse("discovery:round_list")).content.decode()
 
 
 def test_rounds_are_listed_only_for_staff(client, django_user_model):
@@ -283,7 +284,7 @@ def test_a_target_answer_moves_the_counts_and_the_date(official, round_, dong):
     target = BigDataTarget.objects.filter(dong=dong).first()
     before = timezone.now() - dt.timedelta(seconds=1)
 
-    bigdata_target_answer(target=target, by=official, result_code="not_located", note="3회 방문 부재")
+    bigdata_target_answer(target=target, by=official, result_code="refused", note="지원 거절")
 
     target.refresh_from_db()
     assert target.answered_at >= before

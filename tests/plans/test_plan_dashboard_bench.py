@@ -36,8 +36,9 @@ def test_plan_dashboard_scenario_times_17_dongs_by_6_metrics_and_drafts_nothing_
     assert len(pages) == 2 and all("17 dongs × 6 metrics = 102 targets" in line for line in pages)
     counts = {int(re.search(r"\s(\d+\.\d)\s+(\d+\.\d)\s+(\d+)\s", line).group(3)) for line in pages}
     assert len(counts) == 1
-    # and last year's demo plan and the figures are kept, this year's draft is rolled back
+    # and the demo's plans (last year's and this year's, in both districts) and the figures are kept, nothing added
     year = timezone.localdate().year
-    assert AnnualPlan.objects.filter(year=year - 1, status="approved").count() == 1
-    assert not AnnualPlan.objects.filter(year=year).exists()
+    assert AnnualPlan.objects.filter(year=year - 1, status="approved").count() == 2
+    assert AnnualPlan.objects.filter(year=year, status="approved").count() == 2
+    assert AnnualPlan.objects.count() == 4
     assert DongMonthFigure.objects.exists()

@@ -33,8 +33,8 @@ def test_seed_plans_makes_last_years_approved_plan_with_everything_around_it(pla
 
     made = seed_plans(district=dong.district, by=planner, today=TODAY)
 
-    plan = AnnualPlan.objects.get()
-    assert made == 1
+    plan = AnnualPlan.objects.get(year=2025)
+    assert made == 2  # last year's and this year's
     assert (plan.year, plan.status, plan.approved_by, plan.created_by) == (2025, PlanStatus.APPROVED, district_admin,
                                                                            planner)
     assert plan.title == "2025년 성동구 찾아가는 보건복지서비스 기본계획" and plan.vision == "모두 多 행복한 복지도시 성동"
@@ -45,29 +45,31 @@ def test_seed_plans_makes_last_years_approved_plan_with_everything_around_it(pla
     assert DongTarget.objects.filter(plan=plan).count() == 2 * len(METRICS)
     assert all(t.target >= 1 for t in DongTarget.objects.filter(plan=plan))
     assert Training.objects.filter(plan=plan).exists()
-    assert Training.objects.filter(plan=None, held_on__year=2026, held_on__lte=TODAY).exists()
     assert Award.objects.filter(plan=plan).count() == 6 and Partnership.objects.filter(plan=plan).count() == 5
     assert AccessLog.objects.filter(verb="plans.plan.approved", object_id=str(plan.pk)).exists()
     # Every (dong, metric) of the district is on last year's dashboard.
     assert len(plan_progress(plan, dong_ids=[dong.pk, second_dong.pk], today=TODAY, with_trends=False).rows) == 12
 
 
-def test_seed_plans_twice_adds_nothing(planner, district_admin, dong):
-    seed_plans(district=dong.district, by=planner, today=TODAY)
-    counts = (PlanTask.objects.count(), Training.objects.count(), Award.objects.count())
-
-    assert seed_plans(district=dong.district, by=planner, today=TODAY) == 0
-    assert (PlanTask.objects.count(), Training.objects.count(), Award.objects.count()) == counts
-
-
-def test_without_a_district_admin_the_demo_plan_waits_submitted(planner, dong):
-    from welfare.models import StaffMembership
-
-    StaffMembership.objects.filter(role="district_admin").delete()
+def test_this_years_plan_is_made_from_last_years_with_targets_ten_percent_above_its_actuals(planner, district_admin,
+                                                                                              dong, second_dong):
+    # Given last year's casework in 왕십리도선동: three cases opened
+    for month in (3, 6, 9):
+        make_case(household_with_client(dong), opened_on=dt.date(2025, month, 1))
 
     seed_plans(district=dong.district, by=planner, today=TODAY)
 
-    assert AnnualPlan.objects.get().status == PlanStatus.SUBMITTED
+    plan = AnnualPlan.objects.get(year=2026)
+    last = AnnualPlan.objects.get(year=2025)
+    assert (plan.status, plan.based_on, plan.approved_by) == (PlanStatus.APPROVED, last, district_admin)
+    cases = DongTarget.objects.get(plan=plan, dong=dong, metric="cases_opened")
+    assert (cases.baseline, cases.target) == (3, 4)  # ceil(3 × 1.10)
+    assert PlanTask.objects.filter(area__plan=plan).count() == 31
+    # May: the first quarter's milestones are done (a few late), the second's in progress, the rest planned
+    statuses = {(m.quarter, m.status) for m in PlanMilestone.objects.filter(task__area__plan=plan)}
+    assert (1, "done") in statuses and (2, "in_progress") in statuses and (4, "planned") in statuses
+    assert (1, "delayed") in statuses
+    assert Training.objects.filter(plan=plan, held_on__year=2026).exists()
 
 
 @pytest.fixture
@@ -77,7 +79,7 @@ def superuser(db):
 
 def test_admin_pages_of_the_plan_models_render(client, superuser, planner, district_admin, dong):
     seed_plans(district=dong.district, by=planner, today=TODAY)
-    plan = AnnualPlan.objects.get()
+    plan = AnnualPlan.objects.get(year=2025)
     client.force_login(superuser)
 
     for name in ("annualplan", "plantask", "department", "dongtarget", "training", "award", "partnership",

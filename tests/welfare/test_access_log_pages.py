@@ -65,7 +65,7 @@ def test_the_round_page_logs_one_entry_naming_the_round(client_for, official, do
 
 # --- item 10: the district admin's pages -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/district/access/", "/district/dongs/", "/district/reference/indicators/"])
+@pytest.mark.parametrize("url", ["/district/access/", "/district/dongs/", "/discovery/indicators/"])
 def test_a_district_admin_opens_the_access_log_dongs_and_risk_indicators(client_for, district_admin, url):
     assert not district_admin.is_superuser
 
@@ -112,7 +112,7 @@ def test_another_districts_dong_is_404(client_for, district_admin, other_distric
 def test_the_admin_edits_a_risk_indicator_and_the_change_is_logged(client_for, district_admin):
     indicator = RiskIndicator.objects.order_by("code").first()
     client = client_for(district_admin)
-    assert indicator.name_ko in client.get("/district/reference/indicators/").content.decode()
+    assert indicator.name_ko in client.get("/district/reference/indicators/", follow=True).content.decode()
 
     response = client.post(f"/district/reference/indicators/{indicator.pk}/",
                            {"name_ko": "단전 위기", "name_en": indicator.name_en, "signal": indicator.signal})

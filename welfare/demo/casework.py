@@ -34,6 +34,7 @@ from welfare.models import Dong
 from .casework_draw import Seeder
 from .casework_rows import Batch, ResourceRow
 from .common import official_ids
+from .years import DemoYears
 
 BATCH_HOUSEHOLDS = 2000
 
@@ -52,7 +53,7 @@ def _chunks(queryset: QuerySet, size: int) -> Iterator[list[tuple]]:
 
 def seed_activity(*, households_qs: QuerySet, rng: random.Random, officials_by_dong: Mapping[int, object],
                   today: dt.date | None = None, batch_size: int = BATCH_HOUSEHOLDS,
-                  progress: Callable[[str], None] | None = None) -> dict[str, int]:
+                  progress: Callable[[str], None] | None = None, years: DemoYears | None = None) -> dict[str, int]:
     """Visits, follow-ups, check-ins, cases and service links for the households under care or monitoring.
 
     ``officials_by_dong`` maps a dong id to its officials (users or ids, one or a list); a household's
@@ -80,7 +81,7 @@ def seed_activity(*, households_qs: QuerySet, rng: random.Random, officials_by_d
             "pk", "district_id", "sector", "category")
     ]
     seeder = Seeder(rng=rng, today=today, officials=official_ids(officials_by_dong), district_of=district_of,
-                     policies=policies, resources=resources)
+                     policies=policies, resources=resources, years=years or DemoYears(today))
     totals: dict[str, int] = {"households": 0}
     for rows in _chunks(queryset, batch_size):
         ids = [r[0] for r in rows]

@@ -1,5 +1,6 @@
 """The drawing of one demo household's casework: visits and follow-ups over the past year, check-ins, and for
-one household under care in four a case with its stages, needs, goals, consents and service links.
+one household under care in four a case with its stages, needs, goals, consents and service links, opened on a
+day of the demo's span (welfare.demo.years: last year and this year, at the dong's pace).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from .casework_rows import (
     ResourceRow,
 )
 from .common import pick, working_moment
+from .years import DemoYears
 
 
 @dataclass
@@ -69,7 +71,12 @@ class Seeder:
     district_of: dict[int, int]
     policies: dict[int, CadencePolicy]
     resources: list[ResourceRow]
+    years: DemoYears | None = None
     _serving: dict[int, list[ResourceRow]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.years is None:
+            self.years = DemoYears(self.today)
 
     def official_for(self, dong_id: int, assigned: int | None) -> int | None:
         if assigned is not None:
@@ -197,7 +204,8 @@ class Seeder:
             cut = rng.choice([i for i, (s, _d) in enumerate(path) if s in before_plan])
             path, reason = path[:cut + 1], ""
         else:
-            opened_on = today - dt.timedelta(days=rng.randint(0, 540))
+            assert self.years is not None  # set in __post_init__
+            opened_on = self.years.day(rng, dong_id)
             path, reason = self._path(opened_on)
         stage = path[-1][0]
         moments = [working_moment(rng, day) for _stage, day in path]

@@ -293,10 +293,13 @@ def create_households(
     return households_made, residents_made
 
 
+# 수급자 about 8% (by the widest benefit: 생계 most, then 주거 alone, 의료 alone, 교육 alone), 차상위 about 4%
+# (DOMAIN §9). One draw per household, so the rest of the demo draws stay the same.
+_BENEFIT_BANDS = ((0.048, BenefitStatus.LIVELIHOOD), (0.052, BenefitStatus.MEDICAL), (0.076, BenefitStatus.HOUSING),
+                  (0.08, BenefitStatus.EDUCATION), (0.12, BenefitStatus.NEAR_POOR))
+
+
 def _benefit_status(rng: random.Random) -> str:
-    """수급자 about 8%, 차상위 about 4% (DOMAIN §9)."""
     draw = rng.random()
-    if draw < 0.08:
-        return BenefitStatus.BASIC_LIVELIHOOD
-    return BenefitStatus.NEAR_POOR if draw < 0.12 else BenefitStatus.NONE
+    return next((status for upper, status in _BENEFIT_BANDS if draw < upper), BenefitStatus.NONE)
 

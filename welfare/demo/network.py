@@ -16,6 +16,7 @@ from welfare.models import District, Dong
 
 from .common import pick, short_name
 from .people import demo_phone, person_name
+from .years import DemoYears
 
 BATCH = 2000
 
@@ -45,16 +46,33 @@ ORGANISATIONS = {
 ENDED_SHARE = 0.05
 
 
-def seed_members(rng: random.Random, district: District, dongs: list[Dong], today: dt.date) -> int:
+def _active(rng: random.Random, today: dt.date, years: DemoYears, dong_id: int) -> tuple[dt.date, dt.date | None]:
+    """When a member joined and, for a few, left. A dong growing this year (welfare.demo.years) appointed new
+    members this year; one shrinking lost some this year: the network's level follows the dong's pace."""
+    growth = years.growth(dong_id)
+    new_year = years.this_year_start
+    joined_this_year = max(0.0, 1 - 1 / growth)
+    if today > new_year and rng.random() < joined_this_year:
+        started = new_year + dt.timedelta(days=rng.randrange((today - new_year).days))
+    else:
+        started = new_year - dt.timedelta(days=rng.randint(30, 4 * 365))
+    ended = None
+    if started < new_year and today > new_year and rng.random() < max(0.0, 1 - growth):
+        ended = new_year + dt.timedelta(days=rng.randrange((today - new_year).days))
+    elif rng.random() < ENDED_SHARE and (today - started).days > 2:
+        ended = started + dt.timedelta(days=rng.randint(1, (today - started).days - 1))
+    return started, ended
+
+
+def seed_members(rng: random.Random, district: District, dongs: list[Dong], today: dt.date,
+                 years: DemoYears | None = None) -> int:
     built: list[tuple[NetworkMember, list[int]]] = []
+    years = years or DemoYears(today)
 
     def add(dong: Dong, role: str, occupation: str, n: int) -> None:
         sex = "M" if rng.random() < 0.5 else "F"
         age = rng.randint(30, 72)
-        started = today - dt.timedelta(days=rng.randint(30, 4 * 365))
-        ended = None
-        if rng.random() < ENDED_SHARE:
-            ended = started + dt.timedelta(days=rng.randint(1, max(1, (today - started).days - 1)))
+        started, ended = _active(rng, today, years, dong.pk)
         organisation = ORGANISATIONS.get(occupation, "")
         if role == NetworkRole.COUNCIL:
             organisation = f"{dong.name} 지역사회보장협의체"

@@ -60,6 +60,9 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("planner", Role.DISTRICT_PLANNER, "성동구"),
     DemoUser("admin", Role.DISTRICT_ADMIN, "성동구", is_staff=True),
     DemoUser("official_ydp", Role.DONG_OFFICIAL, "영등포구", ("영등포동",), caseworker=True),
+    # 영등포구's plans (issue 16 item 10): drafted by its planner, approved by its admin.
+    DemoUser("planner_ydp", Role.DISTRICT_PLANNER, "영등포구"),
+    DemoUser("admin_ydp", Role.DISTRICT_ADMIN, "영등포구", is_staff=True),
     DemoUser("superadmin", None, is_staff=True, is_superuser=True),
 )
 

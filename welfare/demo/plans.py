@@ -1,10 +1,14 @@
-"""A demo annual basic plan for last year (DOMAIN.md §7), shaped after Yeongdeungpo's 2024 plan: a vision, four
-strategy areas and 31 tasks across the district's departments, each with a budget, a funding source, an
-indicator and quarterly milestones; a target per dong and metric; approved. Trainings, awards and public-private
-agreements come with it, and this year's trainings to date, so the live "trainings held" metric has figures.
+"""Demo annual basic plans (DOMAIN.md §7) for last year and this year, read against the same casework (issue 16
+item 10). Last year's is shaped after Yeongdeungpo's 2024 plan: a vision, four strategy areas and 31 tasks across
+the district's departments, each with a budget, a funding source, an indicator and quarterly milestones; a
+target per dong and metric (set a year before against a smaller base: some dongs beat it, some fell short);
+approved. This year's is made from it the way a planner does ("작년 계획으로 새 계획 만들기"): every dong target
+last year's actual × 1.10 rounded up, the milestones of the quarters gone by done (a few late), approved. Its
+dashboard then shows each dong at its own pace (welfare.demo.years): some on track or ahead, some behind.
+Trainings, awards and public-private agreements come with them.
 
 Everything goes through plans.services (attributed, logged). Seeding is idempotent: a district that already has
-a plan for last year is left alone. People's names are synthetic; programme names are the public ones.
+a plan for a year keeps it. People's names are synthetic; programme names are the public ones.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans import services
+from plans.figures import figures_recompute
 from plans.metrics import METRICS, STOCK_METRICS
 from plans.models import (
     AnnualPlan,
@@ -25,6 +30,7 @@ from plans.models import (
     AwardRecipientKind,
     MilestoneStatus,
     Partnership,
+    PlanTask,
     Training,
     TrainingAudience,
 )
@@ -33,6 +39,9 @@ from welfare.permissions import can, roles_with
 
 from .common import short_name
 from .people import person_name
+from .years import DemoYears
+
+UPLIFT_PERCENT = 10  # DOMAIN §7: per-dong targets at least 10 % above last year
 
 
 @dataclass(frozen=True)
@@ -154,13 +163,28 @@ def _previous_actuals(dong_ids: list[int], year: int) -> dict[tuple[int, str], i
 
 
 @transaction.atomic
-def seed_plans(*, district: District, by, today: dt.date | None = None) -> int:
+def seed_plans(*, district: District, by, today: dt.date | None = None, years: DemoYears | None = None) -> int:
     """Last year's approved plan for ``district`` drafted by ``by`` (a planner or admin), with its trainings,
-    awards and agreements, and this year's trainings to date. Returns the number of plans made (0 or 1)."""
+    awards and agreements, and this year's plan made from it with targets of last year's actual × 1.10. Returns
+    the number of plans made (0, 1 or 2)."""
     today = today or timezone.localdate()
+    years = years or DemoYears(today)
+    made = 0
+    last = (AnnualPlan.objects.filter(district=district, year=today.year - 1, superseded_by__isnull=True)
+            .order_by("-pk").first())
+    if last is None:
+        if AnnualPlan.objects.filter(district=district, year=today.year - 1).exists():
+            return 0
+        last = _last_years_plan(district=district, by=by, today=today, years=years)
+        made += 1
+    if not AnnualPlan.objects.filter(district=district, year=today.year).exists():
+        _this_years_plan(previous=last, by=by, today=today)
+        made += 1
+    return made
+
+
+def _last_years_plan(*, district: District, by, today: dt.date, years: DemoYears) -> AnnualPlan:
     year = today.year - 1
-    if AnnualPlan.objects.filter(district=district, year=year).exists():
-        return 0
     rng = random.Random(f"{district.name}-{year}")
     names = {"gu": district.name, "short": short_name(district.name)}
     plan = services.plan_create(district=district, year=year, by=by,
@@ -184,6 +208,8 @@ def seed_plans(*, district: District, by, today: dt.date | None = None) -> int:
             ])
 
     dongs = list(district.dongs.order_by("name"))
+    # The trainings first: they are the "trainings held" metric's figures.
+    _trainings(rng, district, dongs, plan, year, today, years)
     actual = _previous_actuals([d.pk for d in dongs], year)
     have_figures = {code for (_d, code), value in actual.items() if value}
     for dong in dongs:
@@ -203,7 +229,6 @@ def seed_plans(*, district: District, by, today: dt.date | None = None) -> int:
         services.plan_approve(plan=plan, by=approver, comment="원안대로 승인합니다.")
     plan.refresh_from_db()
 
-    _trainings(rng, district, dongs, plan, year, today)
     for i, (kind, title) in enumerate(AWARDS):
         if kind == AwardRecipientKind.ORGANISATION:
             recipient = f"{names['short']}종합사회복지관"
@@ -214,23 +239,55 @@ def seed_plans(*, district: District, by, today: dt.date | None = None) -> int:
     for i, (partner, scope) in enumerate(PARTNERS):
         Partnership.objects.create(plan=plan, district=district, partner=partner.format(**names),
                                    signed_on=dt.date(year, 2 + 2 * i, 15), scope=scope)
-    return 1
+    return plan
 
 
-def _trainings(rng: random.Random, district: District, dongs, plan: AnnualPlan, year: int, today: dt.date) -> None:
-    """Last year's sessions (the plan's) and this year's to date: per dong, and a few for the whole district."""
+def _this_years_plan(*, previous: AnnualPlan, by, today: dt.date) -> AnnualPlan:
+    """This year's plan as a planner makes it in January: from last year's, targets from last year's actuals
+    (the nightly figures, recomputed here first), approved; the milestones follow the calendar."""
+    figures_recompute(start=dt.date(previous.year, 1, 1), end=today)
+    plan = services.plan_create_from_previous(previous=previous, by=by, uplift_percent=UPLIFT_PERCENT)
+    quarter = (today.month - 1) // 3 + 1
+    for index, task in enumerate(PlanTask.objects.filter(area__plan=plan).order_by("area__order", "order", "pk")):
+        late = index % 9 == 4  # a few tasks behind their schedule
+        items = []
+        for milestone in task.milestones.order_by("quarter"):
+            if milestone.quarter < quarter:
+                status = MilestoneStatus.DELAYED if late and milestone.quarter == quarter - 1 else MilestoneStatus.DONE
+            elif milestone.quarter == quarter:
+                status = MilestoneStatus.IN_PROGRESS
+            else:
+                status = MilestoneStatus.PLANNED
+            items.append((milestone.quarter, milestone.text, status))
+        services.milestones_save(task=task, by=by, items=items)
+    services.plan_submit(plan=plan, by=by, comment=f"작년 실적의 {UPLIFT_PERCENT}% 상향으로 동별 목표를 세웠습니다.")
+    approver = _approver(previous.district, by)
+    if approver is not None:
+        services.plan_approve(plan=plan, by=approver, comment="원안대로 승인합니다.")
+    Training.objects.filter(district=previous.district, held_on__year=today.year, plan__isnull=True).update(plan=plan)
+    plan.refresh_from_db()
+    return plan
+
+
+def _trainings(rng: random.Random, district: District, dongs, plan: AnnualPlan, year: int, today: dt.date,
+               years: DemoYears) -> None:
+    """Last year's sessions (the plan's) and this year's to date: per dong at the dong's pace (welfare.demo.years),
+    and a few for the whole district."""
     rows = []
-    for held_year, until in ((year, dt.date(year, 12, 31)), (year + 1, today)):
-        days = max(1, (until - dt.date(held_year, 1, 1)).days)
-        for dong in dongs:
-            for _ in range(rng.randint(2, 5) if held_year == year else rng.randint(1, 4)):
+    titles = ("인적안전망 위기가구 발견 교육", "복지플래너 상담 기법", "이웃살피미 활동 교육", "고독사 예방 게이트키퍼 교육")
+    for dong in dongs:
+        last = rng.randint(4, 9)  # about one session every month or two
+        expected = last * years.growth(dong.pk) * years.elapsed()
+        this = int(expected) + (rng.random() < expected - int(expected))
+        for held_year, count, until in ((year, last, dt.date(year, 12, 31)), (year + 1, this, today)):
+            days = max(1, (until - dt.date(held_year, 1, 1)).days + 1)
+            for _ in range(count):
                 rows.append(Training(
-                    district=district, dong=dong, plan=plan if held_year == year else None,
-                    title=rng.choice(("인적안전망 위기가구 발견 교육", "복지플래너 상담 기법", "이웃살피미 활동 교육",
-                                      "고독사 예방 게이트키퍼 교육")),
+                    district=district, dong=dong, plan=plan if held_year == year else None, title=rng.choice(titles),
                     held_on=dt.date(held_year, 1, 1) + dt.timedelta(days=rng.randrange(days)),
                     hours=rng.choice((2, 2, 3, 4)), audience=rng.choice(TrainingAudience.values),
                     attendees=rng.randint(8, 40)))
+    for held_year in (year, year + 1):
         rows.append(Training(district=district, dong=None, plan=plan if held_year == year else None,
                              title="찾동 공무원 사례관리 역량강화 워크숍", held_on=dt.date(held_year, 3, 20),
                              hours=6, audience=TrainingAudience.OFFICIALS, attendees=rng.randint(60, 120)))

@@ -19,6 +19,7 @@ from discovery.models import (
     REWARD_EXCLUDED_ROLES,
     Channel,
     CrisisReport,
+    LonelyDeathResult,
     NetworkMember,
     NetworkRole,
     Occupation,
@@ -50,6 +51,7 @@ from welfare.models import District, Dong
 from .common import pick, short_name, working_moment
 from .organisation import ROADS
 from .people import demo_phone, person_name
+from .years import DemoYears
 
 # --- Reports (§9 channel shares; the 8 % of universal visits are not crisis reports: counted as agency referrals) --
 
@@ -67,6 +69,23 @@ TARGET_RESULTS = (
     (TargetResult.SUPPORTED_PUBLIC, 25), (TargetResult.SUPPORTED_PRIVATE, 30), (TargetResult.NO_NEED, 30),
     (TargetResult.NOT_LOCATED, 10), (TargetResult.REFUSED, 5),
 )
+# The lonely-death list's answers [U: no public figures; the national survey's 2.6 % high and 19.8 % medium
+# risk among one-person households, raised for a list already selected on crisis indicators].
+LONELY_RESULTS = (
+    (LonelyDeathResult.RISK_HIGH, 8), (LonelyDeathResult.RISK_MEDIUM, 22), (LonelyDeathResult.RISK_LOW, 25),
+    (LonelyDeathResult.NOT_AT_RISK, 28), (LonelyDeathResult.DECEASED, 2), (LonelyDeathResult.NOT_LOCATED, 10),
+    (LonelyDeathResult.REFUSED, 5),
+)
+# One truth (discovery.services.answers): the outcome each answer closes its report with.
+RESULT_OUTCOMES = {
+    TargetResult.SUPPORTED_PUBLIC: ReportOutcome.LINKAGE_ONLY, TargetResult.SUPPORTED_PRIVATE: ReportOutcome.LINKAGE_ONLY,
+    TargetResult.NO_NEED: ReportOutcome.NO_NEED, TargetResult.NOT_LOCATED: ReportOutcome.UNREACHABLE,
+    TargetResult.REFUSED: ReportOutcome.REFUSED,
+    LonelyDeathResult.RISK_HIGH: ReportOutcome.LINKAGE_ONLY, LonelyDeathResult.RISK_MEDIUM: ReportOutcome.LINKAGE_ONLY,
+    LonelyDeathResult.RISK_LOW: ReportOutcome.LINKAGE_ONLY, LonelyDeathResult.NOT_AT_RISK: ReportOutcome.NO_NEED,
+    LonelyDeathResult.DECEASED: ReportOutcome.NO_NEED,
+}
+SUPPORT_RESULTS = frozenset({TargetResult.SUPPORTED_PUBLIC, TargetResult.SUPPORTED_PRIVATE})
 # §9 indicator frequencies; a pair shares its share (전기 30 %: cut-off or arrears, and so on).
 INDICATOR_SHARES = (
     (("nhi_arrears",), 0.45), (("elec_arrears", "elec_cut"), 0.30), (("telecom_arrears",), 0.25),
@@ -74,11 +93,19 @@ INDICATOR_SHARES = (
     (("public_rent_arrears", "mgmt_fee_arrears"), 0.12), (("employment_crisis", "closure"), 0.10),
     (("catastrophic_medical",), 0.05),
 )
+# The lonely-death list's indicators (DOMAIN §3: cut-offs, arrears, power use, alcohol-related illness …).
+LONELY_INDICATOR_SHARES = (
+    (("nhi_arrears",), 0.40), (("elec_usage_drop",), 0.35), (("elec_cut", "water_cut", "gas_cut"), 0.25),
+    (("financial_delinquency",), 0.15), (("alcohol_disease",), 0.15), (("nps_arrears",), 0.15),
+    (("public_rent_arrears",), 0.12), (("benefit_rejected",), 0.10),
+)
+LONELY_ROUND_WEIGHT = 0.23  # a quarterly lonely-death round holds about a sixth of a blind-spot round's people
 REASONS = {
     ReportOutcome.NO_NEED: ("소득·재산 기준 초과, 욕구 없음", "본인 확인 결과 지원 불필요", "가족 지원으로 해소"),
     ReportOutcome.UNREACHABLE: ("방문·전화·복지등기 모두 응답 없음", "주소지에 거주하지 않음"),
     ReportOutcome.DUPLICATE: ("같은 세대의 앞선 제보와 중복",),
     ReportOutcome.REFERRED: ("정신건강복지센터 의뢰", "지역 노인종합복지관 의뢰", "경찰서 학대예방경찰관 연계"),
+    ReportOutcome.REFUSED: ("본인이 상담과 지원을 거부함", "가족이 있어 도움이 필요 없다며 거절"),
 }
 DETAILS = {
     Channel.HONORARY: ("검침 때 집 안에서 인기척은 있으나 문을 열지 않음", "가스요금 고지서가 계속 쌓여 있음"),
@@ -93,6 +120,7 @@ DETAILS = {
     Channel.KAKAO: ("반지하에 사는 이웃이 아파 보인다는 제보",),
     Channel.WEB: ("고시원 옆방 분이 며칠째 식사를 못 하는 것 같음",),
     Channel.BIGDATA: ("복지사각지대 발굴 명단 대상",),
+    Channel.LONELY_DEATH: ("고독사위기대응시스템 명단 대상",),
 }
 REFERRAL_AGENCIES = (("경찰서", "경찰관"), ("병원", "의료인"), ("초등학교", "교원"), ("정신건강복지센터", "상담원"))
 NETWORK_CHANNELS = frozenset({Channel.HONORARY, Channel.BUSINESS, Channel.NETWORK, Channel.MAIL_CARRIER})
@@ -115,7 +143,8 @@ class _Pools:
     resources: dict[str, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
 
 
-def _pools(rng: random.Random, district: District, today: dt.date) -> tuple[dict[int, _Pools], dict[int, int]]:
+def _pools(rng: random.Random, district: District, today: dt.date,
+           since: dt.date) -> tuple[dict[int, _Pools], dict[int, int]]:
     """Per dong, and the current head of each household of the district (for a consent before a private link)."""
     pools: dict[int, _Pools] = defaultdict(_Pools)
     rows = (NetworkMember.dongs.through.objects.filter(networkmember__district=district)
@@ -132,11 +161,11 @@ def _pools(rng: random.Random, district: District, today: dt.date) -> tuple[dict
         pools[dong_id].members[channel_of.get(role, Channel.NETWORK)].append((member_id, excluded))
     for pk, dong_id in Household.objects.filter(dong__district=district).order_by("pk").values_list("pk", "dong_id"):
         pools[dong_id].households.append(pk)
-    # Cases the casework seed opened "from a report" in the past year, not yet tied to one: a report is drawn
-    # for each, received a few days before the case opened.
+    # Cases the casework seed opened "from a report" since the demo's casework began, not yet tied to one: a
+    # report is drawn for each, received a few days before the case opened.
     tied = CrisisReport.objects.filter(case=OuterRef("pk"))
     cases = (Case.objects.filter(household__dong__district=district, source=CaseSource.REPORT,
-                                 opened_on__gt=today - dt.timedelta(days=350))
+                                 opened_on__gt=since + dt.timedelta(days=14))
              .exclude(Exists(tied)).order_by("pk").values_list("pk", "household_id", "household__dong_id", "opened_on"))
     for pk, household_id, dong_id, opened_on in cases:
         pools[dong_id].cases.append((pk, household_id, opened_on))
@@ -157,10 +186,10 @@ def _pools(rng: random.Random, district: District, today: dt.date) -> tuple[dict
     return pools, heads
 
 
-def _indicators(rng: random.Random, available: set[str]) -> list[str]:
-    chosen = [rng.choice(codes) for codes, share in INDICATOR_SHARES if rng.random() < share]
+def _indicators(rng: random.Random, available: set[str], shares=INDICATOR_SHARES) -> list[str]:
+    chosen = [rng.choice(codes) for codes, share in shares if rng.random() < share]
     if not chosen:
-        chosen = [rng.choice(pick(rng, INDICATOR_SHARES))]
+        chosen = [rng.choice(pick(rng, shares))]
     rng.shuffle(chosen)
     return [c for c in chosen[:4] if c in available]
 
@@ -180,11 +209,13 @@ class Draft:
 
 
 class ReportSeeder:
-    def __init__(self, *, rng, district, today, now, officials, policy, rounds, indicator_signals):
+    def __init__(self, *, rng, district, today, now, officials, policy, rounds, indicator_signals,
+                 years: DemoYears | None = None):
         self.rng, self.district, self.today, self.now = rng, district, today, now
         self.officials, self.policy, self.rounds = officials, policy, rounds
         self.indicator_signals = indicator_signals
-        self.pools, self.heads = _pools(rng, district, today)
+        self.years = years or DemoYears(today)
+        self.pools, self.heads = _pools(rng, district, today, self.years.start)
         self.sequence = 0
         self.roads = _roads(district)
 
@@ -210,19 +241,33 @@ class ReportSeeder:
         if draft.case is not None:  # a few days before the case it led to
             return self.moment(draft.case[2] - dt.timedelta(days=rng.randint(2, 12)))
         if channel == Channel.BIGDATA and self.rounds:
-            draft.round_index = rng.randrange(len(self.rounds))
+            draft.round_index = self.pick_round(draft.report.dong_id)
             return self.moment(self.rounds[draft.round_index].received_on + dt.timedelta(days=rng.randint(0, 3)))
-        day = self.today - dt.timedelta(days=int(rng.triangular(0, 364, 120)))
+        day = self.years.day(rng, draft.report.dong_id)
         return self.moment(day, any_hour=channel == Channel.IOT_ALERT)
+
+    def pick_round(self, dong_id: int) -> int:
+        """A round of either list: a lonely-death round holds fewer people; this year's rounds the dong's
+        growth more."""
+        growth = self.years.growth(dong_id)
+        weights = [(LONELY_ROUND_WEIGHT if r.is_lonely_death else 1.0)
+                   * (growth if r.received_on >= self.years.this_year_start else 1.0) for r in self.rounds]
+        return self.rng.choices(range(len(self.rounds)), weights)[0]
+
+    def round_of(self, draft: Draft):
+        return self.rounds[draft.round_index] if draft.round_index is not None else None
 
     def draft(self, dong: Dong) -> Draft:
         rng = self.rng
         pool = self.pools[dong.pk]
         channel = pick(rng, CHANNELS)
-        draft = Draft(report=CrisisReport())
+        draft = Draft(report=CrisisReport(dong=dong))
         if channel != Channel.BIGDATA and pool.cases and rng.random() < 0.5:
             draft.case = pool.cases.pop()
         received_at = self.received(draft, channel)
+        round_ = self.round_of(draft)
+        if round_ is not None and round_.is_lonely_death:
+            channel = Channel.LONELY_DEATH
         urgent = rng.random() < URGENT_SHARE.get(channel, 0.12)
         sex, age = ("M" if rng.random() < 0.5 else "F"), rng.randint(25, 90)
         report = draft.report = CrisisReport(
@@ -238,8 +283,9 @@ class ReportSeeder:
         if not report.subject_name:
             report.subject_description = f"{age // 10 * 10}대 {'남성' if sex == 'M' else '여성'}, 혼자 사는 것으로 보임"
         self.reporter(draft, pool, channel)
-        if channel == Channel.BIGDATA:
-            draft.indicators = _indicators(rng, set(self.indicator_signals))
+        if channel in (Channel.BIGDATA, Channel.LONELY_DEATH):
+            shares = LONELY_INDICATOR_SHARES if channel == Channel.LONELY_DEATH else INDICATOR_SHARES
+            draft.indicators = _indicators(rng, set(self.indicator_signals), shares)
             report.risk_signals = sorted({self.indicator_signals[c] for c in draft.indicators})
         else:
             report.risk_signals = sorted(set(rng.sample(list(RiskSignal.values), rng.randint(1, 3))))
@@ -275,7 +321,8 @@ class ReportSeeder:
         """Status, contact and outcome by age: the old ones resolved in the §9 funnel, recent ones open."""
         rng, report = self.rng, draft.report
         age_days = (self.now - report.received_at).days
-        current_round = draft.round_index is not None and draft.round_index == len(self.rounds) - 1
+        round_ = self.round_of(draft)
+        current_round = round_ is not None and round_.due_on >= self.today
         if draft.case is not None:
             still_open = False
         elif current_round:  # the round is still open: some targets answered, most still being checked
@@ -295,8 +342,10 @@ class ReportSeeder:
             report.status = ReportStatus.SCREENING if contacted else ReportStatus.RECEIVED
             return
         report.status, report.outcome = ReportStatus.RESOLVED, self.outcome(draft)
-        if draft.result == TargetResult.REFUSED:
-            report.outcome_reason = "본인이 상담과 지원을 거부함"
+        if draft.result == LonelyDeathResult.DECEASED:
+            report.outcome_reason = "사망 확인(고독사 위험군 조사)"
+        elif draft.result == LonelyDeathResult.NOT_AT_RISK:
+            report.outcome_reason = "사회적 고립 척도 0점: 위험군 아님"
         elif report.outcome in REASONS:
             report.outcome_reason = rng.choice(REASONS[report.outcome])
         start = report.first_contacted_at or report.received_at
@@ -312,15 +361,9 @@ class ReportSeeder:
         rng = self.rng
         if draft.case is not None:
             return ReportOutcome.CASE_OPENED
-        if draft.report.channel == Channel.BIGDATA:
-            draft.result = pick(rng, TARGET_RESULTS)
-            return {
-                TargetResult.SUPPORTED_PUBLIC: ReportOutcome.LINKAGE_ONLY,
-                TargetResult.SUPPORTED_PRIVATE: ReportOutcome.LINKAGE_ONLY,
-                TargetResult.NO_NEED: ReportOutcome.NO_NEED,
-                TargetResult.NOT_LOCATED: ReportOutcome.UNREACHABLE,
-                TargetResult.REFUSED: ReportOutcome.NO_NEED,
-            }[draft.result]
+        if draft.round_index is not None:
+            draft.result = pick(rng, LONELY_RESULTS if self.round_of(draft).is_lonely_death else TARGET_RESULTS)
+            return RESULT_OUTCOMES[draft.result]
         outcome = pick(rng, OUTCOMES)
         return ReportOutcome.LINKAGE_ONLY if outcome == ReportOutcome.CASE_OPENED else outcome
 
@@ -332,6 +375,7 @@ class ReportSeeder:
             report.resolved_at = max(report.first_contacted_at or report.received_at, self.moment(opened_on))
             return
         if report.outcome == ReportOutcome.UNREACHABLE or not pool.households:
+            self.answer_support(draft, None)
             return
         if report.outcome != ReportOutcome.LINKAGE_ONLY:
             if rng.random() < 0.6:
@@ -339,7 +383,7 @@ class ReportSeeder:
             return
         household_id = rng.choice(pool.households)
         report.household_id = household_id
-        if draft.result:
+        if draft.result in SUPPORT_RESULTS:
             sector = "public" if draft.result == TargetResult.SUPPORTED_PUBLIC else "private"
         else:
             sector = "public" if rng.random() < 0.55 else "private"
@@ -347,7 +391,9 @@ class ReportSeeder:
         if (sector == "private" and head is None) or not pool.resources.get(sector):
             sector = "public"
         if not pool.resources.get(sector):
+            self.answer_support(draft, None)
             return
+        self.answer_support(draft, sector)
         resource_id, _ = rng.choice(pool.resources[sector])
         requested = timezone.localdate(report.resolved_at)
         status = pick(rng, ((LinkStatus.COMPLETED, 50), (LinkStatus.IN_SERVICE, 35), (LinkStatus.ACCEPTED, 15)))
@@ -364,6 +410,14 @@ class ReportSeeder:
                 resident_id=head, scope=ConsentScope.THIRD_PARTY, granted_on=requested, method=ConsentMethod.WRITTEN,
                 recipients="민간 연계 기관", recorded_by_id=report.assigned_official_id, created_at=report.resolved_at,
             )
+
+
+    @staticmethod
+    def answer_support(draft: Draft, sector: str | None) -> None:
+        """A blind-spot answer of support says the sector of the service the report actually linked (one truth:
+        no link, or a public one, is public support)."""
+        if draft.result in SUPPORT_RESULTS:
+            draft.result = TargetResult.SUPPORTED_PRIVATE if sector == "private" else TargetResult.SUPPORTED_PUBLIC
 
 
 def _roads(district: District) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
-"""``seed_demo``'s work (DOMAIN.md §8 and §9): the organisation, households, resources, a year of casework, the
-discovery network and reports, and last year's plan with its figures. Safe to run again: each part skips what
-is already there, so a second run adds nothing and a larger ``households`` only tops up.
+"""``seed_demo``'s work (DOMAIN.md §8 and §9): the organisation, households, resources, casework from half a
+year before last January to today (welfare.demo.years), the discovery network and reports, universal visits, and
+for both districts last year's plan and this year's made from it, with their figures. Safe to run again: each
+part skips what is already there, so a second run adds nothing and a larger ``households`` only tops up.
 """
 
 from __future__ import annotations
@@ -19,13 +20,18 @@ from plans.figures import figures_recompute
 from welfare.models import District
 
 from .casework import seed_activity
+from .common import official_ids
 from .discovery import seed_discovery
 from .households import BATCH_SIZE, create_households, make_context
 from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
 from .report import SeedReport
 from .resources import seed_resources
+from .universal import seed_universal_visits
+from .years import DemoYears
 
+# Who drafts each district's demo plans (the district's admin approves them).
+PLANNERS = {"성동구": "planner", "영등포구": "planner_ydp"}
 DEFAULT_HOUSEHOLDS = 2000
 DEFAULT_SEED = 2026
 
@@ -63,23 +69,31 @@ def seed(
     # Both skip what is already there, so a second run adds nothing.
     report.created["resources"] = sum(seed_resources(d) for d in District.objects.filter(name__in=DISTRICTS))
     official_of = make_context(seed, dongs, users).official_of
+    today = timezone.localdate()
+    years = DemoYears(today, seed)  # last year and this year, each dong at its own pace this year
     activity = seed_activity(
         households_qs=hm.Household.objects.filter(is_demo=True), rng=random.Random(seed),
-        officials_by_dong=official_of, progress=progress,
+        officials_by_dong=official_of, progress=progress, today=today, years=years,
     )
     report.created.update({k: v for k, v in activity.items() if v})
-    # The community network, a year of crisis reports and big-data rounds (after the casework, so report-born
-    # cases exist to link to).
-    discovery = seed_discovery(rng=random.Random(seed), districts=District.objects.filter(name__in=DISTRICTS),
-                               officials_by_dong=official_of)
+    # The community network, crisis reports and the Ministry's rounds (after the casework, so report-born cases
+    # exist to link to), and the universal visits.
+    districts = list(District.objects.filter(name__in=DISTRICTS).order_by("name"))
+    discovery = seed_discovery(rng=random.Random(seed), districts=districts, officials_by_dong=official_of,
+                               today=today, years=years)
     report.created.update({k: v for k, v in discovery.items() if v})
-    # Last year's approved basic plan for 성동구 (the demo planner and admin work there), then the nightly
-    # figures, so "new plan from last year" proposes real targets at once.
-    planner = get_user_model().objects.filter(username="planner").first()
-    seongdong = District.objects.filter(name="성동구").first()
-    if planner is not None and seongdong is not None:
-        report.created["plans"] = seed_plans(district=seongdong, by=planner)
-    today = timezone.localdate()
+    universal_rng = random.Random(f"{seed}-universal")
+    report.created["universal_visits"] = sum(
+        seed_universal_visits(rng=universal_rng, district=d, officials=official_ids(official_of), years=years)
+        for d in districts)
+    # Each district's plans: last year's, approved, and this year's made from it (targets: last year's actual
+    # × 1.10), then the nightly figures, so both dashboards read the same casework at once.
+    planners = {u.username: u for u in get_user_model().objects.filter(username__in=PLANNERS.values())}
+    report.created["plans"] = 0
+    for district in districts:
+        planner = planners.get(PLANNERS.get(district.name, ""))
+        if planner is not None:
+            report.created["plans"] += seed_plans(district=district, by=planner, today=today, years=years)
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
     if sum(activity.values()) >= 1000:
         analyze((hm.Visit, hm.VisitNeed, hm.FollowUp, hm.CheckIn, hm.Case, hm.CaseStageChange, hm.ServiceLink,

@@ -23,15 +23,16 @@ from .core import Bench, Row, page_row, rolled_back
 def plan_dashboard(bench: Bench) -> list[Row]:
     """The plan dashboard of 성동구 for the demo planner: every dong × every metric, then one metric.
 
-    Last year's approved plan (welfare.demo.plans) and the monthly figures (plans.figures) are made when missing
-    and kept, as seed_demo and the nightly job would leave them; this year's plan is drafted from last year's
-    inside a rolled-back transaction when the district has none, so a re-run finds the database as it was.
+    Last year's and this year's approved plans (welfare.demo.plans) and the monthly figures (plans.figures) are
+    made when missing and kept, as seed_demo and the nightly job leave them; should this year's plan be missing
+    anyway (last year's plan made by hand), it is drafted from last year's inside a rolled-back transaction, so a
+    re-run finds the database as it was.
     """
     planner = get_user_model().objects.get(username="planner")
     district = planner.staff.district
     today = timezone.localdate()
-    if seed_plans(district=district, by=planner, today=today):
-        bench.write(f"  seeded the {today.year - 1} demo plan of {district.name}")
+    if made := seed_plans(district=district, by=planner, today=today):
+        bench.write(f"  seeded {made} demo plan(s) of {district.name}")
     dong_ids = list(district.dongs.values_list("pk", flat=True))
     if not DongMonthFigure.objects.filter(dong_id__in=dong_ids, month=today.replace(day=1)).exists():
         began = time.perf_counter()
