@@ -98,7 +98,8 @@ def sync_visit(user: User, item: dict[str, Any], pack_at: str) -> SyncResult:
         needs = []
     if errors:
         return refused(errors)
-    based_on = item.get("based_on") if isinstance(item.get("based_on"), dict) else {}
+    given_basis = item.get("based_on")
+    based_on: dict[str, Any] = given_basis if isinstance(given_basis, dict) else {}
     plan_next = True
     if household.status not in CARE and based_on.get("status") in CARE:
         plan_next = False
