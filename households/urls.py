@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, households, visits, worklists
+from .views import cases, households, transfers, visits, worklists
 
 app_name = "households"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     *visits.urlpatterns,
     *cases.urlpatterns,
     *worklists.urlpatterns,
+    *transfers.urlpatterns,
 ]

@@ -56,10 +56,13 @@ class Role(models.TextChoices):
     DONG_LEAD = "dong_lead", _("동 팀장")
     DISTRICT_PLANNER = "district_planner", _("구 기획 담당")
     DISTRICT_ADMIN = "district_admin", _("구 관리자")
+    # The field roles of issue 15: a dong's visiting nurse, and the district's integrated case-management team.
+    VISITING_NURSE = "visiting_nurse", _("방문간호사")
+    CASE_TEAM = "district_case_team", _("희망복지지원단")
 
 
-DONG_ROLES = {Role.DONG_OFFICIAL, Role.DONG_LEAD}
-DISTRICT_ROLES = {Role.DISTRICT_PLANNER, Role.DISTRICT_ADMIN}
+DONG_ROLES = {Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.VISITING_NURSE}
+DISTRICT_ROLES = {Role.DISTRICT_PLANNER, Role.DISTRICT_ADMIN, Role.CASE_TEAM}
 
 
 class StaffMembership(models.Model):
@@ -223,6 +226,7 @@ class NotificationKind(models.TextChoices):
     SILENCE = "silence", _("무응답 경보")
     CHECKIN_ALERT = "checkin_alert", _("안부 확인 이상 신호")
     UNIVERSAL = "universal", _("보편 방문 대상")
+    CASE_TRANSFER = "case_transfer", _("사례 이관")
     OTHER = "other", _("기타")
 
 

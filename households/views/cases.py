@@ -37,6 +37,7 @@ from ..models import Case, CaseSource, CaseStage, ConsentScope, Household, LinkS
 from ..models.cases import DEADLINES
 from ..services.cases import may_approve_closing, next_stages
 from ..services.links import next_link_statuses
+from . import transfers
 from .casework import case_for, fresh_data, household_for, require_casework
 from .links import link_add, link_transition
 
@@ -140,6 +141,7 @@ def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
         "transition_form": CaseTransitionForm(initial={"version": case.version}),
         "reopen_form": ReopenForm() if can_edit and _may_relapse(case, relapses) else None,
         "link_totals": sum(link.amount_krw or 0 for link in links if link.status != LinkStatus.DECLINED),
+        **transfers.panel_context(request, case),
     })
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welfare.audit import log_action
+from welfare.permissions import can
 
 from .. import services
 from ..forms.visits import (
@@ -77,14 +79,16 @@ def _posted_token(request: HttpRequest) -> uuid.UUID | None:
 
 
 def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _editable_household(request, pk)
+    if not can(request.user, "record_visits"):  # 403 first: a planner learns nothing about the household
+        raise PermissionDenied
+    household = household_pages._household(request, pk)
     token = _posted_token(request) if request.method == "POST" else None
     # A resubmitted form may no longer validate (the resident it names has left since): answer it first.
     if token is not None and household.visits.filter(submission_token=token).exists():
         messages.info(request, _("이미 저장된 방문입니다."))
         return _to_household(household)
     form = VisitForm(request.POST or None, household=household, has_open_case=household.cases.open().exists(),
-                     policy_days=_policy_days(household))
+                     policy_days=_policy_days(household), scope=services.visit_scope(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.visit_data()
         try:

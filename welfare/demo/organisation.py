@@ -60,6 +60,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("planner", Role.DISTRICT_PLANNER, "성동구"),
     DemoUser("admin", Role.DISTRICT_ADMIN, "성동구", is_staff=True),
     DemoUser("official_ydp", Role.DONG_OFFICIAL, "영등포구", ("영등포동",), caseworker=True),
+    DemoUser("nurse", Role.VISITING_NURSE, "성동구", ("왕십리도선동", "왕십리2동")),
+    DemoUser("hope_team", Role.CASE_TEAM, "성동구"),
     DemoUser("superadmin", None, is_staff=True, is_superuser=True),
 )
 

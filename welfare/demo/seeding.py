@@ -25,6 +25,7 @@ from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
 from .report import SeedReport
 from .resources import seed_resources
+from .transfers import seed_transfers
 
 DEFAULT_HOUSEHOLDS = 2000
 DEFAULT_SEED = 2026
@@ -73,6 +74,8 @@ def seed(
     discovery = seed_discovery(rng=random.Random(seed), districts=District.objects.filter(name__in=DISTRICTS),
                                officials_by_dong=official_of)
     report.created.update({k: v for k, v in discovery.items() if v})
+    # Two difficult cases asked of the district team, one of them accepted (issue 15).
+    report.created["case_transfers"] = seed_transfers()
     # Last year's approved basic plan for 성동구 (the demo planner and admin work there), then the nightly
     # figures, so "new plan from last year" proposes real targets at once.
     planner = get_user_model().objects.filter(username="planner").first()
