@@ -3,11 +3,10 @@ code, the subject's name, address and phone, and the subject name's start and en
 (see welfare.common.pg_indexes: nothing happens on SQLite, and the model state does not change)."""
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 from django.db.models.functions import Reverse
 
-from welfare.common.pg_indexes import postgres_only_indexes
+from welfare.common.pg_indexes import TrigramExtensionKept, postgres_only_indexes
 
 REPORT_SEARCH = [
     GinIndex(fields=["receipt_code"], opclasses=["gin_trgm_ops"], name="report_code_trgm"),
@@ -26,6 +25,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionKept(),
         postgres_only_indexes("discovery", "crisisreport", REPORT_SEARCH),
     ]

@@ -4,11 +4,10 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 from django.db.models.functions import Reverse
 
-from welfare.common.pg_indexes import postgres_only_indexes
+from welfare.common.pg_indexes import TrigramExtensionKept, postgres_only_indexes
 
 # The header's search (welfare.search) on PostgreSQL: trigram GIN indexes for fragments of 3 characters or more,
 # and for 2-syllable names the start (pattern index on the name) and the end (pattern index on the reversed name).
@@ -60,7 +59,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['requested', 'accepted'])), fields=('case',), name='casetransfer_one_in_progress')],
             },
         ),
-        TrigramExtension(),
+        TrigramExtensionKept(),
         postgres_only_indexes("households", "resident", RESIDENT_SEARCH),
         postgres_only_indexes("households", "household", HOUSEHOLD_SEARCH),
     ]

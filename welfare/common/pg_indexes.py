@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 from django.db.models import Index
 
@@ -33,3 +34,11 @@ def postgres_only_indexes(app_label: str, model_name: str, indexes: Sequence[Ind
             schema_editor.execute(index.remove_sql(model, schema_editor))
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+class TrigramExtensionKept(TrigramExtension):
+    """``CREATE EXTENSION pg_trgm`` (PostgreSQL only, as Django's operation), never dropped when unapplied: two
+    apps' migrations create it and the other app's indexes may still use it."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        return None
