@@ -16,6 +16,7 @@ from .core import Bench, Row
 from .households import caseload, household_list, household_page
 from .imports import import_crisis_list, import_large_list, import_resumed
 from .plans import plan_dashboard
+from .search import search_page
 from .sweep import daily_sweep
 from .triage import triage_queue
 
@@ -30,4 +31,5 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "import_large_list": import_large_list,
     "import_resumed": import_resumed,
     "case_list_api": case_list_api,
+    "search": search_page,
 }
