@@ -69,8 +69,8 @@ class SearchQuery:
 
     def matches(self, field_path: str) -> Q | None:
         """The condition on a name-like column (see the module docstring), or None when the text cannot match."""
-        text = self.words
-        if not text:
+        text = self.words.replace(" ", "")  # names carry no spaces: "김 순자" finds 김순자
+        if len(text) < MIN_LENGTH:
             return None
         if len(text) >= TRIGRAM_MIN:
             return Q(**{f"{field_path}__contains": text})

@@ -67,6 +67,7 @@ def test_names_by_fragment_start_and_end_and_phones_by_any_part(dong, official):
     assert sorted(keys(search(official, "순자"), "residents")) == ["김순자 (세대주)", "박순자 (세대주)"]
     assert sorted(keys(search(official, "김순"), "residents")) == ["김순덕 (세대주)", "김순자 (세대주)"]
     assert keys(search(official, "궁순자"), "residents") == ["남궁순자영 (세대주)"]  # three or more: any part
+    assert keys(search(official, "김 순자"), "residents") == ["김순자 (세대주)"]  # typed with a space
     assert keys(search(official, "6789"), "residents") == ["김순자 (세대주)"]  # the last four digits
     assert keys(search(official, "010-2345-6789"), "residents") == ["김순자 (세대주)"]
     assert keys(search(official, "+82 10 9999 8888"), "residents") == ["박순자 (세대주)"]
