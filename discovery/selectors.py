@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from welfare.common.phones import digits
+from welfare.search import SearchQuery, any_of
 
-from .models import CrisisReport
+from .models import CrisisReport, NetworkMember
 
 
 def member_report_counts():
@@ -35,3 +36,29 @@ def search_reports(queryset, text: str):
     if len(number) >= 3 and set(text) <= _PHONE_CHARS:
         match |= Q(subject_phone__contains=number)
     return queryset.filter(match)
+
+
+# --- The header's search (welfare.search) -------------------------------------------------------------------
+
+
+def search_crisis_reports(user, query: SearchQuery) -> QuerySet | None:
+    """Reports the user may see (any status), by receipt code (whole or part, any case), the subject's name, address
+    or phone digits; newest first. None when the query cannot match a report (no query runs)."""
+    condition = any_of(
+        Q(receipt_code__contains=query.code) if query.code else None,
+        query.matches("subject_name"), query.contains("subject_address"),
+        Q(subject_phone__contains=query.digits) if query.is_phone else None,
+    )
+    if condition is None:
+        return None
+    return (CrisisReport.objects.visible_to(user).filter(condition).select_related("dong", "district")
+            .order_by("-received_at", "-id"))
+
+
+def search_network_members(user, query: SearchQuery) -> QuerySet | None:
+    """Network members active (or once active) in the user's dongs, by name, organisation or phone digits."""
+    condition = any_of(query.matches("name"), query.contains("organisation"),
+                       Q(phone__contains=query.digits) if query.is_phone else None)
+    if condition is None:
+        return None
+    return NetworkMember.objects.visible_to(user).filter(condition).order_by("name", "id")

@@ -15,6 +15,7 @@ from .models import (
     CaseGoal,
     CaseNeed,
     CaseStageChange,
+    CaseTransfer,
     CheckIn,
     Consent,
     FollowUp,
@@ -223,3 +224,15 @@ class IsolationScreeningAdmin(CaseworkAdmin):
     search_fields = ("resident__name", "=household__id")
     raw_id_fields = ("household", "resident", "screened_by")
     list_select_related = ("household", "resident")
+
+
+@admin.register(CaseTransfer)
+class CaseTransferAdmin(CaseworkAdmin):
+    """Transfers to the district team change only through the case page (households.services.transfers)."""
+
+    list_display = ("requested_at", "case", "household", "status", "requested_by", "decided_by", "handed_back_at")
+    list_filter = ("status", "district")
+    search_fields = ("=case__id", "=household__id", "reason", "decision_note")
+    date_hierarchy = "requested_at"
+    raw_id_fields = ("case", "household", "requested_by", "previous_official", "decided_by", "handed_back_by")
+    list_select_related = ("case", "household", "requested_by", "decided_by")

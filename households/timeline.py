@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import (
     CaseStageChange,
+    CaseTransfer,
     CheckIn,
     FollowUp,
     Household,
@@ -168,6 +169,16 @@ def _member_event(e: MemberEvent) -> dict:
     }
 
 
+def _transfer(t: CaseTransfer) -> dict:
+    return {
+        "summary": join_parts(f"#{t.case_id}", _("희망복지지원단 이관 요청"), t.get_status_display(),
+                              t.decision_note or t.handback_note or None),
+        "who": t.requested_by,
+        "url": url_or_none("households:case_detail", t.household_id, t.case_id),
+        "tone": "off" if t.status == "returned" else "",
+    }
+
+
 _SOURCES: list[TimelineSource] = [
     TimelineSource("visit", gettext_lazy("방문·상담"), Visit, "visited_at", _visit,
                    select_related=("recorded_by",), prefetch_related=("needs",)),
@@ -178,6 +189,8 @@ _SOURCES: list[TimelineSource] = [
     TimelineSource("followup", gettext_lazy("접촉 예정"), FollowUp, "created_at", _follow_up, select_related=("assigned_to",)),
     TimelineSource("member", gettext_lazy("세대 구성"), MemberEvent, lambda: _seoul_midnight("on"), _member_event,
                    select_related=("resident", "recorded_by"), date_only=True),
+    TimelineSource("transfer", gettext_lazy("사례 이관"), CaseTransfer, "requested_at", _transfer,
+                   select_related=("requested_by",)),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, cases, field, households, visits, worklists
+from .views import attachments, cases, field, households, transfers, visits, worklists
 
 app_name = "households"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     *field.urlpatterns,
     *cases.urlpatterns,
     *worklists.urlpatterns,
+    *transfers.urlpatterns,
 ]

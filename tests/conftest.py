@@ -124,6 +124,18 @@ def district_admin(seongdong, dong, second_dong):
 
 
 @pytest.fixture
+def nurse(dong):
+    """방문간호사 of the official's dong."""
+    return staff_user(Role.VISITING_NURSE, district=dong.district, dongs=[dong], username="nurse")
+
+
+@pytest.fixture
+def case_team(seongdong, dong, second_dong):
+    """A member of 성동구's 희망복지지원단 (the district's integrated case-management team)."""
+    return staff_user(Role.CASE_TEAM, district=seongdong, username="hope_team")
+
+
+@pytest.fixture
 def household(dong):
     household = HouseholdFactory(dong=dong)
     ResidentFactory(household=household, name="김순자", relation="head")

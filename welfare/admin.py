@@ -17,6 +17,7 @@ from .models import (
     Dong,
     JobRun,
     Notification,
+    SavedFilter,
     StaffMembership,
 )
 from .services.tokens import token_issue, tokens_revoke
@@ -101,6 +102,17 @@ class JobRunAdmin(ReadOnlyAdmin):
         # The last line of the traceback names the exception; the whole text is on the detail page.
         lines = [line for line in obj.error.strip().splitlines() if line.strip()]
         return lines[-1][:120] if lines else ""
+
+
+@admin.register(SavedFilter)
+class SavedFilterAdmin(ReadOnlyAdmin):
+    """A work list's saved filters: made and deleted on the lists (welfare.services.saved_filters), shown here."""
+
+    list_display = ("name", "list_key", "user", "shared_dong", "created_at")
+    list_filter = ("list_key",)
+    search_fields = ("name", "user__username")
+    raw_id_fields = ("user", "shared_dong")
+    list_select_related = ("user", "shared_dong")
 
 
 @admin.register(Notification)

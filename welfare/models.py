@@ -56,10 +56,13 @@ class Role(models.TextChoices):
     DONG_LEAD = "dong_lead", _("동 팀장")
     DISTRICT_PLANNER = "district_planner", _("구 기획 담당")
     DISTRICT_ADMIN = "district_admin", _("구 관리자")
+    # The field roles of issue 15: a dong's visiting nurse, and the district's integrated case-management team.
+    VISITING_NURSE = "visiting_nurse", _("방문간호사")
+    CASE_TEAM = "district_case_team", _("희망복지지원단")
 
 
-DONG_ROLES = {Role.DONG_OFFICIAL, Role.DONG_LEAD}
-DISTRICT_ROLES = {Role.DISTRICT_PLANNER, Role.DISTRICT_ADMIN}
+DONG_ROLES = {Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.VISITING_NURSE}
+DISTRICT_ROLES = {Role.DISTRICT_PLANNER, Role.DISTRICT_ADMIN, Role.CASE_TEAM}
 
 
 class StaffMembership(models.Model):
@@ -223,6 +226,7 @@ class NotificationKind(models.TextChoices):
     SILENCE = "silence", _("무응답 경보")
     CHECKIN_ALERT = "checkin_alert", _("안부 확인 이상 신호")
     UNIVERSAL = "universal", _("보편 방문 대상")
+    CASE_TRANSFER = "case_transfer", _("사례 이관")
     OTHER = "other", _("기타")
 
 
@@ -324,3 +328,37 @@ class AccountSecurity(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# --- Saved filters of the work lists (issue 15 item 6) -------------------------------------------------------
+
+
+class SavedFilterList(models.TextChoices):
+    """The lists a filter can be saved on (the core names them; the apps own the pages)."""
+
+    CASELOAD = "caseload", _("내 업무")
+    TEAM = "team", _("팀 현황")
+    TRIAGE = "triage", _("제보 접수함")
+
+
+class SavedFilter(models.Model):
+    """A named query string of a work list: the user's own, or shared with the staff of one of their dongs."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters",
+                             verbose_name=_("만든 사람"))
+    list_key = models.CharField(_("목록"), max_length=12, choices=SavedFilterList.choices)
+    name = models.CharField(_("이름"), max_length=40)
+    query = models.CharField(_("검색 조건"), max_length=500, blank=True)
+    shared_dong = models.ForeignKey(Dong, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                    verbose_name=_("공유한 동"), help_text=_("비우면 나만 봅니다."))
+    created_at = models.DateTimeField(_("만든 일시"), default=timezone_now)
+
+    class Meta:
+        verbose_name = _("저장한 필터")
+        verbose_name_plural = _("저장한 필터")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "list_key", "name"], name="savedfilter_unique_name")]
+        indexes = [models.Index(fields=["list_key", "shared_dong"], name="savedfilter_shared_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_list_key_display()} · {self.name}"

@@ -62,6 +62,29 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+# --- Issue 15 items 4-6: the field roles (방문간호사, 희망복지지원단) and the case transfer -----------------------
+# Kept as one block that adds to the table above, so each capability is still named once.
+N, T = Role.VISITING_NURSE, Role.CASE_TEAM
+
+_FIELD_ROLES: dict[str, frozenset[str]] = {
+    # The team runs the cases it took over (visits, stages, needs, goals, links) on the households it may see.
+    "edit_casework": frozenset({T}),
+    # Health, mental health, disability: the nurse's own work, and the team's difficult cases.
+    "view_sensitive": frozenset({N, T}),
+    # Recording a visit (page and API): everyone who writes casework, and the visiting nurse.
+    "record_visits": frozenset({OFF, L, A, N, T}),
+    # The nurse's visits: health-related kinds and need domains only (households.services.visit_scope).
+    "health_visits_only": frozenset({N}),
+    # A dong asks the district team to take over a difficult (고난도) case; the team accepts or returns it.
+    "request_case_transfer": frozenset({OFF, L}),
+    "take_over_cases": frozenset({T}),
+    # Personal records by case, not by dong: the district's open difficult cases and the cases the team holds.
+    "sees_difficult_cases": frozenset({T}),
+}
+for _name, _roles in _FIELD_ROLES.items():
+    CAPABILITIES[_name] = CAPABILITIES.get(_name, frozenset()) | _roles
+
+
 def _role(user) -> str | None:
     if not getattr(user, "is_authenticated", False):
         return None

@@ -7,7 +7,10 @@ personal grant is the permission table's answer (welfare/permissions.py), not th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import models
+from django.db.models import Q, QuerySet
 
 from .models import DISTRICT_ROLES, Dong
 from .permissions import role_can
@@ -55,7 +58,34 @@ def personal_dong_ids(user) -> frozenset[int]:
     staff = membership(user)
     if staff is not None and role_can(staff.role, "needs_personal_grant") and not staff.personal_access:
         return frozenset()
+    if staff is not None and role_can(staff.role, "sees_difficult_cases"):
+        return frozenset()  # by case, not by dong: see case_households
     return visible_dong_ids(user)
+
+
+# Households a role sees by case rather than by dong (the district's case-management team sees the difficult
+# cases of the whole district). The core knows no case: the households app registers the rule, a function of
+# (user, the user's district dongs) giving a queryset of household ids.
+_case_households: dict[str, Callable[[object, frozenset[int]], QuerySet]] = {}
+
+
+def register_case_households(capability: str, households: Callable[[object, frozenset[int]], QuerySet]) -> None:
+    """Called once by the households app at start-up (households.scoping)."""
+    _case_households[capability] = households
+
+
+def case_households(user) -> QuerySet | None:
+    """Household ids the user sees by case (a lazy queryset, no query of its own), or None: by dong only.
+
+    Asked by role, not by ``can``: a superuser already sees every dong and needs no extra condition.
+    """
+    staff = membership(user)
+    if staff is None:
+        return None
+    for capability, households in _case_households.items():
+        if role_can(staff.role, capability):
+            return households(user, visible_dong_ids(user))
+    return None
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -66,5 +96,15 @@ class ScopedQuerySet(models.QuerySet):
 
     dong_path = "dong"
 
+    @property
+    def household_path(self) -> str:
+        """The path to the household: ``"household__dong"`` → ``"household"``, the household's own ``"dong"`` →
+        ``"pk"``."""
+        return self.dong_path.removesuffix("dong").removesuffix("__") or "pk"
+
     def visible_to(self, user):
-        return self.filter(**{f"{self.dong_path}__in": personal_dong_ids(user)})
+        by_dong = Q(**{f"{self.dong_path}__in": personal_dong_ids(user)})
+        by_case = case_households(user)
+        if by_case is None:
+            return self.filter(by_dong)
+        return self.filter(by_dong | Q(**{f"{self.household_path}__in": by_case}))

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from households.views.home import home
 
-from . import views
+from . import views, views_filters, views_search
 from .api import router as api_router
 
 admin.site.site_header = "동 복지 사례관리 관리자"
@@ -20,6 +20,9 @@ urlpatterns = [
     path("login/", login_not_required(views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("search/", views_search.search_page, name="search"),
+    path("filters/save/", views_filters.save, name="saved_filter_save"),
+    path("filters/<int:pk>/delete/", views_filters.delete, name="saved_filter_delete"),
     path("households/", include("households.urls")),
     path("plans/", include("plans.urls")),
     path("discovery/", include("discovery.urls")),

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status
+from rest_framework import permissions, status
 from rest_framework.response import Response
 
 from welfare.api.base import ApiViewSet
+from welfare.api.permissions import capability_permission
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from welfare.models import Dong
 
@@ -34,6 +35,8 @@ from .serializers import CrisisReportCreateSerializer, CrisisReportSerializer, N
                            responses={200: CrisisReportSerializer, **READ_ERRORS}),
 )
 class CrisisReportViewSet(ApiViewSet):
+    # Taking a report is triage work (the officials' page asks the same capability): 403 for the others.
+    permission_classes = [permissions.IsAuthenticated, capability_permission("triage_reports")]
     serializer_class = CrisisReportSerializer
     filterset_class = filters.CrisisReportFilter
     ordering_fields = ("received_at", "updated_at", "first_contact_due_at", "id")

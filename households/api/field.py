@@ -27,8 +27,8 @@ MAX_OPENED = 50
 
 
 def _require_field_user(request: Request) -> None:
-    if not can(request.user, "edit_casework"):
-        raise PermissionDenied(_("현장 자료는 사례를 기록하는 직원만 받을 수 있습니다."))
+    if not can(request.user, "record_visits"):
+        raise PermissionDenied(_("현장 자료는 방문을 기록하는 직원만 받을 수 있습니다."))
 
 
 def _opened(raw: str) -> list[int]:
@@ -106,6 +106,6 @@ class FieldSessionViewSet(viewsets.ViewSet):
     @extend_schema(summary="현장 앱 세션 확인", responses={200: OpenApiTypes.OBJECT, **errors(401, 429)})
     def list(self, request: Request) -> Response:
         response = Response({"user": request.user.pk, "csrf": get_token(request),
-                             "can_record": can(request.user, "edit_casework")})
+                             "can_record": can(request.user, "record_visits")})
         response["Cache-Control"] = "no-store"
         return response

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from welfare.api.base import ApiViewSet
 from welfare.api.filters import refuse_unknown
+from welfare.api.permissions import capability_permission
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from welfare.errors import RuleError
 from welfare.scoping import ScopedQuerySet, membership
@@ -168,6 +169,8 @@ class VisitViewSet(ApiViewSet):
 
     serializer_class = VisitSerializer
     filterset_class = filters.VisitFilter
+    # Visiting nurses record visits too (their health kinds and domains: the service's rule).
+    permission_classes = [permissions.IsAuthenticated, capability_permission("record_visits")]
     ordering_fields = ("visited_at", "created_at", "id")
     ordering = ("-visited_at", "-id")
     list_verb = "households.visit.listed"

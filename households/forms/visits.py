@@ -26,7 +26,7 @@ from ..models import (
     Visit,
     VisitKind,
 )
-from ..services import VisitData, VisitOutcome, staff_of
+from ..services import VisitData, VisitOutcome, VisitScope, staff_of
 from ..services.composition import LEAVE_NOTE_MAX
 from ..services.followups import CHECKIN_NOTE_MAX, NOTE_MAX
 from ..services.visits import NEED_NOTE_MAX, OBSERVATIONS_MAX
@@ -88,9 +88,14 @@ class VisitForm(forms.Form):
     )
     propose_case_closing = forms.BooleanField(label=_("진행 중인 사례의 종결 검토를 제안"), required=False)
 
-    def __init__(self, *args, household: Household, has_open_case: bool, policy_days: dict[str, int], **kwargs):
+    def __init__(self, *args, household: Household, has_open_case: bool, policy_days: dict[str, int],
+                 scope: VisitScope | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.household = household
+        # The kinds and need domains this user records (a visiting nurse: health ones); the service checks too.
+        kinds = set(scope.kinds) if scope else set(VisitKind.values)
+        domains = set(scope.domains) if scope else set(NeedDomain.values)
+        self.fields["kind"].choices = [(k, label) for k, label in VisitKind.choices if k in kinds]
         self.policy_days = policy_days
         self.fields["staff_present"].queryset = staff_of(household)
         self.fields["resident"].queryset = current_residents(household)
@@ -105,6 +110,8 @@ class VisitForm(forms.Form):
                 self.initial.setdefault("resident", residents[0].pk)
         self.need_rows = []
         for domain, label in NeedDomain.choices:
+            if domain not in domains:
+                continue
             severity = forms.ChoiceField(label=label, choices=[("", _("없음")), *Severity.choices], required=False)
             note_label = _("%(domain)s 내용") % {"domain": label}
             note = forms.CharField(label=note_label, required=False, widget=forms.TextInput(

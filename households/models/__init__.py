@@ -74,6 +74,12 @@ from .residents import (  # noqa: F401
     SensitiveProfileQuerySet,
     Sex,
 )
+from .transfers import (  # noqa: F401
+    OPEN_TRANSFER_STATUSES,
+    CaseTransfer,
+    CaseTransferQuerySet,
+    TransferStatus,
+)
 from .visits import (  # noqa: F401
     CheckIn,
     CheckInSource,

@@ -65,14 +65,27 @@ from .rules import (  # noqa: F401
     CONTACT_MADE,
     has_active_consent,
 )
+from .transfers import (  # noqa: F401
+    hand_back_official,
+    team_members,
+    transfer_accept,
+    transfer_hand_back,
+    transfer_request,
+    transfer_return,
+    transfer_take,
+)
 from .visits import (  # noqa: F401
+    HEALTH_NEED_DOMAINS,
+    HEALTH_VISIT_KINDS,
     VisitData,
     VisitOutcome,
+    VisitScope,
     _leave_without_successor,
     _visit_record,
     needs_errors,
     staff_of,
     visit_record,
+    visit_scope,
     visit_validate,
 )
 from .worklists import (  # noqa: F401

@@ -44,6 +44,7 @@ from ..models.cases import due_dates
 from ..selection import Selection, announce
 from .followups import followup_schedule
 from .rules import has_active_consent
+from .transfers import check_owner_change
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -215,6 +216,7 @@ def case_update(*, case: Case, by: User, expected_version: int, data: Mapping[st
         if data["assigned_official"] is None:
             raise RuleError({"assigned_official": _("담당 공무원을 고르세요.")})
         _check_official(case.household, data["assigned_official"], keep_id=case.assigned_official_id)
+        check_owner_change(case, by, data["assigned_official"].pk)
     _lock(case, expected_version)
     model_update(case, data, CASE_EDITABLE, by=by, verb="households.case.updated")
     return case

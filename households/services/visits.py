@@ -47,6 +47,38 @@ if TYPE_CHECKING:
 
 
 ENDING_RESULTS = (ContactResult.DECEASED, ContactResult.MOVED_AWAY)
+# A visiting nurse's visits (방문간호사, "health_visits_only"): at the home or by phone, alone or beside an
+# official, and needs in the domains of the person's body and safety (the first three of the Ministry's list).
+HEALTH_VISIT_KINDS = (VisitKind.HOME, VisitKind.PHONE, VisitKind.WITH_NURSE)
+HEALTH_NEED_DOMAINS = (NeedDomain.SAFETY, NeedDomain.HEALTH, NeedDomain.DAILY_LIVING)
+
+
+@dataclass(frozen=True)
+class VisitScope:
+    """The visit kinds and need domains a user may record (the form offers these; the service checks them)."""
+
+    kinds: tuple[str, ...]
+    domains: tuple[str, ...]
+
+
+def visit_scope(user) -> VisitScope:
+    if can(user, "health_visits_only") and not getattr(user, "is_superuser", False):
+        return VisitScope(tuple(HEALTH_VISIT_KINDS), tuple(HEALTH_NEED_DOMAINS))
+    return VisitScope(tuple(VisitKind.values), tuple(NeedDomain.values))
+
+
+def scope_errors(user, data: VisitData) -> dict[str, str]:
+    """A kind or a need domain outside the user's :func:`visit_scope` (the nurse's health visits)."""
+    scope = visit_scope(user)
+    errors: dict[str, str] = {}
+    if data.kind in VisitKind.values and data.kind not in scope.kinds:
+        errors["kind"] = _("방문간호사는 가정 방문, 전화 상담, 방문간호사 동행 방문만 기록합니다.")
+    labels = dict(NeedDomain.choices)
+    outside = [labels[d] for d, s, _n in data.recorded_needs() if d in labels and d not in scope.domains]
+    if outside:
+        errors["needs"] = _("방문간호사는 건강 관련 영역(안전, 건강, 일상생활유지)의 욕구만 기록합니다: %(domains)s") % {
+            "domains": ", ".join(str(x) for x in outside)}
+    return errors
 OBSERVATIONS_MAX = bounds.LONG_TEXT
 NEED_NOTE_MAX = bounds.max_length(VisitNeed, "note")
 
@@ -159,8 +191,10 @@ def visit_record(*, household: Household, by: User, data: VisitData,
         existing = Visit.objects.filter(submission_token=token).first()
         if existing is not None:
             return existing, False
-    if not can(by, "edit_casework"):
+    if not can(by, "record_visits"):
         raise RuleError(_("방문을 기록할 권한이 없습니다."))
+    if errors := scope_errors(by, data):
+        raise RuleError(errors)
     visit_validate(household=household, data=data)
     try:
         with transaction.atomic():
@@ -204,7 +238,7 @@ def _visit_record(*, household: Household, by: User, data: VisitData, token: uui
     if data.contact_result in CONTACT_MADE and (household.last_contact_on is None or visit_day >= household.last_contact_on):
         household.last_contact_on = visit_day
     fields = ["risk_level", "last_contact_on", "next_contact_on", "updated_at"]
-    if household.assigned_official_id is None:
+    if household.assigned_official_id is None and can(by, "be_assigned"):
         household.assigned_official = by
         fields.append("assigned_official")
     if ends and data.outcome.end_care:

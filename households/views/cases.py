@@ -38,6 +38,7 @@ from ..models import Attachment, Case, CaseSource, CaseStage, ConsentScope, Hous
 from ..models.cases import DEADLINES
 from ..services.cases import may_approve_closing, next_stages
 from ..services.links import next_link_statuses
+from . import transfers
 from .casework import case_for, fresh_data, household_for, require_casework
 from .links import link_add, link_transition
 
@@ -147,6 +148,7 @@ def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
         "attachment_owner": f"case:{case.pk}", "may_add": can_edit,
         "reopen_form": ReopenForm() if can_edit and _may_relapse(case, relapses) else None,
         "link_totals": sum(link.amount_krw or 0 for link in links if link.status != LinkStatus.DECLINED),
+        **transfers.panel_context(request, case),
     })
 
 

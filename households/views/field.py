@@ -14,7 +14,7 @@ from welfare.permissions import can
 
 
 def _require_field_user(request: HttpRequest) -> None:
-    if not can(request.user, "edit_casework"):
+    if not can(request.user, "record_visits"):
         raise PermissionDenied
 
 

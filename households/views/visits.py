@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from welfare.audit import log_action
 from welfare.models import AccessAction
+from welfare.permissions import can
 
 from .. import selectors, services
 from ..forms.visits import (
@@ -94,7 +96,9 @@ def _copied_initial(request: HttpRequest, household: Household) -> tuple[dict, V
 
 
 def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _editable_household(request, pk)
+    if not can(request.user, "record_visits"):  # 403 first: a planner learns nothing about the household
+        raise PermissionDenied
+    household = household_pages._household(request, pk)
     token = _posted_token(request) if request.method == "POST" else None
     # A resubmitted form may no longer validate (the resident it names has left since): answer it first.
     if token is not None and household.visits.filter(submission_token=token).exists():
@@ -102,7 +106,8 @@ def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _to_household(household)
     initial, copied = _copied_initial(request, household)
     form = VisitForm(request.POST or None, initial=initial, household=household,
-                     has_open_case=household.cases.open().exists(), policy_days=_policy_days(household))
+                     has_open_case=household.cases.open().exists(), policy_days=_policy_days(household),
+                     scope=services.visit_scope(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.visit_data()
         try:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from welfare.audit import log_list
+from welfare.models import Dong
 from welfare.permissions import can, roles_with
 from welfare.scoping import personal_dong_ids
 
@@ -189,6 +190,10 @@ def team(request: HttpRequest) -> HttpResponse:
     bulk_form = outcome
     today = timezone.localdate()
     dong_ids = selectors.team_dong_ids(request.user)
+    team_dongs = list(Dong.objects.filter(pk__in=dong_ids).order_by("name"))
+    chosen = request.GET.get("dong", "")
+    if chosen.isdigit() and int(chosen) in dong_ids:  # one of the lead's dongs (a saved filter may name it)
+        dong_ids = frozenset({int(chosen)})
     overdue = Paginator(selectors.overdue_contacts(dong_ids, today=today), CASELOAD_PER_PAGE)
     overdue_page = overdue.get_page(request.GET.get("opage"))
     for household in overdue_page.object_list:
@@ -205,7 +210,7 @@ def team(request: HttpRequest) -> HttpResponse:
         "silent_page": silent_page, "silent_query": _query_without(request, "cpage"),
         "silent_days": selectors.SILENT_DAYS,
         "bulk": bulk_form or BulkForm(user=request.user), "checked": _checked(request),
-        "today": today,
+        "today": today, "team_dongs": team_dongs, "chosen_dong": chosen,
     })
 
 

@@ -11,6 +11,11 @@ Who sees what (DESIGN §3):
 - the directory and the plans (resources, plans, plan figures): the whole district for every staff role.
 - the visit form's phrase templates: the user's own district, read-only, for every staff role (no dong scope).
 - writes: dong officials, leads and district admins; planners and users without a membership 403; anonymous 401.
+- visiting nurses (방문간호사) see their dong as officials do and write only visits; the district's case-management
+  team (희망복지지원단) sees the households of the district's open difficult cases (here: the other dong's case)
+  and nothing of the discovery app.
+- writes: dong officials, leads, district admins and the case team (visits also nurses; crisis reports only the
+  triage roles); planners and users without a membership 403; anonymous 401.
   A write naming another dong's record is 400 (a field that refers to nothing the user may see) when the record
   is in the body, 404 when it is in the URL.
 
@@ -41,12 +46,18 @@ from welfare.models import ApiToken, Role
 from ..factories import DistrictFactory, DongFactory, UserFactory, staff_user
 
 API = "/api/v1"
-ROLES = ("official", "lead", "planner", "district_admin", "no_membership", "anonymous")
-EDITORS = {"official", "lead", "district_admin"}
+ROLES = ("official", "lead", "planner", "district_admin", "nurse", "case_team", "no_membership", "anonymous")
+EDITORS = {"official", "lead", "district_admin", "case_team"}  # edit_casework: the writes' default
+# Writes with their own capability: visits (record_visits: the visiting nurse too), reports (triage_reports).
+WRITERS = {("visits", "create"): EDITORS | {"nurse"},
+           ("crisis-reports", "create"): {"official", "lead", "district_admin"}}
 SCOPES = ("own", "other_dong", "other_district")
 PERSONAL = ("households", "cases", "visits", "follow-ups", "service-links", "check-ins", "crisis-reports",
             "network-members", "attachments")
 DISTRICT_WIDE = ("resources", "plans", "phrase-templates")
+
+
+CASE_SCOPED = ("households", "cases", "visits", "follow-ups", "service-links", "check-ins")
 
 
 def can_see(role: str, prefix: str, scope: str) -> bool:
@@ -57,8 +68,10 @@ def can_see(role: str, prefix: str, scope: str) -> bool:
         return scope in ("own", "other_dong")
     if scope == "district_queue":
         return role in ("lead", "district_admin")
-    if role in ("official", "lead"):
+    if role in ("official", "lead", "nurse"):
         return scope == "own"
+    if role == "case_team":  # the world's one open difficult case is the other dong's
+        return prefix in CASE_SCOPED and scope == "other_dong"
     if role == "district_admin":
         return scope in ("own", "other_dong")
     return False  # planner without personal access
@@ -97,6 +110,8 @@ def _build_world() -> World:
         "lead": staff_user(Role.DONG_LEAD, district=seongdong, dongs=[dongs["own"]], username="m-lead"),
         "planner": staff_user(Role.DISTRICT_PLANNER, district=seongdong, username="m-planner"),
         "district_admin": staff_user(Role.DISTRICT_ADMIN, district=seongdong, username="m-admin"),
+        "nurse": staff_user(Role.VISITING_NURSE, district=seongdong, dongs=[dongs["own"]], username="m-nurse"),
+        "case_team": staff_user(Role.CASE_TEAM, district=seongdong, username="m-team"),
         "no_membership": UserFactory(username="m-nobody"),
     }
     keys = {role: ApiToken.issue(user=user, name="matrix")[1] for role, user in users.items()}
@@ -107,7 +122,7 @@ def _build_world() -> World:
     for scope, dong in dongs.items():
         household = household_with_client(dong, consents=("collect_use", "third_party"))
         resource = ResourceFactory(district=dong.district, dongs=[dong])
-        cases[scope] = make_case(household)
+        cases[scope] = make_case(household, case_class="difficult" if scope == "other_dong" else "general")
         links[scope] = ServiceLink.objects.create(household=household, resource=resource)
         objects.update({
             ("households", scope): household,
@@ -174,12 +189,12 @@ def expected(role: str, prefix: str, operation: str, scope: str) -> int:
         return 200
     if operation in ("retrieve", "figures", "download"):
         return 200 if can_see(role, prefix, scope) else 404
-    if role not in EDITORS:
+    if role not in WRITERS.get((prefix, operation), EDITORS):
         return 403  # the permission is checked before the object is looked up
     if operation == "write":
         return 405
-    if scope == "invalid":
-        return 400
+    if scope == "invalid":  # on the user's own dong: the object in the URL is found first
+        return 400 if operation == "create" or can_see(role, prefix, "own") else 404
     if operation == "create":
         return 201 if can_see(role, prefix, scope) else 400  # the household or dong in the body is unknown
     return 200 if can_see(role, prefix, scope) else 404  # transition, status: the object is in the URL
@@ -213,6 +228,7 @@ FIELD_APP = {"field/pack": {"list", "write"}, "field/session": {"list", "write"}
 FIELD_EXPECTED = {
     # role: (GET pack, POST sync with an empty body, GET session)
     "official": (200, 400, 200), "lead": (200, 400, 200), "district_admin": (200, 400, 200),
+    "nurse": (200, 400, 200), "case_team": (200, 400, 200),
     "planner": (403, 403, 200), "no_membership": (403, 403, 200), "anonymous": (401, 401, 401),
 }
 
@@ -287,9 +303,9 @@ def test_permission(world, role, prefix, operation, scope):
             if kind == prefix:
                 assert (record.pk in listed) == can_see(role, prefix, where), (kind, where)
     if operation == "figures" and response.status_code == 200:
-        # a planner reads the district's figures; a dong official only their own dong's
+        # district roles (planner, admin, the case team) read the district's figures; dong roles their own dong's
         seen = {row["dong"] for row in response.json()}
         plan_district = world.objects[("plans", scope)].district_id
         allowed = {d.pk for s, d in world.dongs.items() if d.district_id == plan_district
-                   and (role in ("planner", "district_admin") or s == "own")}
+                   and (role in ("planner", "district_admin", "case_team") or s == "own")}
         assert seen == allowed

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from households.models import CaseGoal, CaseStage, CaseStageChange, NeedDomain, ServiceLink
+from households.models import CaseGoal, CaseStage, CaseStageChange, CaseTransfer, NeedDomain, ServiceLink
 
 from .factories_cases import ResourceFactory, household_with_client, make_case
 
@@ -35,6 +35,9 @@ def grow(case, n, official, district):
                                    amount_krw=100000 * (i + 1), status="in_service" if i % 3 else "requested")
         CaseStageChange.objects.create(case=case, household=case.household, from_stage="intake",
                                        to_stage="assessment", by=official)
+        CaseTransfer.objects.create(case=case, household=case.household, district=district, reason=f"요청 {i}",
+                                    requested_by=official, status="returned", decided_by=official,
+                                    decision_note="반려")
 
 
 def test_case_page_query_count_is_constant(client_for, official, dong, seongdong):
@@ -50,9 +53,10 @@ def test_case_page_query_count_is_constant(client_for, official, dong, seongdong
 
     # session, user, membership, visible dongs, household, case (client and official joined), needs,
     # goals (need joined), links (resource and need joined), stage changes (by joined), previous case and
-    # relapses, the access-log insert, the needs offered by the goal form, the case's attachments, the bell's
-    # unread-notification COUNT (base.html): 15, whatever the number of rows.
-    assert few == many == 15
+    # relapses, the transfers to the district team (people joined), the access-log insert, the needs offered by
+    # the goal form, the case's attachments, the bell's unread-notification COUNT (base.html): 16, whatever the
+    # number of rows.
+    assert few == many == 16
 
 
 def test_cases_panel_query_count_is_constant(client_for, official, dong):

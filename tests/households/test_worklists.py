@@ -132,9 +132,10 @@ def test_caseload_query_count_is_constant(client_for, official, dong):
     filtered = count_queries(client, CASELOAD, {"risk_level": "medium", "stage": "planning"})
 
     # session, user, membership, visible dong ids, count, page (open case, its deadline flags and the head's
-    # name all by subquery), the bell's unread-notification COUNT (base.html), the access-log INSERT (one
-    # entry per page view, issue 11): 8. An official gets no reassign choices, so no query for them.
-    assert few == many == filtered == 8
+    # name all by subquery), the saved filters and the dongs to share them with (issue 15), the bell's
+    # unread-notification COUNT (base.html), the access-log INSERT (one entry per page view, issue 11): 10.
+    # An official gets no reassign choices, so no query for them.
+    assert few == many == filtered == 10
 
 
 def test_caseload_empty_state(client_for, official):
@@ -349,10 +350,11 @@ def test_team_page_query_count_is_constant(client_for, lead, official, colleague
     make(30)
     many = count_queries(client, TEAM)
 
-    # session, user, membership, visible dong ids (cached on the user for the rest), load per official (one
-    # grouped query), overdue count + page, silent cases count + page, officials for the reassign choices,
-    # the bell's unread-notification COUNT (base.html), the access-log INSERT (issue 11): 12
-    assert few == many == 12
+    # session, user, membership, visible dong ids (cached on the user for the rest), the lead's dongs (the dong
+    # filter), load per official (one grouped query), overdue count + page, silent cases count + page, officials
+    # for the reassign choices, the saved filters and the dongs to share them with (issue 15), the bell's
+    # unread-notification COUNT (base.html), the access-log INSERT (issue 11): 15
+    assert few == many == 15
 
 
 def test_team_page_empty_states(client_for, lead):

@@ -22,8 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = ("households", "discovery", "plans")
 # welfare ← plans ← households ← discovery: each app may import only the apps listed for it.
 ALLOWED = {"plans": set(), "households": {"plans"}, "discovery": {"households", "plans"}}
-ROLE_CODES = frozenset({"dong_official", "dong_lead", "district_planner", "district_admin"})
-ROLE_NAMES = frozenset({"DONG_OFFICIAL", "DONG_LEAD", "DISTRICT_PLANNER", "DISTRICT_ADMIN"})
+ROLE_CODES = frozenset({"dong_official", "dong_lead", "district_planner", "district_admin", "visiting_nurse",
+                        "district_case_team"})
+ROLE_NAMES = frozenset({"DONG_OFFICIAL", "DONG_LEAD", "DISTRICT_PLANNER", "DISTRICT_ADMIN", "VISITING_NURSE",
+                        "CASE_TEAM"})
 QUERY_CALLS = frozenset({"filter", "exclude", "get", "Q", "get_or_create", "update_or_create"})
 IMPORT_BY_NAME = frozenset({"import_module", "__import__", "get_model", "autodiscover_modules"})
 

@@ -21,18 +21,21 @@ EVERY = frozenset({
     "answer_rounds", "edit_plans", "approve_plans", "manage_resources", "manage_district", "needs_personal_grant",
     "review_access_log", "unlock_accounts", "manage_reference_data", "needs_second_factor",
     "edit_phrase_templates",
+    # issue 15: the field roles and the case transfer
+    "record_visits", "health_visits_only", "request_case_transfer", "take_over_cases", "sees_difficult_cases",
 })
 
 # Written out by hand (not derived from the table): a change to the table must change this test too.
 EXPECTED = {
     Role.DONG_OFFICIAL: {
         "edit_casework", "use_worklists", "view_sensitive", "be_assigned", "triage_reports", "edit_network",
-        "read_rewards", "answer_rounds",
+        "read_rewards", "answer_rounds", "record_visits", "request_case_transfer",
     },
     Role.DONG_LEAD: {
         "edit_casework", "use_worklists", "view_sensitive", "lead_team", "approve_closing", "be_assigned",
         "receive_team_alerts", "triage_reports", "read_reporter_identity", "see_district_queue", "edit_network",
-        "read_rewards", "approve_rewards", "upload_imports", "answer_rounds",
+        "read_rewards", "approve_rewards", "upload_imports", "answer_rounds", "record_visits",
+        "request_case_transfer",
     },
     Role.DISTRICT_PLANNER: {"edit_plans", "manage_resources", "needs_personal_grant"},
     Role.DISTRICT_ADMIN: {
@@ -41,11 +44,16 @@ EXPECTED = {
         "approve_rewards", "upload_imports", "see_all_imports", "edit_plans", "approve_plans", "manage_resources",
         "manage_district", "review_access_log", "unlock_accounts", "manage_reference_data", "needs_second_factor",
         "edit_phrase_templates",
+        "record_visits",
     },
+    # 방문간호사: health visits and sensitive health details in their dongs; no cases, rewards, plans or imports.
+    Role.VISITING_NURSE: {"view_sensitive", "record_visits", "health_visits_only"},
+    # 희망복지지원단: the district's difficult cases, seen by case, run and taken over.
+    Role.CASE_TEAM: {"edit_casework", "view_sensitive", "record_visits", "take_over_cases", "sees_difficult_cases"},
 }
 
 ACTORS = {Role.DONG_OFFICIAL: "official", Role.DONG_LEAD: "lead", Role.DISTRICT_PLANNER: "planner",
-          Role.DISTRICT_ADMIN: "district_admin"}
+          Role.DISTRICT_ADMIN: "district_admin", Role.VISITING_NURSE: "nurse", Role.CASE_TEAM: "case_team"}
 
 
 def test_the_table_names_every_capability_once():
@@ -139,7 +147,9 @@ MENU = {
     "district_admin": ["현황", "내 업무", "팀 현황", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
                        "빅데이터 차수", "명단 업로드", "발굴 현황", "구 설정"],
     "planner": ["현황", "세대", "자원", "계획", "인적안전망 현황", "빅데이터 차수", "발굴 현황"],
-    "superuser": ["현황", "내 업무", "팀 현황", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
+    "nurse": ["현황", "세대", "자원", "계획", "인적안전망 현황", "빅데이터 차수", "발굴 현황"],
+    "case_team": ["현황", "사례 이관", "세대", "자원", "계획", "인적안전망 현황", "빅데이터 차수", "발굴 현황"],
+    "superuser": ["현황", "내 업무", "팀 현황", "사례 이관", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
                   "빅데이터 차수", "명단 업로드", "발굴 현황", "구 설정", "관리"],
     "plain": ["현황", "세대", "자원"],
 }

@@ -63,6 +63,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     # 영등포구's plans (issue 16 item 10): drafted by its planner, approved by its admin.
     DemoUser("planner_ydp", Role.DISTRICT_PLANNER, "영등포구"),
     DemoUser("admin_ydp", Role.DISTRICT_ADMIN, "영등포구", is_staff=True),
+    DemoUser("nurse", Role.VISITING_NURSE, "성동구", ("왕십리도선동", "왕십리2동")),
+    DemoUser("hope_team", Role.CASE_TEAM, "성동구"),
     DemoUser("superadmin", None, is_staff=True, is_superuser=True),
 )
 

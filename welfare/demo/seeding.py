@@ -27,6 +27,7 @@ from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
 from .report import SeedReport
 from .resources import seed_resources
+from .transfers import seed_transfers
 from .universal import seed_universal_visits
 from .years import DemoYears
 
@@ -94,6 +95,8 @@ def seed(
         planner = planners.get(PLANNERS.get(district.name, ""))
         if planner is not None:
             report.created["plans"] += seed_plans(district=district, by=planner, today=today, years=years)
+    # Two difficult cases asked of the district team, one of them accepted (issue 15).
+    report.created["case_transfers"] = seed_transfers()
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
     if sum(activity.values()) >= 1000:
         analyze((hm.Visit, hm.VisitNeed, hm.FollowUp, hm.CheckIn, hm.Case, hm.CaseStageChange, hm.ServiceLink,

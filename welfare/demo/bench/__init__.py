@@ -17,6 +17,7 @@ from .core import Bench, Row
 from .households import caseload, household_list, household_page
 from .imports import import_crisis_list, import_large_list, import_resumed
 from .plans import plan_dashboard
+from .search import search_page
 from .sweep import daily_sweep
 from .triage import triage_queue
 from .visits import visit_form
@@ -34,4 +35,5 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "case_list_api": case_list_api,
     "visit_form": visit_form,
     "attachment_photo": attachment_photo,
+    "search": search_page,
 }
