@@ -18,6 +18,7 @@ from .models import (
     CaseTransfer,
     CheckIn,
     Consent,
+    FieldSyncReceipt,
     FollowUp,
     Household,
     IsolationScreening,
@@ -236,3 +237,11 @@ class CaseTransferAdmin(CaseworkAdmin):
     date_hierarchy = "requested_at"
     raw_id_fields = ("case", "household", "requested_by", "previous_official", "decided_by", "handed_back_by")
     list_select_related = ("case", "household", "requested_by", "decided_by")
+
+
+@admin.register(FieldSyncReceipt)
+class FieldSyncReceiptAdmin(ReadOnlyAdmin):
+    """What the server answered to each item of the field app's queue (kept for resends)."""
+
+    list_display = ("at", "kind", "status", "client_id", "user")
+    list_filter = ("kind", "status")

@@ -12,16 +12,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from welfare.api.permissions import capability_permission
 from welfare.api.schema import WRITE_ERRORS, errors
 from welfare.audit import log_action
 from welfare.models import AccessAction
 from welfare.permissions import can
 
 from ..field_pack import field_pack
-from ..field_registry import sync_kinds
+from ..services.field_sync import sync_item
 
 MAX_OPENED = 50
 
@@ -81,6 +83,9 @@ class SyncResultSerializer(serializers.Serializer):
 class FieldSyncViewSet(viewsets.ViewSet):
     """POST one queued item: recorded through the page's services, idempotent by its ``client_id``."""
 
+    # Visiting nurses send their visits too (the services refuse what their role may not record).
+    permission_classes = [IsAuthenticated, capability_permission("record_visits")]
+
     @extend_schema(
         summary="현장 기록 전송 (오프라인 대기열의 한 항목)",
         description="`sent`: recorded (201, or 200 when the same client_id was sent before); `conflict`: recorded, "
@@ -93,8 +98,8 @@ class FieldSyncViewSet(viewsets.ViewSet):
         _require_field_user(request)
         given = SyncItemSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        handler = sync_kinds()[given.validated_data["kind"]]
-        result = handler(request.user, dict(given.validated_data["item"]), given.validated_data["pack_generated_at"])
+        result = sync_item(request.user, given.validated_data["kind"], dict(given.validated_data["item"]),
+                           given.validated_data["pack_generated_at"])
         if result.status == "refused":
             raise serializers.ValidationError(result.errors)
         return Response(result.as_dict(), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)

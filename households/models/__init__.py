@@ -28,6 +28,7 @@ from .composition import (  # noqa: F401
     MemberEvent,
     MemberEventKind,
 )
+from .field import FieldSyncReceipt  # noqa: F401
 from .households import (  # noqa: F401
     BASIC_LIVELIHOOD_BENEFITS,
     CHARACTERISTIC_FIELDS,

@@ -17,12 +17,13 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from ..field_registry import SyncResult, household_redirect, register_sync_kind
-from ..models import CareStatus, CheckIn, Household, Visit
+from ..field_registry import SyncResult, household_redirect, register_sync_kind, sync_kinds
+from ..models import CareStatus, CheckIn, FieldSyncReceipt, Household, Visit
 from .followups import checkin_record
 from .visits import VisitData, VisitOutcome, visit_record
 
@@ -166,3 +167,21 @@ def sync_check_in(user: User, item: dict[str, Any], pack_at: str) -> SyncResult:
     except ValidationError as error:
         return refused(rule_errors(error))
     return SyncResult(status="conflict" if notes else "sent", id=check_in.pk, notes=notes, created=created)
+
+
+def sync_item(user: User, kind: str, item: dict[str, Any], pack_at: str) -> SyncResult:
+    """One queued item through its kind's handler. The answer to an item recorded before (its first answer lost
+    with the connection) is the first answer again, notes included, from its receipt."""
+    client_id = str(item.get("client_id") or "").strip()[:100]
+    receipt = FieldSyncReceipt.objects.filter(client_id=client_id, kind=kind).first() if client_id else None
+    if receipt is not None and receipt.user_id == user.pk:
+        return SyncResult(status=receipt.status, id=receipt.object_id, notes=list(receipt.notes), created=False)
+    result = sync_kinds()[kind](user, item, pack_at)
+    if client_id and result.status != "refused" and result.created:
+        try:
+            with transaction.atomic():
+                FieldSyncReceipt.objects.create(client_id=client_id, kind=kind, user=user, status=result.status,
+                                                object_id=result.id, notes=result.notes)
+        except IntegrityError:  # two sends of the item at once: the other one wrote it
+            pass
+    return result

@@ -57,7 +57,7 @@ PERSONAL = ("households", "cases", "visits", "follow-ups", "service-links", "che
 DISTRICT_WIDE = ("resources", "plans", "phrase-templates")
 
 
-CASE_SCOPED = ("households", "cases", "visits", "follow-ups", "service-links", "check-ins")
+CASE_SCOPED = ("households", "cases", "visits", "follow-ups", "service-links", "check-ins", "attachments")
 
 
 def can_see(role: str, prefix: str, scope: str) -> bool:

@@ -63,8 +63,10 @@ def take_pack(page, live_server) -> None:
     if not page.evaluate("() => !!navigator.serviceWorker.controller"):
         page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_load_state("networkidle")  # the page's own first download of the pack is over
     page.click("#field-download")
     page.wait_for_function("() => document.getElementById('field-pack-age').textContent.indexOf('세대 1곳') >= 0")
+    page.wait_for_load_state("networkidle")
 
 
 def log_visit_offline(page, note: str) -> None:

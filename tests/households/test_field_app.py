@@ -226,3 +226,18 @@ def test_a_queued_contact_attempt_is_recorded_once_and_a_resolved_report_refuses
 
 def test_an_unknown_kind_is_400(field):
     assert field.post(SYNC, {"kind": "payment", "item": {}}, format="json").status_code == 400
+
+
+def test_a_resent_item_gets_its_first_answer_again_notes_included(field, official, dong):
+    """The first answer was lost with the connection: the resend must still say what the server did."""
+    [household] = mine(dong, official)
+    Household.objects.filter(pk=household.pk).update(status=CareStatus.NOT_UNDER_CARE, next_contact_on=None)
+    body = visit_item(household)
+
+    first = field.post(SYNC, body, format="json").json()
+    Household.objects.filter(pk=household.pk).update(status=CareStatus.UNDER_CARE)  # whatever happens later
+    again = field.post(SYNC, body, format="json")
+
+    assert first["status"] == "conflict"
+    assert again.status_code == 200 and again.json() == {**first, "created": False}
+    assert Visit.objects.filter(household=household).count() == 1
