@@ -4,8 +4,8 @@ The official's own households (their caseload under care or monitoring), those w
 within ``OFFLINE_PACK_DAYS_AHEAD`` days (overdue ones included), and the households they opened lately (ids the
 device sends, checked against their scope), at most ``OFFLINE_PACK_MAX_HOUSEHOLDS``. Per household: the summary,
 current residents by name and age (never a registration number, a phone or sensitive details), risk, the last
-visits, the open case's stage and goals and the open follow-ups; with them the visit form's choices and the
-district's cadence policy, so the device proposes the next contact as the server would. A constant number of
+visits, the open case's stage and goals and the open follow-ups; with them the visit form's choices, the consent
+scopes' legal text (a consent is signed on the device offline) and the district's cadence policy, so the device proposes the next contact as the server would. A constant number of
 queries whatever the number of households (the sections other apps add run their own, also constant).
 """
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from welfare.common.dates import seoul_today
 
+from .consent_texts import AGREEMENT, CONSENT_TEXTS
 from .field_registry import pack_sections
 from .models import (
     AttachmentKind,
@@ -28,6 +29,7 @@ from .models import (
     CaseGoal,
     CaseStage,
     CheckInSource,
+    ConsentScope,
     ContactResult,
     FollowUp,
     FollowUpStatus,
@@ -86,7 +88,8 @@ def _household(h: Household, today: dt.date) -> dict[str, Any]:
         "last_contact_on": h.last_contact_on.isoformat() if h.last_contact_on else None,
         "next_contact_on": h.next_contact_on.isoformat() if h.next_contact_on else None,
         "overdue": bool(h.next_contact_on and h.next_contact_on < today),
-        "residents": [{"name": r.name, "age": r.age, "relation": r.get_relation_display()} for r in h.current],
+        "residents": [{"id": r.pk, "name": r.name, "age": r.age, "relation": r.get_relation_display()}
+                      for r in h.current],
         "visits": [{"id": v.pk, "at": timezone.localtime(v.visited_at).isoformat(timespec="minutes"),
                     "kind": v.get_kind_display(), "result": v.get_contact_result_display(),
                     "risk": v.get_risk_level_display(), "observations": v.observations[:500],
@@ -139,6 +142,13 @@ def field_pack(user: User, *, opened: Sequence[int] = (), now: dt.datetime | Non
             "attachment_kind": _choices(AttachmentKind.choices),
         },
         "households": [_household(h, today) for h in rows],
+        # The consent form of the offline page: each scope's legal text, as the page and the signed PDF show it.
+        "consent": {
+            "agreement": AGREEMENT,
+            "scopes": [{"value": value, "title": CONSENT_TEXTS[value].title, "law": CONSENT_TEXTS[value].law,
+                        "sections": [list(pair) for pair in CONSENT_TEXTS[value].sections()]}
+                       for value, _label in ConsentScope.choices],
+        },
     }
     for name, section in pack_sections().items():
         pack[name] = section(user, ids)

@@ -1,4 +1,6 @@
 """Households' part of the offline field app, registered with :mod:`households.field_registry` (found, like
-discovery's ``fieldwork`` module, by ``autodiscover_modules("fieldwork")``): visits and check-ins from the queue."""
+discovery's ``fieldwork`` module, by ``autodiscover_modules("fieldwork")``): visits, check-ins and consents signed
+on the device, from the queue."""
 
-from .services import field_sync  # noqa: F401  (registers the "visit" and "check_in" kinds)
+# Importing the modules registers their kinds: "visit" and "check_in", and "consent".
+from .services import field_sync, field_sync_consent  # noqa: F401

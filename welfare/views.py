@@ -51,6 +51,6 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 # The files the offline pages need, cached when the service worker installs.
 SHELL_ASSETS = (
-    "css/app.css", "css/field.css", "js/app.js", "js/field/store.js", "js/field/field.js", "js/field/offline.js",
-    "manifest.webmanifest", "icons/icon-192.png", "icons/icon-512.png",
+    "css/app.css", "css/field.css", "css/consents.css", "js/app.js", "js/signature.js", "js/field/store.js",
+    "js/field/field.js", "js/field/offline.js", "manifest.webmanifest", "icons/icon-192.png", "icons/icon-512.png",
 )

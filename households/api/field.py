@@ -23,6 +23,7 @@ from welfare.models import AccessAction
 from welfare.permissions import can
 
 from ..field_pack import field_pack
+from ..field_registry import sync_kinds
 from ..services.field_sync import sync_item
 
 MAX_OPENED = 50
@@ -67,9 +68,13 @@ class FieldPackViewSet(viewsets.ViewSet):
 
 
 class SyncItemSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["visit", "check_in", "contact_attempt"])
+    kind = serializers.ChoiceField(choices=["visit", "check_in", "consent", "contact_attempt"])
     pack_generated_at = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
     item = serializers.DictField(help_text=_("기록 내용: client_id와 각 종류의 필드"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = sorted(sync_kinds())  # every kind an app registered (the schema lists them)
 
 
 class SyncResultSerializer(serializers.Serializer):

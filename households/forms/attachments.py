@@ -3,22 +3,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common.bounds import counter_attrs
+from welfare.errors import RuleError
 
 from ..consent_texts import CONSENT_TEXTS
 from ..models import AttachmentKind, ConsentMethod, ConsentScope
-from ..services.consents import SIGNATURE_MAX_BYTES
+from ..services.consents import signature_from_data_url
 from .households import DATE_INPUT
 
 ACCEPT = "application/pdf,image/jpeg,image/png,image/heic,image/heif,.heic,.heif"
-SIGNATURE_PREFIX = "data:image/png;base64,"
 
 
 class AttachmentForm(forms.Form):
@@ -80,13 +77,8 @@ class SignedConsentForm(forms.Form):
                 for value, _label in ConsentScope.choices]
 
     def clean_signature(self) -> bytes | None:
-        value = (self.cleaned_data.get("signature") or "").strip()
-        if not value:
-            return None
-        if not value.startswith(SIGNATURE_PREFIX) or len(value) > SIGNATURE_MAX_BYTES * 4 // 3 + 100:
-            raise ValidationError(_("서명 이미지를 읽을 수 없습니다. 다시 서명해 주세요."))
         try:
-            return base64.b64decode(value[len(SIGNATURE_PREFIX):], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise ValidationError(_("서명 이미지를 읽을 수 없습니다. 다시 서명해 주세요.")) from exc
+            return signature_from_data_url(self.cleaned_data.get("signature") or "")
+        except RuleError as error:  # the service names its field; here the message belongs beside this one
+            raise ValidationError(error.messages) from error
 

@@ -158,6 +158,8 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("기록자")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The device's id of a consent signed in the offline field app: a resend records nothing twice.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ConsentQuerySet.as_manager()
 
@@ -170,6 +172,8 @@ class Consent(models.Model):
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("granted_on")),
                 name="consent_withdrawn_after_granted",
             ),
+            models.UniqueConstraint(fields=["client_id", "scope"], condition=Q(client_id__isnull=False),
+                                    name="consent_client_id_scope_unique"),
         ]
 
     def __str__(self) -> str:

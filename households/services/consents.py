@@ -9,13 +9,16 @@ part fails, nothing is kept: no consent, no row, no file.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import io
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 
 SIGNATURE_MAX_BYTES = 300 * 1024
 SIGNATURE_MAX_SIDE = 3000
+SIGNATURE_PREFIX = "data:image/png;base64,"
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,21 @@ class SignedConsentInput:
     representative_relation: str = ""
     signature_png: bytes | None = None  # the signature drawn on screen, as PNG
     scan: IO[bytes] | None = field(default=None, compare=False)  # a scanned paper form (PDF or photo)
+    client_id: uuid.UUID | None = None  # the offline field app's id: a resend returns the consents it recorded
+
+
+def signature_from_data_url(value: str) -> bytes | None:
+    """The PNG bytes of a signature pad's ``data:image/png;base64,...`` value (the page's hidden field, the offline
+    queue's item); None when nothing was drawn. A value that is not such a PNG is refused as unreadable."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.startswith(SIGNATURE_PREFIX) or len(value) > SIGNATURE_MAX_BYTES * 4 // 3 + 100:
+        raise RuleError({"signature": [_("서명 이미지를 읽을 수 없습니다. 다시 서명해 주세요.")]})
+    try:
+        return base64.b64decode(value[len(SIGNATURE_PREFIX):], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise RuleError({"signature": [_("서명 이미지를 읽을 수 없습니다. 다시 서명해 주세요.")]}) from exc
 
 
 def signature_problem(png: bytes | None) -> str | None:
@@ -102,10 +121,32 @@ def _problems(data: SignedConsentInput) -> dict[str, list[str]]:
     return errors
 
 
-@transaction.atomic
 def consents_sign(*, resident: Resident, by: User, data: SignedConsentInput) -> list[Consent]:
-    """One consent per scope ticked, each with its signed PDF and/or the scanned form attached."""
+    """One consent per scope ticked, each with its signed PDF and/or the scanned form attached. With a
+    ``client_id`` (the offline field app), a resend of the same consent records nothing twice: it returns the
+    consents the first send recorded, even when two sends race."""
     _require_editor(by)
+    if data.client_id is not None and (earlier := _sent_before(resident, data.client_id)) is not None:
+        return earlier
+    try:
+        return _consents_sign(resident=resident, by=by, data=data)
+    except IntegrityError:
+        if data.client_id is not None and (earlier := _sent_before(resident, data.client_id)) is not None:
+            return earlier
+        raise
+
+
+def _sent_before(resident: Resident, client_id: uuid.UUID) -> list[Consent] | None:
+    earlier = list(Consent.objects.filter(client_id=client_id).order_by("pk"))
+    if not earlier:
+        return None
+    if any(c.resident_id != resident.pk for c in earlier):
+        raise RuleError({"client_id": [_("이미 사용한 client_id입니다.")]})
+    return earlier
+
+
+@transaction.atomic
+def _consents_sign(*, resident: Resident, by: User, data: SignedConsentInput) -> list[Consent]:
     errors = _problems(data)
     if errors:
         raise RuleError(errors)
@@ -123,7 +164,7 @@ def consents_sign(*, resident: Resident, by: User, data: SignedConsentInput) -> 
                 recipients=data.recipients.strip() if scope == ConsentScope.THIRD_PARTY else "",
                 expires_on=data.expires_on, representative_name=data.representative_name.strip(),
                 representative_relation=data.representative_relation.strip(),
-                signed_at=now if signed else None, recorded_by=by,
+                signed_at=now if signed else None, recorded_by=by, client_id=data.client_id,
             )
             log_action(consent, "households.consent.created", user=by, household_id=resident.household_id,
                        changes={"signed": signed, "scan": data.scan is not None})

@@ -33,6 +33,9 @@
 
   canvas.addEventListener("pointerdown", (event) => {
     event.preventDefault();
+    // A pad that was hidden when the page loaded (the offline page shows it once the pack is read) has no size yet.
+    const box = canvas.getBoundingClientRect();
+    if (!drawn && canvas.width !== Math.round(box.width * Math.max(window.devicePixelRatio || 1, 1))) fit();
     canvas.setPointerCapture(event.pointerId);
     last = point(event);
     ctx.beginPath();

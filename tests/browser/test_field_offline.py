@@ -202,3 +202,45 @@ def test_logout_asks_before_dropping_unsent_items_and_then_wipes_the_device(page
     page.wait_for_url(f"{live_server.url}/login/**")
     names = page.evaluate("() => indexedDB.databases().then(dbs => dbs.map(d => d.name))")
     assert "dong-welfare-field" not in names
+
+
+def test_a_consent_signed_offline_on_a_tablet_is_sent_with_its_signed_pdf(tablet_page, live_server, field_world):
+    """Issue 14 item 4: the resident signs with a finger on the offline household page; the signature waits in the
+    queue and becomes the consent with its signed PDF when the connection returns."""
+    from households.models import Consent
+
+    page = tablet_page
+    official, household = field_world
+    sign_in(page, live_server, official.username)
+    take_pack(page, live_server)
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/households/{household.pk}/")
+    page.wait_for_selector("#field-household:not([hidden])")
+
+    page.check("#fh-consent input[name=scope][value=collect_use]")
+    page.check("#fh-consent input[name=scope][value=sensitive]")
+    page.click("#fh-consent button[type=submit]")  # no signature yet: said on the page, nothing queued
+    assert "서명" in page.inner_text("#fh-consent-errors")
+    pad = page.locator("#signature-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + 150)
+    page.mouse.down()
+    for x, y in ((120, 60), (220, 170), (330, 70), (440, 160)):
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=6)
+    page.mouse.up()
+    shot(page, "field-consent-signed-offline")
+    page.click("#fh-consent button[type=submit]")
+    page.wait_for_function("() => document.querySelectorAll('#fh-queue > li[data-state=pending]').length === 1")
+    assert "동의(서명)" in page.inner_text("#fh-queue") and not Consent.objects.exists()
+
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/households/field/")
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("() => document.querySelectorAll('#field-queue > li[data-state=sent]').length === 1")
+    consents = Consent.objects.filter(resident__household=household).order_by("scope")
+    assert [c.scope for c in consents] == ["collect_use", "sensitive"] and all(c.signed_at for c in consents)
+    pdfs = Attachment.objects.filter(owner_kind="consent", kind="consent")
+    assert pdfs.count() == 2
+    page.goto(f"{live_server.url}/households/{household.pk}/residents/{consents[0].resident_id}/consents/new/")
+    assert page.locator(".consent-list .tag.ok").count() == 2  # "동의서 있음" beside each

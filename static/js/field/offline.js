@@ -27,7 +27,7 @@
     return hit ? hit[1] : value;
   }
   var STATE = { pending: "전송 대기", sent: "전송됨", conflict: "처리됨(확인)", refused: "확인 필요" };
-  var KIND = { visit: "방문", check_in: "안부 확인", contact_attempt: "접촉 시도", attachment: "첨부" };
+  var KIND = { visit: "방문", check_in: "안부 확인", contact_attempt: "접촉 시도", attachment: "첨부", consent: "동의(서명)" };
 
   function queueItem(item, pack, withEdit) {
     var li = el("li", { "data-state": item.state, "data-client-id": item.client_id });
@@ -238,6 +238,54 @@
                 file_name: file.name, pack_generated_at: pack.generated_at })
           .then(function () { attach.reset(); attach.kind.value = "photo"; F.emit(); F.sync(); });
       });
+
+      // A consent signed on the tablet: the scopes' legal text from the pack, the signature as a PNG data URL
+      // (signature.js fills the hidden field on submit, before this handler runs); the server renders the PDF.
+      var consent = document.getElementById("fh-consent");
+      if (consent && pack.consent && h.residents.length && h.residents[0].id) {
+        options(consent.resident, h.residents.map(function (r) { return [String(r.id), r.name + " (" + r.relation + ")"]; }));
+        consent.granted_on.value = localInput(new Date()).slice(0, 10);
+        document.getElementById("fh-consent-agreement").textContent = pack.consent.agreement;
+        var scopeBox = document.getElementById("fh-consent-scopes");
+        pack.consent.scopes.forEach(function (s) {
+          var wrap = el("div", { "class": "scope-text" });
+          var lab = el("label", { "class": "scope-check" });
+          lab.appendChild(el("input", { type: "checkbox", name: "scope", value: s.value }));
+          lab.appendChild(document.createTextNode(" "));
+          lab.appendChild(el("strong", {}, s.title));
+          lab.appendChild(document.createTextNode(" "));
+          lab.appendChild(el("small", { "class": "muted" }, s.law));
+          var details = el("details", { open: "" }), dl = el("dl", { "class": "legal" });
+          details.appendChild(el("summary", {}, "안내문 보기"));
+          s.sections.forEach(function (pair) { dl.appendChild(el("dt", {}, pair[0])); dl.appendChild(el("dd", {}, pair[1])); });
+          details.appendChild(dl);
+          wrap.appendChild(lab); wrap.appendChild(details); scopeBox.appendChild(wrap);
+        });
+        consent.addEventListener("submit", function (event) {
+          event.preventDefault();
+          var errors = document.getElementById("fh-consent-errors");
+          var scopes = Array.prototype.filter.call(consent.querySelectorAll("input[name=scope]"), function (b) { return b.checked; })
+            .map(function (b) { return b.value; });
+          var problem = !scopes.length ? "동의 범위를 하나 이상 고르세요." : !consent.signature.value ? "화면에 서명을 받아 주세요." :
+            !consent.granted_on.value ? "동의일을 적어 주세요." : "";
+          if (problem) { errors.textContent = problem; errors.hidden = false; return; }
+          errors.hidden = true;
+          var who = consent.resident.options[consent.resident.selectedIndex].text;
+          S.add("consent", { client_id: S.uuid(), resident: parseInt(consent.resident.value, 10), scopes: scopes,
+                             granted_on: consent.granted_on.value, expires_on: consent.expires_on.value,
+                             recipients: consent.recipients.value, representative_name: consent.representative_name.value,
+                             representative_relation: consent.representative_relation.value,
+                             signature: consent.signature.value },
+                { household: h.id, title: who, pack_generated_at: pack.generated_at })
+            .then(function () {
+              var resident = consent.resident.value;
+              consent.reset(); consent.resident.value = resident;
+              consent.granted_on.value = localInput(new Date()).slice(0, 10);
+              consent.querySelector("[data-signature-clear]").click();
+              F.emit(); F.sync();
+            });
+        });
+      } else if (consent) consent.hidden = true;
 
       // Contact attempts on this household's open reports.
       var reports = ((pack.reports && pack.reports.items) || []).filter(function (r) { return r.household === h.id; });
