@@ -84,6 +84,19 @@ _FIELD_ROLES: dict[str, frozenset[str]] = {
 for _name, _roles in _FIELD_ROLES.items():
     CAPABILITIES[_name] = CAPABILITIES.get(_name, frozenset()) | _roles
 
+# --- Issue 15 items 1-3: areas and ownership, the today page, the approval inbox ---------------------------------
+CAPABILITIES.update({
+    # The 통s of a dong (number, official, deputy, street list) and the households' 통; the dong's queue of
+    # unassigned work, assigned from there; a departing official's work handed over in one action.
+    "manage_areas": frozenset({L, A}),
+    "assign_dong_queue": frozenset({L, A}),
+    "hand_over_work": frozenset({L, A}),
+    # The today page is the home of the dong's field staff (a lead's adds the team's part).
+    "use_today": frozenset({OFF, L, N}),
+    # The approval inbox: case closings, reward decisions (approve, or return with a comment).
+    "see_approval_inbox": frozenset({L, A}),
+})
+
 
 def _role(user) -> str | None:
     if not getattr(user, "is_authenticated", False):

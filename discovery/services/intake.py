@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import rrn
+from households.ownership import AreaMatcher
 from welfare.audit import log_action
 from welfare.common import bounds
 from welfare.common.phones import digits
@@ -155,9 +156,12 @@ def report_create(*, district, dong: Dong | None, by: User | None = None, channe
         # A deadline of 9999 would keep the report off every overdue list for ever.
         raise RuleError({"first_contact_due_at": [_("초기 접촉 기한은 접수 일시부터 %(days)s일 이내여야 합니다.") % {
             "days": bounds.next_contact_max_days()}]})
+    # The owner: the 통's official of the subject's address in the dong, else nobody (the dong's queue, or the
+    # district's when no dong was chosen).
+    owner = AreaMatcher([dong.pk]).owner_id(dong.pk, clean.get("subject_address", "")) if dong is not None else None
     report = CrisisReport(
         district=district, dong=dong, channel=channel, received_at=received_at, first_contact_due_at=due,
-        reporter_kind=_reporter_kind(data, who), network_member=member,
+        reporter_kind=_reporter_kind(data, who), network_member=member, assigned_official_id=owner,
         **{k: clean[k] for k in (*SUBJECT_FIELDS, "details", "urgency", "risk_signals", "referral_agency")},
     )
     for _attempt in range(3):
@@ -175,5 +179,5 @@ def report_create(*, district, dong: Dong | None, by: User | None = None, channe
             report=report, phone_hash=rrn.keyed_hash(who["phone"]) if who["phone"] else "", **who)
     log_action(report, "discovery.crisisreport.created", user=by,
                changes={"channel": channel, "urgency": report.urgency, "dong": getattr(dong, "pk", None),
-                        "reporter_kind": report.reporter_kind})
+                        "reporter_kind": report.reporter_kind, "assigned_official": owner})
     return report
