@@ -77,7 +77,7 @@ def households_reschedule(*, households: Iterable[Household | int], by: User, on
         # The partial unique constraint (one open per household and reason) ignores those already moved.
         FollowUp.objects.bulk_create([
             FollowUp(household_id=h.pk, due_on=on, reason=FollowUpReason.CADENCE,
-                     assigned_to_id=h.owner)
+                     assigned_to_id=getattr(h, "owner", None))  # the annotation of _bulk_targets
             for h in targets if h.status in (CareStatus.UNDER_CARE, CareStatus.MONITORING)
         ], ignore_conflicts=True)
         log_actions(targets, "households.household.rescheduled", user=by,

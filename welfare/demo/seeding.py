@@ -19,6 +19,7 @@ from households import models as hm
 from plans.figures import figures_recompute
 from welfare.models import District
 
+from .areas import seed_areas
 from .casework import seed_activity
 from .common import official_ids
 from .discovery import seed_discovery
@@ -97,6 +98,8 @@ def seed(
             report.created["plans"] += seed_plans(district=district, by=planner, today=today, years=years)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
+    # The staffed dongs' 통 with their officials, a few households in the dong's queue, a closing in the inbox.
+    report.created["areas"] = seed_areas()
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
     if sum(activity.values()) >= 1000:
         analyze((hm.Visit, hm.VisitNeed, hm.FollowUp, hm.CheckIn, hm.Case, hm.CaseStageChange, hm.ServiceLink,

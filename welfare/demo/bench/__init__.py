@@ -19,6 +19,7 @@ from .imports import import_crisis_list, import_large_list, import_resumed
 from .plans import plan_dashboard
 from .search import search_page
 from .sweep import daily_sweep
+from .today import today_page
 from .triage import triage_queue
 from .visits import visit_form
 
@@ -36,4 +37,5 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "visit_form": visit_form,
     "attachment_photo": attachment_photo,
     "search": search_page,
+    "today": today_page,
 }
