@@ -447,6 +447,12 @@ OFFLINE_PACK_HOURS = env.int("OFFLINE_PACK_HOURS", default=72)
 OFFLINE_PACK_MAX_HOUSEHOLDS = env.int("OFFLINE_PACK_MAX_HOUSEHOLDS", default=300)
 # The public tip-off form: submissions per client address per hour.
 PUBLIC_REPORT_RATE_PER_HOUR = env.int("PUBLIC_REPORT_RATE_PER_HOUR", default=5)
+# The public door (issue 20): status look-ups and address suggestions per client address per hour, and the photo
+# a request may carry (the body limit of /report/ for anonymous senders).
+PUBLIC_STATUS_RATE_PER_HOUR = env.int("PUBLIC_STATUS_RATE_PER_HOUR", default=10)
+PUBLIC_ADDRESS_RATE_PER_HOUR = env.int("PUBLIC_ADDRESS_RATE_PER_HOUR", default=300)
+PUBLIC_REPORT_PHOTO_MAX_BYTES = env.int("PUBLIC_REPORT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+PUBLIC_UPLOAD_URL_NAMES = ("report:create",)
 # Years after a household's last case closed (with no activity since) before the nightly job anonymises it
 # (PIPA art. 21; DOMAIN §5 R4).
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)

@@ -11,6 +11,12 @@ from .common import (  # noqa: F401
     my_dongs,
     sees_district_queue,
 )
+from .front_door import (  # noqa: F401
+    FORMS,
+    NeighbourReportForm,
+    SelfRequestForm,
+    StatusForm,
+)
 from .merge import (  # noqa: F401
     MergeForm,
 )

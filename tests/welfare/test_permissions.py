@@ -23,6 +23,8 @@ EVERY = frozenset({
     "edit_phrase_templates",
     # issue 15: the field roles and the case transfer
     "record_visits", "health_visits_only", "request_case_transfer", "take_over_cases", "sees_difficult_cases",
+    # issue 17 item 4: outbound messages
+    "manage_message_templates", "read_message_log",
 })
 
 # Written out by hand (not derived from the table): a change to the table must change this test too.
@@ -45,6 +47,7 @@ EXPECTED = {
         "manage_district", "review_access_log", "unlock_accounts", "manage_reference_data", "needs_second_factor",
         "edit_phrase_templates",
         "record_visits",
+        "manage_message_templates", "read_message_log",
     },
     # 방문간호사: health visits and sensitive health details in their dongs; no cases, rewards, plans or imports.
     Role.VISITING_NURSE: {"view_sensitive", "record_visits", "health_visits_only"},

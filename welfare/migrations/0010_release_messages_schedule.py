@@ -1,27 +1,34 @@
-"""The hourly sweep of held messages in django-celery-beat's table (editable in the admin under Periodic tasks)."""
+"""The schedule of outbound messages in django-celery-beat's table (editable in the admin under Periodic tasks):
+the hourly sweep of held messages, and the public door's progress messages."""
 
 import json
 
 from django.db import migrations
 
-NAME = "release_messages"
+SCHEDULE = [
+    # name, minute, description
+    ("release_messages", "1", "매시 01분 야간 보류·지연 메시지 발송"),
+    ("notify_public_requests", "20", "매시 20분 주민 신청·신고 진행 알림"),
+]
 
 
 def forward(apps, schema_editor):
     Crontab = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = Crontab.objects.get_or_create(
-        minute="1", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Seoul"
-    )
-    PeriodicTask.objects.update_or_create(
-        name=f"welfare: {NAME}",
-        defaults={"task": "welfare.run_job", "crontab": crontab, "args": json.dumps([NAME]),
-                  "description": "매시 01분 야간 보류·지연 메시지 발송", "enabled": True},
-    )
+    for name, minute, description in SCHEDULE:
+        crontab, _ = Crontab.objects.get_or_create(
+            minute=minute, hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Seoul"
+        )
+        PeriodicTask.objects.update_or_create(
+            name=f"welfare: {name}",
+            defaults={"task": "welfare.run_job", "crontab": crontab, "args": json.dumps([name]),
+                      "description": description, "enabled": True},
+        )
 
 
 def backward(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=f"welfare: {NAME}").delete()
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name__in=[f"welfare: {name}" for name, _m, _d in SCHEDULE]).delete()
 
 
 class Migration(migrations.Migration):
