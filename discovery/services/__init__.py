@@ -25,6 +25,9 @@ from .assignment import (  # noqa: F401
 )
 from .front_door import (  # noqa: F401
     Submitted,
+    partner_login_link,
+    partner_of,
+    partner_reports,
     public_request_lookup,
     public_request_submit,
     public_requests_notify,

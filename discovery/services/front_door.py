@@ -42,6 +42,8 @@ from ..models import (
     CrisisReport,
     CrisisType,
     HouseholdKind,
+    NetworkMember,
+    NetworkRole,
     PublicRequest,
     PublicStage,
     ReporterKind,
@@ -138,12 +140,21 @@ def public_request_submit(given: PublicReportInput) -> Submitted:
         _add(errors, "crisis_types", [_("어려움의 종류를 목록에서 고르세요.")])
     who: dict = {}
     identity = {"rrn": "", "rrn_hash": ""}
+    channel = Channel.WEB
     if is_self:
         identity = _check_self(given, errors)
         if not crisis_types:
             _add(errors, "crisis_types", [_("어떤 도움이 필요한지 하나 이상 골라 주세요.")])
         data["reporter_kind"] = ReporterKind.SELF
         notify_phone = given.subject_phone
+    elif given.partner is not None:
+        member = NetworkMember.objects.filter(pk=given.partner, active_to__isnull=True).first()
+        if member is None or (district is not None and member.district_id != district.pk):
+            _add(errors, "dong", [_("활동하는 구의 이웃만 이 계정으로 알릴 수 있어요. 로그아웃하고 알려 주세요.")])
+        data["network_member"] = member
+        channel = Channel.HONORARY if member is not None and member.role == NetworkRole.HONORARY \
+            else Channel.NETWORK
+        notify_phone = member.phone if member is not None else ""
     else:
         reporter = asdict(given.reporter) if given.reporter is not None else None
         try:
@@ -163,7 +174,7 @@ def public_request_submit(given: PublicReportInput) -> Submitted:
         who["wants_reply"] = True
     pin = "".join(secrets.choice("0123456789") for _i in range(PIN_LENGTH))
     with transaction.atomic(), collect_files():
-        report = report_create(district=district, dong=dong, by=None, channel=Channel.WEB, data=data, reporter=who)
+        report = report_create(district=district, dong=dong, by=None, channel=channel, data=data, reporter=who)
         phone = phones.digits(notify_phone)
         request = PublicRequest.objects.create(
             report=report, kind=given.kind, crisis_types=[t for t in CrisisType.values if t in crisis_types],
@@ -184,13 +195,14 @@ def public_request_submit(given: PublicReportInput) -> Submitted:
 # --- Following a request ------------------------------------------------------------------------------------------
 
 
-def stage_q() -> Case:
-    """The stage as a SQL expression over a PublicRequest's report (the same rule as :func:`public_stage`)."""
+def stage_q(prefix: str = "report__") -> Case:
+    """The stage as a SQL expression (the same rule as :func:`public_stage`), over a PublicRequest's report
+    (``prefix="report__"``) or over a CrisisReport itself (``prefix=""``)."""
     return Case(
-        When(report__status=ReportStatus.RESOLVED, then=Value(PublicStage.CLOSED)),
-        When(report__first_contacted_at__isnull=False, then=Value(PublicStage.CONTACTED)),
-        When(Q(report__status=ReportStatus.SCREENING) | Q(report__assigned_official__isnull=False)
-             | Q(report__household__isnull=False), then=Value(PublicStage.CHECKING)),
+        When(**{f"{prefix}status": ReportStatus.RESOLVED}, then=Value(PublicStage.CLOSED)),
+        When(**{f"{prefix}first_contacted_at__isnull": False}, then=Value(PublicStage.CONTACTED)),
+        When(Q(**{f"{prefix}status": ReportStatus.SCREENING}) | Q(**{f"{prefix}assigned_official__isnull": False})
+             | Q(**{f"{prefix}household__isnull": False}), then=Value(PublicStage.CHECKING)),
         default=Value(PublicStage.RECEIVED), output_field=CharField())
 
 
@@ -287,3 +299,43 @@ def public_requests_notify(now: dt.datetime | None = None) -> int:
             PublicRequest.objects.filter(pk=request.pk).update(notified_stage=request.stage)
     return len(changed)
 
+
+
+# --- The partners' door -------------------------------------------------------------------------------------------
+
+
+def partner_of(user) -> NetworkMember | None:
+    """The network member whose login ``user`` is (an active one), else None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return NetworkMember.objects.filter(user=user, active_to__isnull=True).first()
+
+
+def partner_reports(member: NetworkMember):
+    """The member's own reports with their public stage (computed in SQL): receipt, date, dong, stage — never the
+    household, the case or the outcome of someone else's life."""
+    return (CrisisReport.objects.filter(network_member=member).select_related("dong")
+            .annotate(stage=stage_q(""))
+            .only("receipt_code", "received_at", "dong__name", "status")
+            .order_by("-received_at", "-id"))
+
+
+def partner_login_link(*, member: NetworkMember, user, by) -> NetworkMember:
+    """Give a network member their own login (a plain account with no staff role), or take it away (``user``
+    None). Officials who keep the network (``edit_network``) of the member's district; audited."""
+    from welfare.audit import log_action
+    from welfare.permissions import can
+    from welfare.scoping import membership
+
+    staff = membership(by)
+    if not can(by, "edit_network") or (not by.is_superuser and (staff is None
+                                                                 or staff.district_id != member.district_id)):
+        raise RuleError(_("인적안전망 구성원의 로그인 계정을 정할 권한이 없습니다."))
+    if user is not None and getattr(user, "staff", None) is not None:
+        raise RuleError({"user": [_("직원 계정은 인적안전망 구성원의 계정이 될 수 없습니다.")]})
+    with transaction.atomic():
+        member.user = user
+        member.save(update_fields=["user"])
+        log_action(member, "discovery.networkmember.login_linked", user=by,
+                   changes={"user": getattr(user, "pk", None)})
+    return member

@@ -143,6 +143,7 @@ class PublicReportInput:
     household_kind: str = ""
     notify: bool = False
     photo: object | None = None  # an uploaded file, checked by the attachment rules
+    partner: int | None = None  # the signed-in network member's id (their own login): the report is theirs
 
 
 def report_submit_public(given: PublicReportInput) -> CrisisReport:

@@ -11,11 +11,15 @@ The receipt code and PIN travel in the session, never in a URL; a wrong PIN answ
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -77,8 +81,12 @@ def create(request: HttpRequest) -> HttpResponse:
         _count_submission(request)
         return _done(request, services.new_receipt_code(), "000000")
     if form.is_valid():
+        given = form.report_input()
+        member = services.partner_of(request.user) if form.door == RequestKind.NEIGHBOUR else None
+        if member is not None:  # a partner signed in: the report is filed under their name (issue 20 item 5)
+            given = dataclasses.replace(given, partner=member.pk)
         try:
-            submitted = services.public_request_submit(form.report_input())
+            submitted = services.public_request_submit(given)
         except RuleError as error:
             form.add_rule_error(error)
         else:
@@ -135,6 +143,20 @@ def status(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def mine(request: HttpRequest) -> HttpResponse:
+    """내가 알린 이웃: a signed-in partner's own reports with their stage, and the counts per stage (no household, no
+    case, no one's name). Someone who is not a partner gets 403."""
+    member = services.partner_of(request.user)
+    if member is None:
+        raise PermissionDenied
+    reports = services.partner_reports(member)
+    counts = dict(reports.order_by().values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    return render(request, "discovery/public/mine.html", {
+        "member": member, "page": page, "labels": dict(PublicStage.choices),
+        "totals": [(label, counts.get(value, 0)) for value, label in PublicStage.choices]})
+
+
 def _not_found() -> str:
     from django.utils.translation import gettext as _
 
@@ -146,4 +168,5 @@ urlpatterns = [
     path("done/", done, name="done"),
     path("status/", status, name="status"),
     path("addresses/", addresses, name="addresses"),
+    path("mine/", mine, name="mine"),
 ]

@@ -245,3 +245,53 @@ def test_text_is_escaped_on_the_pages(client, streets, official, client_for):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
+
+
+# --- The partners' door -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def partner(dong, official):
+    from discovery.models import NetworkMember
+    from discovery.services import partner_login_link
+    from tests.factories import UserFactory
+
+    member = NetworkMember.objects.create(district=dong.district, name="명예 박씨", role="honorary",
+                                          phone="010-7777-0000")
+    member.dongs.set([dong])
+    return partner_login_link(member=member, user=UserFactory(username="partner"), by=official)
+
+
+def test_a_partner_files_under_their_name_and_sees_only_their_reports_stages(client, streets, partner, official,
+                                                                              django_assert_max_num_queries):
+    client.force_login(partner.user)
+    for n in range(3):
+        client.post(FORM, neighbour(subject_address="왕십리로 12", subject_description=f"할머니 {n}호"))
+    client.logout()
+    client.post(FORM, neighbour(subject_address="왕십리로 12"))  # someone else's report
+    mine = CrisisReport.objects.filter(network_member=partner).order_by("id")
+    assert mine.count() == 3 and {r.channel for r in mine} == {"honorary"}
+    CrisisReport.objects.filter(pk=mine[0].pk).update(status="resolved", outcome="case_opened",
+                                                      resolved_at=timezone.now())
+    client.force_login(partner.user)
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("report:mine")).content.decode()
+    assert html.count("<tr data-stage=") == 3 and html.count('data-stage="closed"') == 1
+    assert "할머니" not in html and "통합사례관리" not in html
+    other = CrisisReport.objects.exclude(network_member=partner).get()
+    assert other.receipt_code not in html
+
+
+def test_the_partner_page_is_closed_to_others(client, official, client_for, dong):
+    assert client.get(reverse("report:mine")).status_code == 302  # to the login
+    assert client_for(official).get(reverse("report:mine")).status_code == 403
+
+
+def test_only_the_network_keepers_link_a_partner_login(partner, nurse, official):
+    from discovery.services import partner_login_link
+    from welfare.errors import RuleError
+
+    with pytest.raises(RuleError):
+        partner_login_link(member=partner, user=None, by=nurse)
+    with pytest.raises(RuleError):
+        partner_login_link(member=partner, user=official, by=official)  # a staff account
