@@ -26,6 +26,7 @@ from households.forms import HeadForm, HouseholdForm
 from households.models import Attachment, Household
 from welfare.audit import log_action, log_list
 from welfare.errors import RuleError, show_on_form
+from welfare.messaging.models import OutboundMessage
 
 from .. import services
 from ..attachment_owners import REPORT
@@ -44,6 +45,7 @@ from ..models import (
     ContactAttempt,
     CrisisReport,
     HouseholdMerge,
+    PublicRequest,
     ReporterIdentity,
     ReportStatus,
     Urgency,
@@ -234,6 +236,10 @@ def _detail(request: HttpRequest, report: CrisisReport, *, attempt_form: Attempt
                    if report.channel in LIST_CHANNELS else None),
         "attachments": with_owners(Attachment.objects.live().of(REPORT.key, report.pk).select_related("added_by")),
         "attachment_owner": f"{REPORT.key}:{report.pk}", "may_add": can_edit,
+        # The public door's request (issue 20) and the messages sent about it (masked numbers only).
+        "public_request": PublicRequest.objects.filter(report=report).first(),
+        "messages_sent": list(OutboundMessage.objects.filter(ref=f"discovery.crisisreport:{report.pk}")
+                              .defer("phone").order_by("created_at")),
     }
     if report.household_id is not None:
         household = report.household

@@ -295,3 +295,14 @@ def test_only_the_network_keepers_link_a_partner_login(partner, nurse, official)
         partner_login_link(member=partner, user=None, by=nurse)
     with pytest.raises(RuleError):
         partner_login_link(member=partner, user=official, by=official)  # a staff account
+
+
+def test_the_official_sees_the_request_and_its_messages_never_the_number(client, streets, official, client_for,
+                                                                        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(FORM, me(rrn="580402-1234567"))
+    report = CrisisReport.objects.get()
+    html = client_for(official).get(reverse("discovery:report_detail", args=[report.pk])).content.decode()
+    assert 'id="public-request"' in html and "생계 (먹고 사는 일)" in html and "혼자 살아요" in html
+    assert "받음 (암호화 보관)" in html and "1234567" not in html
+    assert "010-****-7890" in html and "3456-7890" not in html.replace("010-****-7890", "")
