@@ -290,7 +290,7 @@ def public_requests_notify(now: dt.datetime | None = None) -> int:
     """One message for each request whose stage changed since it was last told (those who agreed only); returns
     how many were sent. One query finds them (the stage computed in SQL)."""
     now = now or timezone.now()
-    changed = list(PublicRequest.objects.filter(notify_consent=True).exclude(notify_phone="")
+    changed = list(PublicRequest.objects.filter(notify_consent=True)
                    .annotate(stage=stage_q()).exclude(notified_stage=F("stage"))
                    .select_related("report", "report__dong")[:2_000])
     for request in changed:

@@ -22,6 +22,7 @@ from welfare.models import District
 from .casework import seed_activity
 from .common import official_ids
 from .discovery import seed_discovery
+from .front_door import seed_front_door
 from .households import BATCH_SIZE, create_households, make_context
 from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
@@ -97,6 +98,10 @@ def seed(
             report.created["plans"] += seed_plans(district=district, by=planner, today=today, years=years)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
+    # The public door: requests at each stage, their messages, a district wording and a partner login (issue 20).
+    door = seed_front_door(districts=districts, superuser=users.get("superadmin"),
+                           admins={"성동구": users.get("admin"), "영등포구": users.get("admin_ydp")})
+    report.created.update({k: v for k, v in door.items() if v})
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
     if sum(activity.values()) >= 1000:
         analyze((hm.Visit, hm.VisitNeed, hm.FollowUp, hm.CheckIn, hm.Case, hm.CaseStageChange, hm.ServiceLink,
