@@ -59,14 +59,17 @@ class PublicRequest(models.Model):
     birth_date = models.DateField(_("생년월일"), null=True, blank=True)
     rrn_encrypted = EncryptedCharField(_("주민등록번호(암호화)"), max_length=13, blank=True)
     rrn_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    household_kind = models.CharField(_("가구 형태"), max_length=14, choices=HouseholdKind.choices, blank=True)
+    household_kind = models.CharField(
+        _("가구 형태"), max_length=14, choices=HouseholdKind.choices, blank=True
+    )
     routed_by_address = models.BooleanField(_("주소로 동 배정"), default=False)
     pin_hash = models.CharField(max_length=128, blank=True, editable=False)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     notify_phone = EncryptedCharField(_("알림 받을 번호"), max_length=20, blank=True)
     notify_consent = models.BooleanField(_("진행 알림 동의"), default=False)
-    notified_stage = models.CharField(_("마지막으로 알린 단계"), max_length=10, choices=PublicStage.choices,
-                                      blank=True)
+    notified_stage = models.CharField(
+        _("마지막으로 알린 단계"), max_length=10, choices=PublicStage.choices, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -150,10 +150,17 @@ def public_request_submit(given: PublicReportInput) -> Submitted:
     elif given.partner is not None:
         member = NetworkMember.objects.filter(pk=given.partner, active_to__isnull=True).first()
         if member is None or (district is not None and member.district_id != district.pk):
-            _add(errors, "dong", [_("활동하는 구의 이웃만 이 계정으로 알릴 수 있어요. 로그아웃하고 알려 주세요.")])
+            _add(
+                errors,
+                "dong",
+                [_("활동하는 구의 이웃만 이 계정으로 알릴 수 있어요. 로그아웃하고 알려 주세요.")],
+            )
         data["network_member"] = member
-        channel = Channel.HONORARY if member is not None and member.role == NetworkRole.HONORARY \
+        channel = (
+            Channel.HONORARY
+            if member is not None and member.role == NetworkRole.HONORARY
             else Channel.NETWORK
+        )
         notify_phone = member.phone if member is not None else ""
     else:
         reporter = asdict(given.reporter) if given.reporter is not None else None
@@ -163,8 +170,16 @@ def public_request_submit(given: PublicReportInput) -> Submitted:
             for name, messages in error.message_dict.items():
                 _add(errors, f"{REPORTER_ERROR_PREFIX}{name}", messages)
         if who and (who.get("name") or who.get("phone")) and not given.consent:
-            _add(errors, "consent", [_("연락처를 남기시려면 개인정보 수집·이용에 동의해 주세요. "
-                                       "동의하지 않으시면 이름과 연락처를 지우고 익명으로 제보할 수 있어요.")])
+            _add(
+                errors,
+                "consent",
+                [
+                    _(
+                        "연락처를 남기시려면 개인정보 수집·이용에 동의해 주세요. "
+                        "동의하지 않으시면 이름과 연락처를 지우고 익명으로 제보할 수 있어요."
+                    )
+                ],
+            )
         notify_phone = (who or {}).get("phone", "")
     if given.notify and not is_mobile(notify_phone):
         _add(errors, "notify", [_("문자로 알려 드리려면 휴대전화 번호를 남겨 주세요.")])
@@ -174,19 +189,34 @@ def public_request_submit(given: PublicReportInput) -> Submitted:
         who["wants_reply"] = True
     pin = "".join(secrets.choice("0123456789") for _i in range(PIN_LENGTH))
     with transaction.atomic(), collect_files():
-        report = report_create(district=district, dong=dong, by=None, channel=channel, data=data, reporter=who)
+        report = report_create(
+            district=district, dong=dong, by=None, channel=channel, data=data, reporter=who
+        )
         phone = phones.digits(notify_phone)
         request = PublicRequest.objects.create(
-            report=report, kind=given.kind, crisis_types=[t for t in CrisisType.values if t in crisis_types],
-            birth_date=given.birth_date if is_self else None, rrn_encrypted=identity["rrn"],
-            rrn_hash=identity["rrn_hash"], household_kind=given.household_kind if is_self else "",
-            routed_by_address=routed, pin_hash=_secret_hash(report.receipt_code, pin),
+            report=report,
+            kind=given.kind,
+            crisis_types=[t for t in CrisisType.values if t in crisis_types],
+            birth_date=given.birth_date if is_self else None,
+            rrn_encrypted=identity["rrn"],
+            rrn_hash=identity["rrn_hash"],
+            household_kind=given.household_kind if is_self else "",
+            routed_by_address=routed,
+            pin_hash=_secret_hash(report.receipt_code, pin),
             phone_hash=_secret_hash(report.receipt_code, phone) if phone else "",
-            notify_phone=phone if given.notify else "", notify_consent=bool(given.notify),
-            notified_stage=PublicStage.RECEIVED if given.notify else "")
+            notify_phone=phone if given.notify else "",
+            notify_consent=bool(given.notify),
+            notified_stage=PublicStage.RECEIVED if given.notify else "",
+        )
         if given.photo is not None:
-            attachment_add_public(data=AttachmentInput(
-                owner=report, kind=AttachmentKind.PHOTO, title=_("신고와 함께 보낸 사진"), file=given.photo))
+            attachment_add_public(
+                data=AttachmentInput(
+                    owner=report,
+                    kind=AttachmentKind.PHOTO,
+                    title=_("신고와 함께 보낸 사진"),
+                    file=given.photo,
+                )
+            )
         if given.notify:
             _send_stage(request, PublicStage.RECEIVED)
     return Submitted(report=report, pin=pin)
@@ -201,9 +231,15 @@ def stage_q(prefix: str = "report__") -> Case:
     return Case(
         When(**{f"{prefix}status": ReportStatus.RESOLVED}, then=Value(PublicStage.CLOSED)),
         When(**{f"{prefix}first_contacted_at__isnull": False}, then=Value(PublicStage.CONTACTED)),
-        When(Q(**{f"{prefix}status": ReportStatus.SCREENING}) | Q(**{f"{prefix}assigned_official__isnull": False})
-             | Q(**{f"{prefix}household__isnull": False}), then=Value(PublicStage.CHECKING)),
-        default=Value(PublicStage.RECEIVED), output_field=CharField())
+        When(
+            Q(**{f"{prefix}status": ReportStatus.SCREENING})
+            | Q(**{f"{prefix}assigned_official__isnull": False})
+            | Q(**{f"{prefix}household__isnull": False}),
+            then=Value(PublicStage.CHECKING),
+        ),
+        default=Value(PublicStage.RECEIVED),
+        output_field=CharField(),
+    )
 
 
 def public_stage(report: CrisisReport) -> str:
@@ -221,17 +257,22 @@ _SELF_RESULTS = {
     ReportOutcome.LINKAGE_ONLY: gettext_noop("필요한 서비스를 연결해 드렸어요."),
     ReportOutcome.REFERRED: gettext_noop("더 알맞은 기관에 연결해 드렸어요."),
     ReportOutcome.NO_NEED: gettext_noop("살펴본 결과, 지금은 따로 지원할 내용이 없는 것으로 정리했어요."),
-    ReportOutcome.UNREACHABLE: gettext_noop("연락이 닿지 않았어요. 주민센터로 연락 주시면 다시 도와드릴게요."),
+    ReportOutcome.UNREACHABLE: gettext_noop(
+        "연락이 닿지 않았어요. 주민센터로 연락 주시면 다시 도와드릴게요."
+    ),
     ReportOutcome.DUPLICATE: gettext_noop("먼저 접수된 신청과 함께 처리하고 있어요."),
-    ReportOutcome.REFUSED: gettext_noop("도움을 원하지 않으신다고 하셔서 마무리했어요. 언제든 다시 신청하실 수 있어요."),
+    ReportOutcome.REFUSED: gettext_noop(
+        "도움을 원하지 않으신다고 하셔서 마무리했어요. 언제든 다시 신청하실 수 있어요."
+    ),
 }
 _STAGE_TEXTS = {
     PublicStage.RECEIVED: gettext_noop("접수했어요. 동 주민센터 복지 담당자에게 전달되었어요."),
     PublicStage.CHECKING: gettext_noop("담당자가 내용을 살펴보고 있어요."),
     PublicStage.CONTACTED: gettext_noop("담당자가 연락을 드렸거나 찾아뵈었어요."),
 }
-NEIGHBOUR_CLOSED = gettext_noop("담당자가 살펴보고 필요한 조치를 마쳤어요. 알려 주셔서 고맙습니다. "
-                                "이웃의 개인정보는 알려 드릴 수 없어요.")
+NEIGHBOUR_CLOSED = gettext_noop(
+    "담당자가 살펴보고 필요한 조치를 마쳤어요. 알려 주셔서 고맙습니다. 이웃의 개인정보는 알려 드릴 수 없어요."
+)
 
 
 def public_result(request: PublicRequest) -> str:
@@ -253,12 +294,19 @@ def public_request_lookup(code: str, secret: str) -> PublicRequest | None:
     answer, and the same hashing work, for an unknown code and a wrong PIN."""
     code = "".join((code or "").split()).upper()[:16]
     digits = phones.digits(secret)
-    request = (PublicRequest.objects.select_related("report", "report__dong", "report__district")
-               .filter(report__receipt_code=code).first() if code else None)
+    request = (
+        PublicRequest.objects.select_related("report", "report__dong", "report__district")
+        .filter(report__receipt_code=code)
+        .first()
+        if code
+        else None
+    )
     pin_hash = request.pin_hash if request is not None else _DUMMY
     phone_hash = (request.phone_hash if request is not None else "") or _DUMMY
     pin_ok = hmac.compare_digest(_secret_hash(code, digits), pin_hash) if len(digits) == PIN_LENGTH else False
-    phone_ok = hmac.compare_digest(_secret_hash(code, digits), phone_hash) if len(digits) > PIN_LENGTH else False
+    phone_ok = (
+        hmac.compare_digest(_secret_hash(code, digits), phone_hash) if len(digits) > PIN_LENGTH else False
+    )
     return request if request is not None and (pin_ok or phone_ok) else None
 
 
@@ -276,29 +324,44 @@ _STAGE_MESSAGE = {
 
 def _send_stage(request: PublicRequest, stage: str, now: dt.datetime | None = None) -> None:
     report = request.report
-    purpose = MessagePurpose.REPORT_RECEIVED if stage == PublicStage.RECEIVED else MessagePurpose.REPORT_STATUS
-    message_send(MessageRequest(
-        purpose=purpose, phone=request.notify_phone, consent=request.notify_consent,
-        idempotency_key=f"discovery.report:{report.pk}:stage:{stage}", district_id=report.district_id,
-        context={"receipt": report.receipt_code, "dong": report.dong.name if report.dong_id else _("주민센터"),
-                 "status": _(_STAGE_MESSAGE[stage]), "link": status_link(report.receipt_code)},
-        recipient_label=_("본인 신청자") if request.kind == RequestKind.SELF else _("신고자"),
-        ref=f"discovery.crisisreport:{report.pk}"), now=now)
+    purpose = (
+        MessagePurpose.REPORT_RECEIVED if stage == PublicStage.RECEIVED else MessagePurpose.REPORT_STATUS
+    )
+    message_send(
+        MessageRequest(
+            purpose=purpose,
+            phone=request.notify_phone,
+            consent=request.notify_consent,
+            idempotency_key=f"discovery.report:{report.pk}:stage:{stage}",
+            district_id=report.district_id,
+            context={
+                "receipt": report.receipt_code,
+                "dong": report.dong.name if report.dong_id else _("주민센터"),
+                "status": _(_STAGE_MESSAGE[stage]),
+                "link": status_link(report.receipt_code),
+            },
+            recipient_label=_("본인 신청자") if request.kind == RequestKind.SELF else _("신고자"),
+            ref=f"discovery.crisisreport:{report.pk}",
+        ),
+        now=now,
+    )
 
 
 def public_requests_notify(now: dt.datetime | None = None) -> int:
     """One message for each request whose stage changed since it was last told (those who agreed only); returns
     how many were sent. One query finds them (the stage computed in SQL)."""
     now = now or timezone.now()
-    changed = list(PublicRequest.objects.filter(notify_consent=True)
-                   .annotate(stage=stage_q()).exclude(notified_stage=F("stage"))
-                   .select_related("report", "report__dong")[:2_000])
+    changed = list(
+        PublicRequest.objects.filter(notify_consent=True)
+        .annotate(stage=stage_q())
+        .exclude(notified_stage=F("stage"))
+        .select_related("report", "report__dong")[:2_000]
+    )
     for request in changed:
         with transaction.atomic():
             _send_stage(request, request.stage, now=now)
             PublicRequest.objects.filter(pk=request.pk).update(notified_stage=request.stage)
     return len(changed)
-
 
 
 # --- The partners' door -------------------------------------------------------------------------------------------
@@ -314,10 +377,13 @@ def partner_of(user) -> NetworkMember | None:
 def partner_reports(member: NetworkMember):
     """The member's own reports with their public stage (computed in SQL): receipt, date, dong, stage — never the
     household, the case or the outcome of someone else's life."""
-    return (CrisisReport.objects.filter(network_member=member).select_related("dong")
-            .annotate(stage=stage_q(""))
-            .only("receipt_code", "received_at", "dong__name", "status")
-            .order_by("-received_at", "-id"))
+    return (
+        CrisisReport.objects.filter(network_member=member)
+        .select_related("dong")
+        .annotate(stage=stage_q(""))
+        .only("receipt_code", "received_at", "dong__name", "status")
+        .order_by("-received_at", "-id")
+    )
 
 
 def partner_login_link(*, member: NetworkMember, user, by) -> NetworkMember:
@@ -328,14 +394,19 @@ def partner_login_link(*, member: NetworkMember, user, by) -> NetworkMember:
     from welfare.scoping import membership
 
     staff = membership(by)
-    if not can(by, "edit_network") or (not by.is_superuser and (staff is None
-                                                                 or staff.district_id != member.district_id)):
+    if not can(by, "edit_network") or (
+        not by.is_superuser and (staff is None or staff.district_id != member.district_id)
+    ):
         raise RuleError(_("인적안전망 구성원의 로그인 계정을 정할 권한이 없습니다."))
     if user is not None and getattr(user, "staff", None) is not None:
         raise RuleError({"user": [_("직원 계정은 인적안전망 구성원의 계정이 될 수 없습니다.")]})
     with transaction.atomic():
         member.user = user
         member.save(update_fields=["user"])
-        log_action(member, "discovery.networkmember.login_linked", user=by,
-                   changes={"user": getattr(user, "pk", None)})
+        log_action(
+            member,
+            "discovery.networkmember.login_linked",
+            user=by,
+            changes={"user": getattr(user, "pk", None)},
+        )
     return member

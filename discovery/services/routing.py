@@ -78,8 +78,9 @@ def address_suggestions(text: str) -> list[dict[str, str]]:
         return []
     road_part = _ROAD.search(text)
     needle = road_part.group(0) if road_part else re.sub(r"[\d\s\-,]+$", "", text) or text
-    rows = (Household.objects.filter(road_address__icontains=needle)
-            .values_list("road_address", "dong__name", "dong__district__name")[:SUGGESTION_SAMPLE])
+    rows = Household.objects.filter(road_address__icontains=needle).values_list(
+        "road_address", "dong__name", "dong__district__name"
+    )[:SUGGESTION_SAMPLE]
     seen: dict[tuple[str, str, str], None] = {}
     key = address_key(needle)
     for road_address, dong, district in rows:
@@ -87,4 +88,7 @@ def address_suggestions(text: str) -> list[dict[str, str]]:
             if key in address_key(road):
                 seen.setdefault((road, dong, district), None)
     ordered = sorted(seen, key=lambda r: (not r[0].startswith(needle), r[0], r[2], r[1]))
-    return [{"road": road, "dong": dong, "district": district} for road, dong, district in ordered[:SUGGESTIONS_MAX]]
+    return [
+        {"road": road, "dong": dong, "district": district}
+        for road, dong, district in ordered[:SUGGESTIONS_MAX]
+    ]

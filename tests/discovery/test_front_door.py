@@ -39,14 +39,31 @@ def streets(dong, second_dong):
 
 
 def me(**extra) -> dict:
-    return {"door": "self", "subject_name": "김민수", "birth_date": "1958-04-02", "subject_phone": "010-3456-7890",
-            "household_kind": "alone", "crisis_types": ["livelihood", "health"], "details": "병원비가 걱정돼요.",
-            "subject_address": "성동구 왕십리로 12, 2층", "where": "", "consent": "on", "notify": "on", **extra}
+    return {
+        "door": "self",
+        "subject_name": "김민수",
+        "birth_date": "1958-04-02",
+        "subject_phone": "010-3456-7890",
+        "household_kind": "alone",
+        "crisis_types": ["livelihood", "health"],
+        "details": "병원비가 걱정돼요.",
+        "subject_address": "성동구 왕십리로 12, 2층",
+        "where": "",
+        "consent": "on",
+        "notify": "on",
+        **extra,
+    }
 
 
 def neighbour(**extra) -> dict:
-    return {"door": "neighbour", "subject_description": "혼자 사시는 할머니", "crisis_types": ["care"],
-            "details": "며칠째 불이 꺼져 있어요.", "where": "", **extra}
+    return {
+        "door": "neighbour",
+        "subject_description": "혼자 사시는 할머니",
+        "crisis_types": ["care"],
+        "details": "며칠째 불이 꺼져 있어요.",
+        "where": "",
+        **extra,
+    }
 
 
 def receipt(client) -> tuple[str, str]:
@@ -69,8 +86,9 @@ def test_report_shows_both_doors_in_plain_korean(client, dong):
     assert 'name="reporter_name"' not in own
 
 
-def test_a_request_for_oneself_is_routed_by_address_with_the_rrn_encrypted(client, streets,
-                                                                          django_capture_on_commit_callbacks):
+def test_a_request_for_oneself_is_routed_by_address_with_the_rrn_encrypted(
+    client, streets, django_capture_on_commit_callbacks
+):
     dong, _other = streets
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(FORM, me(rrn="580402-1234567"))
@@ -92,14 +110,17 @@ def test_a_request_for_oneself_is_routed_by_address_with_the_rrn_encrypted(clien
     assert report.receipt_code in message.body
 
 
-@pytest.mark.parametrize(("change", "field", "words"), [
-    ({"subject_name": ""}, "subject_name", "이름을 적어"),
-    ({"birth_date": ""}, "birth_date", "생년월일을 적어"),
-    ({"subject_phone": "02-123-4567"}, "subject_phone", "휴대전화"),
-    ({"rrn": "580403-1234567"}, "rrn", "생년월일과 다릅니다"),
-    ({"consent": ""}, "consent", "동의해 주셔야"),
-    ({"crisis_types": []}, "crisis_types", "하나 이상"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"subject_name": ""}, "subject_name", "이름을 적어"),
+        ({"birth_date": ""}, "birth_date", "생년월일을 적어"),
+        ({"subject_phone": "02-123-4567"}, "subject_phone", "휴대전화"),
+        ({"rrn": "580403-1234567"}, "rrn", "생년월일과 다릅니다"),
+        ({"consent": ""}, "consent", "동의해 주셔야"),
+        ({"crisis_types": []}, "crisis_types", "하나 이상"),
+    ],
+)
 def test_a_request_for_oneself_says_what_is_missing(client, streets, change, field, words):
     response = client.post(FORM, me(**change))
     assert response.status_code == 200 and words in response.content.decode()
@@ -185,7 +206,9 @@ def test_the_status_page_follows_every_stage_and_tells_a_neighbour_nothing_priva
     assert 'data-stage="checking" aria-current="step"' in look()
     CrisisReport.objects.filter(pk=report.pk).update(first_contacted_at=timezone.now())
     assert 'data-stage="contacted" aria-current="step"' in look()
-    CrisisReport.objects.filter(pk=report.pk).update(status="resolved", outcome="refused", resolved_at=timezone.now())
+    CrisisReport.objects.filter(pk=report.pk).update(
+        status="resolved", outcome="refused", resolved_at=timezone.now()
+    )
     html = look()
     assert 'data-stage="closed" aria-current="step"' in html and "필요한 조치를 마쳤어요" in html
     assert "원하지 않으신다고" not in html and "혼자 사시는 할머니" not in html
@@ -213,8 +236,9 @@ def test_a_request_for_oneself_sees_its_own_outcome(client, streets):
     assert "필요한 서비스를 연결해 드렸어요" in html
 
 
-def test_each_stage_is_messaged_once_to_those_who_agreed(client, streets, official,
-                                                         django_capture_on_commit_callbacks):
+def test_each_stage_is_messaged_once_to_those_who_agreed(
+    client, streets, official, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(FORM, me())
         client.post(FORM, me(notify=""))
@@ -245,8 +269,6 @@ def test_text_is_escaped_on_the_pages(client, streets, official, client_for):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
-
-
 # --- The partners' door -------------------------------------------------------------------------------------------
 
 
@@ -256,14 +278,16 @@ def partner(dong, official):
     from discovery.services import partner_login_link
     from tests.factories import UserFactory
 
-    member = NetworkMember.objects.create(district=dong.district, name="명예 박씨", role="honorary",
-                                          phone="010-7777-0000")
+    member = NetworkMember.objects.create(
+        district=dong.district, name="명예 박씨", role="honorary", phone="010-7777-0000"
+    )
     member.dongs.set([dong])
     return partner_login_link(member=member, user=UserFactory(username="partner"), by=official)
 
 
-def test_a_partner_files_under_their_name_and_sees_only_their_reports_stages(client, streets, partner, official,
-                                                                              django_assert_max_num_queries):
+def test_a_partner_files_under_their_name_and_sees_only_their_reports_stages(
+    client, streets, partner, official, django_assert_max_num_queries
+):
     client.force_login(partner.user)
     for n in range(3):
         client.post(FORM, neighbour(subject_address="왕십리로 12", subject_description=f"할머니 {n}호"))
@@ -271,8 +295,9 @@ def test_a_partner_files_under_their_name_and_sees_only_their_reports_stages(cli
     client.post(FORM, neighbour(subject_address="왕십리로 12"))  # someone else's report
     mine = CrisisReport.objects.filter(network_member=partner).order_by("id")
     assert mine.count() == 3 and {r.channel for r in mine} == {"honorary"}
-    CrisisReport.objects.filter(pk=mine[0].pk).update(status="resolved", outcome="case_opened",
-                                                      resolved_at=timezone.now())
+    CrisisReport.objects.filter(pk=mine[0].pk).update(
+        status="resolved", outcome="case_opened", resolved_at=timezone.now()
+    )
     client.force_login(partner.user)
     with django_assert_max_num_queries(8):
         html = client.get(reverse("report:mine")).content.decode()
@@ -297,8 +322,9 @@ def test_only_the_network_keepers_link_a_partner_login(partner, nurse, official)
         partner_login_link(member=partner, user=official, by=official)  # a staff account
 
 
-def test_the_official_sees_the_request_and_its_messages_never_the_number(client, streets, official, client_for,
-                                                                        django_capture_on_commit_callbacks):
+def test_the_official_sees_the_request_and_its_messages_never_the_number(
+    client, streets, official, client_for, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(FORM, me(rrn="580402-1234567"))
     report = CrisisReport.objects.get()

@@ -32,7 +32,9 @@ def test_the_demo_has_the_door_and_its_messages_once():
     assert {public_stage(r.report) for r in requests} == {"received", "checking", "contacted", "closed"}
     assert MessageTemplate.objects.count() == 2
     sent = OutboundMessage.objects.filter(state="sent")
-    assert sent.filter(purpose="report_received").count() == 6 and sent.filter(purpose="report_status").exists()
+    assert (
+        sent.filter(purpose="report_received").count() == 6 and sent.filter(purpose="report_status").exists()
+    )
     assert all(m.phone == "" for m in sent)  # a sent message keeps the masked number only
     partner = get_user_model().objects.get(username="partner")
     assert partner.network_member.district.name == "성동구"
