@@ -34,7 +34,7 @@ DEFAULTS: dict[str, str] = {
         "[{district}] 접수번호 {receipt}: {status}. 자세한 내용: {link}"
     ),
     MessagePurpose.VISIT_REMINDER: gettext_noop(
-        "[{district}] {dong} 복지 담당자가 {date} {time}에 방문할 예정입니다. 일정이 맞지 않으면 주민센터로 연락 주세요."
+        "[{district}] {dong} 복지 담당자가 {date}{time}에 연락드리거나 찾아뵐 예정입니다. 일정이 맞지 않으면 주민센터로 연락 주세요."
     ),
     MessagePurpose.NETWORK_LOOK: gettext_noop(
         "[{district}] {dong} {area}에 살펴봐 주실 이웃이 있습니다. {note} 자세한 내용은 주민센터 담당자에게 확인해 주세요."
