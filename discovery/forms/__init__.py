@@ -14,6 +14,7 @@ from .common import (  # noqa: F401
 from .front_door import (  # noqa: F401
     FORMS,
     NeighbourReportForm,
+    NetworkLookForm,
     SelfRequestForm,
     StatusForm,
 )

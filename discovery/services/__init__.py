@@ -65,6 +65,10 @@ from .merge import (  # noqa: F401
     household_merge,
     merge_counts,
 )
+from .outreach import (  # noqa: F401
+    network_look_request,
+    network_members_for,
+)
 from .resolution import (  # noqa: F401
     attempts_needed,
     contact_attempt_record,

@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ from households.models import AttachmentKind
 from households.services.attachments import AttachmentInput, attachment_add_public, collect_files
 from welfare.common import phones
 from welfare.errors import RuleError
-from welfare.messaging.models import MessagePurpose
+from welfare.messaging.models import MessagePurpose, OutboundMessage
 from welfare.messaging.services import MessageRequest, is_mobile, message_send
 from welfare.models import District, Dong
 
@@ -347,10 +348,39 @@ def _send_stage(request: PublicRequest, stage: str, now: dt.datetime | None = No
     )
 
 
+REPLY_WINDOW = dt.timedelta(days=2)
+
+
+def reporter_replies(now: dt.datetime) -> int:
+    """The reply a reporter asked for when an official took their report (처리 결과 회신 희망): one message when
+    the report is closed, saying only that it was looked at (reports from the public door are told by stage
+    instead). Reports closed in the last two days that have no such message yet, in one query."""
+    told = OutboundMessage.objects.filter(
+        ref=Concat(Value("discovery.crisisreport:"), Cast(OuterRef("pk"), CharField())),
+        purpose=MessagePurpose.REPORT_STATUS)
+    reports = list(CrisisReport.objects.filter(
+        status=ReportStatus.RESOLVED, resolved_at__gte=now - REPLY_WINDOW, reporter__wants_reply=True,
+        public_request__isnull=True).exclude(Exists(told)).select_related("reporter", "dong")[:2_000])
+    sent = 0
+    for report in reports:
+        if not is_mobile(report.reporter.phone):
+            continue
+        message_send(MessageRequest(
+            purpose=MessagePurpose.REPORT_STATUS, phone=report.reporter.phone, consent=True,
+            idempotency_key=f"discovery.report:{report.pk}:reply", district_id=report.district_id,
+            context={"receipt": report.receipt_code, "dong": report.dong.name if report.dong_id else "",
+                     "status": _(NEIGHBOUR_CLOSED), "link": ""},
+            recipient_label=_("신고자"), ref=f"discovery.crisisreport:{report.pk}"), now=now)
+        sent += 1
+    return sent
+
+
 def public_requests_notify(now: dt.datetime | None = None) -> int:
-    """One message for each request whose stage changed since it was last told (those who agreed only); returns
-    how many were sent. One query finds them (the stage computed in SQL)."""
+    """One message for each request whose stage changed since it was last told (those who agreed only), and the
+    replies reporters asked for (:func:`reporter_replies`); returns how many were sent. One query finds each
+    set (the stage computed in SQL)."""
     now = now or timezone.now()
+    replied = reporter_replies(now)
     changed = list(
         PublicRequest.objects.filter(notify_consent=True)
         .annotate(stage=stage_q())
@@ -361,7 +391,7 @@ def public_requests_notify(now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             _send_stage(request, request.stage, now=now)
             PublicRequest.objects.filter(pk=request.pk).update(notified_stage=request.stage)
-    return len(changed)
+    return len(changed) + replied
 
 
 # --- The partners' door -------------------------------------------------------------------------------------------

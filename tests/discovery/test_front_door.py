@@ -332,3 +332,53 @@ def test_the_official_sees_the_request_and_its_messages_never_the_number(
     assert 'id="public-request"' in html and "생계 (먹고 사는 일)" in html and "혼자 살아요" in html
     assert "받음 (암호화 보관)" in html and "1234567" not in html
     assert "010-****-7890" in html and "3456-7890" not in html.replace("010-****-7890", "")
+
+
+# --- Asking the network to look in ---------------------------------------------------------------------------------
+
+
+def test_an_official_asks_a_network_member_to_look_in_once(client, streets, official, client_for, nurse,
+                                                           django_capture_on_commit_callbacks):
+    from discovery.models import NetworkMember
+
+    dong, second = streets
+    client.post(FORM, neighbour(subject_address="왕십리로 12, 302호", subject_name="홍길순"))
+    report = CrisisReport.objects.get()
+    member = NetworkMember.objects.create(district=dong.district, name="이웃 김씨", role="neighbour",
+                                          phone="010-8888-1111")
+    member.dongs.set([dong])
+    elsewhere = NetworkMember.objects.create(district=dong.district, name="마장 박씨", role="neighbour",
+                                             phone="010-8888-2222")
+    elsewhere.dongs.set([second])
+    staff = client_for(official)
+    url = reverse("discovery:report_network_look", args=[report.pk])
+    page = staff.get(reverse("discovery:report_detail", args=[report.pk])).content.decode()
+    assert "이웃 김씨" in page and "마장 박씨" not in page
+    assert staff.post(url, {"member": elsewhere.pk}).status_code == 200  # not a member of this dong
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            assert staff.post(url, {"member": member.pk, "note": "불이 며칠째 꺼져 있어요"}).status_code == 302
+    message = OutboundMessage.objects.get(purpose="network_look")
+    assert message.state == "sent" and message.phone_masked == "010-****-1111"
+    assert "왕십리로" in message.body and "불이 며칠째" in message.body
+    assert "302" not in message.body and "12" not in message.body.split("]")[1] and "홍길순" not in message.body
+    client.logout()
+    assert client_for(nurse).post(url, {"member": member.pk}).status_code == 403
+
+
+def test_a_reporter_who_asked_for_a_reply_is_told_once_when_the_report_closes(dong, official,
+                                                                              django_capture_on_commit_callbacks):
+    from discovery.services import ReporterInput, ReportInput, report_take
+
+    report = report_take(ReportInput(
+        channel="phone", dong=dong.pk, received_at=timezone.now(), subject_description="옆집 어르신",
+        reporter=ReporterInput(name="이웃", phone="010-4444-5555", wants_reply=True)), by=official)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert public_requests_notify() == 0
+        CrisisReport.objects.filter(pk=report.pk).update(status="resolved", outcome="case_opened",
+                                                         resolved_at=timezone.now())
+        assert public_requests_notify() == 1
+        assert public_requests_notify() == 0
+    message = OutboundMessage.objects.get()
+    assert message.phone_masked == "010-****-5555" and "필요한 조치를 마쳤어요" in message.body
+    assert "통합사례관리" not in message.body
