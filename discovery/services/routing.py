@@ -25,6 +25,9 @@ from .matching import ROAD_AND_NUMBER, building_key
 ROUTE_SAMPLE = 300  # households read to decide a road's dong (one indexed query)
 SUGGESTION_SAMPLE = 400
 SUGGESTIONS_MAX = 8
+# A road is suggested only where at least this many households live on it: a suggestion never hints that one
+# particular home on a quiet road is known to the welfare centre.
+SUGGEST_MIN_HOMES = 3
 QUERY_MIN = 2
 _ROAD = re.compile(r"[가-힣A-Za-z0-9]+(?:로|길)")
 _DISTRICT_NAME = re.compile(r"([가-힣]{1,5}구)(?:\s|$)")
@@ -72,7 +75,8 @@ def route_address(address: str) -> Route:
 
 def address_suggestions(text: str) -> list[dict[str, str]]:
     """Road names that contain ``text``, with their dong and district (one query); empty for less than two
-    characters. Building numbers and flats are never returned."""
+    characters. Building numbers and flats are never returned, nor a road with fewer than SUGGEST_MIN_HOMES
+    known homes in that dong."""
     text = " ".join((text or "").split())[:40]
     if len(text) < QUERY_MIN:
         return []
@@ -81,12 +85,13 @@ def address_suggestions(text: str) -> list[dict[str, str]]:
     rows = Household.objects.filter(road_address__icontains=needle).values_list(
         "road_address", "dong__name", "dong__district__name"
     )[:SUGGESTION_SAMPLE]
-    seen: dict[tuple[str, str, str], None] = {}
+    homes: dict[tuple[str, str, str], int] = {}
     key = address_key(needle)
     for road_address, dong, district in rows:
-        for road in _ROAD.findall(road_address):
+        for road in dict.fromkeys(_ROAD.findall(road_address)):
             if key in address_key(road):
-                seen.setdefault((road, dong, district), None)
+                homes[(road, dong, district)] = homes.get((road, dong, district), 0) + 1
+    seen = [row for row, n in homes.items() if n >= SUGGEST_MIN_HOMES]
     ordered = sorted(seen, key=lambda r: (not r[0].startswith(needle), r[0], r[2], r[1]))
     return [
         {"road": road, "dong": dong, "district": district}

@@ -6,7 +6,8 @@ Protected against abuse: per-address rate limits in the shared cache (``PUBLIC_R
 ``PUBLIC_STATUS_RATE_PER_HOUR`` status look-ups, ``PUBLIC_ADDRESS_RATE_PER_HOUR`` suggestions per client address
 and hour), a honeypot field that robots fill in (they are told "thank you" and nothing is saved), size limits on
 every field and on the body (a photo: ``PUBLIC_REPORT_PHOTO_MAX_BYTES``), CSRF, and everything escaped on display.
-The receipt code and PIN travel in the session, never in a URL; a wrong PIN answers as an unknown code does.
+The receipt code and PIN reach the receipt page through the session; the PIN never appears in a URL (the code
+alone, in the status link, opens nothing). A wrong PIN answers as an unknown code does.
 """
 
 from __future__ import annotations

@@ -37,7 +37,8 @@ def photo() -> dict:
 
 @pytest.fixture
 def street(dong):
-    HouseholdFactory(dong=dong, road_address="서울특별시 성동구 왕십리로 12")
+    for number in (12, 14, 16):  # a road is suggested once three homes are known on it
+        HouseholdFactory(dong=dong, road_address=f"서울특별시 성동구 왕십리로 {number}")
     return dong
 
 

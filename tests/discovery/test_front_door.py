@@ -29,12 +29,16 @@ NOON = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=9))
 
 @pytest.fixture
 def streets(dong, second_dong):
-    """Households on 왕십리로 (왕십리도선동) and 마장로 (마장동); 고산자로 crosses both dongs."""
-    HouseholdFactory(dong=dong, road_address="서울특별시 성동구 왕십리로 12")
-    HouseholdFactory(dong=dong, road_address="서울특별시 성동구 왕십리로 40")
-    HouseholdFactory(dong=second_dong, road_address="서울특별시 성동구 마장로 7")
-    HouseholdFactory(dong=dong, road_address="서울특별시 성동구 고산자로 100")
-    HouseholdFactory(dong=second_dong, road_address="서울특별시 성동구 고산자로 300")
+    """Households on 왕십리로 (왕십리도선동) and 마장로 (마장동); 고산자로 crosses both dongs; 한적한길 has one home."""
+    for number in (12, 40, 41):
+        HouseholdFactory(dong=dong, road_address=f"서울특별시 성동구 왕십리로 {number}")
+    for number in (7, 8, 9):
+        HouseholdFactory(dong=second_dong, road_address=f"서울특별시 성동구 마장로 {number}")
+    for number in (100, 101, 102):
+        HouseholdFactory(dong=dong, road_address=f"서울특별시 성동구 고산자로 {number}")
+    for number in (300, 301, 302):
+        HouseholdFactory(dong=second_dong, road_address=f"서울특별시 성동구 고산자로 {number}")
+    HouseholdFactory(dong=dong, road_address="서울특별시 성동구 한적한길 3")
     return dong, second_dong
 
 
@@ -184,7 +188,7 @@ def test_suggestions_give_road_names_and_dongs_only(client, streets, django_asse
     assert {(r["road"], r["dong"]) for r in answer} == {("고산자로", "왕십리도선동"), ("고산자로", "마장동")}
     text = str(client.get(ADDRESSES, {"q": "왕십리로 1"}).json())
     assert "왕십리로" in text and "12" not in text and "40" not in text
-    assert client.get(ADDRESSES, {"q": "왕"}).json()["results"] == []
+    assert client.get(ADDRESSES, {"q": "한적"}).json()["results"] == []  # one home: never suggested
     settings.PUBLIC_ADDRESS_RATE_PER_HOUR = 3
     assert client.get(ADDRESSES, {"q": "마장"}).status_code == 429
 
