@@ -25,6 +25,7 @@ from .models import (
     ImportBatch,
     ImportRowError,
     NetworkMember,
+    PublicRequest,
     ReporterIdentity,
     RewardDecision,
     RiskIndicator,
@@ -198,3 +199,14 @@ class RewardDecisionAdmin(CaseworkAdmin):
     search_fields = ("=report__receipt_code", "informant_label", "reason")
     raw_id_fields = ("report", "decided_by", "approved_by")
     list_select_related = ("report", "approved_by")
+
+
+@admin.register(PublicRequest)
+class PublicRequestAdmin(CaseworkAdmin):
+    """What a request from the public door carries (kind, crisis types, routing, progress messages); the
+    registration number, the PIN and the phone are never shown."""
+
+    list_display = ("report", "kind", "routed_by_address", "notify_consent", "notified_stage", "created_at")
+    list_filter = ("kind", "routed_by_address", "notify_consent")
+    raw_id_fields = ("report",)
+    exclude = ("rrn_encrypted", "notify_phone")

@@ -364,3 +364,12 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_list_key_display()} · {self.name}"
+
+
+from .messaging.models import (  # noqa: E402,F401  (the core's outbound messages: welfare.messaging)
+    MessageChannel,
+    MessagePurpose,
+    MessageState,
+    MessageTemplate,
+    OutboundMessage,
+)

@@ -59,6 +59,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "needs_second_factor": frozenset({A}),
     # Personal records are closed to these roles unless the membership grants personal access.
     "needs_personal_grant": frozenset({P}),
+    # Outbound messages (welfare.messaging): the district's wording, and the log of messages sent.
+    "manage_message_templates": frozenset({A}),
+    "read_message_log": frozenset({A}),
 }
 
 

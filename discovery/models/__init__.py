@@ -29,6 +29,13 @@ from .network import (  # noqa: F401
     NetworkRole,
     Occupation,
 )
+from .public import (  # noqa: F401,E402
+    CrisisType,
+    HouseholdKind,
+    PublicRequest,
+    PublicStage,
+    RequestKind,
+)
 from .reports import (  # noqa: F401
     OUTCOMES_NEEDING_REASON,
     AttemptMethod,

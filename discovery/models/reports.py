@@ -38,6 +38,7 @@ class ReporterKind(models.TextChoices):
     MANDATORY = "mandatory", _("신고의무자")
     NAMED = "named", _("실명 신고")
     ANONYMOUS = "anonymous", _("익명")
+    SELF = "self", _("본인 신청")
 
 
 class RiskSignal(models.TextChoices):

@@ -116,6 +116,8 @@ def _reporter_kind(data: dict[str, Any], reporter: dict[str, Any]) -> str:
     """A member of the network, a mandatory reporter (by profession), a named person, or anonymous."""
     if data.get("network_member") is not None:
         return ReporterKind.NETWORK_MEMBER
+    if data.get("reporter_kind") == ReporterKind.SELF:
+        return ReporterKind.SELF
     if data.get("reporter_kind") == ReporterKind.MANDATORY:
         return ReporterKind.MANDATORY
     return ReporterKind.NAMED if reporter.get("name") or reporter.get("phone") else ReporterKind.ANONYMOUS

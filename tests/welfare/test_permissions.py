@@ -25,6 +25,8 @@ EVERY = frozenset({
     "record_visits", "health_visits_only", "request_case_transfer", "take_over_cases", "sees_difficult_cases",
     # issue 15: areas and ownership, the today page, the approval inbox
     "manage_areas", "assign_dong_queue", "hand_over_work", "use_today", "see_approval_inbox",
+    # issue 17 item 4: outbound messages
+    "manage_message_templates", "read_message_log",
 })
 
 # Written out by hand (not derived from the table): a change to the table must change this test too.
@@ -48,6 +50,7 @@ EXPECTED = {
         "manage_district", "review_access_log", "unlock_accounts", "manage_reference_data", "needs_second_factor",
         "edit_phrase_templates",
         "record_visits", "manage_areas", "assign_dong_queue", "hand_over_work", "see_approval_inbox",
+        "manage_message_templates", "read_message_log",
     },
     # 방문간호사: health visits and sensitive health details in their dongs; no cases, rewards, plans or imports.
     Role.VISITING_NURSE: {"view_sensitive", "record_visits", "health_visits_only", "use_today"},

@@ -23,6 +23,7 @@ from .areas import seed_areas
 from .casework import seed_activity
 from .common import official_ids
 from .discovery import seed_discovery
+from .front_door import seed_front_door
 from .households import BATCH_SIZE, create_households, make_context
 from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
@@ -100,6 +101,10 @@ def seed(
     report.created["case_transfers"] = seed_transfers()
     # The staffed dongs' 통 with their officials, a few households in the dong's queue, a closing in the inbox.
     report.created["areas"] = seed_areas()
+    # The public door: requests at each stage, their messages, a district wording and a partner login (issue 20).
+    door = seed_front_door(districts=districts, superuser=users.get("superadmin"),
+                           admins={"성동구": users.get("admin"), "영등포구": users.get("admin_ydp")})
+    report.created.update({k: v for k, v in door.items() if v})
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
     if sum(activity.values()) >= 1000:
         analyze((hm.Visit, hm.VisitNeed, hm.FollowUp, hm.CheckIn, hm.Case, hm.CaseStageChange, hm.ServiceLink,
