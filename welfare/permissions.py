@@ -84,6 +84,11 @@ _FIELD_ROLES: dict[str, frozenset[str]] = {
 for _name, _roles in _FIELD_ROLES.items():
     CAPABILITIES[_name] = CAPABILITIES.get(_name, frozenset()) | _roles
 
+# --- Issue 17: social-network programmes -------------------------------------------------------------------------
+# Running a dong's programmes (sessions, enrolment, attendance, before/after measures): the dong staff and the
+# district admin. Planners read the outcome figures (aggregates) on the plan dashboard.
+CAPABILITIES["run_programmes"] = frozenset({OFF, L, A})
+
 
 def _role(user) -> str | None:
     if not getattr(user, "is_authenticated", False):
