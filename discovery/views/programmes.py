@@ -51,7 +51,8 @@ def _district_id(request: HttpRequest) -> int | None:
 def programme_list(request: HttpRequest) -> HttpResponse:
     dong_ids = visible_dong_ids(request.user)
     qs = (Programme.objects.in_dongs(dong_ids).select_related("dong")
-          .annotate(n_participants=Count("participants", distinct=True), n_sessions=Count("sessions", distinct=True)))
+          .annotate(n_participants=Count("participants", distinct=True), n_sessions=Count("sessions", distinct=True))
+          .order_by("-starts_on", "title", "pk"))
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     found = outcomes.by_programme([p.pk for p in page.object_list])
     instruments = outcomes.instruments()

@@ -14,7 +14,7 @@ from discovery.models import Attendance, Instrument, Measurement, Participant, P
 from discovery.services import programmes as services
 from plans.models import AnnualPlan
 from tests.factories import ConsentFactory, HouseholdFactory, ResidentFactory
-from welfare.audit import AccessLog
+from welfare.models import AccessLog
 from welfare.errors import RuleError
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +151,115 @@ def test_outcomes_are_paired_means_per_programme_and_per_dong_in_one_query(offic
     assert (dong_lsns.measured, dong_lsns.mean_before, dong_lsns.mean_after, dong_lsns.mean_change) == (
         3, Decimal("5.3"), Decimal("10.7"), Decimal("5.3"))
     assert outcomes.by_dong([dong.pk], year=START.year + 1) == {}
+
+
+# --- pages ----------------------------------------------------------------------------------------------------
+
+
+def queries_of(client, url) -> tuple[int, object]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def filled_programme(by, dong, lsns, ucla, n: int, title="반찬 만들기"):
+    programme = make_programme(by, dong, lsns, ucla, title=title)
+    session = services.session_add(by=by, programme=programme, held_on=START + dt.timedelta(days=7))
+    people = []
+    for i in range(n):
+        p = services.participant_enrol(by=by, programme=programme, resident=consenting_resident(dong, f"{title}{i}"),
+                                       enrolled_on=START)
+        measure(by, p, lsns, "before", [1] * 6)
+        measure(by, p, lsns, "after", [2] * 6)
+        measure(by, p, ucla, "before", [3, 3, 3])
+        measure(by, p, ucla, "after", [2, 2, 2])
+        people.append(p)
+    services.attendance_set(by=by, session=session, present=[p.pk for p in people])
+    return programme
+
+
+def test_programme_page_shows_outcomes_chart_and_participants_and_logs_the_read(client_for, official, dong, lsns,
+                                                                              ucla):
+    programme = filled_programme(official, dong, lsns, ucla, 2)
+    response = client_for(official).get(reverse("discovery:programme_detail", args=[programme.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="before-after"' in html and "사회관계망 지수" in html and "+6.0" in html and "-3.0" in html
+    assert "반찬 만들기0" in html and "참여자 등록" in html
+    assert AccessLog.objects.filter(verb="discovery.programme.participants_viewed",
+                                    object_id=str(programme.pk), changes__count=2).exists()
+
+
+def test_planner_sees_the_figures_but_no_participant(client_for, planner, official, dong, lsns, ucla):
+    programme = filled_programme(official, dong, lsns, ucla, 2)
+    html = client_for(planner).get(reverse("discovery:programme_detail", args=[programme.pk])).content.decode()
+    assert "+6.0" in html and "반찬 만들기0" not in html and "참여자 등록" not in html
+
+
+def test_another_districts_programme_answers_404(client_for, official, dong, other_district_dong, lsns):
+    from tests.factories import staff_user
+    from welfare.models import Role
+
+    stranger = staff_user(Role.DONG_OFFICIAL, district=other_district_dong.district, dongs=[other_district_dong],
+                          username="ydp_official")
+    programme = make_programme(official, dong, lsns)
+    client = client_for(stranger)
+    assert client.get(reverse("discovery:programme_detail", args=[programme.pk])).status_code == 404
+    measure_url = reverse("discovery:programme_measure", args=[programme.pk, 1, lsns.pk])
+    assert client.get(measure_url).status_code == 404
+
+
+def test_programme_page_and_list_run_a_constant_number_of_queries(client_for, official, dong, lsns, ucla):
+    client = client_for(official)
+    small = filled_programme(official, dong, lsns, ucla, 1, title="작은")
+    big = filled_programme(official, dong, lsns, ucla, 5, title="큰")
+    small_n, _ = queries_of(client, reverse("discovery:programme_detail", args=[small.pk]))
+    big_n, _ = queries_of(client, reverse("discovery:programme_detail", args=[big.pk]))
+    assert small_n == big_n
+    list_before, _ = queries_of(client, reverse("discovery:programme_list"))
+    for i in range(4):
+        filled_programme(official, dong, lsns, ucla, 1, title=f"더{i}")
+    list_after, response = queries_of(client, reverse("discovery:programme_list"))
+    assert list_before == list_after and response.content.decode().count("사회관계망 지수 +6.0") == 6
+
+
+def test_enrol_and_measure_through_the_pages(client_for, official, dong, lsns):
+    programme = make_programme(official, dong, lsns)
+    resident = consenting_resident(dong)
+    client = client_for(official)
+    url = reverse("discovery:programme_enrol", args=[programme.pk])
+    for _ in range(2):  # a double submit enrols once
+        client.post(url, {"resident": resident.pk, "enrolled_on": "2026-03-02"})
+    participant = Participant.objects.get(programme=programme, resident=resident)
+    measure_url = reverse("discovery:programme_measure", args=[programme.pk, participant.pk, lsns.pk])
+    response = client.post(measure_url, {"phase": "before", "measured_on": "2026-03-03",
+                                         **{f"item_{i}": "2" for i in range(1, 7)}})
+    assert response.status_code == 302
+    assert Measurement.objects.get(participant=participant).score == Decimal(12)
+    response = client.post(measure_url, {"phase": "after", "measured_on": "2026-03-03", "item_1": "9"})
+    assert response.status_code == 200 and Measurement.objects.count() == 1
+
+
+def test_plan_dashboard_shows_programme_outcomes_per_dong_in_constant_queries(client_for, planner, official, lead,
+                                                                            dong, second_dong, lsns, ucla):
+    from tests.factories import staff_user
+    from welfare.models import Role
+
+    plan = AnnualPlan.objects.create(district=dong.district, year=START.year, title="2026 찾동 기본계획")
+    client = client_for(planner)
+    url = reverse("plans:plan_dashboard", args=[plan.pk])
+    filled_programme(official, dong, lsns, ucla, 1)
+    first, _ = queries_of(client, url)
+    other = staff_user(Role.DONG_OFFICIAL, district=second_dong.district, dongs=[second_dong], username="majang")
+    filled_programme(other, second_dong, lsns, ucla, 3, title="원예")
+    filled_programme(official, dong, lsns, ucla, 2, title="파크골프")
+    again, response = queries_of(client, url)
+    html = response.content.decode()
+    assert first == again
+    assert "사회관계망 프로그램 성과" in html and "마장동" in html and "왕십리도선동" in html
+    assert html.count('class="before-after"') == 2
+    assert Programme.objects.count() == 3
