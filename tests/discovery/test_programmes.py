@@ -14,8 +14,8 @@ from discovery.models import Attendance, Instrument, Measurement, Participant, P
 from discovery.services import programmes as services
 from plans.models import AnnualPlan
 from tests.factories import ConsentFactory, HouseholdFactory, ResidentFactory
-from welfare.models import AccessLog
 from welfare.errors import RuleError
+from welfare.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 

@@ -25,6 +25,7 @@ from .discovery import seed_discovery
 from .households import BATCH_SIZE, create_households, make_context
 from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
+from .programmes import seed_programmes
 from .report import SeedReport
 from .resources import seed_resources
 from .transfers import seed_transfers
@@ -95,6 +96,9 @@ def seed(
         planner = planners.get(PLANNERS.get(district.name, ""))
         if planner is not None:
             report.created["plans"] += seed_plans(district=district, by=planner, today=today, years=years)
+    # Social-network programmes with before/after measures, linked to this year's plans (issue 17).
+    report.created["programmes"] = seed_programmes(rng=random.Random(f"{seed}-programmes"), districts=districts,
+                                                   today=today)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
