@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from discovery import programme_outcomes as outcomes
-from discovery.models import Attendance, Instrument, Measurement, Participant, Programme
+from discovery.instrument_defaults import ensure
+from discovery.models import Attendance, Instrument, InstrumentItem, Measurement, Participant, Programme
 from discovery.services import programmes as services
 from plans.models import AnnualPlan
 from tests.factories import ConsentFactory, HouseholdFactory, ResidentFactory
@@ -20,6 +21,12 @@ from welfare.models import AccessLog
 pytestmark = pytest.mark.django_db
 
 START = dt.date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def default_instruments(db):
+    """The migration loads them; a transactional test elsewhere may have flushed them."""
+    ensure(Instrument, InstrumentItem)
 
 
 @pytest.fixture

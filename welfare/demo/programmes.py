@@ -14,7 +14,16 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from discovery.models import Attendance, Instrument, Measurement, Participant, Programme, ProgrammeSession
+from discovery.instrument_defaults import ensure as ensure_instruments
+from discovery.models import (
+    Attendance,
+    Instrument,
+    InstrumentItem,
+    Measurement,
+    Participant,
+    Programme,
+    ProgrammeSession,
+)
 from households.models import Consent, ConsentMethod, ConsentScope, Resident
 from plans.models import AnnualPlan
 from welfare.models import District, Dong
@@ -38,6 +47,7 @@ def _answers(rng: random.Random, instrument: Instrument, n_items: int, level: fl
 
 
 def seed_programmes(*, rng: random.Random, districts: Iterable[District], today: dt.date) -> int:
+    ensure_instruments(Instrument, InstrumentItem)  # a flushed database (transactional tests) lost the migration's
     instruments = list(Instrument.objects.filter(district=None, code__in=["lsns6", "ucla3"])
                        .prefetch_related("items").order_by("code"))
     if len(instruments) < 2:
