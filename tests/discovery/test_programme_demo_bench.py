@@ -38,8 +38,19 @@ def test_demo_programmes_in_both_districts_and_the_bench_scenario_leaves_nothing
     assert Measurement.objects.filter(phase="before").exists()
     # and a second run adds nothing
     before = (Programme.objects.count(), Participant.objects.count(), Measurement.objects.count())
+    from plans.models import DongPlan
+
+    dong_plans = DongPlan.objects.count()
     call_command("seed_demo", households=N, stdout=StringIO())
     assert (Programme.objects.count(), Participant.objects.count(), Measurement.objects.count()) == before
+    assert DongPlan.objects.count() == dong_plans
+
+    # and each district's plan has dong plans with focus areas and planned actions (issue 17 item 2)
+    from plans.models import DongPlan, PlannedAction
+
+    assert set(DongPlan.objects.values_list("plan__district__name", flat=True)) == {"성동구", "영등포구"}
+    assert PlannedAction.objects.filter(dong_plan__focus_areas__isnull=False).exists()
+    assert DongPlan.objects.count() == 8
 
     # when the bench scenario runs
     out = StringIO()

@@ -22,6 +22,7 @@ from welfare.models import District
 from .casework import seed_activity
 from .common import official_ids
 from .discovery import seed_discovery
+from .dong_plans import seed_dong_plans
 from .households import BATCH_SIZE, create_households, make_context
 from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
@@ -99,6 +100,8 @@ def seed(
     # Social-network programmes with before/after measures, linked to this year's plans (issue 17).
     report.created["programmes"] = seed_programmes(rng=random.Random(f"{seed}-programmes"), districts=districts,
                                                    today=today)
+    # Per-dong discovery plans under this year's plans (issue 17).
+    report.created["dong_plans"] = seed_dong_plans(districts=districts, today=today)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
