@@ -16,6 +16,7 @@ from welfare.admin_base import (
 
 from .forms.policy import DiscoveryPolicyForm
 from .models import (
+    Attendance,
     BigDataRound,
     BigDataTarget,
     ContactAttempt,
@@ -24,7 +25,13 @@ from .models import (
     HouseholdMerge,
     ImportBatch,
     ImportRowError,
+    Instrument,
+    InstrumentItem,
+    Measurement,
     NetworkMember,
+    Participant,
+    Programme,
+    ProgrammeSession,
     PublicRequest,
     ReporterIdentity,
     RewardDecision,
@@ -210,3 +217,50 @@ class PublicRequestAdmin(CaseworkAdmin):
     list_filter = ("kind", "routed_by_address", "notify_consent")
     raw_id_fields = ("report",)
     exclude = ("rrn_encrypted", "notify_phone")
+# --- Social-network programmes (issue 17) ------------------------------------------------------------------------
+# The instruments are reference data a district loads (its own wording, its own scale): edited here. Programmes,
+# participants and their measures are casework: read-only, each record's page logged.
+
+
+class InstrumentItemInline(admin.TabularInline):
+    model = InstrumentItem
+    extra = 0
+    fields = ("order", "text", "reverse")
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ("short_name", "code", "district", "higher_is_better", "min_value")
+    list_filter = ("district",)
+    inlines = [InstrumentItemInline]
+
+
+class ProgrammeSessionInline(ReadOnlyTabularInline):
+    model = ProgrammeSession
+    fields = ("held_on", "topic", "place")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(CaseworkAdmin):
+    list_display = ("title", "dong", "starts_on", "ends_on", "budget_krw")
+    list_filter = ("dong__district", "dong")
+    list_select_related = ("dong",)
+    inlines = [ProgrammeSessionInline]
+
+
+class MeasurementInline(ReadOnlyTabularInline):
+    model = Measurement
+    fields = ("instrument", "phase", "measured_on", "score")
+
+
+class AttendanceInline(ReadOnlyTabularInline):
+    model = Attendance
+    fields = ("session",)
+
+
+@admin.register(Participant)
+class ParticipantAdmin(CaseworkAdmin):
+    list_display = ("programme", "resident", "enrolled_on")
+    list_select_related = ("programme", "resident")
+    raw_id_fields = ("resident",)
+    inlines = [MeasurementInline, AttendanceInline]

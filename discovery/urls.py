@@ -1,4 +1,4 @@
-from .views import dashboard, imports, indicators, network, reports, rewards, rounds
+from .views import dashboard, imports, indicators, network, programmes, reports, rewards, rounds
 
 app_name = "discovery"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *rewards.urlpatterns,
     *dashboard.urlpatterns,
     *indicators.urlpatterns,
+    *programmes.urlpatterns,
 ]

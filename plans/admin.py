@@ -13,11 +13,15 @@ from .models import (
     Award,
     Department,
     DongMonthFigure,
+    DongPlan,
+    DongPlanTarget,
     DongTarget,
+    FocusArea,
     Partnership,
     PlanArea,
     PlanComment,
     PlanMilestone,
+    PlannedAction,
     PlanTask,
     Resource,
     Training,
@@ -134,3 +138,28 @@ class DongMonthFigureAdmin(ReadOnlyAdmin):
     list_filter = ("metric", "dong__district")
     list_select_related = ("dong",)
     date_hierarchy = "month"
+
+
+# --- Per-dong discovery plans (issue 17): written on the plan's pages, read here. -------------------------------
+
+
+class DongPlanTargetInline(ReadOnlyTabularInline):
+    model = DongPlanTarget
+    fields = ("metric", "target")
+
+
+class FocusAreaInline(ReadOnlyTabularInline):
+    model = FocusArea
+    fields = ("kind", "name", "households", "note")
+
+
+class PlannedActionInline(ReadOnlyTabularInline):
+    model = PlannedAction
+    fields = ("title", "focus_area", "starts_on", "due_on", "owner", "status")
+
+
+@admin.register(DongPlan)
+class DongPlanAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "dong", "updated_at")
+    list_select_related = ("plan", "dong")
+    inlines = [DongPlanTargetInline, FocusAreaInline, PlannedActionInline]

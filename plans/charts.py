@@ -76,3 +76,33 @@ def trend_svg(trend: Trend, *, year: int, today: dt.date, title: str) -> SafeStr
     parts.append("</svg>")
     # Every part above is a constant or came through format_html, which escaped its values.
     return mark_safe("".join(parts))  # noqa: S308
+
+
+def before_after_svg(rows: list[tuple[str, float, float]], *, scale_max: float, title: str) -> SafeString:
+    """Paired horizontal bars, one pair per row: the mean before (``bar before``) and after (``bar after``) on an
+    axis from 0 to ``scale_max`` (the instrument's highest score). Rows are (label, mean before, mean after)."""
+    label_h, bar_h, gap = 14, 10, 8
+    left, right = 4, 44
+    row_h = label_h + 2 * bar_h + gap
+    height = max(row_h * len(rows), row_h) + 4
+    plot_w = WIDTH - left - right
+    top = scale_max if scale_max > 0 else 1
+
+    def w(value: float) -> float:
+        return plot_w * min(max(value, 0), top) / top
+
+    parts = [format_html('<svg class="before-after" viewBox="0 0 {} {}" role="img" aria-label="{}" '
+                         'xmlns="http://www.w3.org/2000/svg"><title>{}</title>', WIDTH, height, title, title)]
+    for i, (label, before, after) in enumerate(rows):
+        y0 = i * row_h
+        parts.append(format_html('<text class="axis" x="{}" y="{}">{}</text>', left, y0 + 11, label))
+        for j, (css, value) in enumerate((("before", before), ("after", after))):
+            y = y0 + label_h + j * bar_h
+            parts.append(format_html(
+                '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>'
+                '<text class="axis" x="{}" y="{}">{}</text>',
+                css, left, y, _n(w(value)), bar_h - 2, f"{value:.1f}", _n(left + w(value) + 3), y + 8,
+                f"{value:.1f}"))
+    parts.append("</svg>")
+    # Every part above is a constant or came through format_html, which escaped its values.
+    return mark_safe("".join(parts))  # noqa: S308

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activities, contents, plans, reports, resources
+from .views import activities, contents, dong_plans, plans, reports, resources
 
 app_name = "plans"
 
@@ -28,6 +28,17 @@ urlpatterns = [
     path("<int:pk>/dashboard/", reports.plan_dashboard, name="plan_dashboard"),
     path("<int:pk>/export.xlsx", reports.plan_export_xlsx, name="plan_export_xlsx"),
     path("<int:pk>/print/", reports.plan_print, name="plan_print"),
+    # Per-dong discovery plans under the district plan (issue 17)
+    path("<int:pk>/dongs/", dong_plans.dong_plan_list, name="dong_plan_list"),
+    path("<int:pk>/dongs/<int:dong_id>/", dong_plans.dong_plan_page, name="dong_plan"),
+    path("<int:pk>/dongs/<int:dong_id>/summary/", dong_plans.dong_plan_summary, name="dong_plan_summary"),
+    path("<int:pk>/dongs/<int:dong_id>/targets/", dong_plans.dong_plan_targets, name="dong_plan_targets"),
+    path("<int:pk>/dongs/<int:dong_id>/focus/", dong_plans.dong_plan_focus_add, name="dong_plan_focus_add"),
+    path("<int:pk>/dongs/<int:dong_id>/focus/<int:area_pk>/delete/", dong_plans.dong_plan_focus_delete,
+         name="dong_plan_focus_delete"),
+    path("<int:pk>/dongs/<int:dong_id>/actions/", dong_plans.dong_plan_action_add, name="dong_plan_action_add"),
+    path("<int:pk>/dongs/<int:dong_id>/actions/<int:action_pk>/status/", dong_plans.dong_plan_action_status,
+         name="dong_plan_action_status"),
     # Trainings, awards and public-private partnerships
     path("trainings/", activities.training_list, name="training_list"),
     path("trainings/new/", activities.training_create, name="training_create"),

@@ -99,6 +99,13 @@ CAPABILITIES.update({
     # The approval inbox: case closings, reward decisions (approve, or return with a comment).
     "see_approval_inbox": frozenset({L, A}),
 })
+# --- Issue 17: social-network programmes -------------------------------------------------------------------------
+# Running a dong's programmes (sessions, enrolment, attendance, before/after measures): the dong staff and the
+# district admin. Planners read the outcome figures (aggregates) on the plan dashboard.
+CAPABILITIES["run_programmes"] = frozenset({OFF, L, A})
+# Writing a dong's own discovery plan under the district's annual plan: the dong lead (own dongs) and the district
+# admin; officials and planners read it.
+CAPABILITIES["edit_dong_plans"] = frozenset({L, A})
 
 
 def _role(user) -> str | None:

@@ -29,6 +29,16 @@ from .network import (  # noqa: F401
     NetworkRole,
     Occupation,
 )
+from .programmes import (  # noqa: F401
+    Attendance,
+    Instrument,
+    InstrumentItem,
+    Measurement,
+    Participant,
+    Phase,
+    Programme,
+    ProgrammeSession,
+)
 from .public import (  # noqa: F401,E402
     CrisisType,
     HouseholdKind,

@@ -2,6 +2,7 @@
 figures. Every name is re-exported here (``from plans.models import AnnualPlan``)."""
 
 from .activities import Award, AwardRecipientKind, Partnership, Training, TrainingAudience
+from .dong_plans import ActionStatus, DongPlan, DongPlanTarget, FocusArea, FocusKind, PlannedAction
 from .figures import DongMonthFigure
 from .plans import (
     AnnualPlan,
@@ -19,6 +20,7 @@ from .plans import (
 from .resources import Resource, ResourceCategory, ResourceQuerySet, Sector
 
 __all__ = [
+    "ActionStatus", "DongPlan", "DongPlanTarget", "FocusArea", "FocusKind", "PlannedAction",
     "AnnualPlan", "AnnualPlanQuerySet", "Award", "AwardRecipientKind", "Department", "DongMonthFigure",
     "DongTarget", "FundingSource", "MilestoneStatus", "Partnership", "PlanArea", "PlanComment", "PlanMilestone",
     "PlanStatus", "PlanTask", "Resource", "ResourceCategory", "ResourceQuerySet", "Sector", "Training",

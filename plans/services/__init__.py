@@ -31,3 +31,15 @@ __all__ = [
     "plan_create", "plan_create_from_previous", "plan_return", "plan_revise", "plan_submit", "plan_update",
     "resource_create", "resource_update", "target_set", "task_delete", "task_save", "training_save", "uplifted",
 ]
+from .dong_plans import (  # noqa: E402
+    action_save,
+    action_set_status,
+    dong_plan_save,
+    focus_area_add,
+    focus_area_delete,
+    local_target_set,
+)
+
+__all__ += [
+    "action_save", "action_set_status", "dong_plan_save", "focus_area_add", "focus_area_delete", "local_target_set",
+]

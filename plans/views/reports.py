@@ -22,6 +22,7 @@ from ..forms import (
 )
 from ..metrics import METRICS
 from ..models import AnnualPlan
+from ..panels import render_panels
 from .plan_page import (
     plan_or_404,
 )
@@ -47,6 +48,7 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/plan/dashboard.html", {
         "plan": plan, "board": board, "form": form, "charts": charts, "paces": Pace,
         "metric_columns": [METRICS[m] for m in board.metrics], "counts": board.counts(),
+        "panels": render_panels(request, plan, dong_ids),
     })
 
 

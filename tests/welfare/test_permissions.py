@@ -27,6 +27,8 @@ EVERY = frozenset({
     "manage_areas", "assign_dong_queue", "hand_over_work", "use_today", "see_approval_inbox",
     # issue 17 item 4: outbound messages
     "manage_message_templates", "read_message_log",
+    # issue 17: social-network programmes and the dong discovery plans
+    "run_programmes", "edit_dong_plans",
 })
 
 # Written out by hand (not derived from the table): a change to the table must change this test too.
@@ -34,6 +36,7 @@ EXPECTED = {
     Role.DONG_OFFICIAL: {
         "edit_casework", "use_worklists", "view_sensitive", "be_assigned", "triage_reports", "edit_network",
         "read_rewards", "answer_rounds", "record_visits", "request_case_transfer", "use_today",
+        "run_programmes",
     },
     Role.DONG_LEAD: {
         "edit_casework", "use_worklists", "view_sensitive", "lead_team", "approve_closing", "be_assigned",
@@ -41,6 +44,7 @@ EXPECTED = {
         "read_rewards", "approve_rewards", "upload_imports", "answer_rounds", "record_visits",
         "request_case_transfer", "manage_areas", "assign_dong_queue", "hand_over_work", "use_today",
         "see_approval_inbox",
+        "run_programmes", "edit_dong_plans",
     },
     Role.DISTRICT_PLANNER: {"edit_plans", "manage_resources", "needs_personal_grant"},
     Role.DISTRICT_ADMIN: {
@@ -51,6 +55,7 @@ EXPECTED = {
         "edit_phrase_templates",
         "record_visits", "manage_areas", "assign_dong_queue", "hand_over_work", "see_approval_inbox",
         "manage_message_templates", "read_message_log",
+        "run_programmes", "edit_dong_plans",
     },
     # 방문간호사: health visits and sensitive health details in their dongs; no cases, rewards, plans or imports.
     Role.VISITING_NURSE: {"view_sensitive", "record_visits", "health_visits_only", "use_today"},
@@ -147,16 +152,16 @@ def test_the_role_can_filter(role, capability, expected):
 # The main menu, exactly as it was drawn from role strings before the permission table (issue 10).
 MENU = {
     "official": ["현황", "내 업무", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금", "빅데이터 차수",
-                 "발굴 현황"],
+                 "발굴 현황", "관계망 프로그램"],
     "lead": ["현황", "내 업무", "팀 현황", "승인함", "통·대기열", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
-             "빅데이터 차수", "명단 업로드", "발굴 현황"],
+             "빅데이터 차수", "명단 업로드", "발굴 현황", "관계망 프로그램"],
     "district_admin": ["현황", "내 업무", "팀 현황", "승인함", "통·대기열", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
-                       "빅데이터 차수", "명단 업로드", "발굴 현황", "구 설정"],
-    "planner": ["현황", "세대", "자원", "계획", "인적안전망 현황", "빅데이터 차수", "발굴 현황"],
+                       "빅데이터 차수", "명단 업로드", "발굴 현황", "관계망 프로그램", "구 설정"],
+    "planner": ["현황", "세대", "자원", "계획", "인적안전망 현황", "빅데이터 차수", "발굴 현황", "관계망 프로그램"],
     "nurse": ["현황", "세대", "자원", "계획", "인적안전망 현황", "빅데이터 차수", "발굴 현황"],
     "case_team": ["현황", "사례 이관", "세대", "자원", "계획", "인적안전망 현황", "빅데이터 차수", "발굴 현황"],
     "superuser": ["현황", "내 업무", "팀 현황", "승인함", "통·대기열", "사례 이관", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
-                  "빅데이터 차수", "명단 업로드", "발굴 현황", "구 설정", "관리"],
+                  "빅데이터 차수", "명단 업로드", "발굴 현황", "관계망 프로그램", "구 설정", "관리"],
     "plain": ["현황", "세대", "자원"],
 }
 

@@ -23,10 +23,12 @@ from .areas import seed_areas
 from .casework import seed_activity
 from .common import official_ids
 from .discovery import seed_discovery
+from .dong_plans import seed_dong_plans
 from .front_door import seed_front_door
 from .households import BATCH_SIZE, create_households, make_context
 from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
+from .programmes import seed_programmes
 from .report import SeedReport
 from .resources import seed_resources
 from .transfers import seed_transfers
@@ -97,6 +99,11 @@ def seed(
         planner = planners.get(PLANNERS.get(district.name, ""))
         if planner is not None:
             report.created["plans"] += seed_plans(district=district, by=planner, today=today, years=years)
+    # Social-network programmes with before/after measures, linked to this year's plans (issue 17).
+    report.created["programmes"] = seed_programmes(rng=random.Random(f"{seed}-programmes"), districts=districts,
+                                                   today=today)
+    # Per-dong discovery plans under this year's plans (issue 17).
+    report.created["dong_plans"] = seed_dong_plans(districts=districts, today=today)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
     # The staffed dongs' 통 with their officials, a few households in the dong's queue, a closing in the inbox.

@@ -17,6 +17,7 @@ from .core import Bench, Row
 from .households import caseload, household_list, household_page
 from .imports import import_crisis_list, import_large_list, import_resumed
 from .plans import plan_dashboard
+from .programmes import programme_outcomes
 from .search import search_page
 from .sweep import daily_sweep
 from .today import today_page
@@ -30,6 +31,7 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "triage_queue": triage_queue,
     "daily_sweep": daily_sweep,
     "plan_dashboard": plan_dashboard,
+    "programme_outcomes": programme_outcomes,
     "import_crisis_list": import_crisis_list,
     "import_large_list": import_large_list,
     "import_resumed": import_resumed,

@@ -1,0 +1,67 @@
+"""The demo's social-network programmes (both districts) and ``manage.py bench --scenario programme_outcomes``:
+figures at district scale, and the database left as found."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from discovery import programme_outcomes as outcomes
+from discovery.models import Measurement, Participant, Programme
+from households.models import Consent
+
+N = 300
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_demo_programmes_in_both_districts_and_the_bench_scenario_leaves_nothing():
+    # given the demo data
+    call_command("seed_demo", households=N, stdout=StringIO())
+
+    # then each district runs programmes linked to this year's plan, with consenting participants measured
+    districts = set(Programme.objects.values_list("dong__district__name", flat=True))
+    assert districts == {"성동구", "영등포구"}
+    assert not Programme.objects.filter(plan__isnull=True).exists()
+    participants = Participant.objects.select_related("programme")
+    assert participants.exists()
+    for p in participants:
+        assert Consent.objects.active(p.enrolled_on).filter(resident_id=p.resident_id, scope="collect_use").exists()
+    assert Measurement.objects.filter(phase="before").exists()
+    # and a second run adds nothing
+    before = (Programme.objects.count(), Participant.objects.count(), Measurement.objects.count())
+    from plans.models import DongPlan
+
+    dong_plans = DongPlan.objects.count()
+    call_command("seed_demo", households=N, stdout=StringIO())
+    assert (Programme.objects.count(), Participant.objects.count(), Measurement.objects.count()) == before
+    assert DongPlan.objects.count() == dong_plans
+
+    # and each district's plan has dong plans with focus areas and planned actions (issue 17 item 2)
+    from plans.models import DongPlan, PlannedAction
+
+    assert set(DongPlan.objects.values_list("plan__district__name", flat=True)) == {"성동구", "영등포구"}
+    assert PlannedAction.objects.filter(dong_plan__focus_areas__isnull=False).exists()
+    assert DongPlan.objects.count() == 8
+
+    # when the bench scenario runs
+    out = StringIO()
+    call_command("bench", households=N, runs=2, warmup=0, scenario="programme_outcomes", stdout=out)
+    lines = out.getvalue().splitlines()
+
+    # then it measured every dong of 성동구 with its extra programmes, in one grouped query for the read model
+    page = next(line for line in lines if line.startswith("programme_outcomes  plan dashboard"))
+    assert re.search(r"17 dongs, \+68 programmes", page)
+    model = next(line for line in lines if "read model alone (by_dong)" in line)
+    assert re.search(r"\s1\s+one grouped query", model)
+    # and what it wrote was rolled back
+    assert (Programme.objects.count(), Participant.objects.count(), Measurement.objects.count()) == before
+    assert outcomes.by_dong(list(Programme.objects.values_list("dong_id", flat=True))) is not None
