@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from households.views.home import home
 
-from . import views, views_filters, views_search
+from . import views, views_filters, views_nav, views_search
 from .api import router as api_router
 
 admin.site.site_header = "동 복지 사례관리 관리자"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", views_search.search_page, name="search"),
+    path("nav/counts/", views_nav.nav_counts, name="nav_counts"),
     path("filters/save/", views_filters.save, name="saved_filter_save"),
     path("filters/<int:pk>/delete/", views_filters.delete, name="saved_filter_delete"),
     path("households/", include("households.urls")),
