@@ -17,6 +17,7 @@ admin.site.site_title = "dong-welfare"
 urlpatterns = [
     path("", home, name="home"),
     path("sw.js", login_not_required(views.service_worker), name="service_worker"),
+    path("favicon.ico", login_not_required(views.favicon), name="favicon"),
     path("login/", login_not_required(views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

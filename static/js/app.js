@@ -141,3 +141,8 @@ document.querySelectorAll(".table-wrap").forEach((wrap) => {
     }
   }
 });
+// The error pages' "이전 화면으로": shown only when there is a page to go back to.
+document.querySelectorAll("button[data-back]").forEach((b) => {
+  if (window.history.length > 1) b.hidden = false;
+  b.addEventListener("click", () => window.history.back());
+});
