@@ -19,8 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from welfare.common.cells import safe_row
-from welfare.common.xlsx import finish_sheet, number_format
 from welfare.common.dates import seoul_today
+from welfare.common.xlsx import finish_sheet, number_format
 
 from . import selectors
 from .dashboard import plan_progress

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
@@ -115,6 +116,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "welfare.urls"
 WSGI_APPLICATION = "welfare.wsgi.application"
+
+# Widgets render through the project's templates: templates/django/forms/ overrides Django's "---------" option.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -7,9 +7,12 @@ import json
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 
+from .forms import LoginForm
+
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
