@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, cases, exports, field, households, transfers, visits, worklists
+from .views import attachments, cases, exports, field, households, printing, transfers, visits, worklists
 
 app_name = "households"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     *worklists.urlpatterns,
     *transfers.urlpatterns,
     *exports.urlpatterns,
+    *printing.urlpatterns,
 ]

@@ -146,3 +146,5 @@ document.querySelectorAll("button[data-back]").forEach((b) => {
   if (window.history.length > 1) b.hidden = false;
   b.addEventListener("click", () => window.history.back());
 });
+// A printable page (households' print views) opens the print dialog by itself.
+if (document.querySelector("[data-autoprint]")) window.addEventListener("load", () => window.setTimeout(() => window.print(), 300));

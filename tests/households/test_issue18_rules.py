@@ -107,3 +107,37 @@ def test_the_closing_form_shows_open_goals_and_links(client_for, official, case_
     review = html[html.index("closing-review"):]
     assert "월세 체납 해소" in review and "긴급 생계지원" in review
     assert "건강검진" not in review and "밑반찬 배달" not in review
+
+
+# 7. The planner's 세대 menu ---------------------------------------------------------------------------------------
+
+def test_the_household_list_tells_a_planner_it_shows_aggregates_only(client_for, planner, household):
+    html = client_for(planner).get(reverse("households:list")).content.decode()
+    assert "집계만 봅니다" in html and "아직 등록된 세대가 없습니다" not in html
+    assert reverse("discovery:dashboard") in html
+
+
+def test_an_official_with_no_household_sees_the_plain_empty_state(client_for, official):
+    html = client_for(official).get(reverse("households:list")).content.decode()
+    assert "아직 등록된 세대가 없습니다" in html and "집계만 봅니다" not in html
+
+
+# 12. Printing ----------------------------------------------------------------------------------------------------
+
+def test_printing_a_household_and_a_case_is_stamped_and_logged(client_for, official, dong, other_household):
+    from welfare.models import AccessLog
+
+    household = household_with_client(dong)
+    case = make_case(household, by=official)
+    case_goal_add(case=case, by=official, text="월세 체납 해소", target_on=timezone.localdate())
+    web = client_for(official)
+
+    html = web.get(reverse("households:household_print", args=[household.pk])).content.decode()
+    assert "print-stamp" in html and "출력: " in html and "data-autoprint" in html
+    html = web.get(reverse("households:case_print", args=[household.pk, case.pk])).content.decode()
+    assert "사례 요약 #" in html and "월세 체납 해소" in html and "print-stamp" in html
+    printed = AccessLog.objects.filter(verb__endswith=".printed", user=official)
+    assert {(e.verb, e.action) for e in printed} == {("households.household.printed", "export"),
+                                                     ("households.case.printed", "export")}
+    # another dong's household cannot be printed
+    assert web.get(reverse("households:household_print", args=[other_household.pk])).status_code == 404
