@@ -18,6 +18,8 @@ def _visible_dongs(request):
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Rows without a date sort last in both directions, on SQLite and PostgreSQL alike."""
 
+    descending_fmt = _("%s (내림차순)")  # django-filter's own "%s (descending)" showed in English
+
     def get_ordering_value(self, param):
         value = super().get_ordering_value(param)
         column = F(value.lstrip("-"))
@@ -41,8 +43,11 @@ class HouseholdFilter(django_filters.FilterSet):
             ("road_address", "address"),
         ),
         field_labels={
-            "updated": _("수정일"), "next_contact": _("다음 접촉일"), "last_contact": _("최근 접촉일"),
-            "address": _("주소"),
+            # django-filter keys an ascending label by the field, a descending one by "-" and the parameter.
+            "updated_at": _("수정일 (오래된 순)"), "-updated": _("수정일 (최근 순)"),
+            "next_contact_on": _("다음 접촉일 (빠른 순)"), "-next_contact": _("다음 접촉일 (늦은 순)"),
+            "last_contact_on": _("최근 접촉일 (오래된 순)"), "-last_contact": _("최근 접촉일 (최근 순)"),
+            "road_address": _("주소 (가나다순)"), "-address": _("주소 (역순)"),
         },
         empty_label=_("기본(최근 수정)"),
     )

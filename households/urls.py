@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import areas, attachments, cases, field, households, transfers, visits, worklists
+from .views import (
+    areas,
+    attachments,
+    cases,
+    exports,
+    field,
+    households,
+    printing,
+    transfers,
+    visits,
+    worklists,
+)
 
 app_name = "households"
 
@@ -25,4 +36,6 @@ urlpatterns = [
     *worklists.urlpatterns,
     *transfers.urlpatterns,
     *areas.urlpatterns,
+    *exports.urlpatterns,
+    *printing.urlpatterns,
 ]

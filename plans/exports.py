@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from welfare.common.cells import safe_row
 from welfare.common.dates import seoul_today
+from welfare.common.xlsx import finish_sheet, number_format
 
 from . import selectors
 from .dashboard import plan_progress
@@ -48,7 +49,7 @@ def _format(sheet: Worksheet, columns: dict[int, str], first_row: int = 2) -> No
     for row in sheet.iter_rows(min_row=first_row):
         for cell in row:
             if cell.column in columns and isinstance(cell.value, (int, float)):
-                cell.number_format = columns[cell.column]
+                cell.number_format = number_format(cell.value, columns[cell.column])
 
 
 def plan_workbook(plan: AnnualPlan, *, dong_ids: Iterable[int], today: dt.date | None = None) -> bytes:
@@ -112,5 +113,7 @@ def plan_workbook(plan: AnnualPlan, *, dong_ids: Iterable[int], today: dt.date |
     _format(targets, {4: THOUSANDS, 5: THOUSANDS, 6: THOUSANDS, 7: DECIMAL, 8: PERCENT})
 
     out = BytesIO()
+    for sheet in book.worksheets:
+        finish_sheet(sheet)
     book.save(out)
     return out.getvalue()

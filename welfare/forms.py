@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
@@ -140,3 +141,21 @@ def apply_rules(form: forms.Form, data: dict, check: Callable[[Mapping[str, Any]
         except RuleError as error:
             form.add_error(None, error)
     return data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with a plain Korean refusal (its own reads "사용자 이름와/과 비밀번호…")."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("아이디 또는 비밀번호가 맞지 않습니다. 대소문자와 한/영 전환을 확인하세요."),
+        "inactive": _("사용이 중지된 계정입니다. 구 관리자에게 문의하세요."),
+    }
+
+
+class ExportReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("내려받는 사유"), max_length=200, error_messages={"required": _("내려받는 사유를 적으세요.")},
+        help_text=_("예: 동 사례회의 자료, 월별 방문 계획. 사유는 접속기록에 남습니다."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
@@ -115,6 +116,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "welfare.urls"
 WSGI_APPLICATION = "welfare.wsgi.application"
+
+# Widgets render through the project's templates: templates/django/forms/ overrides Django's "---------" option.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
@@ -386,7 +390,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Offline docs: no badge fetched from validator.swagger.io (the CSP would block it anyway).
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # No deep links: Swagger UI draws them as links inside the operation buttons (nested interactive, issue 18).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One component name per choice set where field names collide ("status", "source", "to", "domain").

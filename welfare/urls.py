@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from households.views.home import dong_status, home
 
-from . import views, views_filters, views_search, views_today
+from . import views, views_filters, views_nav, views_search, views_today
 from .api import router as api_router
 
 admin.site.site_header = "동 복지 사례관리 관리자"
@@ -21,10 +21,12 @@ urlpatterns = [
     path("inbox/", views_today.inbox, name="inbox"),
     path("inbox/<str:source>/<int:pk>/", views_today.inbox_decide, name="inbox_decide"),
     path("sw.js", login_not_required(views.service_worker), name="service_worker"),
+    path("favicon.ico", login_not_required(views.favicon), name="favicon"),
     path("login/", login_not_required(views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", views_search.search_page, name="search"),
+    path("nav/counts/", views_nav.nav_counts, name="nav_counts"),
     path("filters/save/", views_filters.save, name="saved_filter_save"),
     path("filters/<int:pk>/delete/", views_filters.delete, name="saved_filter_delete"),
     path("households/", include("households.urls")),

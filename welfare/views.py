@@ -7,9 +7,12 @@ import json
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 
+from .forms import LoginForm
+
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
@@ -54,3 +57,13 @@ SHELL_ASSETS = (
     "css/app.css", "css/field.css", "css/consents.css", "js/app.js", "js/signature.js", "js/field/store.js",
     "js/field/field.js", "js/field/offline.js", "manifest.webmanifest", "icons/icon-192.png", "icons/icon-512.png",
 )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on their own whatever the page says: the static icon (cached a day)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    response = HttpResponsePermanentRedirect(static("favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -27,9 +27,12 @@ from households.models import Attachment, Household
 from welfare.audit import log_action, log_list
 from welfare.errors import RuleError, show_on_form
 from welfare.messaging.models import OutboundMessage
+from welfare.permissions import can
+from welfare.views_export import export_page
 
 from .. import services
 from ..attachment_owners import REPORT
+from ..exports import reports_export
 from ..forms import (
     AssignForm,
     AttemptForm,
@@ -121,6 +124,18 @@ def queue(request: HttpRequest) -> HttpResponse:
         "quick_outcomes": QuickResolveForm.base_fields["outcome"].choices,
         "filtered": form.filtered, "here": request.get_full_path(),
     })
+
+
+def queue_export(request: HttpRequest) -> HttpResponse:
+    """The queue as filtered, as Excel: the reason page, then the file (discovery.exports)."""
+    if not can(request.user, "triage_reports"):
+        raise PermissionDenied
+    form = QueueFilterForm(request.GET or None, user=request.user)
+    queryset = triage_queryset(request.user, form, timezone.now())
+    back = reverse("discovery:queue") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    return export_page(request, title=_("제보 목록 내려받기"), back=back, count=queryset.count(),
+                       make=lambda reason: reports_export(by=request.user, queryset=queryset, reason=reason,
+                                                          params=request.GET))
 
 
 @require_POST
@@ -401,6 +416,7 @@ def _current_residents():
 urlpatterns = [
     path("reports/", queue, name="queue"),
     path("reports/assign/", queue_assign, name="queue_assign"),
+    path("reports/export/", queue_export, name="queue_export"),
     path("reports/new/", report_create, name="report_create"),
     path("reports/<int:pk>/", report_detail, name="report_detail"),
     path("reports/<int:pk>/quick/", report_quick_resolve, name="report_quick_resolve"),

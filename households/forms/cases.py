@@ -63,7 +63,9 @@ class StaffChoiceField(forms.ModelChoiceField):
 class CaseOpenForm(forms.Form):
     client = forms.ModelChoiceField(queryset=None, label=_("대상자"), empty_label=None,
                                     help_text=_("개인정보 수집·이용 동의를 받은 현재 가구원"))
-    source = forms.ChoiceField(label=_("발굴 경로"), choices=CaseSource.choices)
+    # No default: a silent "위기가구 제보" skewed the discovery figures (issue 18); the official picks one.
+    source = forms.ChoiceField(label=_("발굴 경로"), choices=[("", _("— 발굴 경로를 고르세요 —")), *CaseSource.choices],
+                               error_messages={"required": _("발굴 경로를 고르세요.")})
     case_class = forms.ChoiceField(label=_("사례 구분"), choices=CaseClass.choices, initial=CaseClass.GENERAL,
                                    help_text=_("안전·정신건강 욕구가 있으면 고난도"))
     assigned_official = StaffChoiceField(queryset=None, label=_("담당 공무원"), required=False,
@@ -91,7 +93,8 @@ class CaseOpenForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    source = forms.ChoiceField(label=_("발굴 경로"), choices=CaseSource.choices, initial=CaseSource.VISIT)
+    source = forms.ChoiceField(label=_("발굴 경로"), choices=[("", _("— 발굴 경로를 고르세요 —")), *CaseSource.choices],
+                               error_messages={"required": _("발굴 경로를 고르세요.")})
     summary = forms.CharField(label=_("재발 경위"), required=False,
                               widget=forms.Textarea(attrs=counter_attrs(SUMMARY_MAX, rows=3)))
 

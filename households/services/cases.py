@@ -91,6 +91,8 @@ def case_open(*, household: Household, client: Resident, by: User, source: str, 
               previous_case: Case | None = None) -> Case:
     """Open a case at intake. The person's consent to collection and use must be on record."""
     require_casework(by)
+    if not source:  # no default: the discovery figures count every case by its source
+        raise RuleError({"source": _("발굴 경로를 고르세요.")})
     _check_choice("source", source, CaseSource.values)
     _check_choice("case_class", case_class, CaseClass.values)
     opened_on = opened_on or seoul_today()

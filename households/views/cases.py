@@ -36,6 +36,7 @@ from ..forms.cases import (
 )
 from ..models import Attachment, Case, CaseSource, CaseStage, ConsentScope, Household, LinkStatus, Resident
 from ..models.cases import DEADLINES
+from ..selectors_closing import closing_review
 from ..services.cases import may_approve_closing, next_stages
 from ..services.links import next_link_statuses
 from . import transfers
@@ -210,7 +211,13 @@ def case_transition(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse
     return render(request, "households/cases/transition_form.html", {
         "form": form, "household": case.household, "case": case, "stale": stale, "offered": offered,
         "awaiting_approval": case.stage == CaseStage.CLOSING and not may_approve_closing(request.user),
+        "review": closing_review(case) if _closing_in_view(case, offered) else None,
     }, status=409 if stale else 200)
+
+
+def _closing_in_view(case, offered) -> bool:
+    """The closing review (open goals, open service links) shows where closing is proposed or approved."""
+    return case.stage == CaseStage.CLOSING or CaseStage.CLOSING in offered or CaseStage.CLOSED in offered
 
 
 def case_needs(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from welfare.audit import log_action, log_list
 from welfare.errors import RuleError, show_on_form
 from welfare.permissions import can
+from welfare.scoping import personal_dong_ids
 
 from .. import services
 from ..attachment_owners import with_owners
@@ -54,6 +55,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     return render(request, "households/list.html", {
         "filter": filterset, "page": page, "query_string": params.urlencode(),
+        # A role that sees aggregates only (a planner without a personal grant): the empty list says why.
+        "aggregates_only": not personal_dong_ids(request.user) and can(request.user, "needs_personal_grant"),
     })
 
 

@@ -44,3 +44,11 @@ def saved_filters(context, list_key: str):
         "csrf_token": context.get("csrf_token"), "name_max": NAME_MAX, "user": user,
         "share_dongs": list(Dong.objects.filter(pk__in=personal_dong_ids(user)).order_by("name")),
     }
+
+
+@register.filter
+def phone(value) -> str:
+    """``{{ number|phone }}``: one format for every phone number shown (``010-1234-5678``), else as given."""
+    from welfare.common.phones import display
+
+    return display(value) if value else ""
