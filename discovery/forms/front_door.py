@@ -156,9 +156,15 @@ class StatusForm(forms.Form):
 class NetworkLookForm(forms.Form):
     """살펴봐 주세요: which network member of the dong gets the text, and a short note (no names)."""
 
-    member = forms.ModelChoiceField(label=_("인적안전망 구성원"), queryset=None, empty_label=_("— 고르세요 —"))
-    note = forms.CharField(label=_("메모 (이름·번지 없이)"), required=False, max_length=60,
-                           help_text=_("예: 며칠째 불이 꺼져 있어요. 문 앞을 한번 봐 주세요."))
+    member = forms.ModelChoiceField(
+        label=_("인적안전망 구성원"), queryset=None, empty_label=_("— 고르세요 —")
+    )
+    note = forms.CharField(
+        label=_("메모 (이름·번지 없이)"),
+        required=False,
+        max_length=60,
+        help_text=_("예: 며칠째 불이 꺼져 있어요. 문 앞을 한번 봐 주세요."),
+    )
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)

@@ -357,20 +357,40 @@ def reporter_replies(now: dt.datetime) -> int:
     instead). Reports closed in the last two days that have no such message yet, in one query."""
     told = OutboundMessage.objects.filter(
         ref=Concat(Value("discovery.crisisreport:"), Cast(OuterRef("pk"), CharField())),
-        purpose=MessagePurpose.REPORT_STATUS)
-    reports = list(CrisisReport.objects.filter(
-        status=ReportStatus.RESOLVED, resolved_at__gte=now - REPLY_WINDOW, reporter__wants_reply=True,
-        public_request__isnull=True).exclude(Exists(told)).select_related("reporter", "dong")[:2_000])
+        purpose=MessagePurpose.REPORT_STATUS,
+    )
+    reports = list(
+        CrisisReport.objects.filter(
+            status=ReportStatus.RESOLVED,
+            resolved_at__gte=now - REPLY_WINDOW,
+            reporter__wants_reply=True,
+            public_request__isnull=True,
+        )
+        .exclude(Exists(told))
+        .select_related("reporter", "dong")[:2_000]
+    )
     sent = 0
     for report in reports:
         if not is_mobile(report.reporter.phone):
             continue
-        message_send(MessageRequest(
-            purpose=MessagePurpose.REPORT_STATUS, phone=report.reporter.phone, consent=True,
-            idempotency_key=f"discovery.report:{report.pk}:reply", district_id=report.district_id,
-            context={"receipt": report.receipt_code, "dong": report.dong.name if report.dong_id else "",
-                     "status": _(NEIGHBOUR_CLOSED), "link": ""},
-            recipient_label=_("신고자"), ref=f"discovery.crisisreport:{report.pk}"), now=now)
+        message_send(
+            MessageRequest(
+                purpose=MessagePurpose.REPORT_STATUS,
+                phone=report.reporter.phone,
+                consent=True,
+                idempotency_key=f"discovery.report:{report.pk}:reply",
+                district_id=report.district_id,
+                context={
+                    "receipt": report.receipt_code,
+                    "dong": report.dong.name if report.dong_id else "",
+                    "status": _(NEIGHBOUR_CLOSED),
+                    "link": "",
+                },
+                recipient_label=_("신고자"),
+                ref=f"discovery.crisisreport:{report.pk}",
+            ),
+            now=now,
+        )
         sent += 1
     return sent
 

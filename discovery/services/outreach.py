@@ -31,8 +31,12 @@ def network_members_for(report: CrisisReport):
     if report.dong_id is None:
         return NetworkMember.objects.none()
     today = timezone.localdate()
-    return (NetworkMember.objects.filter(dongs=report.dong_id, active_from__lte=today).exclude(phone="")
-            .exclude(active_to__lt=today).order_by("name", "id"))
+    return (
+        NetworkMember.objects.filter(dongs=report.dong_id, active_from__lte=today)
+        .exclude(phone="")
+        .exclude(active_to__lt=today)
+        .order_by("name", "id")
+    )
 
 
 def network_look_request(*, report: CrisisReport, member: NetworkMember, note: str, by) -> OutboundMessage:
@@ -51,11 +55,23 @@ def network_look_request(*, report: CrisisReport, member: NetworkMember, note: s
         raise RuleError(errors)
     road = ROAD_AND_NUMBER.search(report.subject_address or "")
     with transaction.atomic():
-        message = message_send(MessageRequest(
-            purpose=MessagePurpose.NETWORK_LOOK, phone=member.phone, consent=True, district_id=report.district_id,
-            idempotency_key=f"discovery.report:{report.pk}:look:{member.pk}",
-            context={"dong": report.dong.name, "area": road.group(1) if road else "", "note": note},
-            recipient_label=str(member.get_role_display())[:60], ref=f"discovery.crisisreport:{report.pk}"))
-        log_action(report, "discovery.crisisreport.network_look", user=by, household_id=report.household_id,
-                   changes={"member": member.pk, "message": message.pk})
+        message = message_send(
+            MessageRequest(
+                purpose=MessagePurpose.NETWORK_LOOK,
+                phone=member.phone,
+                consent=True,
+                district_id=report.district_id,
+                idempotency_key=f"discovery.report:{report.pk}:look:{member.pk}",
+                context={"dong": report.dong.name, "area": road.group(1) if road else "", "note": note},
+                recipient_label=str(member.get_role_display())[:60],
+                ref=f"discovery.crisisreport:{report.pk}",
+            )
+        )
+        log_action(
+            report,
+            "discovery.crisisreport.network_look",
+            user=by,
+            household_id=report.household_id,
+            changes={"member": member.pk, "message": message.pk},
+        )
     return message

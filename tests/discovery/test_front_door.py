@@ -341,18 +341,21 @@ def test_the_official_sees_the_request_and_its_messages_never_the_number(
 # --- Asking the network to look in ---------------------------------------------------------------------------------
 
 
-def test_an_official_asks_a_network_member_to_look_in_once(client, streets, official, client_for, nurse,
-                                                           django_capture_on_commit_callbacks):
+def test_an_official_asks_a_network_member_to_look_in_once(
+    client, streets, official, client_for, nurse, django_capture_on_commit_callbacks
+):
     from discovery.models import NetworkMember
 
     dong, second = streets
     client.post(FORM, neighbour(subject_address="왕십리로 12, 302호", subject_name="홍길순"))
     report = CrisisReport.objects.get()
-    member = NetworkMember.objects.create(district=dong.district, name="이웃 김씨", role="neighbour",
-                                          phone="010-8888-1111")
+    member = NetworkMember.objects.create(
+        district=dong.district, name="이웃 김씨", role="neighbour", phone="010-8888-1111"
+    )
     member.dongs.set([dong])
-    elsewhere = NetworkMember.objects.create(district=dong.district, name="마장 박씨", role="neighbour",
-                                             phone="010-8888-2222")
+    elsewhere = NetworkMember.objects.create(
+        district=dong.district, name="마장 박씨", role="neighbour", phone="010-8888-2222"
+    )
     elsewhere.dongs.set([second])
     staff = client_for(official)
     url = reverse("discovery:report_network_look", args=[report.pk])
@@ -361,26 +364,39 @@ def test_an_official_asks_a_network_member_to_look_in_once(client, streets, offi
     assert staff.post(url, {"member": elsewhere.pk}).status_code == 200  # not a member of this dong
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(2):
-            assert staff.post(url, {"member": member.pk, "note": "불이 며칠째 꺼져 있어요"}).status_code == 302
+            assert (
+                staff.post(url, {"member": member.pk, "note": "불이 며칠째 꺼져 있어요"}).status_code == 302
+            )
     message = OutboundMessage.objects.get(purpose="network_look")
     assert message.state == "sent" and message.phone_masked == "010-****-1111"
     assert "왕십리로" in message.body and "불이 며칠째" in message.body
-    assert "302" not in message.body and "12" not in message.body.split("]")[1] and "홍길순" not in message.body
+    assert (
+        "302" not in message.body and "12" not in message.body.split("]")[1] and "홍길순" not in message.body
+    )
     client.logout()
     assert client_for(nurse).post(url, {"member": member.pk}).status_code == 403
 
 
-def test_a_reporter_who_asked_for_a_reply_is_told_once_when_the_report_closes(dong, official,
-                                                                              django_capture_on_commit_callbacks):
+def test_a_reporter_who_asked_for_a_reply_is_told_once_when_the_report_closes(
+    dong, official, django_capture_on_commit_callbacks
+):
     from discovery.services import ReporterInput, ReportInput, report_take
 
-    report = report_take(ReportInput(
-        channel="phone", dong=dong.pk, received_at=timezone.now(), subject_description="옆집 어르신",
-        reporter=ReporterInput(name="이웃", phone="010-4444-5555", wants_reply=True)), by=official)
+    report = report_take(
+        ReportInput(
+            channel="phone",
+            dong=dong.pk,
+            received_at=timezone.now(),
+            subject_description="옆집 어르신",
+            reporter=ReporterInput(name="이웃", phone="010-4444-5555", wants_reply=True),
+        ),
+        by=official,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert public_requests_notify() == 0
-        CrisisReport.objects.filter(pk=report.pk).update(status="resolved", outcome="case_opened",
-                                                         resolved_at=timezone.now())
+        CrisisReport.objects.filter(pk=report.pk).update(
+            status="resolved", outcome="case_opened", resolved_at=timezone.now()
+        )
         assert public_requests_notify() == 1
         assert public_requests_notify() == 0
     message = OutboundMessage.objects.get()
