@@ -461,6 +461,10 @@ PUBLIC_UPLOAD_URL_NAMES = ("report:create",)
 # Years after a household's last case closed (with no activity since) before the nightly job anonymises it
 # (PIPA art. 21; DOMAIN §5 R4).
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+# The access log (PIPA safety measures: at least two years): monthly partitions on PostgreSQL, made this many months
+# ahead by the nightly job, and whole months dropped once older than the retention (never under 24 months).
+ACCESS_LOG_RETENTION_MONTHS = env.int("ACCESS_LOG_RETENTION_MONTHS", default=24)
+ACCESS_LOG_PARTITIONS_AHEAD = env.int("ACCESS_LOG_PARTITIONS_AHEAD", default=3)
 # Plausible values (welfare.common.bounds; every service checks them, the page and the API say the same):
 # nothing recorded happened before EARLIEST_RECORD_DATE; next contacts, follow-ups, first-contact deadlines
 # and start dates lie within NEXT_CONTACT_MAX_DAYS; goal targets, end dates and plan years within
