@@ -22,6 +22,7 @@ from .models import (
     FieldSyncReceipt,
     FollowUp,
     Household,
+    IsolationItemWording,
     IsolationScreening,
     MemberEvent,
     PhraseTemplate,
@@ -227,6 +228,32 @@ class MemberEventAdmin(CaseworkAdmin):
     search_fields = ("resident__name", "=household__id")
     raw_id_fields = ("household", "resident", "recorded_by")
     list_select_related = ("household", "resident")
+
+
+@admin.register(IsolationItemWording)
+class IsolationItemWordingAdmin(admin.ModelAdmin):
+    """The checklist's wording, corrected by a superuser to match the district's official form (the 13 items and
+    their order are fixed: the score counts them)."""
+
+    list_display = ("key", "text", "changed_at")
+    ordering = ("id",)
+    readonly_fields = ("key", "changed_at")
+    fields = ("key", "text", "changed_at")
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(IsolationScreening)

@@ -25,6 +25,7 @@ from ..models import (
     Severity,
     Visit,
     VisitKind,
+    isolation_items,
 )
 from ..services import VisitData, VisitOutcome, VisitScope, staff_of
 from ..services.composition import LEAVE_NOTE_MAX
@@ -242,7 +243,7 @@ class IsolationForm(forms.Form):
         if "resident" not in self.initial:
             head = next((r for r in residents if r.relation == Relation.HEAD), None)
             self.initial["resident"] = head.pk if head else None
-        for key, label in ISOLATION_ITEMS:
+        for key, label in isolation_items():  # the wording a superuser may have corrected (one query)
             self.fields[f"item_{key}"] = forms.BooleanField(label=label, required=False)
 
     @property

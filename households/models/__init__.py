@@ -44,8 +44,10 @@ from .households import (  # noqa: F401
 from .isolation import (  # noqa: F401
     ISOLATION_BANDS,
     ISOLATION_ITEMS,
+    IsolationItemWording,
     IsolationScreening,
     isolation_band,
+    isolation_items,
     isolation_risk,
 )
 from .links import (  # noqa: F401

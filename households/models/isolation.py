@@ -30,6 +30,31 @@ ISOLATION_ITEMS: tuple[tuple[str, str], ...] = (
 )
 
 
+class IsolationItemWording(models.Model):
+    """The wording of one checklist item as this installation shows it. The 13 items and their keys are fixed
+    (the score is their count, 0–13); their wording is not verified against the Ministry's official form
+    (DOMAIN.md gives the bands, not the items), so a superuser corrects it in the admin to match the district's
+    form. Seeded with :data:`ISOLATION_ITEMS`; an item without a row shows the default."""
+
+    key = models.CharField(_("항목"), max_length=30, unique=True,
+                           choices=[(k, k) for k, _label in ISOLATION_ITEMS], editable=False)
+    text = models.CharField(_("문구"), max_length=200)
+    changed_at = models.DateTimeField(_("수정 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("사회적 고립 조사 문항")
+        verbose_name_plural = _("사회적 고립 조사 문항")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def isolation_items() -> list[tuple[str, str]]:
+    """The 13 items in their fixed order, with the installation's wording (one query)."""
+    wording = dict(IsolationItemWording.objects.values_list("key", "text"))
+    return [(key, wording.get(key) or str(label)) for key, label in ISOLATION_ITEMS]
+
+
 # The score bands of the social-isolation checklist (DOMAIN §5 R9): (lowest, highest, risk proposed, label).
 # 0 is "general" (일반) and proposes the low risk, as 1–3 does.
 ISOLATION_BANDS: tuple[tuple[int, int, str, str], ...] = (
