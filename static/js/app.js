@@ -148,3 +148,19 @@ document.querySelectorAll("button[data-back]").forEach((b) => {
 });
 // A printable page (households' print views) opens the print dialog by itself.
 if (document.querySelector("[data-autoprint]")) window.addEventListener("load", () => window.setTimeout(() => window.print(), 300));
+
+// A form marked data-outcome-form (the report's resolve form) shows only the fieldsets of the chosen outcome
+// (data-when); the others are hidden and disabled, so they are not sent. Without JavaScript every fieldset shows.
+document.querySelectorAll("form[data-outcome-form]").forEach((form) => {
+  const select = form.querySelector("select[name=outcome]");
+  if (!select) return;
+  const sync = () => {
+    form.querySelectorAll("fieldset[data-when]").forEach((set) => {
+      const shown = set.dataset.when.split(" ").includes(select.value);
+      set.hidden = !shown;
+      set.disabled = !shown;
+    });
+  };
+  select.addEventListener("change", sync);
+  sync();
+});

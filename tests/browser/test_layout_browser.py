@@ -137,3 +137,30 @@ def test_tip_off_checkboxes_and_error_summary(browser, live_server, dong, viewpo
         _shot(page, width, "public_report_refused")
     finally:
         context.close()
+
+
+def test_resolve_form_shows_only_the_chosen_outcomes_fields(browser, live_server, official, dong):
+    made = report(dong, subject_name="박영희")
+    url = live_server.url + reverse("discovery:report_detail", args=[made.pk])
+    form = "form[data-outcome-form]"
+    for javascript in (True, False):
+        context = browser.new_context(viewport={"width": 820, "height": 1180}, locale="ko-KR",
+                                      java_script_enabled=javascript)
+        page = context.new_page()
+        try:
+            sign_in(page, live_server, "official")
+            page.goto(url)
+            sets = {when: page.locator(f"{form} fieldset[data-when='{when}']")
+                    for when in ("case_opened", "linkage_only", "duplicate", "unreachable")}
+            if not javascript:  # the fallback: every outcome's fields, each titled
+                assert all(s.is_visible() for s in sets.values())
+                continue
+            assert not any(s.is_visible() for s in sets.values())  # no outcome chosen yet
+            page.select_option(f"{form} select[name=outcome]", "case_opened")
+            assert sets["case_opened"].is_visible() and not sets["linkage_only"].is_visible()
+            page.select_option(f"{form} select[name=outcome]", "linkage_only")
+            assert sets["linkage_only"].is_visible() and not sets["case_opened"].is_visible()
+            page.select_option(f"{form} select[name=outcome]", "unreachable")
+            assert sets["unreachable"].is_visible() and not sets["duplicate"].is_visible()
+        finally:
+            context.close()
