@@ -164,3 +164,42 @@ def test_resolve_form_shows_only_the_chosen_outcomes_fields(browser, live_server
             assert sets["unreachable"].is_visible() and not sets["duplicate"].is_visible()
         finally:
             context.close()
+
+
+def test_a_long_resource_picker_is_searchable_and_works_without_javascript(browser, live_server, official, dong):
+    from plans.models import Resource
+    from tests.households.factories_cases import household_with_client
+
+    household = household_with_client(dong)
+    case = make_case(household, by=official)
+    for i in range(25):
+        resource = Resource.objects.create(district=dong.district, name=f"자원{i:02d}", provider="복지관",
+                                           sector="private", category="food")
+        resource.dongs.set([dong])
+    target = Resource.objects.create(district=dong.district, name="긴급 생계지원", provider="구청", sector="public",
+                                     category="emergency")
+    target.dongs.set([dong])
+    url = live_server.url + reverse("households:link_add", args=[household.pk, case.pk])
+    for javascript in (True, False):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR",
+                                      java_script_enabled=javascript)
+        page = context.new_page()
+        try:
+            sign_in(page, live_server, "official")
+            page.goto(url)
+            select = page.locator("select[name=resource]")
+            if not javascript:
+                assert page.locator(".picker-search").count() == 0
+                select.select_option(value=str(target.pk))  # a plain select still picks
+                assert select.input_value() == str(target.pk)
+                continue
+            search = page.locator("input.picker-search")
+            assert search.get_attribute("aria-label").endswith("검색")
+            search.fill("생계")
+            visible = page.evaluate("Array.from(document.querySelector('select[name=resource]').options)"
+                                    ".filter(o => !o.hidden && o.value).map(o => o.text)")
+            assert len(visible) == 1 and "긴급 생계지원" in visible[0]
+            assert select.input_value() == str(target.pk)  # the only match is chosen
+            assert _overflow(page) <= 0
+        finally:
+            context.close()
