@@ -11,5 +11,8 @@ from .selectors import CARE_STATUSES
 
 @register("caseload", "use_worklists")
 def overdue_contacts(user) -> int:
-    return (Household.objects.visible_to(user)
-            .filter(assigned_official=user, status__in=CARE_STATUSES, next_contact_on__lt=seoul_today()).count())
+    return (
+        Household.objects.visible_to(user)
+        .filter(assigned_official=user, status__in=CARE_STATUSES, next_contact_on__lt=seoul_today())
+        .count()
+    )

@@ -23,6 +23,9 @@ class ClosingReview:
 
 def closing_review(case: Case) -> ClosingReview:
     goals = list(CaseGoal.objects.filter(case=case, achieved_on__isnull=True).order_by("target_on", "id"))
-    links = list(ServiceLink.objects.filter(case=case, status__in=OPEN_LINK_STATUSES)
-                 .select_related("resource").order_by("requested_on", "id"))
+    links = list(
+        ServiceLink.objects.filter(case=case, status__in=OPEN_LINK_STATUSES)
+        .select_related("resource")
+        .order_by("requested_on", "id")
+    )
     return ClosingReview(goals, links)

@@ -16,8 +16,9 @@ from .errors import RuleError, show_on_form
 from .forms import ExportReasonForm
 
 
-def export_page(request: HttpRequest, *, title: str, back: str, count: int,
-                make: Callable[[str], ExportFile]) -> HttpResponse:
+def export_page(
+    request: HttpRequest, *, title: str, back: str, count: int, make: Callable[[str], ExportFile]
+) -> HttpResponse:
     form = ExportReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -29,4 +30,6 @@ def export_page(request: HttpRequest, *, title: str, back: str, count: int,
             response["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(export.name)}"
             response["Cache-Control"] = "no-store"
             return response
-    return render(request, "welfare/export_form.html", {"form": form, "title": title, "back": back, "count": count})
+    return render(
+        request, "welfare/export_form.html", {"form": form, "title": title, "back": back, "count": count}
+    )

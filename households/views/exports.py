@@ -30,16 +30,26 @@ def households_export(request: HttpRequest) -> HttpResponse:
     filterset = HouseholdFilter(request.GET or None, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     back = reverse("households:list") + (f"?{request.GET.urlencode()}" if request.GET else "")
-    return export_page(request, title=_("세대 목록 내려받기"), back=back, count=queryset.count(),
-                       make=lambda reason: exports.households_export(by=request.user, queryset=queryset,
-                                                                     reason=reason, params=request.GET))
+    return export_page(
+        request,
+        title=_("세대 목록 내려받기"),
+        back=back,
+        count=queryset.count(),
+        make=lambda reason: exports.households_export(
+            by=request.user, queryset=queryset, reason=reason, params=request.GET
+        ),
+    )
 
 
 def cases_export(request: HttpRequest) -> HttpResponse:
     _require(request)
-    return export_page(request, title=_("진행 중인 사례 내려받기"), back=reverse("households:caseload"),
-                       count=Case.objects.visible_to(request.user).open().count(),
-                       make=lambda reason: exports.cases_export(by=request.user, reason=reason))
+    return export_page(
+        request,
+        title=_("진행 중인 사례 내려받기"),
+        back=reverse("households:caseload"),
+        count=Case.objects.visible_to(request.user).open().count(),
+        make=lambda reason: exports.cases_export(by=request.user, reason=reason),
+    )
 
 
 def followups_export(request: HttpRequest) -> HttpResponse:
@@ -47,10 +57,15 @@ def followups_export(request: HttpRequest) -> HttpResponse:
     import datetime as dt
 
     until = seoul_today() + dt.timedelta(days=FOLLOWUP_DAYS)
-    return export_page(request, title=_("접촉 예정(7일 이내·기한 지남) 내려받기"), back=reverse("households:caseload"),
-                       count=FollowUp.objects.visible_to(request.user).due_by(until).count(),
-                       make=lambda reason: exports.followups_due_export(by=request.user, reason=reason,
-                                                                        within_days=FOLLOWUP_DAYS))
+    return export_page(
+        request,
+        title=_("접촉 예정(7일 이내·기한 지남) 내려받기"),
+        back=reverse("households:caseload"),
+        count=FollowUp.objects.visible_to(request.user).due_by(until).count(),
+        make=lambda reason: exports.followups_due_export(
+            by=request.user, reason=reason, within_days=FOLLOWUP_DAYS
+        ),
+    )
 
 
 urlpatterns = [

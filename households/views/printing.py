@@ -18,16 +18,24 @@ from .casework import case_for
 
 
 def household_print(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_object_or_404(Household.objects.visible_to(request.user).select_related("dong", "assigned_official"),
-                                  pk=pk)
+    household = get_object_or_404(
+        Household.objects.visible_to(request.user).select_related("dong", "assigned_official"), pk=pk
+    )
     residents = list(household.residents.filter(left_on__isnull=True).order_by("id"))
     visits = list(household.visits.select_related("recorded_by").order_by("-visited_at", "-id")[:5])
     cases = list(household.cases.open().select_related("client", "assigned_official"))
     log_action(household, "households.household.printed", user=request.user, action=AccessAction.EXPORT)
-    return render(request, "households/print/household.html", {
-        "household": household, "residents": residents, "visits": visits, "cases": cases,
-        "printed_at": timezone.localtime(),
-    })
+    return render(
+        request,
+        "households/print/household.html",
+        {
+            "household": household,
+            "residents": residents,
+            "visits": visits,
+            "cases": cases,
+            "printed_at": timezone.localtime(),
+        },
+    )
 
 
 def case_print(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
@@ -37,11 +45,20 @@ def case_print(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     links = list(case.service_links.select_related("resource").order_by("-requested_on", "-id"))
     visits = list(case.household.visits.order_by("-visited_at", "-id")[:3])
     log_action(case, "households.case.printed", user=request.user, action=AccessAction.EXPORT)
-    return render(request, "households/print/case.html", {
-        "case": case, "household": case.household, "needs": needs, "goals": goals, "links": links,
-        "open_links": [link for link in links if link.status in OPEN_LINK_STATUSES], "visits": visits,
-        "printed_at": timezone.localtime(),
-    })
+    return render(
+        request,
+        "households/print/case.html",
+        {
+            "case": case,
+            "household": case.household,
+            "needs": needs,
+            "goals": goals,
+            "links": links,
+            "open_links": [link for link in links if link.status in OPEN_LINK_STATUSES],
+            "visits": visits,
+            "printed_at": timezone.localtime(),
+        },
+    )
 
 
 urlpatterns = [

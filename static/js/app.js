@@ -148,3 +148,54 @@ document.querySelectorAll("button[data-back]").forEach((b) => {
 });
 // A printable page (households' print views) opens the print dialog by itself.
 if (document.querySelector("[data-autoprint]")) window.addEventListener("load", () => window.setTimeout(() => window.print(), 300));
+
+// A form marked data-outcome-form (the report's resolve form) shows only the fieldsets of the chosen outcome
+// (data-when); the others are hidden and disabled, so they are not sent. Without JavaScript every fieldset shows.
+document.querySelectorAll("form[data-outcome-form]").forEach((form) => {
+  const select = form.querySelector("select[name=outcome]");
+  if (!select) return;
+  const sync = () => {
+    form.querySelectorAll("fieldset[data-when]").forEach((set) => {
+      const shown = set.dataset.when.split(" ").includes(select.value);
+      set.hidden = !shown;
+      set.disabled = !shown;
+    });
+  };
+  select.addEventListener("change", sync);
+  sync();
+});
+
+// Long flat selects (resources, network members…: more than 15 choices) get a search box that narrows the
+// options as one types. The select itself stays a plain select, so without JavaScript it works as before
+// (and type-ahead jumps to an option).
+const PICKER_MIN = 15;
+document.querySelectorAll("main form[method=post] select:not([data-autosubmit]):not([data-no-search])").forEach((select) => {
+  if (select.options.length <= PICKER_MIN || select.dataset.searchReady) return;
+  select.dataset.searchReady = "1";
+  const box = document.createElement("input");
+  box.type = "search";
+  box.className = "picker-search";
+  box.autocomplete = "off";
+  const label = select.labels && select.labels[0] ? select.labels[0].textContent.trim().replace(/:$/, "") : "";
+  const en = document.documentElement.lang === "en";
+  box.placeholder = en ? "Type to narrow the list" : "입력해서 목록 좁히기";
+  box.setAttribute("aria-label", en ? `Search ${label}` : `${label} 검색`);
+  box.setAttribute("aria-controls", select.id || "");
+  const count = document.createElement("small");
+  count.className = "help picker-count";
+  count.setAttribute("aria-live", "polite");
+  select.before(box);
+  select.after(count);
+  box.addEventListener("input", () => {
+    const words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    let firstShown = null;
+    Array.from(select.options).forEach((option) => {
+      const hit = !option.value || words.every((w) => option.text.toLowerCase().includes(w));
+      option.hidden = !hit && !option.selected;
+      if (hit && option.value) { shown += 1; if (!firstShown) firstShown = option; }
+    });
+    count.textContent = words.length ? (en ? `${shown} match` : `${shown}개 일치`) : "";
+    if (shown === 1 && firstShown && !select.multiple) { select.value = firstShown.value; select.dispatchEvent(new Event("change", { bubbles: true })); }
+  });
+});

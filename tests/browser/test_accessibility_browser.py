@@ -34,14 +34,18 @@ def _axe(page) -> list[dict]:
 
 
 def _describe(url: str, findings: list[dict]) -> list[str]:
-    return [f"{url}: {v['impact']} {v['id']} ({len(v['nodes'])}×) {v['nodes'][0]['target']} — "
-            f"{v['nodes'][0]['failureSummary'][:160]}" for v in findings]
+    return [
+        f"{url}: {v['impact']} {v['id']} ({len(v['nodes'])}×) {v['nodes'][0]['target']} — "
+        f"{v['nodes'][0]['failureSummary'][:160]}"
+        for v in findings
+    ]
 
 
 def _context(browser, width=820, height=1180):
     # bypass_csp: the product's Content-Security-Policy refuses an injected script, which is right for the product.
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="ko-KR",
-                                  timezone_id="Asia/Seoul", bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="ko-KR", timezone_id="Asia/Seoul", bypass_csp=True
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     return context, page
@@ -61,8 +65,15 @@ def _check(page, live_server, urls: list[str], problems: list[str], shot_prefix:
 @pytest.fixture
 def world(official, lead, planner, district_admin, nurse, case_team, household, dong):
     ResidentFactory(household=household, relation="head", name="김순자")
-    Visit.objects.create(household=household, kind="home", visited_at=timezone.now() - dt.timedelta(days=2),
-                         contact_result="met", risk_level="high", observations="관찰", recorded_by=official)
+    Visit.objects.create(
+        household=household,
+        kind="home",
+        visited_at=timezone.now() - dt.timedelta(days=2),
+        contact_result="met",
+        risk_level="high",
+        observations="관찰",
+        recorded_by=official,
+    )
     case = make_case(household, by=official)
     reports = [report(dong, subject_name=f"제보대상{i}", details="끼니를 거름") for i in range(2)]
     for user in (official, lead, planner):
@@ -85,13 +96,19 @@ def test_no_critical_or_serious_findings_for_any_role(browser, live_server, worl
 
     by_role = {
         "official": [
-            reverse("home"), reverse("households:list"), reverse("households:detail", args=[household.pk]),
+            reverse("home"),
+            reverse("households:list"),
+            reverse("households:detail", args=[household.pk]),
             reverse("households:visit_add", args=[household.pk]),
             reverse("households:case_detail", args=[household.pk, case.pk]),
             reverse("households:case_needs", args=[household.pk, case.pk]),
-            reverse("households:caseload"), reverse("discovery:queue"), reverse("discovery:report_create"),
+            reverse("households:caseload"),
+            reverse("discovery:queue"),
+            reverse("discovery:report_create"),
             reverse("discovery:report_detail", args=[world["report"].pk]),
-            reverse("notifications:list"), reverse("search") + "?q=김순자", reverse("plans:resource_list"),
+            reverse("notifications:list"),
+            reverse("search") + "?q=김순자",
+            reverse("plans:resource_list"),
         ],
         "lead": [reverse("home"), reverse("households:team"), reverse("discovery:queue"), reverse("inbox"),
                  reverse("households:areas"), reverse("households:dong_queue"), reverse("households:hand_over"),

@@ -38,11 +38,20 @@ def _shot(page, width: int, name: str) -> None:
 def data(official, household, dong):
     ResidentFactory(household=household, relation="head", name="김순자")
     household.address_detail = "1" * 100
-    Visit.objects.create(household=household, kind="home", visited_at=timezone.now() - dt.timedelta(days=2),
-                         contact_result="met", risk_level="high", observations=LONG, recorded_by=official)
+    Visit.objects.create(
+        household=household,
+        kind="home",
+        visited_at=timezone.now() - dt.timedelta(days=2),
+        contact_result="met",
+        risk_level="high",
+        observations=LONG,
+        recorded_by=official,
+    )
     case = make_case(household, by=official)
     for i in range(3):
-        report(dong, subject_name=f"제보대상{i}", subject_address="서울성동구왕십리로" + "1" * 150, details=LONG)
+        report(
+            dong, subject_name=f"제보대상{i}", subject_address="서울성동구왕십리로" + "1" * 150, details=LONG
+        )
     household.next_contact_on = timezone.localdate() - dt.timedelta(days=1)
     household.assigned_official = official
     household.status = "under_care"
@@ -53,8 +62,9 @@ def data(official, household, dong):
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_key_pages_fit_phone_and_tablet(browser, live_server, data, viewport):
     width, height = VIEWPORTS[viewport]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="ko-KR",
-                                  timezone_id="Asia/Seoul", has_touch=True)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="ko-KR", timezone_id="Asia/Seoul", has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
@@ -137,3 +147,79 @@ def test_tip_off_checkboxes_and_error_summary(browser, live_server, dong, viewpo
         _shot(page, width, "public_report_refused")
     finally:
         context.close()
+
+
+def test_resolve_form_shows_only_the_chosen_outcomes_fields(browser, live_server, official, dong):
+    made = report(dong, subject_name="박영희")
+    url = live_server.url + reverse("discovery:report_detail", args=[made.pk])
+    form = "form[data-outcome-form]"
+    for javascript in (True, False):
+        context = browser.new_context(
+            viewport={"width": 820, "height": 1180}, locale="ko-KR", java_script_enabled=javascript
+        )
+        page = context.new_page()
+        try:
+            sign_in(page, live_server, "official")
+            page.goto(url)
+            sets = {
+                when: page.locator(f"{form} fieldset[data-when='{when}']")
+                for when in ("case_opened", "linkage_only", "duplicate", "unreachable")
+            }
+            if not javascript:  # the fallback: every outcome's fields, each titled
+                assert all(s.is_visible() for s in sets.values())
+                continue
+            assert not any(s.is_visible() for s in sets.values())  # no outcome chosen yet
+            page.select_option(f"{form} select[name=outcome]", "case_opened")
+            assert sets["case_opened"].is_visible() and not sets["linkage_only"].is_visible()
+            page.select_option(f"{form} select[name=outcome]", "linkage_only")
+            assert sets["linkage_only"].is_visible() and not sets["case_opened"].is_visible()
+            page.select_option(f"{form} select[name=outcome]", "unreachable")
+            assert sets["unreachable"].is_visible() and not sets["duplicate"].is_visible()
+        finally:
+            context.close()
+
+
+def test_a_long_resource_picker_is_searchable_and_works_without_javascript(
+    browser, live_server, official, dong
+):
+    from plans.models import Resource
+    from tests.households.factories_cases import household_with_client
+
+    household = household_with_client(dong)
+    case = make_case(household, by=official)
+    for i in range(25):
+        resource = Resource.objects.create(
+            district=dong.district, name=f"자원{i:02d}", provider="복지관", sector="private", category="food"
+        )
+        resource.dongs.set([dong])
+    target = Resource.objects.create(
+        district=dong.district, name="긴급 생계지원", provider="구청", sector="public", category="emergency"
+    )
+    target.dongs.set([dong])
+    url = live_server.url + reverse("households:link_add", args=[household.pk, case.pk])
+    for javascript in (True, False):
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="ko-KR", java_script_enabled=javascript
+        )
+        page = context.new_page()
+        try:
+            sign_in(page, live_server, "official")
+            page.goto(url)
+            select = page.locator("select[name=resource]")
+            if not javascript:
+                assert page.locator(".picker-search").count() == 0
+                select.select_option(value=str(target.pk))  # a plain select still picks
+                assert select.input_value() == str(target.pk)
+                continue
+            search = page.locator("input.picker-search")
+            assert search.get_attribute("aria-label").endswith("검색")
+            search.fill("생계")
+            visible = page.evaluate(
+                "Array.from(document.querySelector('select[name=resource]').options)"
+                ".filter(o => !o.hidden && o.value).map(o => o.text)"
+            )
+            assert len(visible) == 1 and "긴급 생계지원" in visible[0]
+            assert select.input_value() == str(target.pk)  # the only match is chosen
+            assert _overflow(page) <= 0
+        finally:
+            context.close()

@@ -37,9 +37,10 @@ def _household(dong, address, rrn="9001011234567", risk="high"):
     return household
 
 
-def test_households_export_asks_a_reason_then_writes_the_filtered_list_masked(client_for, official, dong,
-                                                                              other_household):
-    _household(dong, "=HYPERLINK(\"http://x\")", risk="high")
+def test_households_export_asks_a_reason_then_writes_the_filtered_list_masked(
+    client_for, official, dong, other_household
+):
+    _household(dong, '=HYPERLINK("http://x")', risk="high")
     _household(dong, "서울 성동구 왕십리로 2", risk="low")
     web = client_for(official)
     url = reverse("households:export") + "?risk_level=high"
@@ -53,7 +54,7 @@ def test_households_export_asks_a_reason_then_writes_the_filtered_list_masked(cl
     sheet, rows = _rows(web.post(url, {"reason": "동 사례회의 자료"}))
     assert rows[0][:5] == ["행정동", "도로명주소", "상세주소", "세대주", "세대주 주민등록번호"]
     assert len(rows) == 2  # the filter (위기도 high) holds; the other dong's household is not there
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"  # spreadsheet-safe: stays text
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'  # spreadsheet-safe: stays text
     assert rows[1][4] == "900101-1******"
     assert "1234567" not in str(rows)
     assert sheet.auto_filter.ref == "A1:L2" and sheet.print_title_rows == "$1:$1"
@@ -62,7 +63,9 @@ def test_households_export_asks_a_reason_then_writes_the_filtered_list_masked(cl
     assert entry.changes["rows"] == 1 and entry.changes["filters"]["risk_level"] == "high"
 
 
-def test_households_export_runs_a_fixed_number_of_queries(client_for, official, dong, django_assert_max_num_queries):
+def test_households_export_runs_a_fixed_number_of_queries(
+    client_for, official, dong, django_assert_max_num_queries
+):
     web = client_for(official)
     url = reverse("households:export")
     _household(dong, "a")
@@ -81,8 +84,9 @@ def test_cases_and_followups_due_exports(client_for, official, dong):
     client.save()
     make_case(household, by=official)
     today = timezone.localdate()
-    FollowUp.objects.create(household=household, due_on=today - dt.timedelta(days=2), reason="cadence",
-                            assigned_to=official)
+    FollowUp.objects.create(
+        household=household, due_on=today - dt.timedelta(days=2), reason="cadence", assigned_to=official
+    )
     FollowUp.objects.create(household=household, due_on=today + dt.timedelta(days=30), reason="manual")
     web = client_for(official)
 
@@ -93,21 +97,32 @@ def test_cases_and_followups_due_exports(client_for, official, dong):
     assert len(due) == 2  # the one due in 30 days is not in the 7-day list
     assert due[1][1] == "예" and due[1][5] == "850505-2******"
     assert set(AccessLog.objects.filter(action="export").values_list("verb", flat=True)) == {
-        "households.case.exported", "households.followup.exported"}
+        "households.case.exported",
+        "households.followup.exported",
+    }
 
 
 def test_reports_export_keeps_scope_and_leaves_out_the_reporter(client_for, official, dong, other_household):
     from discovery.models.reports import ReporterIdentity
 
-    made = report(dong, subject_name="박영희", subject_phone="01012345678",
-                  subject_description="주민번호 900101-1234567 적힘")
+    made = report(
+        dong,
+        subject_name="박영희",
+        subject_phone="01012345678",
+        subject_description="주민번호 900101-1234567 적힘",
+    )
     ReporterIdentity.objects.create(report=made, name="제보자이름", phone="01099998888")
     report(other_household.dong, subject_name="다른동사람")
     sheet, rows = _rows(client_for(official).post(reverse("discovery:queue_export"), {"reason": "주간 점검"}))
     assert len(rows) == 2
     text = str(rows)
     assert "박영희" in text and "010-1234-5678" in text
-    assert "다른동사람" not in text and "제보자이름" not in text and "9999" not in text and "1234567 적힘" not in text
+    assert (
+        "다른동사람" not in text
+        and "제보자이름" not in text
+        and "9999" not in text
+        and "1234567 적힘" not in text
+    )
     assert AccessLog.objects.filter(verb="discovery.report.exported", reason="주간 점검").count() == 1
 
 

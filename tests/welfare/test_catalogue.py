@@ -66,8 +66,11 @@ def test_no_message_is_fuzzy(entries):
 def test_the_compiled_catalogue_matches_the_po(entries):
     with (LOCALE / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
-    stale = [e["msgid"] for e in entries if "msgid_plural" not in e and "msgctxt" not in e
-             and compiled.gettext(e["msgid"]) != e["msgstr"][0]]
+    stale = [
+        e["msgid"]
+        for e in entries
+        if "msgid_plural" not in e and "msgctxt" not in e and compiled.gettext(e["msgid"]) != e["msgstr"][0]
+    ]
     assert stale == [], f"run compilemessages: {len(stale)} differ, e.g. {stale[:3]}"
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_household_sort_labels_are_korean_in_both_directions(client_for, official):
     html = client_for(official).get(reverse("households:list")).content.decode()
-    select = html[html.index('name="sort"'):html.index("</select>", html.index('name="sort"'))]
+    select = html[html.index('name="sort"') : html.index("</select>", html.index('name="sort"'))]
     assert "descending" not in select and ">Updated<" not in select and ">Address<" not in select
     assert "수정일 (최근 순)" in select and "다음 접촉일 (빠른 순)" in select and "주소 (가나다순)" in select
 
@@ -37,5 +37,6 @@ def test_no_dashes_placeholder_in_selects(dong):
 
 def test_phone_numbers_show_in_one_format():
     rendered = Template("{% load welfare_tags %}{{ a|phone }}|{{ b|phone }}|{{ c|phone }}").render(
-        Context({"a": "01012345678", "b": "010-1234-5678", "c": ""}))
+        Context({"a": "01012345678", "b": "010-1234-5678", "c": ""})
+    )
     assert rendered == "010-1234-5678|010-1234-5678|"

@@ -40,11 +40,15 @@ def clean_reason(reason: str | None) -> str:
 
 def check_size(count: int) -> None:
     if count > MAX_ROWS:
-        raise RuleError(_("%(count)s건은 너무 많습니다. 조건을 좁혀 %(max)s건 이하로 내려받으세요.")
-                        % {"count": f"{count:,}", "max": f"{MAX_ROWS:,}"})
+        raise RuleError(
+            _("%(count)s건은 너무 많습니다. 조건을 좁혀 %(max)s건 이하로 내려받으세요.")
+            % {"count": f"{count:,}", "max": f"{MAX_ROWS:,}"}
+        )
 
 
-def xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence], widths: Sequence[int] = ()) -> tuple[bytes, int]:
+def xlsx(
+    title: str, header: Sequence[str], rows: Iterable[Sequence], widths: Sequence[int] = ()
+) -> tuple[bytes, int]:
     """One sheet: a bold header, safe cells, dates as dates, whole numbers with thousands separators, then the
     finishing touches (autofilter, print titles, landscape). Returns the bytes and the number of data rows."""
     from openpyxl import Workbook
