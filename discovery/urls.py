@@ -1,4 +1,14 @@
-from .views import dashboard, imports, indicators, network, programmes, reports, rewards, rounds
+from .views import (
+    collaborators,
+    dashboard,
+    imports,
+    indicators,
+    network,
+    programmes,
+    reports,
+    rewards,
+    rounds,
+)
 
 app_name = "discovery"
 
@@ -11,4 +21,5 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *indicators.urlpatterns,
     *programmes.urlpatterns,
+    *collaborators.urlpatterns,
 ]

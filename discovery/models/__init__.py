@@ -1,5 +1,14 @@
 """Discovery (발굴): crisis reports from every channel, the community network, rewards, list imports."""
 
+from .collaborators import (  # noqa: F401
+    ActivityKind,
+    CouncilMeeting,
+    HappyProject,
+    MemberActivity,
+    MemberAppointment,
+    MemberSupport,
+    SupportKind,
+)
 from .imports import (  # noqa: F401
     ALL_RESULT_CHOICES,
     ROUND_LISTS,
