@@ -4,12 +4,12 @@ records the before and after loneliness scale; the programme page then shows the
 import datetime as dt
 
 import pytest
-from welfare.common.dates import seoul_today
 
 from discovery.instrument_defaults import ensure
 from discovery.models import Attendance, Instrument, InstrumentItem, Measurement
 from discovery.services import programmes as services
 from tests.factories import ConsentFactory, HouseholdFactory, ResidentFactory
+from welfare.common.dates import seoul_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

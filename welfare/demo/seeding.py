@@ -20,6 +20,7 @@ from plans.figures import figures_recompute
 from welfare.models import District
 
 from .casework import seed_activity
+from .collaborators import seed_collaborators
 from .common import official_ids
 from .discovery import seed_discovery
 from .dong_plans import seed_dong_plans
@@ -102,6 +103,9 @@ def seed(
                                                    today=today)
     # Per-dong discovery plans under this year's plans (issue 17).
     report.created["dong_plans"] = seed_dong_plans(districts=districts, today=today)
+    # Resident collaborators' activities and support, the dong councils' meetings and projects (issue 17).
+    report.created["collaborator_activities"] = seed_collaborators(
+        rng=random.Random(f"{seed}-collaborators"), districts=districts, today=today)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
