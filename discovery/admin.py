@@ -38,6 +38,7 @@ from .models import (
     Programme,
     ProgrammeSession,
     ReporterIdentity,
+    ReportSource,
     RewardDecision,
     RiskIndicator,
     RiskIndicatorAlias,
@@ -294,3 +295,11 @@ class CouncilMeetingAdmin(ReadOnlyAdmin):
 class HappyProjectAdmin(ReadOnlyAdmin):
     list_display = ("title", "dong", "year", "budget_krw", "beneficiaries", "households")
     list_select_related = ("dong",)
+
+
+@admin.register(ReportSource)
+class ReportSourceAdmin(ReadOnlyAdmin):
+    list_display = ("name", "kind", "district", "dong", "pads_given")
+    list_filter = ("district", "kind")
+    list_select_related = ("district", "dong")
+    exclude = ("token",)

@@ -1,4 +1,5 @@
 from .views import (
+    channels,
     collaborators,
     dashboard,
     imports,
@@ -22,4 +23,5 @@ urlpatterns = [
     *indicators.urlpatterns,
     *programmes.urlpatterns,
     *collaborators.urlpatterns,
+    *channels.urlpatterns,
 ]

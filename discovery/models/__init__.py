@@ -1,5 +1,6 @@
 """Discovery (발굴): crisis reports from every channel, the community network, rewards, list imports."""
 
+from .channels import ReportSource, SourceKind  # noqa: F401
 from .collaborators import (  # noqa: F401
     ActivityKind,
     CouncilMeeting,

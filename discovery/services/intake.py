@@ -122,7 +122,8 @@ def _reporter_kind(data: dict[str, Any], reporter: dict[str, Any]) -> str:
 
 @transaction.atomic
 def report_create(*, district, dong: Dong | None, by: User | None = None, channel: str, data: dict[str, Any],
-                  reporter: dict[str, Any] | None, received_at: dt.datetime | None = None) -> CrisisReport:
+                  reporter: dict[str, Any] | None, received_at: dt.datetime | None = None,
+                  source=None) -> CrisisReport:
     """A new crisis report in the dong's queue (or the district's, when ``dong`` is None).
 
     ``by`` is the official who typed it (None for the public form and imports). The first-contact deadline
@@ -157,7 +158,7 @@ def report_create(*, district, dong: Dong | None, by: User | None = None, channe
             "days": bounds.next_contact_max_days()}]})
     report = CrisisReport(
         district=district, dong=dong, channel=channel, received_at=received_at, first_contact_due_at=due,
-        reporter_kind=_reporter_kind(data, who), network_member=member,
+        reporter_kind=_reporter_kind(data, who), network_member=member, source=source,
         **{k: clean[k] for k in (*SUBJECT_FIELDS, "details", "urgency", "risk_signals", "referral_agency")},
     )
     for _attempt in range(3):
@@ -175,5 +176,5 @@ def report_create(*, district, dong: Dong | None, by: User | None = None, channe
             report=report, phone_hash=rrn.keyed_hash(who["phone"]) if who["phone"] else "", **who)
     log_action(report, "discovery.crisisreport.created", user=by,
                changes={"channel": channel, "urgency": report.urgency, "dong": getattr(dong, "pk", None),
-                        "reporter_kind": report.reporter_kind})
+                        "reporter_kind": report.reporter_kind, "source": getattr(source, "pk", None)})
     return report

@@ -132,6 +132,8 @@ class PublicReportInput:
     details: str = ""
     reporter: ReporterInput | None = None
     consent: bool = False
+    # The token of the business whose memo pad or poster QR code opened the form (``/report/?src=``).
+    source_token: str = ""
 
 
 def report_submit_public(given: PublicReportInput) -> CrisisReport:
@@ -164,4 +166,8 @@ def report_submit_public(given: PublicReportInput) -> CrisisReport:
                                    "동의하지 않으시면 이름과 연락처를 지우고 익명으로 제보할 수 있어요.")])
     if errors:
         raise RuleError(errors)
-    return report_create(district=district, dong=dong, by=None, channel=Channel.WEB, data=data, reporter=who)
+    from ..models import ReportSource
+
+    source = ReportSource.objects.filter(token=given.source_token).first() if given.source_token else None
+    return report_create(district=district, dong=dong, by=None, channel=Channel.WEB, data=data, reporter=who,
+                         source=source)

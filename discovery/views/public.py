@@ -52,7 +52,8 @@ def _done(request: HttpRequest, code: str) -> HttpResponse:
 @login_not_required
 def create(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "discovery/public/form.html", {"form": PublicReportForm()})
+        source = request.GET.get("src", "")[:20]
+        return render(request, "discovery/public/form.html", {"form": PublicReportForm(initial={"src": source})})
     if _rate_exceeded(request):
         return render(request, "discovery/public/too_many.html", status=429)
     form = PublicReportForm(request.POST)
