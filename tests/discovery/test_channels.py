@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from discovery.models import CrisisReport, ReportSource
+from discovery.models import CrisisReport
 from discovery.services import channels as services
 from welfare.errors import RuleError
 

@@ -62,6 +62,12 @@ def test_demo_programmes_in_both_districts_and_the_bench_scenario_leaves_nothing
     assert set(MemberActivity.objects.values_list("member__district__name", flat=True)) == {"성동구", "영등포구"}
     assert MemberActivity.objects.filter(kind="visit", household__isnull=False).exists()
     assert CouncilMeeting.objects.count() == 18 and HappyProject.objects.exists()
+    # and the businesses of the reporting channels, with tips attributed to some (issue 17 item 5)
+    from discovery.models import CrisisReport, ReportSource
+
+    assert set(ReportSource.objects.values_list("district__name", flat=True)) == {"성동구", "영등포구"}
+    assert ReportSource.objects.count() == 24
+    assert CrisisReport.objects.filter(source__isnull=False).exists()
 
     # when the bench scenario runs
     out = StringIO()

@@ -20,6 +20,7 @@ from plans.figures import figures_recompute
 from welfare.models import District
 
 from .casework import seed_activity
+from .channels import seed_channels
 from .collaborators import seed_collaborators
 from .common import official_ids
 from .discovery import seed_discovery
@@ -106,6 +107,7 @@ def seed(
     # Resident collaborators' activities and support, the dong councils' meetings and projects (issue 17).
     report.created["collaborator_activities"] = seed_collaborators(
         rng=random.Random(f"{seed}-collaborators"), districts=districts, today=today)
+    report.created["report_sources"] = seed_channels(rng=random.Random(f"{seed}-channels"), districts=districts)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
