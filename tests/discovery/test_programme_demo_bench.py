@@ -68,6 +68,14 @@ def test_demo_programmes_in_both_districts_and_the_bench_scenario_leaves_nothing
     assert set(ReportSource.objects.values_list("district__name", flat=True)) == {"성동구", "영등포구"}
     assert ReportSource.objects.count() == 24
     assert CrisisReport.objects.filter(source__isnull=False).exists()
+    # and the welfare guide has resources under the life stages and recipient types (issue 17 item 6)
+    from plans.guide import welfare_guide
+    from welfare.models import District
+
+    for district in District.objects.filter(name__in=["성동구", "영등포구"]):
+        guide = welfare_guide(district)
+        assert all(section.resources for section in guide.by_life_stage)
+        assert sum(1 for section in guide.by_recipient if section.resources) >= 5
 
     # when the bench scenario runs
     out = StringIO()

@@ -25,6 +25,7 @@ from .collaborators import seed_collaborators
 from .common import official_ids
 from .discovery import seed_discovery
 from .dong_plans import seed_dong_plans
+from .guide import seed_guide_groups
 from .households import BATCH_SIZE, create_households, make_context
 from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
@@ -107,6 +108,7 @@ def seed(
     # Resident collaborators' activities and support, the dong councils' meetings and projects (issue 17).
     report.created["collaborator_activities"] = seed_collaborators(
         rng=random.Random(f"{seed}-collaborators"), districts=districts, today=today)
+    report.created["guide_groupings"] = seed_guide_groups(districts)
     report.created["report_sources"] = seed_channels(rng=random.Random(f"{seed}-channels"), districts=districts)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
