@@ -37,6 +37,7 @@ from .models import (
     Participant,
     Programme,
     ProgrammeSession,
+    PublicRequest,
     ReporterIdentity,
     ReportSource,
     RewardDecision,
@@ -213,6 +214,15 @@ class RewardDecisionAdmin(CaseworkAdmin):
     list_select_related = ("report", "approved_by")
 
 
+@admin.register(PublicRequest)
+class PublicRequestAdmin(CaseworkAdmin):
+    """What a request from the public door carries (kind, crisis types, routing, progress messages); the
+    registration number, the PIN and the phone are never shown."""
+
+    list_display = ("report", "kind", "routed_by_address", "notify_consent", "notified_stage", "created_at")
+    list_filter = ("kind", "routed_by_address", "notify_consent")
+    raw_id_fields = ("report",)
+    exclude = ("rrn_encrypted", "notify_phone")
 # --- Social-network programmes (issue 17) ------------------------------------------------------------------------
 # The instruments are reference data a district loads (its own wording, its own scale): edited here. Programmes,
 # participants and their measures are casework: read-only, each record's page logged.

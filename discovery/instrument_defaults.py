@@ -1,7 +1,7 @@
 """The two default outcome instruments of the social-network programmes, as data: the Lubben Social Network
 Scale's six-item form (LSNS-6) and the UCLA Loneliness Scale's three-item short form (Hughes et al. 2004). The Korean
 wording is the project's working translation (see README, 성과 측정 척도). The migration
-``0010_programme_instruments`` loads them; a district loads its own instruments in the admin (측정 척도), or in a data
+``0013_programme_instruments`` loads them; a district loads its own instruments in the admin (측정 척도), or in a data
 file passed to :func:`ensure` in the same shape."""
 
 from __future__ import annotations

@@ -146,3 +146,11 @@ def _anonymise_reports(ids: Sequence[int], now: dt.datetime) -> dict[str, int]:
 
 register_retention_part(RetentionPart(recent=_recent_reports, anonymise=_anonymise_reports))
 register_retention_sweep(uploads_expire)
+
+
+@register("notify_public_requests", label="주민 신청·신고 진행 알림", window="hour")
+def notify_public_requests(now):
+    """Tell those who asked for it that their request moved on (discovery.services.front_door)."""
+    from .services.front_door import public_requests_notify
+
+    return {"sent": public_requests_notify(now)}

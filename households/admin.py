@@ -9,6 +9,7 @@ from welfare.admin_base import CaseworkAdmin, PolicyAdmin, ReadOnlyAdmin, ReadOn
 
 from .forms.policy import CadencePolicyForm
 from .models import (
+    Area,
     Attachment,
     CadencePolicy,
     Case,
@@ -121,6 +122,16 @@ class PhraseTemplateAdmin(ReadOnlyAdmin):
     list_select_related = ("district",)
     search_fields = ("text",)
     ordering = ("district__name", "domain", "order", "id")
+
+
+@admin.register(Area)
+class AreaAdmin(ReadOnlyAdmin):
+    """Read here; leads and district admins keep them at 통 관리 (/households/areas/), through the audited service."""
+
+    list_display = ("dong", "number", "name", "official", "deputy")
+    list_filter = ("dong__district", "dong")
+    list_select_related = ("dong", "official", "deputy")
+    ordering = ("dong__name", "number")
 
 
 # --- Casework (visits, follow-ups, cases, links): read and search; writes go through the services -------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, cases, field, households, transfers, visits, worklists
+from .views import areas, attachments, cases, field, households, transfers, visits, worklists
 
 app_name = "households"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     *cases.urlpatterns,
     *worklists.urlpatterns,
     *transfers.urlpatterns,
+    *areas.urlpatterns,
 ]

@@ -19,6 +19,10 @@ def pytest_configure(config):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": "welfare-tests"}}
 
+    # Messages never leave a test: the console backend unless a test points the gateway at its own fake server.
+    settings.MESSAGING_BACKEND = "console"
+    settings.MESSAGING_GATEWAY_URL = ""
+
     # Unit tests run tasks in-process; the reliability tests start a real worker on Redis themselves.
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True

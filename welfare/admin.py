@@ -16,7 +16,9 @@ from .models import (
     District,
     Dong,
     JobRun,
+    MessageTemplate,
     Notification,
+    OutboundMessage,
     SavedFilter,
     StaffMembership,
 )
@@ -194,3 +196,23 @@ class AccountSecurityAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(ReadOnlyAdmin):
+    """A district's message wording: edited on 구 설정 › 메시지 문구 (welfare.messaging.services), shown here."""
+
+    list_display = ("district", "purpose", "channel", "active", "updated_at")
+    list_filter = ("purpose", "channel", "active")
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(ReadOnlyAdmin):
+    """The log of every outbound message (masked number only; the number itself is never shown)."""
+
+    list_display = ("created_at", "district", "purpose", "phone_masked", "state", "sent_at", "attempts")
+    list_filter = ("state", "purpose", "district")
+    search_fields = ("=idempotency_key", "=gateway_id", "ref")
+    date_hierarchy = "created_at"
+    list_select_related = ("district",)
+    exclude = ("phone",)

@@ -5,6 +5,7 @@ from django.urls import path
 from . import views_district as views
 from . import views_reference as reference
 from .access_review import views as access
+from .messaging import views as messaging
 
 app_name = "district"
 
@@ -22,4 +23,7 @@ urlpatterns = [
     path("dongs/<int:pk>/", reference.dong_edit, name="dong_edit"),
     path("reference/<slug:key>/", reference.reference_list, name="reference"),
     path("reference/<slug:key>/<int:pk>/", reference.reference_edit, name="reference_edit"),
+    path("messages/", messaging.template_list, name="messages"),
+    path("messages/log/", messaging.message_log, name="message_log"),
+    path("messages/<slug:purpose>/", messaging.template_edit, name="message_edit"),
 ]

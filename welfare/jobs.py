@@ -56,6 +56,7 @@ def register(name: str, *, label: str, window: str = "day"):
 
 def jobs() -> dict[str, Job]:
     from . import notifications  # noqa: F401  (the core's own jobs)
+    from .messaging import jobs as _messaging_jobs  # noqa: F401
 
     autodiscover_modules(*JOB_MODULE_NAMES)
     return dict(_REGISTRY)

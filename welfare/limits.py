@@ -8,6 +8,8 @@ Three limits, by the kind of request (settings):
   ``REQUEST_UPLOAD_URL_NAMES`` (the list imports), for a signed-in user;
 - ``ATTACHMENT_MAX_BYTES`` (plus the envelope): the attachment uploads named in ``ATTACHMENT_UPLOAD_URL_NAMES``
   (the page, the signed-consent form and ``POST /api/v1/attachments/``), signed in or with a token;
+- ``PUBLIC_REPORT_PHOTO_MAX_BYTES`` (plus the envelope): a multipart post of the public door (``PUBLIC_UPLOAD_URL_NAMES``:
+  /report/, which may carry one photo), from anyone;
 - ``REQUEST_MAX_BODY_BYTES`` (1 MB): every other request (pages and the API).
 
 A larger ``Content-Length`` answers 413 at once (JSON in the API's error shape under /api/). A body whose length is
@@ -54,6 +56,9 @@ def body_limit(request: HttpRequest) -> int:
     """The most bytes a body of this request may have."""
     signed_in = request.user.is_authenticated if hasattr(request, "user") else False
     if not signed_in and not request.META.get("HTTP_AUTHORIZATION"):
+        if (request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+                and _url_name(request) in settings.PUBLIC_UPLOAD_URL_NAMES):  # the public door's optional photo
+            return settings.PUBLIC_REPORT_PHOTO_MAX_BYTES + MULTIPART_ENVELOPE_BYTES
         return settings.ANONYMOUS_MAX_BODY_BYTES
     name = _url_name(request)
     if signed_in and name in settings.REQUEST_UPLOAD_URL_NAMES:

@@ -227,6 +227,8 @@ class NotificationKind(models.TextChoices):
     CHECKIN_ALERT = "checkin_alert", _("안부 확인 이상 신호")
     UNIVERSAL = "universal", _("보편 방문 대상")
     CASE_TRANSFER = "case_transfer", _("사례 이관")
+    APPROVAL = "approval", _("승인 요청·결과")
+    HAND_OVER = "hand_over", _("업무 인계")
     OTHER = "other", _("기타")
 
 
@@ -362,3 +364,12 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_list_key_display()} · {self.name}"
+
+
+from .messaging.models import (  # noqa: E402,F401  (the core's outbound messages: welfare.messaging)
+    MessageChannel,
+    MessagePurpose,
+    MessageState,
+    MessageTemplate,
+    OutboundMessage,
+)

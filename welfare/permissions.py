@@ -59,6 +59,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "needs_second_factor": frozenset({A}),
     # Personal records are closed to these roles unless the membership grants personal access.
     "needs_personal_grant": frozenset({P}),
+    # Outbound messages (welfare.messaging): the district's wording, and the log of messages sent.
+    "manage_message_templates": frozenset({A}),
+    "read_message_log": frozenset({A}),
 }
 
 
@@ -84,6 +87,18 @@ _FIELD_ROLES: dict[str, frozenset[str]] = {
 for _name, _roles in _FIELD_ROLES.items():
     CAPABILITIES[_name] = CAPABILITIES.get(_name, frozenset()) | _roles
 
+# --- Issue 15 items 1-3: areas and ownership, the today page, the approval inbox ---------------------------------
+CAPABILITIES.update({
+    # The 통s of a dong (number, official, deputy, street list) and the households' 통; the dong's queue of
+    # unassigned work, assigned from there; a departing official's work handed over in one action.
+    "manage_areas": frozenset({L, A}),
+    "assign_dong_queue": frozenset({L, A}),
+    "hand_over_work": frozenset({L, A}),
+    # The today page is the home of the dong's field staff (a lead's adds the team's part).
+    "use_today": frozenset({OFF, L, N}),
+    # The approval inbox: case closings, reward decisions (approve, or return with a comment).
+    "see_approval_inbox": frozenset({L, A}),
+})
 # --- Issue 17: social-network programmes -------------------------------------------------------------------------
 # Running a dong's programmes (sessions, enrolment, attendance, before/after measures): the dong staff and the
 # district admin. Planners read the outcome figures (aggregates) on the plan dashboard.

@@ -284,6 +284,18 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dong-welfare@localho
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NOTIFICATION_DIGEST_ENABLED = env.bool("NOTIFICATION_DIGEST_ENABLED", default=True)
 
+# Outbound messages (welfare.messaging): "console" (default: the log), "file" (JSON lines at MESSAGING_FILE_PATH)
+# or "http" (an SMS/알림톡 gateway at MESSAGING_GATEWAY_URL; chosen by default when that URL is set).
+MESSAGING_GATEWAY_URL = env.str("MESSAGING_GATEWAY_URL", default="")
+MESSAGING_BACKEND = env.str("MESSAGING_BACKEND", default="http" if MESSAGING_GATEWAY_URL else "console")
+MESSAGING_GATEWAY_KEY = env.str("MESSAGING_GATEWAY_KEY", default="")
+MESSAGING_SENDER = env.str("MESSAGING_SENDER", default="")  # the registered caller number (발신번호)
+MESSAGING_GATEWAY_TIMEOUT = env.float("MESSAGING_GATEWAY_TIMEOUT", default=10.0)
+MESSAGING_FILE_PATH = env.str("MESSAGING_FILE_PATH", default=str(VAR_DIR / "messages" / "outbox.jsonl"))
+# No message leaves between these local hours (Asia/Seoul): "21-8" holds a 22:00 message until 08:00.
+MESSAGING_QUIET_HOURS = tuple(int(h) for h in env.str("MESSAGING_QUIET_HOURS", default="21-8").split("-", 1))
+MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=7)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -435,6 +447,12 @@ OFFLINE_PACK_HOURS = env.int("OFFLINE_PACK_HOURS", default=72)
 OFFLINE_PACK_MAX_HOUSEHOLDS = env.int("OFFLINE_PACK_MAX_HOUSEHOLDS", default=300)
 # The public tip-off form: submissions per client address per hour.
 PUBLIC_REPORT_RATE_PER_HOUR = env.int("PUBLIC_REPORT_RATE_PER_HOUR", default=5)
+# The public door (issue 20): status look-ups and address suggestions per client address per hour, and the photo
+# a request may carry (the body limit of /report/ for anonymous senders).
+PUBLIC_STATUS_RATE_PER_HOUR = env.int("PUBLIC_STATUS_RATE_PER_HOUR", default=10)
+PUBLIC_ADDRESS_RATE_PER_HOUR = env.int("PUBLIC_ADDRESS_RATE_PER_HOUR", default=300)
+PUBLIC_REPORT_PHOTO_MAX_BYTES = env.int("PUBLIC_REPORT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+PUBLIC_UPLOAD_URL_NAMES = ("report:create",)
 # Years after a household's last case closed (with no activity since) before the nightly job anonymises it
 # (PIPA art. 21; DOMAIN §5 R4).
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)

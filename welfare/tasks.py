@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from .messaging.tasks import send_message  # noqa: F401  (found by autodiscover_tasks through this module)
+
 
 @shared_task(
     name="welfare.run_job",

@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from households.views.home import home
+from households.views.home import dong_status, home
 
-from . import views, views_filters, views_search
+from . import views, views_filters, views_search, views_today
 from .api import router as api_router
 
 admin.site.site_header = "동 복지 사례관리 관리자"
@@ -16,6 +16,10 @@ admin.site.site_title = "dong-welfare"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("status/", dong_status, name="dong_status"),
+    path("today/", views_today.today, name="today"),
+    path("inbox/", views_today.inbox, name="inbox"),
+    path("inbox/<str:source>/<int:pk>/", views_today.inbox_decide, name="inbox_decide"),
     path("sw.js", login_not_required(views.service_worker), name="service_worker"),
     path("login/", login_not_required(views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

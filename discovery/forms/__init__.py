@@ -11,6 +11,13 @@ from .common import (  # noqa: F401
     my_dongs,
     sees_district_queue,
 )
+from .front_door import (  # noqa: F401
+    FORMS,
+    NeighbourReportForm,
+    NetworkLookForm,
+    SelfRequestForm,
+    StatusForm,
+)
 from .merge import (  # noqa: F401
     MergeForm,
 )

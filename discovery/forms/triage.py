@@ -41,6 +41,7 @@ class QueueFilterForm(forms.Form):
     urgency = forms.ChoiceField(label=_("긴급도"), required=False, choices=[("", _("전체")), *Urgency.choices])
     dong = forms.ChoiceField(label=_("접수함"), required=False)
     mine = forms.BooleanField(label=_("내 담당만"), required=False)
+    unassigned = forms.BooleanField(label=_("담당자 없음만 (동 대기열)"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,6 +65,8 @@ class QueueFilterForm(forms.Form):
             queryset = queryset.filter(dong_id=int(data["dong"]))
         if data["mine"]:
             queryset = queryset.filter(assigned_official=user)
+        if data.get("unassigned"):
+            queryset = queryset.filter(assigned_official__isnull=True)
         return search_reports(queryset, data["q"])
 
     @property

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import Household, Relation, Resident
+from households.ownership import AreaMatcher, owner_expr
 from welfare.audit import log_actions
 from welfare.common.textkeys import compact, dong_key
 from welfare.models import Dong
@@ -60,6 +61,9 @@ class _Writer:
         self.dongs = {dong_key(name): pk for pk, name in
                       Dong.objects.filter(district_id=self.district_id).values_list("pk", "name")}
         self.indicator_lookup = {}
+        # The 통s of the district's dongs (one query): a new household's 통, and the owner of a row not tied to a
+        # household (the 통's official; nobody: the dong's queue, the district's without a dong).
+        self.areas = AreaMatcher(self.dongs.values())
 
 
 class CrisisWriter(_Writer):
@@ -112,7 +116,12 @@ class CrisisWriter(_Writer):
             out.setdefault((key, name), household_id)
         return out
 
-    def _report(self, key: str, row: ParsedRow, household_id: int | None, now: dt.datetime) -> CrisisReport:
+    def _owners(self, household_ids: Iterable[int]) -> dict[int, int | None]:
+        return dict(Household.objects.filter(pk__in=list(household_ids)).annotate(owner=owner_expr())
+                    .values_list("pk", "owner"))
+
+    def _report(self, key: str, row: ParsedRow, household_id: int | None, now: dt.datetime,
+                owners: dict[int, int | None] | None = None) -> CrisisReport:
         text = self.text
         indicators = [self.indicators[pk] for pk in row.indicator_ids]
         signals = sorted({i.signal for i in indicators} | ({RiskSignal.OTHER} if row.unknown_indicators else set()),
@@ -138,6 +147,8 @@ class CrisisWriter(_Writer):
             urgency=Urgency.URGENT if urgent else Urgency.NORMAL,
             first_contact_due_at=self.policy.first_contact_due(received_at=now, urgent=urgent),
             receipt_code=self.receipt_code(key), import_batch_id=self.batch.pk, import_key=key,
+            assigned_official_id=((owners or {}).get(household_id) if household_id is not None
+                                  else self.areas.owner_id(row.dong_id, row.address)),
         )
 
     def write(self, rows: list[ParsedRow]) -> int:
@@ -148,9 +159,10 @@ class CrisisWriter(_Writer):
                     .values_list("import_key", flat=True))
         fresh = {k: r for k, r in by_key.items() if k not in known}
         households = self._households(fresh.values())
+        owners = self._owners(households.values())
         now = timezone.now()
         CrisisReport.objects.bulk_create(
-            [self._report(k, r, households.get((r.address_key, r.name)), now) for k, r in fresh.items()],
+            [self._report(k, r, households.get((r.address_key, r.name)), now, owners) for k, r in fresh.items()],
             batch_size=INSERT_BATCH, ignore_conflicts=True,
         )
         # Ours and written now (a report another batch wrote meanwhile is "already there"); the target is looked
@@ -266,7 +278,8 @@ class UniversalWriter(_Writer):
             if key not in place and row.address_key not in self.created_households:
                 new_homes.setdefault(row.address_key, Household(
                     dong_id=row.dong_id, road_address=row.address[:200], address_detail=row.address_detail[:100],
-                    housing_type="", address_key=row.address_key))
+                    housing_type="", address_key=row.address_key,
+                    area_id=self.areas.area_id(row.dong_id, row.address)))
         Household.objects.bulk_create(list(new_homes.values()), batch_size=INSERT_BATCH)
         self.created_households.update({k: h.pk for k, h in new_homes.items()})
         needs_head = set(new_homes)

@@ -49,6 +49,13 @@ from .programmes import (  # noqa: F401
     Programme,
     ProgrammeSession,
 )
+from .public import (  # noqa: F401,E402
+    CrisisType,
+    HouseholdKind,
+    PublicRequest,
+    PublicStage,
+    RequestKind,
+)
 from .reports import (  # noqa: F401
     OUTCOMES_NEEDING_REASON,
     AttemptMethod,

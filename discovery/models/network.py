@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -103,6 +104,11 @@ class NetworkMember(models.Model):
     active_to = models.DateField(_("활동 종료일"), null=True, blank=True)
     trainings_attended = models.PositiveSmallIntegerField(_("교육 이수 횟수"), default=0)
     note = models.CharField(_("메모"), max_length=300, blank=True)
+    # A partner's own login (no staff role): the public door then files their reports under their name, and
+    # "내가 알린 이웃" (/report/mine/) shows them with their progress only (issue 20 item 5).
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="network_member", verbose_name=_("로그인 계정"),
+                                help_text=_("명예사회복지공무원·위원이 로그인해 자기 신고의 진행을 볼 계정"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = NetworkMemberQuerySet.as_manager()

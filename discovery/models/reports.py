@@ -38,6 +38,7 @@ class ReporterKind(models.TextChoices):
     MANDATORY = "mandatory", _("신고의무자")
     NAMED = "named", _("실명 신고")
     ANONYMOUS = "anonymous", _("익명")
+    SELF = "self", _("본인 신청")
 
 
 class RiskSignal(models.TextChoices):
@@ -283,6 +284,9 @@ class RewardDecision(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("승인자"))
     paid_on = models.DateField(_("지급일"), null=True, blank=True)
+    # A lead sent the decision back to the official who made it (approval inbox), with why.
+    returned_on = models.DateField(_("반려일"), null=True, blank=True)
+    return_note = models.CharField(_("반려 사유"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("신고포상금 결정")

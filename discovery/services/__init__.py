@@ -23,6 +23,17 @@ from .assignment import (  # noqa: F401
     report_set_dong,
     reports_assign,
 )
+from .front_door import (  # noqa: F401
+    Submitted,
+    partner_login_link,
+    partner_of,
+    partner_reports,
+    public_request_lookup,
+    public_request_submit,
+    public_requests_notify,
+    public_result,
+    public_stage,
+)
 from .intake import (  # noqa: F401
     _reporter_kind,
     clean_report_data,
@@ -54,10 +65,19 @@ from .merge import (  # noqa: F401
     household_merge,
     merge_counts,
 )
+from .outreach import (  # noqa: F401
+    network_look_request,
+    network_members_for,
+)
 from .resolution import (  # noqa: F401
     attempts_needed,
     contact_attempt_record,
     report_resolve,
+)
+from .routing import (  # noqa: F401
+    Route,
+    address_suggestions,
+    route_address,
 )
 from .taking import (  # noqa: F401
     REPORTER_ERROR_PREFIX,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import rrn
+from households.ownership import AreaMatcher
 from welfare.audit import log_action
 from welfare.common import bounds
 from welfare.common.phones import digits
@@ -115,6 +116,8 @@ def _reporter_kind(data: dict[str, Any], reporter: dict[str, Any]) -> str:
     """A member of the network, a mandatory reporter (by profession), a named person, or anonymous."""
     if data.get("network_member") is not None:
         return ReporterKind.NETWORK_MEMBER
+    if data.get("reporter_kind") == ReporterKind.SELF:
+        return ReporterKind.SELF
     if data.get("reporter_kind") == ReporterKind.MANDATORY:
         return ReporterKind.MANDATORY
     return ReporterKind.NAMED if reporter.get("name") or reporter.get("phone") else ReporterKind.ANONYMOUS
@@ -156,9 +159,12 @@ def report_create(*, district, dong: Dong | None, by: User | None = None, channe
         # A deadline of 9999 would keep the report off every overdue list for ever.
         raise RuleError({"first_contact_due_at": [_("초기 접촉 기한은 접수 일시부터 %(days)s일 이내여야 합니다.") % {
             "days": bounds.next_contact_max_days()}]})
+    # The owner: the 통's official of the subject's address in the dong, else nobody (the dong's queue, or the
+    # district's when no dong was chosen).
+    owner = AreaMatcher([dong.pk]).owner_id(dong.pk, clean.get("subject_address", "")) if dong is not None else None
     report = CrisisReport(
         district=district, dong=dong, channel=channel, received_at=received_at, first_contact_due_at=due,
-        reporter_kind=_reporter_kind(data, who), network_member=member, source=source,
+        reporter_kind=_reporter_kind(data, who), network_member=member, assigned_official_id=owner, source=source,
         **{k: clean[k] for k in (*SUBJECT_FIELDS, "details", "urgency", "risk_signals", "referral_agency")},
     )
     for _attempt in range(3):
@@ -176,5 +182,6 @@ def report_create(*, district, dong: Dong | None, by: User | None = None, channe
             report=report, phone_hash=rrn.keyed_hash(who["phone"]) if who["phone"] else "", **who)
     log_action(report, "discovery.crisisreport.created", user=by,
                changes={"channel": channel, "urgency": report.urgency, "dong": getattr(dong, "pk", None),
-                        "reporter_kind": report.reporter_kind, "source": getattr(source, "pk", None)})
+                        "reporter_kind": report.reporter_kind, "assigned_official": owner,
+                        "source": getattr(source, "pk", None)})
     return report

@@ -41,6 +41,7 @@ from ..models import (
     ReportOutcome,
     RewardDecision,
 )
+from .reward_review import announce_decided, announce_for_approval
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -242,6 +243,7 @@ def reward_settle(*, decision: RewardDecision, by: User | None) -> RewardDecisio
     log_action(decision, "discovery.rewarddecision.decided", user=by,
                household_id=household.pk if household is not None else None,
                changes={"eligible": decision.eligible, "amount_krw": amount, "reason": decision.reason})
+    announce_for_approval(decision, by=by)  # eligible: the dong's leads are asked to approve it
     return decision
 
 
@@ -281,8 +283,10 @@ def reward_approve(*, decision: RewardDecision, by: User) -> RewardDecision:
     if decision.approved_by_id is not None:
         return decision
     decision.approved_by = by
-    decision.save(update_fields=["approved_by"])
+    decision.returned_on, decision.return_note = None, ""
+    decision.save(update_fields=["approved_by", "returned_on", "return_note"])
     log_action(decision, "discovery.rewarddecision.approved", user=by, changes={"amount_krw": decision.amount_krw})
+    announce_decided(decision, by=by, approved=True)
     return decision
 
 

@@ -17,11 +17,11 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 
 from welfare.errors import RuleError
-from welfare.models import District, Dong
+from welfare.models import Dong
 from welfare.permissions import can
 from welfare.scoping import membership, personal_dong_ids
 
-from ..models import Channel, CrisisReport, NetworkMember, ReporterKind, Urgency
+from ..models import CrisisReport, NetworkMember, ReporterKind, Urgency
 from .access import OFFICIAL_CHANNELS, SUBJECT_FIELDS, _require_editor
 from .intake import clean_report_data, clean_reporter, report_create
 
@@ -119,8 +119,12 @@ def report_take(given: ReportInput, *, by: User) -> CrisisReport:
 
 @dataclass(frozen=True)
 class PublicReportInput:
-    """A tip from the public form. ``dong`` is the chosen dong's id; ``district`` (with ``dong`` None) sends it to
-    that district's queue ("잘 모르겠어요"). ``consent`` is the privacy box, needed when a name or phone is left."""
+    """A request from the public door (/report/). ``kind``: "neighbour" (a tip about someone else, anonymous
+    possible) or "self" (asking for oneself: name, birth date and phone required, the registration number
+    optional). ``dong`` is the chosen dong's id; ``district`` (with ``dong`` None) sends it to that district's queue
+    ("잘 모르겠어요"); a road-name ``subject_address`` that routes to a dong wins over "잘 모르겠어요" and over no
+    choice. ``consent`` is the privacy box (needed when a name or phone is left, always for oneself); ``notify``
+    asks for a text message on each change of the request's state."""
 
     dong: int | None = None
     district: int | None = None
@@ -132,42 +136,20 @@ class PublicReportInput:
     details: str = ""
     reporter: ReporterInput | None = None
     consent: bool = False
-    # The token of the business whose memo pad or poster QR code opened the form (``/report/?src=``).
+    kind: str = "neighbour"
+    crisis_types: tuple[str, ...] = ()
+    birth_date: dt.date | None = None
+    rrn: str = ""
+    household_kind: str = ""
+    notify: bool = False
+    photo: object | None = None  # an uploaded file, checked by the attachment rules
+    partner: int | None = None  # the signed-in network member's id (their own login): the report is theirs
+    # The token of the business whose memo pad or poster QR code opened the form (``/report/?src=``, issue 17).
     source_token: str = ""
 
 
 def report_submit_public(given: PublicReportInput) -> CrisisReport:
-    """Check the whole tip at once (where, who it is about, the reporter and their consent) and record it."""
-    errors: dict[str, list[str]] = {}
-    district, dong = None, None
-    if given.dong is not None:
-        dong = Dong.objects.select_related("district").filter(pk=given.dong).first()
-        district = dong.district if dong is not None else None
-    elif given.district is not None:
-        district = District.objects.filter(pk=given.district).first()
-    if district is None:
-        _add(errors, "dong", [_("동을 고르세요. 모르면 '잘 모르겠어요'를 고르세요.")])
-    data = {name: getattr(given, name) for name in (*SUBJECT_FIELDS, "details")}
-    data["risk_signals"] = list(given.risk_signals)
-    try:
-        clean_report_data(data)
-    except RuleError as error:
-        for name, messages in error.message_dict.items():
-            _add(errors, name, messages)
-    reporter = asdict(given.reporter) if given.reporter is not None else None
-    who: dict = {}
-    try:
-        who = clean_reporter(reporter)
-    except RuleError as error:
-        for name, messages in error.message_dict.items():
-            _add(errors, f"{REPORTER_ERROR_PREFIX}{name}", messages)
-    if who and (who.get("name") or who.get("phone")) and not given.consent:
-        _add(errors, "consent", [_("연락처를 남기시려면 개인정보 수집·이용에 동의해 주세요. "
-                                   "동의하지 않으시면 이름과 연락처를 지우고 익명으로 제보할 수 있어요.")])
-    if errors:
-        raise RuleError(errors)
-    from ..models import ReportSource
+    """Check the whole request at once and record it (discovery.services.front_door)."""
+    from .front_door import public_request_submit
 
-    source = ReportSource.objects.filter(token=given.source_token).first() if given.source_token else None
-    return report_create(district=district, dong=dong, by=None, channel=Channel.WEB, data=data, reporter=who,
-                         source=source)
+    return public_request_submit(given).report

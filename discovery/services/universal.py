@@ -11,6 +11,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from households.jobs.common import WRITE_BATCH, keyset
 from households.models import FollowUp, FollowUpReason, FollowUpStatus
+from households.ownership import owner_expr
 from welfare.common.dates import shift_years
 
 from ..models import UniversalKind
@@ -66,7 +67,8 @@ def follow_up_targets(waiting: QuerySet) -> tuple[int, int]:
     """
     kinds = dict(UniversalKind.choices)
     created = 0
-    for rows in keyset(waiting, ("household_id", "household__assigned_official_id", "due_on", "kind")):
+    waiting_owned = waiting.annotate(owner=owner_expr("household__"))
+    for rows in keyset(waiting_owned, ("household_id", "owner", "due_on", "kind")):
         first: dict[int, tuple] = {}
         for _pk, household_id, official, due, kind in rows:
             if household_id not in first or due < first[household_id][1]:

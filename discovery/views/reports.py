@@ -26,6 +26,7 @@ from households.forms import HeadForm, HouseholdForm
 from households.models import Attachment, Household
 from welfare.audit import log_action, log_list
 from welfare.errors import RuleError, show_on_form
+from welfare.messaging.models import OutboundMessage
 
 from .. import services
 from ..attachment_owners import REPORT
@@ -33,6 +34,7 @@ from ..forms import (
     AssignForm,
     AttemptForm,
     MergeForm,
+    NetworkLookForm,
     QueueFilterForm,
     QuickResolveForm,
     ReportForm,
@@ -44,6 +46,7 @@ from ..models import (
     ContactAttempt,
     CrisisReport,
     HouseholdMerge,
+    PublicRequest,
     ReporterIdentity,
     ReportStatus,
     Urgency,
@@ -204,7 +207,8 @@ LIST_CHANNELS = (Channel.BIGDATA, Channel.LONELY_DEATH)
 
 
 def _detail(request: HttpRequest, report: CrisisReport, *, attempt_form: AttemptForm | None = None,
-            resolve_form: ResolveForm | None = None, status: int = 200) -> HttpResponse:
+            resolve_form: ResolveForm | None = None, look_form: NetworkLookForm | None = None,
+            status: int = 200) -> HttpResponse:
     user = request.user
     can_edit = services.can_edit_reports(user)
     is_open = report.status != ReportStatus.RESOLVED
@@ -234,6 +238,11 @@ def _detail(request: HttpRequest, report: CrisisReport, *, attempt_form: Attempt
                    if report.channel in LIST_CHANNELS else None),
         "attachments": with_owners(Attachment.objects.live().of(REPORT.key, report.pk).select_related("added_by")),
         "attachment_owner": f"{REPORT.key}:{report.pk}", "may_add": can_edit,
+        # The public door's request (issue 20) and the messages sent about it (masked numbers only).
+        "public_request": PublicRequest.objects.filter(report=report).first(),
+        "look_form": (look_form or NetworkLookForm(report=report)) if can_edit and is_open and report.dong_id else None,
+        "messages_sent": list(OutboundMessage.objects.filter(ref=f"discovery.crisisreport:{report.pk}")
+                              .defer("phone").order_by("created_at")),
     }
     if report.household_id is not None:
         household = report.household
@@ -301,6 +310,23 @@ def report_attempt(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("접촉 시도를 기록했습니다."))
             return redirect(f"{reverse('discovery:report_detail', args=[report.pk])}#attempts")
     return _detail(request, report, attempt_form=form)
+
+
+@require_POST
+def report_network_look(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_editor(request)
+    report = _report(request, pk)
+    form = NetworkLookForm(request.POST, report=report)
+    if form.is_valid():
+        try:
+            services.network_look_request(report=report, member=form.cleaned_data["member"],
+                                          note=form.cleaned_data["note"], by=request.user)
+        except RuleError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("인적안전망 구성원에게 살펴봐 달라고 문자를 보냈습니다."))
+            return redirect(f"{reverse('discovery:report_detail', args=[report.pk])}#network-look")
+    return _detail(request, report, look_form=form)
 
 
 @require_POST
@@ -382,5 +408,6 @@ urlpatterns = [
     path("reports/<int:pk>/household/new/", report_household_new, name="report_household_new"),
     path("reports/<int:pk>/attempts/", report_attempt, name="report_attempt"),
     path("reports/<int:pk>/resolve/", report_resolve, name="report_resolve"),
+    path("reports/<int:pk>/network-look/", report_network_look, name="report_network_look"),
     path("merge/", household_merge, name="household_merge"),
 ]

@@ -19,6 +19,7 @@ from welfare.errors import RuleError
 from welfare.permissions import can
 
 from ..models import RewardDecision
+from ..services import reward_review
 from ..services import rewards as services
 
 PER_PAGE = 30
@@ -140,8 +141,23 @@ def reward_paid(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request)
 
 
+@require_POST
+def reward_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The official sends a decision a lead returned up again (from the today page)."""
+    decision = _decision(request, pk)
+    try:
+        reward_review.reward_resubmit(decision=decision, by=request.user)
+    except RuleError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(code)s 신고포상금 판단을 다시 승인 요청했습니다.") % {
+            "code": decision.report.receipt_code})
+    return redirect("home")
+
+
 urlpatterns = [
     path("rewards/", reward_list, name="reward_list"),
+    path("rewards/<int:pk>/resubmit/", reward_resubmit, name="reward_resubmit"),
     path("rewards/<int:pk>/approve/", reward_approve, name="reward_approve"),
     path("rewards/<int:pk>/paid/", reward_paid, name="reward_paid"),
 ]

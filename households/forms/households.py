@@ -10,7 +10,7 @@ from welfare.common.bounds import NOTE_TEXT, counter_attrs
 from welfare.models import Dong
 
 from .. import rrn
-from ..models import Household, Resident, SensitiveProfile
+from ..models import Area, Household, Resident, SensitiveProfile
 from ..services.households import household_problems, sensitive_problems
 
 
@@ -31,6 +31,7 @@ class HouseholdForm(forms.ModelForm):
             "dong", "road_address", "address_detail", "postal_code", "housing_type",
             "is_single_person", "is_elderly_only", "is_single_parent", "is_grandparent_headed",
             "has_disabled_member", "has_young_carer", "benefit_status", "risk_level", "status", "next_contact_on",
+            "area", "ban",
         ]
         widgets = {"next_contact_on": DATE_INPUT}
 
@@ -41,6 +42,11 @@ class HouseholdForm(forms.ModelForm):
         self.fields["dong"].label_from_instance = lambda d: f"{d.district.name} {d.name}"
         self.fields["benefit_status"].required = False
         self.fields["dong"].error_messages["invalid_choice"] = _("선택할 수 없는 동입니다. 담당 동 가운데에서 고르세요.")
+        # The 통s of the user's dongs; empty: the service finds it from the address with the 통s' street lists.
+        self.fields["area"].queryset = Area.objects.visible_to(user).select_related("dong")
+        self.fields["area"].label_from_instance = lambda a: f"{a.dong.name} {a.label}"
+        self.fields["area"].empty_label = _("주소로 찾기 (모르면 비워 두세요)")
+        self.fields["ban"].widget.attrs.update({"min": 1, "max": 99})
 
     def clean_benefit_status(self) -> str:
         return self.cleaned_data.get("benefit_status") or "none"

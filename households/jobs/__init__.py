@@ -15,5 +15,6 @@ Modules: :mod:`.common` (batching, policies, recipients), :mod:`.cadence`, :mod:
 from .cadence import next_cadence_date, schedule_followups  # noqa: F401
 from .common import CARE_STATUSES  # noqa: F401
 from .overdue import mark_overdue  # noqa: F401
+from .reminders import visit_reminders  # noqa: F401,E402
 from .retention import anonymise_households, expired_households, retention  # noqa: F401
 from .silence import raise_checkin_alert, silence_watch  # noqa: F401

@@ -13,6 +13,7 @@ from django.utils import timezone
 from welfare.jobs import register
 
 from ..models import Case, CaseStage, FollowUp, FollowUpReason, FollowUpStatus, Household
+from ..ownership import owner_expr
 from .common import CARE_STATUSES, HOUSEHOLD_BATCH, WRITE_BATCH, Policies, chunks, id_ranges
 
 
@@ -74,11 +75,12 @@ def _cancel_out_of_care(now: dt.datetime) -> int:
 
 def _schedule_batch(households: models.QuerySet, *, today: dt.date, policies: Policies) -> dict[str, int]:
     rows = households.annotate(
+        owner=owner_expr(),
         in_service=Exists(Case.objects.filter(household=OuterRef("pk"), stage=CaseStage.IN_SERVICE)),
         open_cadence=FilteredRelation("follow_ups", condition=Q(follow_ups__status=FollowUpStatus.OPEN,
                                                                 follow_ups__reason=FollowUpReason.CADENCE)),
     ).values_list("pk", "last_contact_on", "next_contact_on", "risk_level", "dong__district_id",
-                  "assigned_official_id", "in_service", "open_cadence__pk", "open_cadence__due_on")
+                  "owner", "in_service", "open_cadence__pk", "open_cadence__due_on")
     new: list[FollowUp] = []
     moves: dict[dt.date, list[int]] = defaultdict(list)
     seen = 0

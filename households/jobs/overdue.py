@@ -14,6 +14,7 @@ from welfare.jobs import register
 from welfare.models import Notification, NotificationKind
 
 from ..models import FollowUp, FollowUpPriority, FollowUpReason, FollowUpStatus
+from ..ownership import owner_expr
 from .common import WRITE_BATCH, Recipients, address_line, keyset, notify, url_pattern
 from .hooks import overdue_sweeps
 
@@ -36,7 +37,8 @@ def mark_overdue(now: dt.datetime) -> dict[str, int]:
     reasons = dict(FollowUpReason.choices)
 
     pending = FollowUp.objects.filter(status=FollowUpStatus.OPEN, due_on__lt=today, overdue_at__isnull=True)
-    columns = ("household_id", "reason", "due_on", "assigned_to_id", "household__assigned_official_id",
+    pending = pending.annotate(owner=owner_expr("household__"))
+    columns = ("household_id", "reason", "due_on", "assigned_to_id", "owner",
                "household__dong_id", "household__road_address", "household__address_detail")
     for rows in keyset(pending, columns):
         with transaction.atomic():
@@ -72,10 +74,10 @@ def _escalate(today: dt.date) -> int:
                                      due_on__gte=OuterRef("due_on"))
     late = FollowUp.objects.filter(status=FollowUpStatus.OPEN,
                                    due_on__lt=today - dt.timedelta(days=ESCALATE_AFTER_DAYS)).exclude(
-        reason=FollowUpReason.OVERDUE).exclude(Exists(raised))
+        reason=FollowUpReason.OVERDUE).exclude(Exists(raised)).annotate(owner=owner_expr("household__"))
     reasons = dict(FollowUpReason.choices)
     created = 0
-    for rows in keyset(late, ("household_id", "household__assigned_official_id", "reason", "due_on")):
+    for rows in keyset(late, ("household_id", "owner", "reason", "due_on")):
         earliest: dict[int, tuple] = {}
         for _pk, household_id, official, reason, due in rows:
             if household_id not in earliest or due < earliest[household_id][2]:

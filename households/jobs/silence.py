@@ -26,6 +26,7 @@ from ..models import (
     RiskLevel,
     Visit,
 )
+from ..ownership import owner_expr, owner_id
 from .common import (
     CARE_STATUSES,
     WRITE_BATCH,
@@ -68,7 +69,8 @@ def silence_watch(now: dt.datetime) -> dict[str, int]:
                 .exclude(Exists(FollowUp.objects.filter(household=OuterRef("pk"), reason=FollowUpReason.SILENCE)
                                 .filter(Q(status=FollowUpStatus.OPEN) | Q(due_on__gt=quiet_since))))
             )
-            for rows in keyset(silent, ("assigned_official_id", "dong_id", "road_address", "address_detail")):
+            silent = silent.annotate(owner=owner_expr())
+            for rows in keyset(silent, ("owner", "dong_id", "road_address", "address_detail")):
                 with transaction.atomic():
                     alerts, sent = _raise_silence(rows, days=days, today=today, now=now, recipients=recipients,
                                                   household_url=household_url)
@@ -113,11 +115,11 @@ def raise_checkin_alert(*, check_in: CheckIn) -> FollowUp:
     note = _("%(source)s 이상 신호") % {"source": source} + (f": {check_in.note}" if check_in.note else "")
     FollowUp.objects.bulk_create(
         [FollowUp(household=household, due_on=timezone.localdate(), reason=FollowUpReason.SILENCE,
-                  priority=FollowUpPriority.HIGH, assigned_to_id=household.assigned_official_id, note=note[:300])],
+                  priority=FollowUpPriority.HIGH, assigned_to_id=owner_id(household), note=note[:300])],
         ignore_conflicts=True,
     )
     follow_up = FollowUp.objects.get(household=household, reason=FollowUpReason.SILENCE, status=FollowUpStatus.OPEN)
-    people = Recipients.load(dong_id=household.dong_id).of(official_id=follow_up.assigned_to_id or household.assigned_official_id,
+    people = Recipients.load(dong_id=household.dong_id).of(official_id=follow_up.assigned_to_id or owner_id(household),
                                   dong_id=household.dong_id)
     notify(
         Notification(user_id=user_id, kind=NotificationKind.CHECKIN_ALERT,

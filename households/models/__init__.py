@@ -1,5 +1,6 @@
 """Households and the people in them, with their consents and sensitive details."""
 
+from .areas import Area, AreaQuerySet  # noqa: F401
 from .attachments import (  # noqa: F401
     Attachment,
     AttachmentKind,

@@ -118,6 +118,10 @@ class Household(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="assigned_households", verbose_name=_("담당 공무원"),
     )
+    # 통 and 반: from the address with the 통's street list (households.services.areas), or set by hand.
+    area = models.ForeignKey("households.Area", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="households", verbose_name=_("통"))
+    ban = models.PositiveSmallIntegerField(_("반"), null=True, blank=True)
     last_contact_on = models.DateField(_("최근 접촉일"), null=True, blank=True)
     next_contact_on = models.DateField(_("다음 접촉 예정일"), null=True, blank=True)
     is_demo = models.BooleanField(_("가상 데이터"), default=False, help_text=_("seed_demo가 만든 가상 세대"))

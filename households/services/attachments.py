@@ -245,6 +245,31 @@ def attachment_add(*, by: User, data: AttachmentInput) -> tuple[Attachment, bool
             reencoded.file.close()
 
 
+def attachment_add_public(*, data: AttachmentInput) -> Attachment:
+    """A photo sent with a request from the public door (/report/), by nobody signed in, on the request it came
+    with: images only (a PDF or anything else is refused), then the same checks, re-encoding without metadata
+    (EXIF, location) and encrypted store as :func:`attachment_add`. The caller owns the new record."""
+    kind = kind_of(data.owner)
+    errors = _field_errors(None, kind, data)  # type: ignore[arg-type]
+    sniffed, refusal = _file_error(data.file)
+    if refusal is None and sniffed == filetypes.PDF:
+        refusal = _("사진 파일(JPEG, PNG, HEIC)만 올릴 수 있어요.")
+    if refusal:
+        errors["file"] = [refusal]
+    if errors:
+        raise RuleError(errors)
+    try:
+        reencoded = reencode(data.file, sniffed or "", max_pixels=settings.ATTACHMENT_MAX_PIXELS)
+    except ImageRefused as refused:
+        raise RuleError({"file": [_image_error(refused)]}) from refused
+    try:
+        return _store(by=None, kind=kind, data=data, client_id="", payload=reencoded.file,  # type: ignore[arg-type]
+                      content_type=filetypes.CONTENT_TYPES[reencoded.kind], width=reencoded.width,
+                      height=reencoded.height)[0]
+    finally:
+        reencoded.file.close()
+
+
 def _store(*, by: User, kind: OwnerKind, data: AttachmentInput, client_id: str, payload: IO[bytes],
            content_type: str, width: int | None, height: int | None) -> tuple[Attachment, bool]:
     today = timezone.localdate()

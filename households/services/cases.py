@@ -42,6 +42,7 @@ from ..models import (
 )
 from ..models.cases import due_dates
 from ..selection import Selection, announce
+from .approvals import announce_closing_step
 from .followups import followup_schedule
 from .rules import has_active_consent
 from .transfers import check_owner_change
@@ -195,6 +196,7 @@ def case_transition(*, case: Case, to: str, by: User, expected_version: int, not
         followup_schedule(household=case.household, due_on=case.closed_on + dt.timedelta(days=CLOSING_FOLLOW_UP_DAYS),
                           reason=FollowUpReason.CADENCE, assigned_to=case.assigned_official)
     log_action(case, "households.case.transitioned", user=by, changes={"from": previous, "to": to, "note": note})
+    announce_closing_step(case, previous=previous, to=to, by=by, note=note)  # the lead / the official hear of it
     if previous == CaseStage.CONFERENCE:
         # The conference decided: selected (→ planning) or not (→ closing). Informant rewards wait for this.
         announce(Selection(by=by, case=case))

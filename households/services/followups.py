@@ -25,6 +25,7 @@ from ..models import (
     Household,
     Visit,
 )
+from ..ownership import owner_id
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -70,7 +71,8 @@ def followup_schedule(*, household: Household, due_on: dt.date, reason: str, ass
     try:
         with transaction.atomic():
             follow_up = FollowUp.objects.create(household=household, due_on=due_on, reason=reason,
-                                                assigned_to=assigned_to or household.assigned_official, note=note)
+                                                assigned_to_id=assigned_to.pk if assigned_to else owner_id(household),
+                                                note=note)
     except IntegrityError:
         return None
     if by is not None:

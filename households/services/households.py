@@ -30,7 +30,7 @@ from ..models import (
 
 HOUSEHOLD_FIELDS = (
     "dong", "road_address", "address_detail", "postal_code", "housing_type", *CHARACTERISTIC_FIELDS, "benefit_status",
-    "risk_level", "status", "assigned_official", "next_contact_on",
+    "risk_level", "status", "assigned_official", "next_contact_on", "area", "ban",
 )
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -75,12 +75,31 @@ def _require_editor(by: User) -> None:
         raise RuleError(_("세대 정보를 바꿀 권한이 없습니다."))
 
 
+def _area_problems(data: dict[str, Any], dong_id: int | None) -> dict[str, list[str]]:
+    area = data.get("area")
+    if area is not None and dong_id is not None and area.dong_id != dong_id:
+        return {"area": [_("이 세대의 행정동에 속한 통을 고르세요.")]}
+    return {}
+
+
+def _derived_area(data: dict[str, Any], dong_id: int | None) -> dict[str, Any]:
+    """The 통 from the address when none was chosen (the 통s' street lists decide; none fits: left empty)."""
+    if data.get("area") is not None or dong_id is None or not data.get("road_address"):
+        return data
+    from ..ownership import AreaMatcher
+
+    area_id = AreaMatcher([dong_id]).area_id(dong_id, data["road_address"])
+    return {**data, "area_id": area_id} if area_id else data
+
+
 @transaction.atomic
 def household_create(*, by: User, data: dict[str, Any], head: dict[str, Any] | None = None) -> Household:
-    """A household and, optionally, its head of household in one step."""
+    """A household and, optionally, its head of household in one step; its 통 from the address unless chosen."""
     _require_editor(by)
-    _refuse(household_problems(data))
-    household = Household.objects.create(**{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
+    dong = data.get("dong")
+    _refuse({**household_problems(data), **_area_problems(data, getattr(dong, "pk", None))})
+    data = _derived_area(data, getattr(dong, "pk", None))
+    household = Household.objects.create(**{k: v for k, v in data.items() if k in (*HOUSEHOLD_FIELDS, "area_id")})
     log_action(household, "households.household.created", user=by)
     if head:
         resident_add(household=household, by=by, data=head)
@@ -92,6 +111,12 @@ def household_update(*, household: Household, by: User, data: dict[str, Any]) ->
     _require_editor(by)
     if "next_contact_on" in data and data["next_contact_on"] != household.next_contact_on:
         _refuse(household_problems(data))  # a stored date is kept as it is; a new one must be plausible
+    dong = data.get("dong") or household.dong
+    _refuse(_area_problems(data, dong.pk))
+    if "area" in data and data["area"] is None and data.get("road_address", household.road_address):
+        derived = _derived_area({**data, "road_address": data.get("road_address", household.road_address)}, dong.pk)
+        if derived.get("area_id"):
+            data = {**data, "area": dong.areas.get(pk=derived["area_id"])}
     household, changes = model_update(household, data, HOUSEHOLD_FIELDS, by=by, verb="households.household.updated")
     if "next_contact_on" in changes and household.next_contact_on is not None:
         # The open cadence follow-up is the next contact (the daily sweep keeps the two equal): a date typed

@@ -28,6 +28,7 @@ from ..models import (
     FollowUpStatus,
     Household,
 )
+from ..ownership import owner_expr
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -47,7 +48,8 @@ def _bulk_targets(households: Iterable[Household | int], by: User) -> tuple[set[
     ids = {h.pk if isinstance(h, Household) else int(h) for h in households}
     visible = list(
         Household.objects.visible_to(by).filter(pk__in=ids)
-        .only("pk", "dong_id", "road_address", "address_detail", "status", "assigned_official_id").order_by("pk")
+        .only("pk", "dong_id", "road_address", "address_detail", "status", "assigned_official_id")
+        .annotate(owner=owner_expr()).order_by("pk")
     )
     return ids, visible
 
@@ -75,7 +77,7 @@ def households_reschedule(*, households: Iterable[Household | int], by: User, on
         # The partial unique constraint (one open per household and reason) ignores those already moved.
         FollowUp.objects.bulk_create([
             FollowUp(household_id=h.pk, due_on=on, reason=FollowUpReason.CADENCE,
-                     assigned_to_id=h.assigned_official_id)
+                     assigned_to_id=getattr(h, "owner", None))  # the annotation of _bulk_targets
             for h in targets if h.status in (CareStatus.UNDER_CARE, CareStatus.MONITORING)
         ], ignore_conflicts=True)
         log_actions(targets, "households.household.rescheduled", user=by,
@@ -111,3 +113,28 @@ def households_reassign(*, households: Iterable[Household | int], by: User, to_u
         log_actions(targets, "households.household.reassigned", user=by, reason=reason)
         log_actions(cases, "households.case.reassigned", user=by, reason=reason)
     return BulkResult(done=len(pks), skipped=len(ids) - len(visible), not_in_dong=len(visible) - len(targets))
+
+
+@transaction.atomic
+def queue_assign(*, follow_ups: Iterable[FollowUp | int], by: User, to_user: User) -> BulkResult:
+    """Assign follow-ups of the dong's queue (open, nobody's) to an official of their dong; a household without
+    an official gets them too. Follow-ups the lead may not see, already taken, or of a dong the official does not
+    work in are skipped (counted)."""
+    if not can(by, "assign_dong_queue"):
+        raise RuleError(_("동 대기열 배정은 팀장과 구 관리자만 할 수 있습니다."))
+    staff = membership(to_user)
+    if staff is None or not role_can(staff.role, "be_assigned") or not to_user.is_active:
+        raise RuleError(_("동 담당 공무원이나 팀장에게만 배정할 수 있습니다."))
+    ids = {f.pk if isinstance(f, FollowUp) else int(f) for f in follow_ups}
+    waiting = FollowUp.objects.filter(pk__in=ids, status=FollowUpStatus.OPEN, assigned_to__isnull=True,
+                                      household__in=Household.objects.visible_to(by))
+    seen = waiting.count()
+    targets = list(waiting.filter(household__dong__in=staff.dongs.all()).select_related("household"))
+    pks = [f.pk for f in targets]
+    if pks:
+        FollowUp.objects.filter(pk__in=pks).update(assigned_to=to_user)
+        Household.objects.filter(pk__in={f.household_id for f in targets}, assigned_official__isnull=True).update(
+            assigned_official=to_user, updated_at=timezone.now())
+        reason = _("동 대기열 배정: %(name)s") % {"name": to_user.get_full_name() or to_user.get_username()}
+        log_actions(targets, "households.followup.assigned", user=by, reason=reason)
+    return BulkResult(done=len(pks), skipped=len(ids) - seen, not_in_dong=seen - len(pks))

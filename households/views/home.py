@@ -1,4 +1,5 @@
-"""The home page (현황): households per visible dong, routed from ``welfare.urls``."""
+"""The home page: the today page of the dong's field staff, else 현황 (households per visible dong); routed from
+``welfare.urls``."""
 
 from __future__ import annotations
 
@@ -6,12 +7,22 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from welfare import views_today
 from welfare.models import Dong
+from welfare.permissions import can
 
 from ..models import CareStatus, Household, RiskLevel
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The today page for the dong's field staff (officials, leads, visiting nurses); the counts per dong for
+    everyone else."""
+    if can(request.user, "use_today"):
+        return views_today.today(request)
+    return dong_status(request)
+
+
+def dong_status(request: HttpRequest) -> HttpResponse:
     """Counts per visible dong in one grouped query: aggregates only, so planners see it too."""
     dongs = list(Dong.objects.visible_to(request.user).select_related("district"))
     counts = {

@@ -29,11 +29,29 @@ def tip(dong, details: str) -> dict:
 
 @SMALL
 def test_an_anonymous_tip_over_the_anonymous_limit_is_413_and_nothing_is_saved(client, dong):
-    response = client.post(REPORT, tip(dong, "가" * 3_000))
+    from urllib.parse import urlencode
+
+    # A form without a file (url-encoded) has the anonymous limit; a multipart one may carry a photo (below).
+    response = client.post(REPORT, urlencode(tip(dong, "가" * 3_000), doseq=True),
+                           content_type="application/x-www-form-urlencoded")
 
     assert response.status_code == 413
     assert "요청 본문이 너무 큽니다" in response.content.decode()
     assert response["Content-Type"].startswith("text/html")
+    assert not CrisisReport.objects.exists()
+
+
+@SMALL
+@override_settings(PUBLIC_REPORT_PHOTO_MAX_BYTES=20_000)
+def test_a_public_photo_over_its_limit_is_413(client, dong):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from welfare.limits import MULTIPART_ENVELOPE_BYTES
+
+    photo = SimpleUploadedFile("big.jpg", b"\xff\xd8\xff" + b"0" * (20_000 + MULTIPART_ENVELOPE_BYTES),
+                               content_type="image/jpeg")
+    response = client.post(REPORT, {**tip(dong, "사진"), "photo": photo})
+    assert response.status_code == 413
     assert not CrisisReport.objects.exists()
 
 

@@ -23,6 +23,10 @@ EVERY = frozenset({
     "edit_phrase_templates",
     # issue 15: the field roles and the case transfer
     "record_visits", "health_visits_only", "request_case_transfer", "take_over_cases", "sees_difficult_cases",
+    # issue 15: areas and ownership, the today page, the approval inbox
+    "manage_areas", "assign_dong_queue", "hand_over_work", "use_today", "see_approval_inbox",
+    # issue 17 item 4: outbound messages
+    "manage_message_templates", "read_message_log",
     # issue 17: social-network programmes and the dong discovery plans
     "run_programmes", "edit_dong_plans",
 })
@@ -31,13 +35,16 @@ EVERY = frozenset({
 EXPECTED = {
     Role.DONG_OFFICIAL: {
         "edit_casework", "use_worklists", "view_sensitive", "be_assigned", "triage_reports", "edit_network",
-        "read_rewards", "answer_rounds", "record_visits", "request_case_transfer", "run_programmes",
+        "read_rewards", "answer_rounds", "record_visits", "request_case_transfer", "use_today",
+        "run_programmes",
     },
     Role.DONG_LEAD: {
         "edit_casework", "use_worklists", "view_sensitive", "lead_team", "approve_closing", "be_assigned",
         "receive_team_alerts", "triage_reports", "read_reporter_identity", "see_district_queue", "edit_network",
         "read_rewards", "approve_rewards", "upload_imports", "answer_rounds", "record_visits",
-        "request_case_transfer", "run_programmes", "edit_dong_plans",
+        "request_case_transfer", "manage_areas", "assign_dong_queue", "hand_over_work", "use_today",
+        "see_approval_inbox",
+        "run_programmes", "edit_dong_plans",
     },
     Role.DISTRICT_PLANNER: {"edit_plans", "manage_resources", "needs_personal_grant"},
     Role.DISTRICT_ADMIN: {
@@ -46,10 +53,12 @@ EXPECTED = {
         "approve_rewards", "upload_imports", "see_all_imports", "edit_plans", "approve_plans", "manage_resources",
         "manage_district", "review_access_log", "unlock_accounts", "manage_reference_data", "needs_second_factor",
         "edit_phrase_templates",
-        "record_visits", "run_programmes", "edit_dong_plans",
+        "record_visits", "manage_areas", "assign_dong_queue", "hand_over_work", "see_approval_inbox",
+        "manage_message_templates", "read_message_log",
+        "run_programmes", "edit_dong_plans",
     },
     # 방문간호사: health visits and sensitive health details in their dongs; no cases, rewards, plans or imports.
-    Role.VISITING_NURSE: {"view_sensitive", "record_visits", "health_visits_only"},
+    Role.VISITING_NURSE: {"view_sensitive", "record_visits", "health_visits_only", "use_today"},
     # 희망복지지원단: the district's difficult cases, seen by case, run and taken over.
     Role.CASE_TEAM: {"edit_casework", "view_sensitive", "record_visits", "take_over_cases", "sees_difficult_cases"},
 }
@@ -144,14 +153,14 @@ def test_the_role_can_filter(role, capability, expected):
 MENU = {
     "official": ["현황", "내 업무", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금", "빅데이터 차수",
                  "발굴 현황", "관계망 프로그램"],
-    "lead": ["현황", "내 업무", "팀 현황", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
+    "lead": ["현황", "내 업무", "팀 현황", "승인함", "통·대기열", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
              "빅데이터 차수", "명단 업로드", "발굴 현황", "관계망 프로그램"],
-    "district_admin": ["현황", "내 업무", "팀 현황", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
+    "district_admin": ["현황", "내 업무", "팀 현황", "승인함", "통·대기열", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
                        "빅데이터 차수", "명단 업로드", "발굴 현황", "관계망 프로그램", "구 설정"],
     "planner": ["현황", "세대", "자원", "계획", "인적안전망 현황", "빅데이터 차수", "발굴 현황", "관계망 프로그램"],
     "nurse": ["현황", "세대", "자원", "계획", "인적안전망 현황", "빅데이터 차수", "발굴 현황"],
     "case_team": ["현황", "사례 이관", "세대", "자원", "계획", "인적안전망 현황", "빅데이터 차수", "발굴 현황"],
-    "superuser": ["현황", "내 업무", "팀 현황", "사례 이관", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
+    "superuser": ["현황", "내 업무", "팀 현황", "승인함", "통·대기열", "사례 이관", "제보 접수함", "세대", "자원", "계획", "인적안전망", "신고포상금",
                   "빅데이터 차수", "명단 업로드", "발굴 현황", "관계망 프로그램", "구 설정", "관리"],
     "plain": ["현황", "세대", "자원"],
 }

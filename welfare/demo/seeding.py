@@ -19,12 +19,14 @@ from households import models as hm
 from plans.figures import figures_recompute
 from welfare.models import District
 
+from .areas import seed_areas
 from .casework import seed_activity
 from .channels import seed_channels
 from .collaborators import seed_collaborators
 from .common import official_ids
 from .discovery import seed_discovery
 from .dong_plans import seed_dong_plans
+from .front_door import seed_front_door
 from .guide import seed_guide_groups
 from .households import BATCH_SIZE, create_households, make_context
 from .organisation import DISTRICTS, ensure_geography, ensure_users
@@ -112,6 +114,12 @@ def seed(
     report.created["report_sources"] = seed_channels(rng=random.Random(f"{seed}-channels"), districts=districts)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
+    # The staffed dongs' 통 with their officials, a few households in the dong's queue, a closing in the inbox.
+    report.created["areas"] = seed_areas()
+    # The public door: requests at each stage, their messages, a district wording and a partner login (issue 20).
+    door = seed_front_door(districts=districts, superuser=users.get("superadmin"),
+                           admins={"성동구": users.get("admin"), "영등포구": users.get("admin_ydp")})
+    report.created.update({k: v for k, v in door.items() if v})
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
     if sum(activity.values()) >= 1000:
         analyze((hm.Visit, hm.VisitNeed, hm.FollowUp, hm.CheckIn, hm.Case, hm.CaseStageChange, hm.ServiceLink,

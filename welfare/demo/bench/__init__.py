@@ -20,6 +20,7 @@ from .plans import plan_dashboard
 from .programmes import programme_outcomes
 from .search import search_page
 from .sweep import daily_sweep
+from .today import today_page
 from .triage import triage_queue
 from .visits import visit_form
 
@@ -38,4 +39,5 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "visit_form": visit_form,
     "attachment_photo": attachment_photo,
     "search": search_page,
+    "today": today_page,
 }

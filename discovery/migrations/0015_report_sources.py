@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discovery', '0011_collaborators_and_council'),
+        ('discovery', '0014_collaborators_and_council'),
         ('welfare', '0008_field_roles_transfers'),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discovery', '0010_programme_instruments'),
+        ('discovery', '0013_programme_instruments'),
         ('households', '0013_consent_client_id'),
         ('welfare', '0008_field_roles_transfers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

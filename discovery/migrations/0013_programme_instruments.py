@@ -15,5 +15,5 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("discovery", "0009_social_network_programmes")]
+    dependencies = [("discovery", "0012_social_network_programmes")]
     operations = [migrations.RunPython(load, unload)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discovery', '0008_report_search_indexes'),
+        ("discovery", "0011_network_member_login"),
         ('households', '0013_consent_client_id'),
         ('plans', '0003_annualplan_training_plan_award_department_dongtarget_and_more'),
         ('welfare', '0008_field_roles_transfers'),

@@ -1,0 +1,69 @@
+"""The today page's registry: each app adds the blocks it knows (households: follow-ups, alerts, case deadlines,
+closings sent back, the team's part; discovery: reports assigned to me, reward decisions sent back), from its
+``today`` module found with ``autodiscover_modules("today")`` — the core imports no app. Each block runs a constant
+number of queries (at most a few), so the page does too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils.module_loading import autodiscover_modules
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+
+@dataclass
+class TodayRow:
+    """One thing to act on, with its one-click next action."""
+
+    title: str
+    detail: str = ""
+    url: str = ""
+    action: str = ""  # the next action's label ("방문 기록", "배정"...)
+    action_url: str = ""
+    tone: str = ""  # "overdue", "urgent" or ""
+    post: bool = False  # the action is a POST (a button), not a link
+
+
+@dataclass
+class TodayBlock:
+    key: str
+    title: str
+    rows: list[TodayRow] = field(default_factory=list)
+    total: int = 0  # all of them (the rows are the first few)
+    more_url: str = ""
+    empty: str = ""
+    team: bool = False  # the lead's part of the page
+
+
+# A section: (user, today) → a block, or None when it does not apply to the user.
+TodaySection = Callable[["User", "dt.date"], "TodayBlock | None"]
+
+_SECTIONS: list[tuple[int, TodaySection]] = []
+
+
+def register_today_section(order: int) -> Callable[[TodaySection], TodaySection]:
+    def add(section: TodaySection) -> TodaySection:
+        if all(existing is not section for _o, existing in _SECTIONS):
+            _SECTIONS.append((order, section))
+        return section
+    return add
+
+
+def today_blocks(user: User, today: dt.date) -> list[TodayBlock]:
+    autodiscover_modules("today")
+    blocks = [section(user, today) for _order, section in sorted(_SECTIONS, key=lambda pair: pair[0])]
+    return [b for b in blocks if b is not None]
+
+
+def rows_and_total(queryset: Any, limit: int) -> tuple[list[Any], int]:
+    """The first ``limit`` rows and the count, in two queries (one when fewer than ``limit``)."""
+    rows = list(queryset[: limit + 1])
+    if len(rows) <= limit:
+        return rows, len(rows)
+    return rows[:limit], queryset.count()
