@@ -20,20 +20,26 @@ from .models import (
     BigDataRound,
     BigDataTarget,
     ContactAttempt,
+    CouncilMeeting,
     CrisisReport,
     DiscoveryPolicy,
+    HappyProject,
     HouseholdMerge,
     ImportBatch,
     ImportRowError,
     Instrument,
     InstrumentItem,
     Measurement,
+    MemberActivity,
+    MemberAppointment,
+    MemberSupport,
     NetworkMember,
     Participant,
     Programme,
     ProgrammeSession,
     PublicRequest,
     ReporterIdentity,
+    ReportSource,
     RewardDecision,
     RiskIndicator,
     RiskIndicatorAlias,
@@ -264,3 +270,46 @@ class ParticipantAdmin(CaseworkAdmin):
     list_select_related = ("programme", "resident")
     raw_id_fields = ("resident",)
     inlines = [MeasurementInline, AttendanceInline]
+
+
+# --- Resident collaborators and the dong council (issue 17): written on the product's pages, read here. ---------
+
+
+@admin.register(MemberActivity)
+class MemberActivityAdmin(CaseworkAdmin):
+    list_display = ("member", "kind", "dong", "done_on", "hours")
+    list_filter = ("kind",)
+    list_select_related = ("member", "dong")
+    raw_id_fields = ("member", "household")
+
+
+@admin.register(MemberSupport)
+class MemberSupportAdmin(ReadOnlyAdmin):
+    list_display = ("member", "kind", "given_on", "amount_krw")
+    list_select_related = ("member",)
+
+
+@admin.register(MemberAppointment)
+class MemberAppointmentAdmin(ReadOnlyAdmin):
+    list_display = ("member", "appointed_on", "term_ends_on")
+    list_select_related = ("member",)
+
+
+@admin.register(CouncilMeeting)
+class CouncilMeetingAdmin(ReadOnlyAdmin):
+    list_display = ("dong", "held_on")
+    list_select_related = ("dong",)
+
+
+@admin.register(HappyProject)
+class HappyProjectAdmin(ReadOnlyAdmin):
+    list_display = ("title", "dong", "year", "budget_krw", "beneficiaries", "households")
+    list_select_related = ("dong",)
+
+
+@admin.register(ReportSource)
+class ReportSourceAdmin(ReadOnlyAdmin):
+    list_display = ("name", "kind", "district", "dong", "pads_given")
+    list_filter = ("district", "kind")
+    list_select_related = ("district", "dong")
+    exclude = ("token",)

@@ -1,5 +1,5 @@
-from .views import public
+from .views import channels, public
 
 app_name = "report"
 
-urlpatterns = [*public.urlpatterns]
+urlpatterns = [*public.urlpatterns, *channels.kakao_urlpatterns]

@@ -1,4 +1,15 @@
-from .views import dashboard, imports, indicators, network, programmes, reports, rewards, rounds
+from .views import (
+    channels,
+    collaborators,
+    dashboard,
+    imports,
+    indicators,
+    network,
+    programmes,
+    reports,
+    rewards,
+    rounds,
+)
 
 app_name = "discovery"
 
@@ -11,4 +22,6 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *indicators.urlpatterns,
     *programmes.urlpatterns,
+    *collaborators.urlpatterns,
+    *channels.urlpatterns,
 ]

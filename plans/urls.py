@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import activities, contents, dong_plans, plans, reports, resources
+from .views import activities, contents, dong_plans, guide, plans, reports, resources
 
 app_name = "plans"
 
 urlpatterns = [
     path("resources/", resources.resource_list, name="resource_list"),
     path("resources/new/", resources.resource_create, name="resource_create"),
+    path("resources/guide/", guide.welfare_guide_page, name="welfare_guide"),
     path("resources/<int:pk>/edit/", resources.resource_edit, name="resource_edit"),
     # The annual basic plan (issue 6)
     path("", plans.plan_list, name="plan_list"),

@@ -475,3 +475,10 @@ PLAUSIBLE_FUTURE_YEARS = env.int("PLAUSIBLE_FUTURE_YEARS", default=5)
 MAX_AMOUNT_KRW = env.int("MAX_AMOUNT_KRW", default=100_000_000)
 MAX_BUDGET_KRW = env.int("MAX_BUDGET_KRW", default=1_000_000_000_000)
 MAX_TARGET = env.int("MAX_TARGET", default=10_000_000)
+
+# Issue 17: the KakaoTalk channel's chatbot skill (/report/kakao/<district id>/). The skill sends this secret in the
+# X-Skill-Secret header (set as a header of the skill in Kakao i Open Builder); empty: the endpoint answers 404.
+KAKAO_SKILL_SECRET = env.str("KAKAO_SKILL_SECRET", default="")
+# The public address printed in the QR codes of the memo pads and posters (e.g. https://welfare.example.go.kr);
+# empty: the address of the request that prints them.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")

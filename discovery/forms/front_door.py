@@ -137,6 +137,7 @@ class SelfRequestForm(PublicReportForm):
             consent=bool(data.get("consent")),
             notify=bool(data.get("notify")),
             photo=data.get("photo") or None,
+            source_token=data.get("src") or "",
         )
 
 

@@ -120,6 +120,8 @@ class ReportForm(_ReportFieldsForm):
 class PublicReportForm(_ReportFieldsForm):
     """The public tip-off form: short, plain Korean, anonymous by default."""
 
+    # The business of the memo pad or poster whose QR code opened the form (issue 17); unknown tokens count nothing.
+    src = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     risk_signals = forms.MultipleChoiceField(label=_("어떤 어려움이 보이나요? (여러 개 고를 수 있어요)"),
                                              choices=RiskSignal.choices, required=False,
                                              widget=forms.CheckboxSelectMultiple)
@@ -168,7 +170,7 @@ class PublicReportForm(_ReportFieldsForm):
             {"district": int(pk)} if kind == DISTRICT_QUEUE and pk.isdigit() else {})
         return services.PublicReportInput(
             **where, risk_signals=tuple(data.get("risk_signals") or ()), reporter=self.reporter_input(),
-            consent=bool(data.get("consent")),
+            consent=bool(data.get("consent")), source_token=data.get("src") or "",
             **{k: data.get(k) or "" for k in (*services.SUBJECT_FIELDS, "details")},
         )
 

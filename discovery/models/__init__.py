@@ -1,5 +1,15 @@
 """Discovery (발굴): crisis reports from every channel, the community network, rewards, list imports."""
 
+from .channels import ReportSource, SourceKind  # noqa: F401
+from .collaborators import (  # noqa: F401
+    ActivityKind,
+    CouncilMeeting,
+    HappyProject,
+    MemberActivity,
+    MemberAppointment,
+    MemberSupport,
+    SupportKind,
+)
 from .imports import (  # noqa: F401
     ALL_RESULT_CHOICES,
     ROUND_LISTS,

@@ -122,6 +122,9 @@ class CrisisReport(models.Model):
                                      default=ReporterKind.ANONYMOUS)
     network_member = models.ForeignKey(NetworkMember, null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="reports", verbose_name=_("인적안전망 신고자"))
+    # The business whose memo pad or poster QR code the tip came through (issue 17), for counts per business.
+    source = models.ForeignKey("discovery.ReportSource", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="reports", verbose_name=_("제보 경로 업소"))
     subject_name = models.CharField(_("대상자 이름"), max_length=50, blank=True)
     subject_address = models.CharField(_("대상자 주소"), max_length=200, blank=True)
     subject_phone = models.CharField(_("대상자 연락처"), max_length=20, blank=True)

@@ -49,6 +49,7 @@ from ..models import (
     PublicStage,
     ReporterKind,
     ReportOutcome,
+    ReportSource,
     ReportStatus,
     RequestKind,
 )
@@ -190,8 +191,10 @@ def public_request_submit(given: PublicReportInput) -> Submitted:
         who["wants_reply"] = True
     pin = "".join(secrets.choice("0123456789") for _i in range(PIN_LENGTH))
     with transaction.atomic(), collect_files():
+        # A tip sent through a business's memo pad or poster QR code is counted for that business (issue 17).
+        source = ReportSource.objects.filter(token=given.source_token).first() if given.source_token else None
         report = report_create(
-            district=district, dong=dong, by=None, channel=channel, data=data, reporter=who
+            district=district, dong=dong, by=None, channel=channel, data=data, reporter=who, source=source
         )
         phone = phones.digits(notify_phone)
         request = PublicRequest.objects.create(

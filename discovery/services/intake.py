@@ -125,7 +125,8 @@ def _reporter_kind(data: dict[str, Any], reporter: dict[str, Any]) -> str:
 
 @transaction.atomic
 def report_create(*, district, dong: Dong | None, by: User | None = None, channel: str, data: dict[str, Any],
-                  reporter: dict[str, Any] | None, received_at: dt.datetime | None = None) -> CrisisReport:
+                  reporter: dict[str, Any] | None, received_at: dt.datetime | None = None,
+                  source=None) -> CrisisReport:
     """A new crisis report in the dong's queue (or the district's, when ``dong`` is None).
 
     ``by`` is the official who typed it (None for the public form and imports). The first-contact deadline
@@ -163,7 +164,7 @@ def report_create(*, district, dong: Dong | None, by: User | None = None, channe
     owner = AreaMatcher([dong.pk]).owner_id(dong.pk, clean.get("subject_address", "")) if dong is not None else None
     report = CrisisReport(
         district=district, dong=dong, channel=channel, received_at=received_at, first_contact_due_at=due,
-        reporter_kind=_reporter_kind(data, who), network_member=member, assigned_official_id=owner,
+        reporter_kind=_reporter_kind(data, who), network_member=member, assigned_official_id=owner, source=source,
         **{k: clean[k] for k in (*SUBJECT_FIELDS, "details", "urgency", "risk_signals", "referral_agency")},
     )
     for _attempt in range(3):
@@ -181,5 +182,6 @@ def report_create(*, district, dong: Dong | None, by: User | None = None, channe
             report=report, phone_hash=rrn.keyed_hash(who["phone"]) if who["phone"] else "", **who)
     log_action(report, "discovery.crisisreport.created", user=by,
                changes={"channel": channel, "urgency": report.urgency, "dong": getattr(dong, "pk", None),
-                        "reporter_kind": report.reporter_kind, "assigned_official": owner})
+                        "reporter_kind": report.reporter_kind, "assigned_official": owner,
+                        "source": getattr(source, "pk", None)})
     return report

@@ -144,6 +144,8 @@ class PublicReportInput:
     notify: bool = False
     photo: object | None = None  # an uploaded file, checked by the attachment rules
     partner: int | None = None  # the signed-in network member's id (their own login): the report is theirs
+    # The token of the business whose memo pad or poster QR code opened the form (``/report/?src=``, issue 17).
+    source_token: str = ""
 
 
 def report_submit_public(given: PublicReportInput) -> CrisisReport:

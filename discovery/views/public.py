@@ -73,7 +73,9 @@ def _page(request: HttpRequest, form, status: int = 200) -> HttpResponse:
 @login_not_required
 def create(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _page(request, FORMS[_door(request.GET.get("door"))]())
+        # ``src``: the business whose memo pad or poster QR code opened the form (issue 17), carried on submit.
+        source = request.GET.get("src", "")[:20]
+        return _page(request, FORMS[_door(request.GET.get("door"))](initial={"src": source}))
     if _rate_exceeded(request):
         return render(request, "discovery/public/too_many.html", status=429)
     form = FORMS[_door(request.POST.get("door"))](request.POST, request.FILES)

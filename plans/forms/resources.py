@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from welfare.models import District, Dong
 
-from ..models import Resource, ResourceCategory, Sector
+from ..models import LifeStage, RecipientType, Resource, ResourceCategory, Sector
 
 ACTIVE_CHOICES = (("1", _("사용 중")), ("0", _("사용 중지")), ("all", _("전체")))
 
@@ -51,11 +51,17 @@ class ResourceForm(forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["name", "provider", "sector", "category", "funding_source", "eligibility", "contact", "dongs",
-                  "is_active"]
+                  "life_stages", "recipients", "is_active"]
         widgets = {
             "eligibility": forms.Textarea(attrs={"rows": 4}),
             "dongs": forms.CheckboxSelectMultiple,
         }
+
+    # The welfare guide's groupings (issue 17): none ticked means every life stage / anyone.
+    life_stages = forms.MultipleChoiceField(label=_("생애주기"), choices=LifeStage.choices, required=False,
+                                            widget=forms.CheckboxSelectMultiple, help_text=_("비워 두면 모든 생애주기"))
+    recipients = forms.MultipleChoiceField(label=_("대상"), choices=RecipientType.choices, required=False,
+                                           widget=forms.CheckboxSelectMultiple, help_text=_("비워 두면 누구나"))
 
     def __init__(self, *args, district: District, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,9 +17,10 @@ from .plans import (
     PlanStatus,
     PlanTask,
 )
-from .resources import Resource, ResourceCategory, ResourceQuerySet, Sector
+from .resources import LifeStage, RecipientType, Resource, ResourceCategory, ResourceQuerySet, Sector
 
 __all__ = [
+    "LifeStage", "RecipientType",
     "ActionStatus", "DongPlan", "DongPlanTarget", "FocusArea", "FocusKind", "PlannedAction",
     "AnnualPlan", "AnnualPlanQuerySet", "Award", "AwardRecipientKind", "Department", "DongMonthFigure",
     "DongTarget", "FundingSource", "MilestoneStatus", "Partnership", "PlanArea", "PlanComment", "PlanMilestone",

@@ -31,6 +31,27 @@ class ResourceCategory(models.TextChoices):
     OTHER = "other", _("기타")
 
 
+class LifeStage(models.TextChoices):
+    """The welfare guide's life stages (생애주기별 복지 안내)."""
+
+    PREGNANCY_INFANCY = "pregnancy_infancy", _("임신·영유아")
+    CHILDHOOD = "childhood", _("아동")
+    YOUTH = "youth", _("청년")
+    MIDDLE_AGE = "middle_age", _("중장년")
+    OLD_AGE = "old_age", _("노년")
+
+
+class RecipientType(models.TextChoices):
+    """The welfare guide's recipient types (대상별 복지 안내)."""
+
+    BASIC_LIVELIHOOD = "basic_livelihood", _("기초생활수급자")
+    NEAR_POOR = "near_poor", _("차상위계층")
+    DISABLED = "disabled", _("장애인")
+    SINGLE_PARENT = "single_parent", _("한부모가족")
+    ELDERLY_ALONE = "elderly_alone", _("홀로 사는 어르신")
+    CRISIS = "crisis", _("위기가구")
+
+
 class ResourceQuerySet(models.QuerySet):
     def visible_to(self, user) -> ResourceQuerySet:
         """Resources of the districts the user works in (a directory, not personal data)."""
@@ -56,6 +77,9 @@ class Resource(models.Model):
     dongs = models.ManyToManyField(Dong, blank=True, related_name="resources", verbose_name=_("대상 동"),
                                    help_text=_("비워 두면 구 전체"))
     is_active = models.BooleanField(_("사용 중"), default=True)
+    # The welfare guide (issue 17): empty lists mean every life stage / anyone.
+    life_stages = models.JSONField(_("생애주기"), default=list, blank=True, help_text=_("비워 두면 모든 생애주기"))
+    recipients = models.JSONField(_("대상"), default=list, blank=True, help_text=_("비워 두면 누구나"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

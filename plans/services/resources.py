@@ -14,7 +14,7 @@ from welfare.common.updates import model_update
 from welfare.errors import RuleError
 from welfare.models import District, Dong
 
-from ..models import Resource
+from ..models import LifeStage, RecipientType, Resource
 from .common import require
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ class ResourceData(TypedDict):
 
 
 EDITABLE = ("name", "provider", "sector", "category", "funding_source", "eligibility", "contact", "is_active")
+# The welfare guide's groupings: written when the input carries them (older callers leave them as they are).
+GUIDE_FIELDS = {"life_stages": LifeStage, "recipients": RecipientType}
 
 
 def _checked(data: ResourceData, *, district: District, resource: Resource | None = None) -> ResourceData:
@@ -47,6 +49,12 @@ def _checked(data: ResourceData, *, district: District, resource: Resource | Non
     for name in ("name", "provider", "funding_source", "contact"):
         checks.text(name, checked.get(name), bounds.max_length(Resource, name))
     checks.text("eligibility", checked.get("eligibility"), bounds.NOTE_TEXT).done()
+    for name, choices in GUIDE_FIELDS.items():
+        if name in data:
+            values = list(dict.fromkeys(data[name] or []))  # type: ignore[literal-required]
+            if any(v not in choices.values for v in values):
+                raise RuleError({name: _("목록에 있는 항목만 고를 수 있습니다.")})
+            checked[name] = [v for v in choices.values if v in values]  # type: ignore[literal-required]
     if any(d.district_id != district.pk for d in data["dongs"]):
         raise RuleError({"dongs": _("우리 자치구의 행정동만 고를 수 있습니다.")})
     clash = Resource.objects.filter(district=district, name=checked["name"], provider=checked["provider"])
@@ -65,7 +73,8 @@ def _require_manager(by: User) -> None:
 def resource_create(*, district: District, by: User, data: ResourceData) -> Resource:
     _require_manager(by)
     data = _checked(data, district=district)
-    resource = Resource.objects.create(district=district, **{f: data[f] for f in EDITABLE})  # type: ignore[literal-required]
+    guide = {f: data[f] for f in GUIDE_FIELDS if f in data}  # type: ignore[literal-required]
+    resource = Resource.objects.create(district=district, **{f: data[f] for f in EDITABLE}, **guide)  # type: ignore[literal-required]
     resource.dongs.set(data["dongs"])
     log_action(resource, "plans.resource.created", user=by)
     return resource
@@ -75,6 +84,7 @@ def resource_create(*, district: District, by: User, data: ResourceData) -> Reso
 def resource_update(*, resource: Resource, by: User, data: ResourceData) -> Resource:
     _require_manager(by)
     data = _checked(data, district=resource.district, resource=resource)
-    resource, _changes = model_update(resource, data, EDITABLE, by=by, verb="plans.resource.updated")
+    fields = (*EDITABLE, *(f for f in GUIDE_FIELDS if f in data))
+    resource, _changes = model_update(resource, data, fields, by=by, verb="plans.resource.updated")
     resource.dongs.set(data["dongs"])
     return resource

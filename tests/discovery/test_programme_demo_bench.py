@@ -44,6 +44,11 @@ def test_demo_programmes_in_both_districts_and_the_bench_scenario_leaves_nothing
     call_command("seed_demo", households=N, stdout=StringIO())
     assert (Programme.objects.count(), Participant.objects.count(), Measurement.objects.count()) == before
     assert DongPlan.objects.count() == dong_plans
+    from discovery.models import MemberActivity
+
+    activities = MemberActivity.objects.count()
+    call_command("seed_demo", households=N, stdout=StringIO())
+    assert MemberActivity.objects.count() == activities
 
     # and each district's plan has dong plans with focus areas and planned actions (issue 17 item 2)
     from plans.models import DongPlan, PlannedAction
@@ -51,6 +56,26 @@ def test_demo_programmes_in_both_districts_and_the_bench_scenario_leaves_nothing
     assert set(DongPlan.objects.values_list("plan__district__name", flat=True)) == {"성동구", "영등포구"}
     assert PlannedAction.objects.filter(dong_plan__focus_areas__isnull=False).exists()
     assert DongPlan.objects.count() == 8
+    # and resident collaborators' activities and the dong councils' meetings and projects (issue 17 item 3)
+    from discovery.models import CouncilMeeting, HappyProject, MemberActivity
+
+    assert set(MemberActivity.objects.values_list("member__district__name", flat=True)) == {"성동구", "영등포구"}
+    assert MemberActivity.objects.filter(kind="visit", household__isnull=False).exists()
+    assert CouncilMeeting.objects.count() == 18 and HappyProject.objects.exists()
+    # and the businesses of the reporting channels, with tips attributed to some (issue 17 item 5)
+    from discovery.models import CrisisReport, ReportSource
+
+    assert set(ReportSource.objects.values_list("district__name", flat=True)) == {"성동구", "영등포구"}
+    assert ReportSource.objects.count() == 24
+    assert CrisisReport.objects.filter(source__isnull=False).exists()
+    # and the welfare guide has resources under the life stages and recipient types (issue 17 item 6)
+    from plans.guide import welfare_guide
+    from welfare.models import District
+
+    for district in District.objects.filter(name__in=["성동구", "영등포구"]):
+        guide = welfare_guide(district)
+        assert all(section.resources for section in guide.by_life_stage)
+        assert sum(1 for section in guide.by_recipient if section.resources) >= 5
 
     # when the bench scenario runs
     out = StringIO()

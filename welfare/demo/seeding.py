@@ -21,10 +21,13 @@ from welfare.models import District
 
 from .areas import seed_areas
 from .casework import seed_activity
+from .channels import seed_channels
+from .collaborators import seed_collaborators
 from .common import official_ids
 from .discovery import seed_discovery
 from .dong_plans import seed_dong_plans
 from .front_door import seed_front_door
+from .guide import seed_guide_groups
 from .households import BATCH_SIZE, create_households, make_context
 from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
@@ -104,6 +107,11 @@ def seed(
                                                    today=today)
     # Per-dong discovery plans under this year's plans (issue 17).
     report.created["dong_plans"] = seed_dong_plans(districts=districts, today=today)
+    # Resident collaborators' activities and support, the dong councils' meetings and projects (issue 17).
+    report.created["collaborator_activities"] = seed_collaborators(
+        rng=random.Random(f"{seed}-collaborators"), districts=districts, today=today)
+    report.created["guide_groupings"] = seed_guide_groups(districts)
+    report.created["report_sources"] = seed_channels(rng=random.Random(f"{seed}-channels"), districts=districts)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
     # The staffed dongs' 통 with their officials, a few households in the dong's queue, a closing in the inbox.
