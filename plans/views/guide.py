@@ -29,9 +29,11 @@ def welfare_guide_page(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = content_disposition_header(True, f"{filename}.pdf")
         return response
     if fmt == "html":
-        # A file that opens anywhere: the stylesheet inline, no link back to the server.
+        # A file that opens anywhere (from disk, outside the site's CSP): the stylesheet inline, no link back to
+        # the server. The <style> element is made here, so no template served as a page carries one.
         css = (Path(settings.BASE_DIR) / "static" / "css" / "guide.css").read_text(encoding="utf-8")
-        html = render_to_string("plans/guide.html", {"guide": guide, "standalone": True, "inline_css": mark_safe(css)},  # noqa: S308
+        style = mark_safe(f"<style>{css}</style>")  # noqa: S308 - our own static file
+        html = render_to_string("plans/guide.html", {"guide": guide, "standalone": True, "inline_css": style},
                                 request=request)
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(True, f"{filename}.html")

@@ -160,6 +160,11 @@ def test_care_ended_on_the_server_meanwhile_is_reported_and_the_visit_kept(page,
     official, household = field_world
     sign_in(page, live_server, official.username)
     take_pack(page, live_server)  # the pack says: under care
+    # No later download may bring the server's new state to the device before it goes offline (on a loaded
+    # machine the page's own first download can still be on its way): the pack on the device stays this one.
+    page.context.route("**/api/v1/field/pack/**", lambda route: route.abort())
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => window.FieldStore.get('pack').then(p => p.households[0].status)") == "under_care"
     # On the server, care ends while the tablet is away.
     Household.objects.filter(pk=household.pk).update(status=CareStatus.NOT_UNDER_CARE, next_contact_on=None)
     FollowUp.objects.filter(household=household).delete()
