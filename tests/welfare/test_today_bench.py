@@ -21,7 +21,7 @@ def fast_hasher(settings):
 
 def test_today_scenario_times_the_pages_of_the_official_and_the_lead():
     out = StringIO()
-    call_command("bench", households=150, runs=2, warmup=0, scenario="today", stdout=out)
+    call_command("bench", households=60, runs=1, warmup=0, scenario="today", stdout=out)
     rows = {(m.group(1), m.group(2).strip()): int(m.group(5))
             for line in out.getvalue().splitlines() if (m := ROW.match(line))}
 
