@@ -463,3 +463,41 @@ def partner_login_link(*, member: NetworkMember, user, by) -> NetworkMember:
             changes={"user": getattr(user, "pk", None)},
         )
     return member
+
+
+def partner_account_create(*, member: NetworkMember, username: str, password: str, by) -> NetworkMember:
+    """A new plain login (no staff role) for a network member, with the password the keeper gives them once; the
+    member then sees their own reports at /report/mine/. The username must be free and the password pass the
+    site's validators; nothing is created when either is refused."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    username = (username or "").strip()
+    errors: dict[str, list[str]] = {}
+    User = get_user_model()
+    if not username or len(username) > 150 or not all(c.isalnum() or c in "@.+-_" for c in username):
+        errors["username"] = [_("아이디는 150자 이내의 영문·숫자와 @ . + - _ 만 쓸 수 있습니다.")]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("이미 쓰이는 아이디입니다.")]
+    if member.user_id is not None:
+        errors["username"] = [_("이미 로그인 계정이 연결되어 있습니다. 먼저 연결을 해제하세요.")]
+    candidate = User(username=username, first_name=member.name)
+    try:
+        validate_password(password or "", candidate)
+    except DjangoValidationError as error:
+        errors["password"] = list(error.messages)
+    if errors:
+        raise RuleError(errors)
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, password=password, first_name=member.name)
+        return partner_login_link(member=member, user=user, by=by)
+
+
+def partner_login_unlink(*, member: NetworkMember, by) -> NetworkMember:
+    """Take the member's login away: the account is deactivated (kept, as every account is, for the logs)."""
+    user = member.user
+    member = partner_login_link(member=member, user=None, by=by)
+    if user is not None:
+        type(user).objects.filter(pk=user.pk).update(is_active=False)
+    return member

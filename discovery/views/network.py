@@ -22,6 +22,7 @@ from welfare.scoping import personal_dong_ids
 
 from ..models import CrisisReport, NetworkMember, NetworkRole, Occupation
 from ..selectors import member_report_counts
+from ..services import front_door
 from ..services import network as services
 
 PER_PAGE = 25
@@ -177,8 +178,35 @@ def network_edit(request: HttpRequest, pk: int) -> HttpResponse:
     reports_made = CrisisReport.objects.filter(network_member=member).count()
     return render(request, "discovery/network/form.html", {
         "form": form, "member": member, "creating": False, "reports_made": reports_made,
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "login_form": PartnerLoginForm(),
     })
+
+
+class PartnerLoginForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("아이디"), max_length=150)
+    password = forms.CharField(label=gettext_lazy("처음 비밀번호"), widget=forms.PasswordInput(render_value=False),
+                               help_text=gettext_lazy("구성원에게 한 번 알려 주세요. 본인만 자기 제보의 진행 상황을 봅니다."))
+
+
+@require_POST
+def network_login(request: HttpRequest, pk: int) -> HttpResponse:
+    """A network member's own login (the public door's partners' page): create it, or take it away."""
+    _require_editor(request)
+    member = _member(request, pk)
+    try:
+        if request.POST.get("action") == "unlink":
+            front_door.partner_login_unlink(member=member, by=request.user)
+            messages.success(request, _("%(name)s 님의 로그인 연결을 해제했습니다.") % {"name": member.name})
+        else:
+            form = PartnerLoginForm(request.POST)
+            if not form.is_valid():
+                raise RuleError({k: list(v) for k, v in form.errors.items()})
+            front_door.partner_account_create(member=member, username=form.cleaned_data["username"],
+                                              password=form.cleaned_data["password"], by=request.user)
+            messages.success(request, _("%(name)s 님의 로그인 계정을 만들었습니다.") % {"name": member.name})
+    except RuleError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("discovery:network_edit", pk=member.pk)
 
 
 @require_POST
@@ -213,4 +241,5 @@ urlpatterns = [
     path("network/coverage/", network_coverage, name="network_coverage"),
     path("network/<int:pk>/edit/", network_edit, name="network_edit"),
     path("network/<int:pk>/deactivate/", network_deactivate, name="network_deactivate"),
+    path("network/<int:pk>/login/", network_login, name="network_login"),
 ]
