@@ -133,6 +133,7 @@ def field_pack(user: User, *, opened: Sequence[int] = (), now: dt.datetime | Non
         "hours": hours,
         "user": {"id": user.pk, "name": user.get_full_name() or user.get_username()},
         "policy": {"high": policy.high_days, "medium": policy.medium_days, "low": policy.low_days,
+                   "emergency": policy.emergency_days, "general": policy.general_days,
                    "in_service": policy.in_service_days},
         "choices": {
             "kind": _choices(VisitKind.choices), "contact_result": _choices(ContactResult.choices),

@@ -47,7 +47,8 @@ ANSWER_OUTCOMES: dict[str, dict[str, str]] = {
 }
 SUPPORT_OUTCOMES = frozenset({ReportOutcome.CASE_OPENED, ReportOutcome.LINKAGE_ONLY, ReportOutcome.REFERRED})
 # A lonely-death household's risk level → its risk group (the first allowed answer); unknown levels → 저위험군.
-RISK_GROUPS = {"emergency": L.RISK_HIGH, "high": L.RISK_HIGH, "medium": L.RISK_MEDIUM, "low": L.RISK_LOW}
+RISK_GROUPS = {"emergency": L.RISK_HIGH, "high": L.RISK_HIGH, "medium": L.RISK_MEDIUM, "low": L.RISK_LOW,
+               "general": L.NOT_AT_RISK}
 DUPLICATE_DEPTH = 3
 
 

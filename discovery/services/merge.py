@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 # --- Household merge -------------------------------------------------------------------------------------------
 
-_RISK_ORDER: dict[str, int] = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1}
+_RISK_ORDER: dict[str, int] = {RiskLevel.EMERGENCY: 5, RiskLevel.HIGH: 4, RiskLevel.MEDIUM: 3, RiskLevel.LOW: 2,
+                               RiskLevel.GENERAL: 1}
 _CARE_ORDER: dict[str, int] = {CareStatus.UNDER_CARE: 3, CareStatus.MONITORING: 2, CareStatus.NOT_UNDER_CARE: 1}
 
 

@@ -20,8 +20,7 @@ class CadencePolicyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in CadencePolicy.DAY_FIELDS:
-            self.fields[name] = bounded_field(self.fields[name], CadencePolicy.MIN_DAYS, CadencePolicy.MAX_DAYS,
-                                              _("일"))
+            self.fields[name] = bounded_field(self.fields[name], *CadencePolicy.limits_of(name), _("일"))
 
     def clean(self):
         return apply_rules(self, super().clean(), cadence_policy_check)

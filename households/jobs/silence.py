@@ -50,7 +50,7 @@ def silence_watch(now: dt.datetime) -> dict[str, int]:
 
     Budget: per (district policy × risk) group, one read (NOT EXISTS on visits, check-ins and silence
     follow-ups, all on (household, time) indexes) paged by 2,000, then per page 1 INSERT of follow-ups,
-    1 read back and 1 INSERT of notifications in one transaction. 4 groups × 3 risks on the demo: under 1 s.
+    1 read back and 1 INSERT of notifications in one transaction (일반 is not watched). 4 groups × 4 risks on the demo: under 1 s.
     """
     today = timezone.localdate(now)
     recipients = Recipients.load()
@@ -59,6 +59,8 @@ def silence_watch(now: dt.datetime) -> dict[str, int]:
     for policy, in_district in Policies.load().groups():
         for risk in RiskLevel.values:
             days = policy.silence_days_for(risk)
+            if days is None:  # 일반: no silence watch (its yearly check is the cadence follow-up)
+                continue
             quiet_since = today - dt.timedelta(days=days)  # a sign of life on or after this day is recent enough
             since = start_of(quiet_since)
             silent = (

@@ -26,9 +26,14 @@ class HousingType(models.TextChoices):
 
 
 class RiskLevel(models.TextChoices):
+    """Most urgent first. 긴급 is set and cleared by an official (``households.services.risk``), never computed
+    from the isolation checklist; 일반 is the checklist's score 0 (a yearly check, no regular follow-ups)."""
+
+    EMERGENCY = "emergency", _("긴급")
     HIGH = "high", _("고위험")
     MEDIUM = "medium", _("중위험")
     LOW = "low", _("저위험")
+    GENERAL = "general", _("일반")
 
 
 class BenefitStatus(models.TextChoices):

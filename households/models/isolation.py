@@ -56,9 +56,9 @@ def isolation_items() -> list[tuple[str, str]]:
 
 
 # The score bands of the social-isolation checklist (DOMAIN §5 R9): (lowest, highest, risk proposed, label).
-# 0 is "general" (일반) and proposes the low risk, as 1–3 does.
+# 0 is 일반 (no regular follow-ups, a yearly check). 긴급 is never proposed: an official sets it.
 ISOLATION_BANDS: tuple[tuple[int, int, str, str], ...] = (
-    (0, 0, RiskLevel.LOW, _("일반")),
+    (0, 0, RiskLevel.GENERAL, RiskLevel.GENERAL.label),
     (1, 3, RiskLevel.LOW, RiskLevel.LOW.label),
     (4, 8, RiskLevel.MEDIUM, RiskLevel.MEDIUM.label),
     (9, len(ISOLATION_ITEMS), RiskLevel.HIGH, RiskLevel.HIGH.label),

@@ -24,14 +24,14 @@ if TYPE_CHECKING:
 
 
 def cadence_policy_check(data: Mapping[str, Any]) -> dict[str, int]:
-    """The values to store, or RuleError naming the fields: every value 1–365 days, higher risk never later."""
-    low, high = CadencePolicy.MIN_DAYS, CadencePolicy.MAX_DAYS
-    values = check_bounds(data, dict.fromkeys(CadencePolicy.DAY_FIELDS, (low, high)),
+    """The values to store, or RuleError naming the fields: every value 1–365 days (긴급 1–3), higher risk never
+    later."""
+    values = check_bounds(data, {name: CadencePolicy.limits_of(name) for name in CadencePolicy.DAY_FIELDS},
                           _("%(low)s일에서 %(high)s일 사이로 입력하세요."))
     check_ordered(values, tuple(CadencePolicy.CADENCE_DAYS.values()),
-                  _("위험도가 낮을수록 접촉 주기가 같거나 길어야 합니다(고위험 ≤ 중위험 ≤ 저위험)."))
+                  _("위험도가 낮을수록 접촉 주기가 같거나 길어야 합니다(긴급 ≤ 고위험 ≤ 중위험 ≤ 저위험 ≤ 일반)."))
     check_ordered(values, tuple(CadencePolicy.SILENCE_DAYS.values()),
-                  _("위험도가 낮을수록 무응답 경보 기준이 같거나 길어야 합니다(고위험 ≤ 중위험 ≤ 저위험)."))
+                  _("위험도가 낮을수록 무응답 경보 기준이 같거나 길어야 합니다(긴급 ≤ 고위험 ≤ 중위험 ≤ 저위험)."))
     return values
 
 

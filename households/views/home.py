@@ -33,7 +33,9 @@ def dong_status(request: HttpRequest) -> HttpResponse:
             total=Count("id"),
             under_care=Count("id", filter=Q(status=CareStatus.UNDER_CARE)),
             monitoring=Count("id", filter=Q(status=CareStatus.MONITORING)),
+            emergency=Count("id", filter=Q(risk_level=RiskLevel.EMERGENCY)),
             high=Count("id", filter=Q(risk_level=RiskLevel.HIGH)),
+            general=Count("id", filter=Q(risk_level=RiskLevel.GENERAL)),
         )
     }
     rows = [(dong, counts.get(dong.pk, {})) for dong in dongs]
