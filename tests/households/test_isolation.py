@@ -28,7 +28,7 @@ def ticked(n: int) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("score", "risk", "band"), [
-    (0, "low", "일반"), (1, "low", "저위험"), (3, "low", "저위험"), (4, "medium", "중위험"),
+    (0, "general", "일반"), (1, "low", "저위험"), (3, "low", "저위험"), (4, "medium", "중위험"),
     (8, "medium", "중위험"), (9, "high", "고위험"), (13, "high", "고위험"),
 ])
 def test_scores_fall_into_the_checklists_bands(official, single, score, risk, band):

@@ -56,7 +56,8 @@ def edit_post(user, **overrides) -> dict:
 
 def cadence_post(**overrides) -> dict:
     data = {"high_days": 7, "medium_days": 14, "low_days": 30, "in_service_days": 30,
-            "silence_high_days": 7, "silence_medium_days": 14, "silence_low_days": 30}
+            "silence_high_days": 7, "silence_medium_days": 14, "silence_low_days": 30,
+            "emergency_days": 2, "general_days": 365, "silence_emergency_days": 2}
     data.update(overrides)
     return {"which": "cadence", **{f"cadence-{k}": v for k, v in data.items()}}
 
@@ -558,7 +559,8 @@ def test_the_service_checks_the_policy_ranges_itself(district_admin, seongdong):
     with pytest.raises(RuleError) as refused:
         cadence_policy_save(district=seongdong, by=district_admin, data={
             "high_days": 0, "medium_days": 14, "low_days": 400, "in_service_days": 30, "silence_high_days": 7,
-            "silence_medium_days": 14, "silence_low_days": True})
+            "silence_medium_days": 14, "silence_low_days": True, "emergency_days": 2, "general_days": 365,
+            "silence_emergency_days": 2})
 
     assert set(refused.value.message_dict) == {"high_days", "low_days", "silence_low_days"}
     assert not CadencePolicy.objects.exists()
@@ -570,7 +572,8 @@ def test_the_service_checks_the_policy_ranges_itself(district_admin, seongdong):
 def test_the_django_admin_adds_a_cadence_policy_through_the_service(client_for, superuser, seongdong):
     url = reverse("admin:households_cadencepolicy_add")
     values = {"high_days": 5, "medium_days": 14, "low_days": 30, "in_service_days": 30, "silence_high_days": 7,
-              "silence_medium_days": 14, "silence_low_days": 30}
+              "silence_medium_days": 14, "silence_low_days": 30, "emergency_days": 2, "general_days": 365,
+              "silence_emergency_days": 2}
     web = client_for(superuser)
 
     refused = web.post(url, {"district": seongdong.pk, **values, "low_days": 0})
