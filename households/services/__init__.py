@@ -56,15 +56,15 @@ from .households import (  # noqa: F401
 from .isolation import (  # noqa: F401
     isolation_screening_record,
 )
-from .risk import (  # noqa: F401
-    household_clear_emergency,
-    household_set_emergency,
-    risk_after_emergency,
-)
 from .links import (  # noqa: F401
     LINK_FIELDS,
     service_link_create,
     service_link_transition,
+)
+from .risk import (  # noqa: F401
+    household_clear_emergency,
+    household_set_emergency,
+    risk_after_emergency,
 )
 from .rules import (  # noqa: F401
     CONTACT_MADE,

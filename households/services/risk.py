@@ -13,7 +13,15 @@ from welfare.common.dates import seoul_today
 from welfare.errors import RuleError
 from welfare.permissions import can
 
-from ..models import CareStatus, FollowUp, FollowUpReason, FollowUpStatus, Household, RiskLevel, isolation_risk
+from ..models import (
+    CareStatus,
+    FollowUp,
+    FollowUpReason,
+    FollowUpStatus,
+    Household,
+    RiskLevel,
+    isolation_risk,
+)
 from .followups import followup_schedule
 from .households import household_update
 
