@@ -138,3 +138,21 @@ def test_the_api_shows_and_filters_the_new_levels(client_for, official, dong):
     assert [(r["id"], r["risk_level_display"]) for r in rows["results"]] == [(emergency.pk, "긴급")]
     rows = client.get("/api/v1/households/", {"risk_level": "general"}, HTTP_ACCEPT="application/json").json()
     assert [(r["id"], r["risk_level_display"]) for r in rows["results"]] == [(general.pk, "일반")]
+
+
+def test_the_household_page_sets_and_clears_emergency(client_for, official, household):
+    client = client_for(official)
+    url = reverse("households:emergency", args=[household.pk])
+
+    assert client.post(url, {"reason": ""}).status_code == 302
+    household.refresh_from_db()
+    assert household.risk_level != "emergency"  # refused without a reason
+
+    client.post(url, {"reason": "이웃 신고: 며칠째 인기척 없음"})
+    household.refresh_from_db()
+    assert household.risk_level == "emergency"
+    assert "긴급 해제" in client.get(reverse("households:detail", args=[household.pk])).content.decode()
+
+    client.post(url, {})
+    household.refresh_from_db()
+    assert household.risk_level == "high"  # no checklist yet
