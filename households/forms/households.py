@@ -10,7 +10,7 @@ from welfare.common.bounds import NOTE_TEXT, counter_attrs
 from welfare.models import Dong
 
 from .. import rrn
-from ..models import Area, Household, Resident, SensitiveProfile
+from ..models import Area, Household, Resident, RiskLevel, SensitiveProfile
 from ..services.households import household_problems, sensitive_problems
 
 
@@ -47,6 +47,12 @@ class HouseholdForm(forms.ModelForm):
         self.fields["area"].label_from_instance = lambda a: f"{a.dong.name} {a.label}"
         self.fields["area"].empty_label = _("주소로 찾기 (모르면 비워 두세요)")
         self.fields["ban"].widget.attrs.update({"min": 1, "max": 99})
+        # 긴급 is set and cleared with its own action on the household page (a reason, audited, due today).
+        if self.instance.risk_level == RiskLevel.EMERGENCY and self.instance.pk:
+            self.fields["risk_level"].disabled = True
+        else:
+            self.fields["risk_level"].choices = [c for c in self.fields["risk_level"].choices
+                                                 if c[0] != RiskLevel.EMERGENCY]
 
     def clean_benefit_status(self) -> str:
         return self.cleaned_data.get("benefit_status") or "none"

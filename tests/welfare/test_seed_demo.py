@@ -145,3 +145,11 @@ def test_bench_runs_on_the_demo_data():
     output = out.getvalue()
     assert output.count("same ids as page: yes") == 2
     assert "page/raw" in output
+
+
+@pytest.mark.django_db
+def test_both_demo_districts_have_emergency_and_general_households():
+    seed()
+    for district in District.objects.filter(dongs__households__is_demo=True).distinct():
+        levels = set(Household.objects.filter(dong__district=district).values_list("risk_level", flat=True))
+        assert {"emergency", "general"} <= levels, district.name

@@ -53,9 +53,11 @@ NEED_WEIGHTS = ((NeedDomain.INCOME, 30), (NeedDomain.HEALTH, 25), (NeedDomain.DA
                 (NeedDomain.SOCIAL, 10), (NeedDomain.HOUSING, 8), (NeedDomain.EMPLOYMENT, 5),
                 (NeedDomain.FAMILY, 4), (NeedDomain.SAFETY, 3), (NeedDomain.LEGAL, 2), (NeedDomain.EDUCATION, 1))
 SEVERITY_BY_RISK = {
+    RiskLevel.EMERGENCY: ((Severity.HIGH, 80), (Severity.MEDIUM, 20)),
     RiskLevel.HIGH: ((Severity.HIGH, 55), (Severity.MEDIUM, 35), (Severity.LOW, 10)),
     RiskLevel.MEDIUM: ((Severity.HIGH, 20), (Severity.MEDIUM, 55), (Severity.LOW, 25)),
     RiskLevel.LOW: ((Severity.HIGH, 5), (Severity.MEDIUM, 35), (Severity.LOW, 60)),
+    RiskLevel.GENERAL: ((Severity.MEDIUM, 20), (Severity.LOW, 80)),
 }
 OBSERVATIONS = (
     "건강 상태 양호, 식사 규칙적", "거동 불편 호소, 병원 동행 필요", "공과금 체납 안내문 다수 확인",

@@ -34,6 +34,7 @@ from .plans import seed_plans
 from .programmes import seed_programmes
 from .report import SeedReport
 from .resources import seed_resources
+from .risk_levels import seed_risk_levels
 from .transfers import seed_transfers
 from .universal import seed_universal_visits
 from .years import DemoYears
@@ -84,6 +85,8 @@ def seed(
         officials_by_dong=official_of, progress=progress, today=today, years=years,
     )
     report.created.update({k: v for k, v in activity.items() if v})
+    demo_districts = list(District.objects.filter(name__in=DISTRICTS).order_by("name"))
+    report.created.update({k: v for k, v in seed_risk_levels(districts=demo_districts, today=today).items() if v})
     # The community network, crisis reports and the Ministry's rounds (after the casework, so report-born cases
     # exist to link to), and the universal visits.
     districts = list(District.objects.filter(name__in=DISTRICTS).order_by("name"))
