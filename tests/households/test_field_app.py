@@ -69,7 +69,7 @@ def test_the_pack_carries_the_officials_households_without_registration_numbers_
     assert first["residents"][0]["age"] == timezone.localdate().year - 1980  # born on 1 January
     text = response.content.decode()
     assert "8001011234567" not in text and "800101" not in text and "rrn" not in text
-    assert pack["policy"] == {"high": 7, "medium": 14, "low": 30, "in_service": 30}
+    assert pack["policy"] == {"high": 7, "medium": 14, "low": 30, "emergency": 2, "general": 365, "in_service": 30}
     assert "home" in [value for value, _label in pack["choices"]["kind"]]
     assert [r["receipt_code"] for r in pack["reports"]["items"]] == [report.receipt_code]
     entry = AccessLog.objects.get(verb="households.fieldpack.downloaded")
