@@ -19,6 +19,7 @@ from ..models import (
     Household,
     IsolationScreening,
     Resident,
+    RiskLevel,
     isolation_risk,
 )
 from .households import household_update
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 @transaction.atomic
 def isolation_screening_record(*, household: Household, resident: Resident, by: User, answers: dict[str, bool],
                                on: dt.date | None = None, apply_risk: bool = False) -> IsolationScreening:
-    """Score the checklist (the band is :func:`isolation_risk`'s) and, if asked, apply it to the household."""
+    """Score the checklist (the band is :func:`isolation_risk`'s) and, if asked, apply it to the household
+    (not to a 긴급 one: clearing 긴급 applies the latest score)."""
     if not can(by, "edit_casework"):
         raise RuleError(_("사회적 고립 조사를 기록할 권한이 없습니다."))
     errors = {}
@@ -49,7 +51,8 @@ def isolation_screening_record(*, household: Household, resident: Resident, by: 
         household=household, resident=resident, screened_on=on or seoul_today(), answers=clean, score=score,
         proposed_risk=isolation_risk(score), screened_by=by,
     )
-    if apply_risk and household.risk_level != screening.proposed_risk:
+    # 긴급 stays until an official clears it (households.services.risk), which then applies this score.
+    if apply_risk and household.risk_level not in (screening.proposed_risk, RiskLevel.EMERGENCY):
         household_update(household=household, by=by, data={"risk_level": screening.proposed_risk})
     log_action(screening, "households.isolationscreening.created", user=by, changes={"score": score})
     return screening

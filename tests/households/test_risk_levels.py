@@ -68,8 +68,9 @@ def test_emergency_is_due_today_then_every_emergency_days_and_clears_to_the_late
 
         # cleared: back to the level of the latest checklist score
         services.isolation_screening_record(household=household, resident=household.residents.get(), by=official,
-                                            answers={k: True for k in KEYS[:2]})
+                                            answers={k: True for k in KEYS[:2]}, apply_risk=True)
         household.refresh_from_db()
+        assert household.risk_level == "emergency"  # a checklist does not end 긴급
         services.household_clear_emergency(household=household, by=official, reason="안정")
     household.refresh_from_db()
     assert household.risk_level == "low"
