@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common.addresses import address_key
@@ -140,6 +140,16 @@ class Household(models.Model):
             models.Index(fields=["dong", "-updated_at"], name="household_dong_updated_idx"),
             models.Index(fields=["dong", "next_contact_on"], name="household_dong_next_idx"),
             models.Index(fields=["dong", "risk_level", "status"], name="household_dong_risk_idx"),
+            # One index per sort the list offers (households.filters), across dongs: the sort column in the
+            # ORDER BY's exact form (NULLS LAST on the nullable dates), the id tie-breaker, then the dong so the
+            # district scope's "dong IN (...)" is checked in the index while it walks in order.
+            models.Index(fields=["updated_at", "id", "dong"], name="household_updated_id_idx"),
+            models.Index(fields=["road_address", "id", "dong"], name="household_address_id_idx"),
+            *(models.Index(F(column).asc(nulls_last=True), F("id").asc(), F("dong"), name=f"household_{key}_asc_idx")
+              for column, key in (("next_contact_on", "next"), ("last_contact_on", "last"))),
+            *(models.Index(F(column).desc(nulls_last=True), F("id").desc(), F("dong"),
+                           name=f"household_{key}_desc_idx")
+              for column, key in (("next_contact_on", "next"), ("last_contact_on", "last"))),
         ]
 
     def __str__(self) -> str:

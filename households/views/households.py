@@ -41,8 +41,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
     base = Household.objects.visible_to(request.user)
     filterset = HouseholdFilter(request.GET or None, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    # A tie-breaker keeps pages stable when many rows share a date.
-    ordering = [*(queryset.query.order_by or ("-updated_at",)), "-id"]
+    # The sort filter adds the id tie-breaker that keeps pages stable; the default is newest first.
+    ordering = queryset.query.order_by or ("-updated_at", "-id")
     # The page's ids first (bare table, index order), then the head name and joins for those 25 rows only.
     page = IdsFirstPaginator(
         queryset.order_by(*ordering), 25,
