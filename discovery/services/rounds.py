@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from households.models import LinkStatus, ServiceLink
@@ -252,15 +253,68 @@ def export_rows(round_: BigDataRound, user) -> Iterator[list[str]]:
 
 @dataclass
 class ExportFile:
+    """A file sent as it is made: ``chunks`` yields its bytes (the view streams them)."""
+
     name: str
     content_type: str
-    content: bytes
+    chunks: Iterator[bytes]
     rows: int
+
+
+CSV_ROWS_PER_CHUNK = 500
+FILE_CHUNK = 64 * 1024
+XLSX_IN_MEMORY = 8 * 1024 * 1024  # past this the workbook spills to a temporary file
+
+
+def _in_language(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks made in the request's language, though the server asks for them after the view returned."""
+    language = translation.get_language()
+    with translation.override(language):
+        yield from chunks
+
+
+def _csv_chunks(round_: BigDataRound, by: User) -> Iterator[bytes]:
+    """UTF-8 with BOM, for Excel; a chunk every 500 rows, so memory holds one chunk of targets at a time."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    out.write("\ufeff")
+    writer.writerow(safe_row(export_header()))
+    for n, row in enumerate(export_rows(round_, by), start=1):
+        writer.writerow(safe_row(row))
+        if n % CSV_ROWS_PER_CHUNK == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
+
+
+def _file_chunks(file) -> Iterator[bytes]:
+    try:
+        while chunk := file.read(FILE_CHUNK):
+            yield chunk
+    finally:
+        file.close()
+
+
+def _xlsx_file(round_: BigDataRound, by: User):
+    """openpyxl's write-only workbook (rows go to disk as they come) saved to a spooled temporary file."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(round_)[:31])
+    sheet.append(safe_row(export_header()))
+    for row in export_rows(round_, by):
+        sheet.append(safe_row(row))
+    file = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY)  # noqa: SIM115 (closed by _file_chunks once sent)
+    workbook.save(file)
+    file.seek(0)
+    return file
 
 
 def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> ExportFile:
     """The round's results for the user's dongs as CSV (UTF-8 with BOM, for Excel) or XLSX, logged with its
-    reason before the file is made."""
+    reason before the file is made. The CSV is made while it is sent; the XLSX (a zip, written whole) is made
+    here into a temporary file and sent from it."""
     if not personal_dong_ids(by):
         raise PermissionDenied
     reason = (reason or "").strip()
@@ -272,20 +326,6 @@ def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> Ex
     log_action(round_, "discovery.round.exported", user=by, reason=reason, changes={"format": fmt, "rows": count})
     name = f"{'lonely_death' if round_.is_lonely_death else 'bigdata'}_{round_.year}_{round_.number}"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(safe_row(export_header()))
-        for row in export_rows(round_, by):
-            writer.writerow(safe_row(row))
-        return ExportFile(f"{name}.csv", "text/csv; charset=utf-8", ("\ufeff" + out.getvalue()).encode("utf-8"), count)
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(round_)[:31])
-    sheet.append(safe_row(export_header()))
-    for row in export_rows(round_, by):
-        sheet.append(safe_row(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+        return ExportFile(f"{name}.csv", "text/csv; charset=utf-8", _in_language(_csv_chunks(round_, by)), count)
     return ExportFile(f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      buffer.getvalue(), count)
+                      _file_chunks(_xlsx_file(round_, by)), count)
