@@ -291,3 +291,23 @@ def test_a_target_answer_moves_the_counts_and_the_date(official, round_, dong):
     target.refresh_from_db()
     assert target.answered_at >= before
     assert {p.name: p.answered for p in round_progress(round_, official)} == {"왕십리도선동": 1}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_export_streams_with_the_same_queries_for_more_rows(client_for, district_admin, dong, fmt):
+    def export(rows):
+        round_ = imported_round(dong.district, [crisis_row(n) for n in range(1, rows + 1)], number=rows)
+        client = client_for(district_admin)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("discovery:round_export", args=[round_.pk]),
+                                   {"format": fmt, "reason": "회신"})
+            assert isinstance(response, StreamingHttpResponse)
+            body = response.getvalue()  # the rows are read while the body is sent
+        return body, len(queries)
+
+    export(1)  # warms the content-type cache the access log reads once per process
+    few_body, few = export(2)
+    many_body, many = export(6)
+    assert few == many
+    if fmt == "csv":
+        assert len(many_body.decode("utf-8-sig").splitlines()) == 7
