@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common.addresses import address_key
@@ -70,7 +70,8 @@ class HouseholdQuerySet(ScopedQuerySet):
     dong_path = "dong"
 
     def search(self, text: str) -> HouseholdQuerySet:
-        """Name, address or phone; one EXISTS over the residents, no join that multiplies rows."""
+        """Name, address or phone: the matching residents' households as one set (``IN``, no join that
+        multiplies rows), read through the trigram indexes of ``UPPER(name)`` and the address (migration 0020)."""
         text = (text or "").strip()
         if not text:
             return self
@@ -80,10 +81,9 @@ class HouseholdQuerySet(ScopedQuerySet):
             members |= Q(phone__contains=number)
         from .residents import Resident  # residents.py imports this module
 
-        matching_resident = Resident.objects.filter(members, household=OuterRef("pk"))
-        return self.filter(
-            Q(road_address__icontains=text) | Q(address_detail__icontains=text) | Exists(matching_resident)
-        )
+        by_address = Household.objects.filter(Q(road_address__icontains=text) | Q(address_detail__icontains=text))
+        by_member = Resident.objects.filter(members).order_by().values("household_id")
+        return self.filter(pk__in=by_address.order_by().values("pk").union(by_member))
 
     def with_head_name(self) -> HouseholdQuerySet:
         from .residents import Relation, Resident  # residents.py imports this module
@@ -140,16 +140,12 @@ class Household(models.Model):
             models.Index(fields=["dong", "-updated_at"], name="household_dong_updated_idx"),
             models.Index(fields=["dong", "next_contact_on"], name="household_dong_next_idx"),
             models.Index(fields=["dong", "risk_level", "status"], name="household_dong_risk_idx"),
-            # One index per sort the list offers (households.filters), across dongs: the sort column in the
-            # ORDER BY's exact form (NULLS LAST on the nullable dates), the id tie-breaker, then the dong so the
-            # district scope's "dong IN (...)" is checked in the index while it walks in order.
+            # One index per sort the list offers (households.filters), across dongs: the sort column, the id
+            # tie-breaker, then the dong so the district scope's "dong IN (...)" is checked in the index while it
+            # walks in order. The nullable dates' NULLS LAST indexes are PostgreSQL-only (migration 0020,
+            # HOUSEHOLD_SORT): SQLite's CREATE INDEX has no NULLS LAST.
             models.Index(fields=["updated_at", "id", "dong"], name="household_updated_id_idx"),
             models.Index(fields=["road_address", "id", "dong"], name="household_address_id_idx"),
-            *(models.Index(F(column).asc(nulls_last=True), F("id").asc(), F("dong"), name=f"household_{key}_asc_idx")
-              for column, key in (("next_contact_on", "next"), ("last_contact_on", "last"))),
-            *(models.Index(F(column).desc(nulls_last=True), F("id").desc(), F("dong"),
-                           name=f"household_{key}_desc_idx")
-              for column, key in (("next_contact_on", "next"), ("last_contact_on", "last"))),
         ]
 
     def __str__(self) -> str:
