@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common.addresses import address_key
@@ -66,12 +66,17 @@ CHARACTERISTIC_FIELDS = (
 )
 
 
+TRIGRAM = 3  # pg_trgm's trigrams: a shorter text cannot use a trigram index
+
+
 class HouseholdQuerySet(ScopedQuerySet):
     dong_path = "dong"
 
     def search(self, text: str) -> HouseholdQuerySet:
-        """Name, address or phone: the matching residents' households as one set (``IN``, no join that
-        multiplies rows), read through the trigram indexes of ``UPPER(name)`` and the address (migration 0020)."""
+        """Name, address or phone, without a join that multiplies rows. From 3 characters, one ``IN`` over the
+        union of the address matches and the matching residents' households, each read through its trigram
+        index (of ``UPPER(...)``, as icontains compares: migration 0020); shorter text has no trigram to look
+        up, so the page walks its order and asks one EXISTS per row until it is full."""
         text = (text or "").strip()
         if not text:
             return self
@@ -81,9 +86,11 @@ class HouseholdQuerySet(ScopedQuerySet):
             members |= Q(phone__contains=number)
         from .residents import Resident  # residents.py imports this module
 
-        by_address = Household.objects.filter(Q(road_address__icontains=text) | Q(address_detail__icontains=text))
+        by_address = Q(road_address__icontains=text) | Q(address_detail__icontains=text)
+        if len(text) < TRIGRAM:
+            return self.filter(by_address | Exists(Resident.objects.filter(members, household=OuterRef("pk"))))
         by_member = Resident.objects.filter(members).order_by().values("household_id")
-        return self.filter(pk__in=by_address.order_by().values("pk").union(by_member))
+        return self.filter(pk__in=Household.objects.filter(by_address).order_by().values("pk").union(by_member))
 
     def with_head_name(self) -> HouseholdQuerySet:
         from .residents import Relation, Resident  # residents.py imports this module
