@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import itertools
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ from welfare.audit import log_action
 from welfare.common import bounds
 from welfare.common.cells import safe_row
 from welfare.common.updates import model_update
+from welfare.common.xlsx_stream import stream_xlsx
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.permissions import can
@@ -309,8 +309,6 @@ class ExportFile:
 
 
 CSV_ROWS_PER_CHUNK = 500
-FILE_CHUNK = 64 * 1024
-XLSX_IN_MEMORY = 8 * 1024 * 1024  # past this the workbook spills to a temporary file
 
 
 def _in_language(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -335,33 +333,10 @@ def _csv_chunks(round_: BigDataRound, by: User) -> Iterator[bytes]:
     yield out.getvalue().encode("utf-8")
 
 
-def _file_chunks(file) -> Iterator[bytes]:
-    try:
-        while chunk := file.read(FILE_CHUNK):
-            yield chunk
-    finally:
-        file.close()
-
-
-def _xlsx_file(round_: BigDataRound, by: User):
-    """openpyxl's write-only workbook (rows go to disk as they come) saved to a spooled temporary file."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(round_)[:31])
-    sheet.append(safe_row(export_header()))
-    for row in export_rows(round_, by):
-        sheet.append(safe_row(row))
-    file = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY)  # noqa: SIM115 (closed by _file_chunks once sent)
-    workbook.save(file)
-    file.seek(0)
-    return file
-
-
 def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> ExportFile:
     """The round's results for the user's dongs as CSV (UTF-8 with BOM, for Excel) or XLSX, logged with its
-    reason before the file is made. The CSV is made while it is sent; the XLSX (a zip, written whole) is made
-    here into a temporary file and sent from it."""
+    reason before the file is made. Both are made while they are sent (the XLSX by
+    :mod:`welfare.common.xlsx_stream`), one chunk of rows in memory at a time."""
     if not personal_dong_ids(by):
         raise PermissionDenied
     reason = (reason or "").strip()
@@ -374,5 +349,6 @@ def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> Ex
     name = f"{'lonely_death' if round_.is_lonely_death else 'bigdata'}_{round_.year}_{round_.number}"
     if fmt == "csv":
         return ExportFile(f"{name}.csv", "text/csv; charset=utf-8", _in_language(_csv_chunks(round_, by)), count)
+    rows = stream_xlsx(str(round_), export_header(), export_rows(round_, by))
     return ExportFile(f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      _file_chunks(_xlsx_file(round_, by)), count)
+                      _in_language(rows), count)

@@ -146,7 +146,7 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
         except RuleError as error:
             form.add_error(None, error)
         else:
-            # Streamed: the CSV is written while it is sent, the XLSX read from its temporary file.
+            # Streamed: the file is written while it is sent.
             response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
             response["Content-Disposition"] = f'attachment; filename="{export.name}"'
             return response
