@@ -40,7 +40,7 @@ class ChoiceDisplayField(serializers.CharField):
         language = get_language()
         labels = self._labels.get(language)
         if labels is None:
-            labels = self._labels[language] = {code: str(label) for code, label in self.choices}
+            labels = self._labels[language] = {code: str(label) for code, label in self.choices or ()}
         return labels
 
     def to_representation(self, value):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -27,7 +28,7 @@ class IdsFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        bare: QuerySet = self.object_list
+        bare = cast(QuerySet, self.object_list)
         ids = bare.values("pk")[bottom:top]
         rows = self.decorate(bare.model._default_manager.filter(pk__in=ids)).order_by(*bare.query.order_by)
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, cast
 from xml.sax.saxutils import escape
 
 from .cells import safe_row
@@ -104,7 +105,7 @@ def stream_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence], *, 
                 ) -> Iterator[bytes]:
     """The file's bytes, a chunk every ``rows_per_chunk`` rows. Cells are text (spreadsheet-safe), the header bold."""
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as book:
+    with zipfile.ZipFile(cast(IO[bytes], sink), "w", compression=zipfile.ZIP_DEFLATED) as book:
         book.writestr("[Content_Types].xml", _CONTENT_TYPES)
         book.writestr("_rels/.rels", _RELS)
         book.writestr("xl/workbook.xml", _workbook(title[:31]))
