@@ -16,14 +16,33 @@ def _visible_dongs(request):
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """Rows without a date sort last in both directions, on SQLite and PostgreSQL alike."""
+    """Rows without a date sort last in both directions, on SQLite and PostgreSQL alike.
+
+    NULLS LAST only on a nullable column (a NOT NULL one keeps the plain order its index serves), and the id
+    tie-breaker follows the column's direction: each sort is served by one index of migration 0020.
+    """
 
     descending_fmt = _("%s (내림차순)")  # django-filter's own "%s (descending)" showed in English
 
     def get_ordering_value(self, param):
         value = super().get_ordering_value(param)
-        column = F(value.lstrip("-"))
-        return column.desc(nulls_last=True) if value.startswith("-") else column.asc(nulls_last=True)
+        name = value.lstrip("-")
+        column = F(name)
+        nulls_last = True if self.model is None or self.model._meta.get_field(name).null else None
+        return column.desc(nulls_last=nulls_last) if value.startswith("-") else column.asc(nulls_last=nulls_last)
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*with_tie_breaker(qs.query.order_by)) if value else qs
+
+
+def with_tie_breaker(ordering) -> list:
+    """The ordering with ``id`` last, in the first column's direction, so a page is stable when many rows share a
+    value and one index (column, id) serves both directions."""
+    ordering = [o for o in ordering if o not in ("id", "-id", "pk", "-pk")]
+    first = ordering[0] if ordering else "-id"
+    descending = first.startswith("-") if isinstance(first, str) else getattr(first, "descending", False)
+    return [*ordering, "-id" if descending else "id"]
 
 
 class HouseholdFilter(django_filters.FilterSet):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from welfare.api.filters import MAX_ID
-from welfare.api.refs import DongRefSerializer, PersonSerializer
+from welfare.api.refs import ChoiceDisplayField, DongRefSerializer, PersonSerializer
 
 from .. import services
 from ..models import (
@@ -33,16 +33,16 @@ API_CHANNELS = [(c.value, c.label) for c in services.OFFICIAL_CHANNELS]
 
 class CrisisReportSerializer(serializers.ModelSerializer):
     dong = DongRefSerializer(read_only=True, allow_null=True, help_text=_("비어 있으면 구 접수함(동 미정)"))
-    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
-    reporter_kind_display = serializers.CharField(source="get_reporter_kind_display", read_only=True)
+    channel_display = ChoiceDisplayField(source="channel")
+    reporter_kind_display = ChoiceDisplayField(source="reporter_kind")
     risk_signals = serializers.ListField(child=serializers.ChoiceField(choices=RiskSignal.choices), read_only=True)
     risk_signals_display = serializers.ListField(child=serializers.CharField(), source="signal_labels",
                                                  read_only=True)
-    urgency_display = serializers.CharField(source="get_urgency_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    urgency_display = ChoiceDisplayField(source="urgency")
+    status_display = ChoiceDisplayField(source="status")
     outcome = serializers.ChoiceField(choices=ReportOutcome.choices, allow_blank=True, read_only=True,
                                       help_text=_("처리 완료 전에는 빈 값"))
-    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    outcome_display = ChoiceDisplayField(source="outcome")
     assigned_official = PersonSerializer(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True, help_text=_("초기 접촉 기한이 지났고 아직 접촉하지 않음"))
 
@@ -102,9 +102,9 @@ class CrisisReportCreateSerializer(serializers.Serializer):
 
 class NetworkMemberSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=NetworkRole.choices, read_only=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceDisplayField(source="role")
     occupation = serializers.ChoiceField(choices=Occupation.choices, read_only=True)
-    occupation_display = serializers.CharField(source="get_occupation_display", read_only=True)
+    occupation_display = ChoiceDisplayField(source="occupation")
     dongs = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("활동 동 id"))
     is_active = serializers.BooleanField(read_only=True, help_text=_("오늘(서울) 활동 중"))
     reports_made = serializers.IntegerField(read_only=True, help_text=_("이 구성원이 신고한 제보 수"))

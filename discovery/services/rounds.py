@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from households.models import LinkStatus, ServiceLink
@@ -25,6 +26,7 @@ from welfare.audit import log_action
 from welfare.common import bounds
 from welfare.common.cells import safe_row
 from welfare.common.updates import model_update
+from welfare.common.xlsx_stream import stream_xlsx
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.permissions import can
@@ -227,40 +229,114 @@ def export_header() -> list[str]:
             _("제보 처리 결과"), _("연계 서비스"), _("메모"), _("회신일")]
 
 
+EXPORT_CHUNK = 2000
+
+
 def export_rows(round_: BigDataRound, user) -> Iterator[list[str]]:
-    """One row per target of the user's dongs; the targets come in chunks of 2,000 with their indicators and
-    linked services prefetched per chunk (a constant number of queries per chunk)."""
-    targets = with_linked_services(
+    """One row per target of the user's dongs, from values rows (no model instances): the targets in chunks of
+    2,000, and per chunk one query each for their indicators, the names as written and the linked services."""
+    targets = (
         BigDataTarget.objects.filter(round=round_, dong_id__in=personal_dong_ids(user))
-        .select_related("dong", "report__case")
-        .prefetch_related(Prefetch("indicators", queryset=RiskIndicator.objects.order_by("code")),
-                          Prefetch("unmapped_indicators", queryset=UnmappedIndicator.objects.order_by("name")))
         .order_by("dong__name", "report__receipt_code")
+        .values_list("pk", "dong__name", "report__receipt_code", "ssis_ref", "report__subject_name", "result_code",
+                     "report__outcome", "result_note", "answered_at", "report__service_link_id", "report__case_id")
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
-    results = dict(ALL_RESULT_CHOICES)
-    outcomes = dict(ReportOutcome.choices)
+    results = {code: str(label) for code, label in ALL_RESULT_CHOICES}
+    outcomes = {code: str(label) for code, label in ReportOutcome.choices}
     label, system = str(round_), str(round_.get_system_display())
     unmapped = _("%(name)s(미분류)")
-    for t in targets.iterator(chunk_size=2000):
-        answered = timezone.localtime(t.answered_at).date().isoformat() if t.answered_at else ""
-        names = [i.name_ko for i in t.indicators.all()] + [unmapped % {"name": u.name}
-                                                           for u in t.unmapped_indicators.all()]
-        yield [system, label, t.dong.name, t.report.receipt_code, t.ssis_ref, mask_name(t.report.subject_name),
-               ", ".join(names), str(results.get(t.result_code, "")), str(outcomes.get(t.report.outcome, "")),
-               services_text(t), t.result_note, answered]
+    while chunk := list(itertools.islice(targets, EXPORT_CHUNK)):
+        names = _indicator_names(chunk, unmapped)
+        services = _services_texts(chunk)
+        for (pk, dong, code, ssis_ref, subject, result, outcome, note, answered_at, _link, _case) in chunk:
+            answered = timezone.localtime(answered_at).date().isoformat() if answered_at else ""
+            yield [system, label, dong, code, ssis_ref, mask_name(subject), ", ".join(names.get(pk, ())),
+                   results.get(result, ""), outcomes.get(outcome, ""), services.get(pk, ""), note, answered]
+
+
+def _indicator_names(chunk: list[tuple], unmapped: str) -> dict[int, list[str]]:
+    """Per target: its indicators by code, then the names as written (by name) marked 미분류. Two queries."""
+    ids = [row[0] for row in chunk]
+    names: dict[int, list[str]] = {}
+    known = (BigDataTarget.indicators.through.objects.filter(bigdatatarget_id__in=ids)
+             .order_by("riskindicator__code").values_list("bigdatatarget_id", "riskindicator__name_ko"))
+    for target_id, name in known:
+        names.setdefault(target_id, []).append(name)
+    written = (BigDataTarget.unmapped_indicators.through.objects.filter(bigdatatarget_id__in=ids)
+               .order_by("unmappedindicator__name").values_list("bigdatatarget_id", "unmappedindicator__name"))
+    for target_id, name in written:
+        names.setdefault(target_id, []).append(unmapped % {"name": name})
+    return names
+
+
+def _services_texts(chunk: list[tuple]) -> dict[int, str]:
+    """Per target, what :func:`services_text` writes (the report's link, then its case's, declined ones left out),
+    from one query for the chunk's links."""
+    own_ids = {row[9] for row in chunk if row[9] is not None}
+    case_ids = {row[10] for row in chunk if row[10] is not None}
+    if not own_ids and not case_ids:
+        return {}
+    statuses = {code: str(label) for code, label in LinkStatus.choices}
+    by_pk: dict[int, tuple] = {}
+    by_case: dict[int, list[tuple]] = {}
+    links = (ServiceLink.objects.filter(Q(pk__in=own_ids) | Q(case_id__in=case_ids))
+             .order_by("requested_on", "pk").values_list("pk", "case_id", "resource__name", "status"))
+    for link in links:
+        by_pk[link[0]] = link
+        if link[1] is not None:
+            by_case.setdefault(link[1], []).append(link)
+    texts = {}
+    for row in chunk:
+        pk, own, case = row[0], row[9], row[10]
+        found = [by_pk[own]] if own is not None and own in by_pk else []
+        found += [link for link in by_case.get(case, ()) if link[0] != own] if case is not None else []
+        text = "; ".join(f"{name}({statuses.get(status, status)})" for _pk, _case, name, status in found
+                         if status != LinkStatus.DECLINED)
+        if text:
+            texts[pk] = text
+    return texts
 
 
 @dataclass
 class ExportFile:
+    """A file sent as it is made: ``chunks`` yields its bytes (the view streams them)."""
+
     name: str
     content_type: str
-    content: bytes
+    chunks: Iterator[bytes]
     rows: int
+
+
+CSV_ROWS_PER_CHUNK = 500
+
+
+def _in_language(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks made in the request's language, though the server asks for them after the view returned."""
+    language = translation.get_language()
+    with translation.override(language):
+        yield from chunks
+
+
+def _csv_chunks(round_: BigDataRound, by: User) -> Iterator[bytes]:
+    """UTF-8 with BOM, for Excel; a chunk every 500 rows, so memory holds one chunk of targets at a time."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    out.write("\ufeff")
+    writer.writerow(safe_row(export_header()))
+    for n, row in enumerate(export_rows(round_, by), start=1):
+        writer.writerow(safe_row(row))
+        if n % CSV_ROWS_PER_CHUNK == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
 def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> ExportFile:
     """The round's results for the user's dongs as CSV (UTF-8 with BOM, for Excel) or XLSX, logged with its
-    reason before the file is made."""
+    reason before the file is made. Both are made while they are sent (the XLSX by
+    :mod:`welfare.common.xlsx_stream`), one chunk of rows in memory at a time."""
     if not personal_dong_ids(by):
         raise PermissionDenied
     reason = (reason or "").strip()
@@ -272,20 +348,7 @@ def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> Ex
     log_action(round_, "discovery.round.exported", user=by, reason=reason, changes={"format": fmt, "rows": count})
     name = f"{'lonely_death' if round_.is_lonely_death else 'bigdata'}_{round_.year}_{round_.number}"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(safe_row(export_header()))
-        for row in export_rows(round_, by):
-            writer.writerow(safe_row(row))
-        return ExportFile(f"{name}.csv", "text/csv; charset=utf-8", ("\ufeff" + out.getvalue()).encode("utf-8"), count)
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(round_)[:31])
-    sheet.append(safe_row(export_header()))
-    for row in export_rows(round_, by):
-        sheet.append(safe_row(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+        return ExportFile(f"{name}.csv", "text/csv; charset=utf-8", _in_language(_csv_chunks(round_, by)), count)
+    rows = stream_xlsx(str(round_), export_header(), export_rows(round_, by))
     return ExportFile(f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      buffer.getvalue(), count)
+                      _in_language(rows), count)

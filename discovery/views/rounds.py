@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -146,7 +146,8 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
         except RuleError as error:
             form.add_error(None, error)
         else:
-            response = HttpResponse(export.content, content_type=export.content_type)
+            # Streamed: the file is written while it is sent.
+            response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
             response["Content-Disposition"] = f'attachment; filename="{export.name}"'
             return response
     return render(request, "discovery/rounds/export.html", {"round": round_, "form": form})

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from welfare.api.base import ApiViewSet
 from welfare.api.filters import IdFilter, SinceFilter
-from welfare.api.refs import PersonSerializer
+from welfare.api.refs import ChoiceDisplayField, PersonSerializer
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from welfare.common.downloads import stored_file_response
 
@@ -45,7 +45,7 @@ class AttachmentFilter(django_filters.FilterSet):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceDisplayField(source="kind")
     added_by = PersonSerializer(read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -50,15 +52,15 @@ class ResidentRefSerializer(serializers.Serializer):
 
 
 class ResidentSerializer(serializers.ModelSerializer):
-    relation_display = serializers.CharField(source="get_relation_display", read_only=True)
-    sex_display = serializers.CharField(source="get_sex_display", read_only=True)
+    relation_display = ChoiceDisplayField(source="relation")
+    sex_display = ChoiceDisplayField(source="sex")
     birth_year = serializers.SerializerMethodField()
     phone_display = serializers.CharField(read_only=True)
     rrn_masked = serializers.CharField(read_only=True, help_text=_("항상 가린 값(예: 900101-1******)"))
     is_current = serializers.SerializerMethodField()
     # Explicit: a read-only model field loses allow_blank, and the code is "" until the resident leaves.
     left_reason = serializers.ChoiceField(choices=LeftReason.choices, allow_blank=True, read_only=True)
-    left_reason_display = serializers.CharField(source="get_left_reason_display", read_only=True)
+    left_reason_display = ChoiceDisplayField(source="left_reason")
 
     class Meta:
         model = Resident
@@ -76,12 +78,12 @@ class ResidentSerializer(serializers.ModelSerializer):
 
 class HouseholdSerializer(serializers.ModelSerializer):
     dong = DongRefSerializer(read_only=True)
-    housing_type_display = serializers.CharField(source="get_housing_type_display", read_only=True)
+    housing_type_display = ChoiceDisplayField(source="housing_type")
     characteristics = serializers.SerializerMethodField()
     characteristics_display = serializers.SerializerMethodField()
-    risk_level_display = serializers.CharField(source="get_risk_level_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    benefit_status_display = serializers.CharField(source="get_benefit_status_display", read_only=True)
+    risk_level_display = ChoiceDisplayField(source="risk_level")
+    status_display = ChoiceDisplayField(source="status")
+    benefit_status_display = ChoiceDisplayField(source="benefit_status")
     assigned_official = PersonSerializer(read_only=True, allow_null=True)
     residents = ResidentSerializer(many=True, read_only=True, help_text=_("현재 가구원과 이탈한 가구원(이탈일 순)"))
 
@@ -99,7 +101,17 @@ class HouseholdSerializer(serializers.ModelSerializer):
         return [name for name in CHARACTERISTIC_FIELDS if getattr(household, name)]
 
     def get_characteristics_display(self, household: Household) -> list[str]:
-        return household.characteristics
+        # Household.characteristics, with the labels translated once per response and language.
+        language = get_language()
+        labels = self._characteristic_labels.get(language)
+        if labels is None:
+            labels = self._characteristic_labels[language] = {
+                name: str(Household._meta.get_field(name).verbose_name) for name in CHARACTERISTIC_FIELDS}
+        return [labels[name] for name in CHARACTERISTIC_FIELDS if getattr(household, name)]
+
+    @cached_property
+    def _characteristic_labels(self) -> dict[str, dict[str, str]]:
+        return {}
 
 
 # Cases -------------------------------------------------------------------------------------------------------
@@ -147,16 +159,16 @@ class CaseTransitionSerializer(serializers.Serializer):
 
 class VisitNeedSerializer(serializers.Serializer):
     domain = serializers.ChoiceField(choices=NeedDomain.choices)
-    domain_display = serializers.CharField(source="get_domain_display", read_only=True)
+    domain_display = ChoiceDisplayField(NeedDomain.choices, source="domain")
     severity = serializers.ChoiceField(choices=Severity.choices)
-    severity_display = serializers.CharField(source="get_severity_display", read_only=True)
+    severity_display = ChoiceDisplayField(Severity.choices, source="severity")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class VisitSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    contact_result_display = serializers.CharField(source="get_contact_result_display", read_only=True)
-    risk_level_display = serializers.CharField(source="get_risk_level_display", read_only=True)
+    kind_display = ChoiceDisplayField(source="kind")
+    contact_result_display = ChoiceDisplayField(source="contact_result")
+    risk_level_display = ChoiceDisplayField(source="risk_level")
     recorded_by = PersonSerializer(read_only=True, allow_null=True)
     staff_present = PersonSerializer(many=True, read_only=True)
     needs = VisitNeedSerializer(many=True, read_only=True)
@@ -252,9 +264,9 @@ def _need_rows(needs: list[dict]) -> tuple[tuple[str, str, str], ...]:
 
 class FollowUpSerializer(serializers.ModelSerializer):
     dong = serializers.IntegerField(source="household_dong_id", read_only=True)
-    reason_display = serializers.CharField(source="get_reason_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    priority_display = serializers.CharField(source="get_priority_display", read_only=True)
+    reason_display = ChoiceDisplayField(source="reason")
+    status_display = ChoiceDisplayField(source="status")
+    priority_display = ChoiceDisplayField(source="priority")
     assigned_to = PersonSerializer(read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
 
@@ -271,7 +283,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 class CheckInSerializer(serializers.ModelSerializer):
     dong = serializers.IntegerField(source="household_dong_id", read_only=True)
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    source_display = ChoiceDisplayField(source="source")
     client_id = serializers.CharField(source="external_id", read_only=True, allow_null=True)
     recorded_by = PersonSerializer(read_only=True, allow_null=True)
 
@@ -297,8 +309,8 @@ class CheckInCreateSerializer(serializers.Serializer):
 
 
 class ResourceRefSerializer(serializers.ModelSerializer):
-    sector_display = serializers.CharField(source="get_sector_display", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    sector_display = ChoiceDisplayField(source="sector")
+    category_display = ChoiceDisplayField(source="category")
 
     class Meta:
         model = Resource
@@ -311,7 +323,7 @@ class ServiceLinkSerializer(serializers.ModelSerializer):
     resource = ResourceRefSerializer(read_only=True)
     need_domain = serializers.ChoiceField(source="need.domain", choices=NeedDomain.choices, read_only=True,
                                           allow_null=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceDisplayField(source="status")
     amount_krw = serializers.IntegerField(read_only=True, allow_null=True, help_text=_("원 단위 정수"))
     next_statuses = serializers.SerializerMethodField(help_text=_("지금 옮길 수 있는 상태"))
 

@@ -71,11 +71,17 @@ CHARACTERISTIC_FIELDS = (
 )
 
 
+TRIGRAM = 3  # pg_trgm's trigrams: a shorter text cannot use a trigram index
+
+
 class HouseholdQuerySet(ScopedQuerySet):
     dong_path = "dong"
 
     def search(self, text: str) -> HouseholdQuerySet:
-        """Name, address or phone; one EXISTS over the residents, no join that multiplies rows."""
+        """Name, address or phone, without a join that multiplies rows. From 3 characters, one ``IN`` over the
+        union of the address matches and the matching residents' households, each read through its trigram
+        index (of ``UPPER(...)``, as icontains compares: migration 0020); shorter text has no trigram to look
+        up, so the page walks its order and asks one EXISTS per row until it is full."""
         text = (text or "").strip()
         if not text:
             return self
@@ -85,10 +91,11 @@ class HouseholdQuerySet(ScopedQuerySet):
             members |= Q(phone__contains=number)
         from .residents import Resident  # residents.py imports this module
 
-        matching_resident = Resident.objects.filter(members, household=OuterRef("pk"))
-        return self.filter(
-            Q(road_address__icontains=text) | Q(address_detail__icontains=text) | Exists(matching_resident)
-        )
+        by_address = Q(road_address__icontains=text) | Q(address_detail__icontains=text)
+        if len(text) < TRIGRAM:
+            return self.filter(by_address | Exists(Resident.objects.filter(members, household=OuterRef("pk"))))
+        by_member = Resident.objects.filter(members).order_by().values("household_id")
+        return self.filter(pk__in=Household.objects.filter(by_address).order_by().values("pk").union(by_member))
 
     def with_head_name(self) -> HouseholdQuerySet:
         from .residents import Relation, Resident  # residents.py imports this module
@@ -145,6 +152,12 @@ class Household(models.Model):
             models.Index(fields=["dong", "-updated_at"], name="household_dong_updated_idx"),
             models.Index(fields=["dong", "next_contact_on"], name="household_dong_next_idx"),
             models.Index(fields=["dong", "risk_level", "status"], name="household_dong_risk_idx"),
+            # One index per sort the list offers (households.filters), across dongs: the sort column, the id
+            # tie-breaker, then the dong so the district scope's "dong IN (...)" is checked in the index while it
+            # walks in order. The nullable dates' NULLS LAST indexes are PostgreSQL-only (migration 0020,
+            # HOUSEHOLD_SORT): SQLite's CREATE INDEX has no NULLS LAST.
+            models.Index(fields=["updated_at", "id", "dong"], name="household_updated_id_idx"),
+            models.Index(fields=["road_address", "id", "dong"], name="household_address_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -63,7 +63,11 @@ class Visit(models.Model):
         verbose_name = _("방문·상담")
         verbose_name_plural = _("방문·상담")
         ordering = ["-visited_at", "-id"]
-        indexes = [models.Index(fields=["household", "-visited_at"], name="visit_household_at_idx")]
+        indexes = [
+            models.Index(fields=["household", "-visited_at"], name="visit_household_at_idx"),
+            # The silence watch reads the recent visits of all households at once (households.jobs.silence).
+            models.Index(fields=["visited_at"], name="visit_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {timezone.localtime(self.visited_at):%Y-%m-%d %H:%M}"
@@ -145,7 +149,11 @@ class FollowUp(models.Model):
                 fields=["household", "reason"], condition=Q(status="open"), name="followup_one_open_per_reason"
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_on"], name="followup_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="followup_status_due_idx"),
+            # The silence watch: the silence follow-ups raised since a day, of all households at once.
+            models.Index(fields=["reason", "due_on"], name="followup_reason_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.due_on}"
@@ -176,7 +184,11 @@ class CheckIn(models.Model):
         verbose_name = _("안부 확인")
         verbose_name_plural = _("안부 확인")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["household", "-at"], name="checkin_household_at_idx")]
+        indexes = [
+            models.Index(fields=["household", "-at"], name="checkin_household_at_idx"),
+            # The silence watch: the recent signs of life (alerts are not) of all households at once.
+            models.Index(fields=["at"], condition=Q(is_alert=False), name="checkin_life_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.at:%Y-%m-%d}"

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welfare.audit import log_action, log_list
+from welfare.common.paging import IdsFirstPaginator
 from welfare.errors import RuleError, show_on_form
 from welfare.permissions import can
 from welfare.scoping import personal_dong_ids
@@ -41,14 +41,13 @@ def household_list(request: HttpRequest) -> HttpResponse:
     base = Household.objects.visible_to(request.user)
     filterset = HouseholdFilter(request.GET or None, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    # A tie-breaker keeps pages stable when many rows share a date.
-    ordering = [*(queryset.query.order_by or ("-updated_at",)), "-id"]
-    queryset = (
-        queryset.order_by(*ordering)
-        .select_related("dong", "assigned_official")
-        .with_head_name()
-    )
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    # The sort filter adds the id tie-breaker that keeps pages stable; the default is newest first.
+    ordering = queryset.query.order_by or ("-updated_at", "-id")
+    # The page's ids first (bare table, index order), then the head name and joins for those 25 rows only.
+    page = IdsFirstPaginator(
+        queryset.order_by(*ordering), 25,
+        decorate=lambda rows: rows.select_related("dong", "assigned_official").with_head_name(),
+    ).get_page(request.GET.get("page"))
     log_list("households.household.listed", user=request.user, params=request.GET,
              count=len(page.object_list), total=page.paginator.count)
     params = request.GET.copy()

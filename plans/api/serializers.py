@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from welfare.api.filters import MAX_ID
-from welfare.api.refs import DongRefSerializer
+from welfare.api.refs import ChoiceDisplayField, DongRefSerializer
 
 from ..dashboard import Pace
 from ..metrics import METRIC_CHOICES
@@ -31,7 +31,7 @@ class DistrictRefSerializer(serializers.Serializer):
 
 class MilestoneSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=MilestoneStatus.choices, read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceDisplayField(source="status")
 
     class Meta:
         model = PlanMilestone
@@ -42,7 +42,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
 class TaskSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.name", read_only=True)
     funding_source = serializers.ChoiceField(choices=FundingSource.choices, read_only=True)
-    funding_source_display = serializers.CharField(source="get_funding_source_display", read_only=True)
+    funding_source_display = ChoiceDisplayField(source="funding_source")
     budget_krw = serializers.IntegerField(read_only=True, help_text=_("원 단위 정수"))
     baseline = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False, read_only=True,
                                         allow_null=True)
@@ -69,7 +69,7 @@ class AreaSerializer(serializers.ModelSerializer):
 class PlanSerializer(serializers.ModelSerializer):
     district = DistrictRefSerializer(read_only=True)
     status = serializers.ChoiceField(choices=PlanStatus.choices, read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceDisplayField(source="status")
     uplift_percent = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False,
                                               read_only=True, help_text=_("작년 실적 대비 목표 상향률(%)"))
     areas = AreaSerializer(many=True, read_only=True)
@@ -147,8 +147,8 @@ class ProgressRow:
 
 
 class ResourceSerializer(serializers.ModelSerializer):
-    sector_display = serializers.CharField(source="get_sector_display", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    sector_display = ChoiceDisplayField(source="sector")
+    category_display = ChoiceDisplayField(source="category")
     dongs = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("비어 있으면 구 전체"))
 
     class Meta:

@@ -202,4 +202,4 @@ def test_the_lonely_death_export_names_its_list(client_for, official, dong):
                                          {"format": "csv", "reason": "회신"})
 
     assert response["Content-Disposition"].endswith('lonely_death_2026_1.csv"')
-    assert "고독사위기대응" in response.content.decode("utf-8-sig").splitlines()[1]
+    assert "고독사위기대응" in response.getvalue().decode("utf-8-sig").splitlines()[1]

@@ -217,7 +217,7 @@ def test_the_export_carries_the_reference_the_reports_outcome_and_the_linked_ser
     response = client_for(official).post(reverse("discovery:round_export", args=[round_.pk]),
                                          {"format": "csv", "reason": "보건복지부 회신"})
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     header, body = rows[0], {r[3]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert {"행복e음 관리번호", "제보 처리 결과", "연계 서비스"} <= set(header)
     first = body[t.report.receipt_code]

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -218,8 +219,9 @@ def test_the_csv_export_is_masked_bom_prefixed_and_logged_with_its_reason(client
                                          {"format": "csv", "reason": "보건복지부 회신 자료 작성"})
 
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.csv"')
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = response.getvalue()  # streamed: read once
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0] == ["명단", "차수", "행정동", "접수번호", "행복e음 관리번호", "대상자", "지표", "결과", "제보 처리 결과",
                        "연계 서비스", "메모", "회신일"]
     assert len(rows) == 4  # the official's dong only
@@ -227,7 +229,7 @@ def test_the_csv_export_is_masked_bom_prefixed_and_logged_with_its_reason(client
     mine = by_code[target.report.receipt_code]
     assert mine[:3] == ["복지사각지대 발굴", "2025년 1차", "왕십리도선동"]
     assert mine[5] == mask_name(target.report.subject_name)
-    assert "*" in mine[5] and target.report.subject_name not in response.content.decode("utf-8-sig")
+    assert "*" in mine[5] and target.report.subject_name not in content.decode("utf-8-sig")
     assert mine[6] == "전기요금 체납, 건강보험료 체납"
     assert (mine[7], mine[8], mine[10], mine[11]) == ("거부", "본인 거부", "'=본인 거부",
                                                        f"{timezone.localdate():%Y-%m-%d}")
@@ -242,7 +244,7 @@ def test_the_xlsx_export_opens_with_the_same_rows(client_for, district_admin, ro
     response = client_for(district_admin).post(reverse("discovery:round_export", args=[round_.pk]),
                                                {"format": "xlsx", "reason": "회신"})
 
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][:2] == ("명단", "차수") and len(values) == 6
     assert AccessLog.objects.get(verb="discovery.round.exported").changes == {"format": "xlsx", "rows": 5}
@@ -289,3 +291,23 @@ def test_a_target_answer_moves_the_counts_and_the_date(official, round_, dong):
     target.refresh_from_db()
     assert target.answered_at >= before
     assert {p.name: p.answered for p in round_progress(round_, official)} == {"왕십리도선동": 1}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_export_streams_with_the_same_queries_for_more_rows(client_for, district_admin, dong, fmt):
+    def export(rows):
+        round_ = imported_round(dong.district, [crisis_row(n) for n in range(1, rows + 1)], number=rows)
+        client = client_for(district_admin)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("discovery:round_export", args=[round_.pk]),
+                                   {"format": fmt, "reason": "회신"})
+            assert isinstance(response, StreamingHttpResponse)
+            body = response.getvalue()  # the rows are read while the body is sent
+        return body, len(queries)
+
+    export(1)  # warms the content-type cache the access log reads once per process
+    few_body, few = export(2)
+    many_body, many = export(6)
+    assert few == many
+    if fmt == "csv":
+        assert len(many_body.decode("utf-8-sig").splitlines()) == 7

@@ -155,3 +155,19 @@ def test_households_without_a_next_contact_date_sort_last(client_for, official, 
 
     assert order("next_contact") == [sooner.pk, later.pk, undated.pk]
     assert order("-next_contact") == [later.pk, sooner.pk, undated.pk]
+
+
+def test_list_search_ignores_case_and_lists_a_household_once(client_for, official, dong):
+    from tests.factories import HouseholdFactory, ResidentFactory
+
+    flat = HouseholdFactory(dong=dong, address_detail="B동 301호")
+    ResidentFactory(household=flat, name="박지민")
+    ResidentFactory(household=flat, name="박지민", relation="child")
+    client = client_for(official)
+
+    def found(q):
+        page = client.get(reverse("households:list"), {"q": q}).context["page"]
+        return page.paginator.count, [h.pk for h in page.object_list]
+
+    assert found("b동") == (1, [flat.pk])
+    assert found("박지민") == (1, [flat.pk])

@@ -162,3 +162,28 @@ def test_an_ordinary_check_in_raises_nothing(dong, official):
 
     assert silence_follow_ups(household) == []
     assert not Notification.objects.exists()
+
+
+def test_the_watch_reads_each_group_once_whatever_the_number_of_silent_households(dong, official, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from households.jobs import common, silence
+
+    for module in (common, silence):
+        monkeypatch.setattr(module, "WRITE_BATCH", 2)  # several write batches (pages, before) from one read
+
+    def run(n):
+        FollowUp.objects.all().delete()
+        for _ in range(n - len(households)):
+            households.append(cared_household(dong, risk="high", official=official,
+                                              last_contact=TODAY - dt.timedelta(days=9)))
+        with CaptureQueriesContext(connection) as queries:
+            counts = silence_watch(NOW)
+        reads = [q for q in queries.captured_queries if 'FROM "households_household"' in q["sql"]
+                 and q["sql"].startswith("SELECT")]
+        return counts["alerts"], len(reads)
+
+    households = []
+    assert run(1) == (1, 3)  # one read per risk level of the one policy group
+    assert run(5) == (5, 3)  # five households, three write batches: still one read per group

@@ -48,3 +48,19 @@ def test_household_detail_query_count_is_constant(client_for, official, dong):
         ResidentFactory(household=h, relation="child")
 
     assert count_queries(client, reverse("households:detail", args=[h.pk])) == few
+
+
+def test_household_list_pages_ids_first_in_the_same_order(client_for, official, dong):
+    """The page's ids come from the bare table; the rows (with the head's name) follow in the same order."""
+    households = [HouseholdFactory(dong=dong, road_address=f"왕십리로 {n}") for n in range(30)]
+    for h in households:
+        ResidentFactory(household=h, name=f"세대주{h.road_address[-2:].strip()}")
+    client = client_for(official)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("households:list"), {"sort": "-address", "page": 2})
+    page = response.context["page"]
+    expected = sorted(households, key=lambda h: h.road_address, reverse=True)[25:]
+    assert [h.pk for h in page.object_list] == [h.pk for h in expected]
+    assert [h.head_name for h in page.object_list] == [f"세대주{h.road_address[-2:].strip()}" for h in expected]
+    page_sql = [q["sql"] for q in ctx.captured_queries if "LIMIT" in q["sql"] and "head_name" in q["sql"]]
+    assert len(page_sql) == 1 and "OFFSET 25" in page_sql[0]

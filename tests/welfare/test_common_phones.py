@@ -41,3 +41,16 @@ def test_digits_keeps_only_digits():
     assert digits(None) == ""
     assert digits("전화: 02) 123 - 4567") == "021234567"
     assert digits("+1 202 555 0100") == "12025550100"  # not Korean: no trunk zero invented
+
+
+def test_a_mobile_number_is_formatted_without_parsing_as_the_library_would():
+    import random
+
+    import phonenumbers
+
+    rng = random.Random(19)
+    for _ in range(300):
+        number = "010" + "".join(rng.choice("0123456789") for _ in range(8))
+        parsed = phonenumbers.parse(number, "KR")
+        library = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "-")
+        assert display(number) == library

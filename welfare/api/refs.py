@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from rest_framework import serializers
 
 
@@ -21,15 +22,30 @@ class PersonSerializer(serializers.Serializer):
 
 class ChoiceDisplayField(serializers.CharField):
     """The label of a choice field's code (``source`` is the code): what ``get_FOO_display`` gives, from a dict
-    built once instead of once per row. Translated on output (the labels are lazy)."""
+    translated once per response and language instead of once per row (``get_FOO_display`` rebuilds and hashes
+    the whole choice list on every call). ``choices`` may be left out on a ModelSerializer: the model field's."""
 
-    def __init__(self, choices, **kwargs):
-        self.labels = dict(choices)
+    def __init__(self, choices=None, **kwargs):
+        self.choices = None if choices is None else list(choices)
+        self._labels: dict[str | None, dict] = {}
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        if self.choices is None:
+            self.choices = list(parent.Meta.model._meta.get_field(self.source).flatchoices)
+
+    def labels(self) -> dict:
+        language = get_language()
+        labels = self._labels.get(language)
+        if labels is None:
+            labels = self._labels[language] = {code: str(label) for code, label in self.choices or ()}
+        return labels
+
     def to_representation(self, value):
-        return str(self.labels.get(value, value))
+        label = self.labels().get(value)
+        return str(value) if label is None else label
 
 
 class DongRefSerializer(serializers.Serializer):

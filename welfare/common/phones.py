@@ -45,6 +45,10 @@ def is_valid(value: str | None) -> bool:
 def display(value: str | None) -> str:
     """``01012345678`` → ``010-1234-5678``; ``0212345678`` → ``02-1234-5678``; anything that is not a
     valid number (junk, a foreign number, too few digits) as given."""
+    if value and len(value) == 11 and value.startswith("010") and value.isascii() and value.isdigit():
+        # Most stored numbers: a mobile number as 11 digits, formatted without parsing (what the library gives,
+        # tested; a list of 200 households shows about 800 of them).
+        return f"{value[:3]}-{value[3:7]}-{value[7:]}"
     parsed = _parse(digits(value)) if is_valid(value) else None
     if parsed is None:
         return value or ""

@@ -1,0 +1,34 @@
+"""Pages of a long list without deep-OFFSET annotations: the page's ids first, the decorated rows second."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+
+class IdsFirstPaginator(Paginator):
+    """Counts and pages the bare queryset (scoping, filters and ordering only); ``decorate`` adds the joins and
+    per-row subqueries to the page's rows alone.
+
+    The page is one query: ``decorate(model.filter(pk__in=<the page's ids, ORDER BY/OFFSET/LIMIT>))`` in the same
+    order, so OFFSET skips bare index entries instead of running a head-name subquery for every skipped row.
+    """
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, decorate: Callable[[QuerySet], QuerySet],
+                 **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.decorate = decorate
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        bare = cast(QuerySet, self.object_list)
+        ids = bare.values("pk")[bottom:top]
+        rows = self.decorate(bare.model._default_manager.filter(pk__in=ids)).order_by(*bare.query.order_by)
+        return Page(rows, number, self)
