@@ -31,7 +31,10 @@ def run(*, households: int, seed: int, runs: int, warmup: int, names: list[str],
         write(f"{existing} demo households present; seeding up to {households} …")
     report = seeding.seed(households=households, seed=seed, progress=write)
     if report.created.get("households"):
-        write(f"Seeded {report.created['households']} households in {report.seconds:.1f} s.")
+        total = report.created["households"] + report.present.get("households", 0)
+        write(f"Seeded {report.created['households']} households ({report.present.get('households', 0)} were "
+              f"present; {total} in all; {report.created.get('households_with_casework', 0)} given casework) "
+              f"in {report.seconds:.1f} s.")
 
     hosts = list(settings.ALLOWED_HOSTS)
     if "testserver" not in hosts and "*" not in hosts:
