@@ -59,4 +59,10 @@ def run(*, households: int, seed: int, runs: int, warmup: int, names: list[str],
     ]
     for line in format_table(COLUMNS, table):
         write(line)
+    if bench.targets:
+        write("")
+        write("Targets (printed, not asserted):")
+        for line in format_table(("target of", "figure", "target", "result"),
+                                 [(t.what, t.figure, t.target, "PASS" if t.ok else "FAIL") for t in bench.targets]):
+            write(line)
     return rows
