@@ -210,8 +210,9 @@ class Draft:
 
 class ReportSeeder:
     def __init__(self, *, rng, district, today, now, officials, policy, rounds, indicator_signals,
-                 years: DemoYears | None = None):
+                 years: DemoYears | None = None, code_prefix: str = "DM"):
         self.rng, self.district, self.today, self.now = rng, district, today, now
+        self.code_prefix = code_prefix
         self.officials, self.policy, self.rounds = officials, policy, rounds
         self.indicator_signals = indicator_signals
         self.years = years or DemoYears(today)
@@ -221,7 +222,7 @@ class ReportSeeder:
 
     def code(self) -> str:
         self.sequence += 1
-        return f"DM{self.district.pk:03d}-{self.sequence:06d}"
+        return f"{self.code_prefix}{self.district.pk:03d}-{self.sequence:06d}"
 
     def official(self, dong_id: int) -> int | None:
         ids = self.officials.get(dong_id) or []
