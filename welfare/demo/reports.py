@@ -73,9 +73,10 @@ def _reference(round_: BigDataRound, k: int) -> str:
 
 def seed_reports(rng: random.Random, district: District, dongs: list[Dong], today: dt.date,
                   officials: dict[int, list[int]], years: DemoYears | None = None, *,
-                  per_dong: Callable[[Dong], int] | None = None, code_prefix: str = "DM") -> dict[str, int]:
+                  per_dong: Callable[[Dong], int] | None = None, code_prefix: str = "DM",
+                  first_sequence: int = 0) -> dict[str, int]:
     """``per_dong``: how many reports a dong gets (default: ``REPORTS_PER_DONG`` a year over the span); the bench's
-    volume step asks for more, under its own receipt-code prefix."""
+    volume step asks for more, under its own receipt-code prefix, numbered on from ``first_sequence``."""
     now = timezone.now()
     years = years or DemoYears(today)
     policy = DiscoveryPolicy.for_district(district.pk)
@@ -84,7 +85,7 @@ def seed_reports(rng: random.Random, district: District, dongs: list[Dong], toda
     indicator_ids = dict(RiskIndicator.objects.values_list("code", "pk"))
     seeder = ReportSeeder(rng=rng, district=district, today=today, now=now, officials=officials,
                           policy=policy, rounds=rounds, indicator_signals=signals, years=years,
-                          code_prefix=code_prefix)
+                          code_prefix=code_prefix, first_sequence=first_sequence)
     def count(dong: Dong) -> int:
         return per_dong(dong) if per_dong is not None else years.count(rng, dong.pk, REPORTS_PER_DONG)
 

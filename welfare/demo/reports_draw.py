@@ -210,14 +210,14 @@ class Draft:
 
 class ReportSeeder:
     def __init__(self, *, rng, district, today, now, officials, policy, rounds, indicator_signals,
-                 years: DemoYears | None = None, code_prefix: str = "DM"):
+                 years: DemoYears | None = None, code_prefix: str = "DM", first_sequence: int = 0):
         self.rng, self.district, self.today, self.now = rng, district, today, now
         self.code_prefix = code_prefix
         self.officials, self.policy, self.rounds = officials, policy, rounds
         self.indicator_signals = indicator_signals
         self.years = years or DemoYears(today)
         self.pools, self.heads = _pools(rng, district, today, self.years.start)
-        self.sequence = 0
+        self.sequence = first_sequence
         self.roads = _roads(district)
 
     def code(self) -> str:

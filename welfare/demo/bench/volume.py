@@ -8,7 +8,8 @@ Only the bench seeds this (the demo stays light). Both steps are set-based and s
   begins, so no household's last contact, next contact or open work changes;
 * crisis reports: DOMAIN §9's 150–400 found a year per dong of a real district (about 7,500 households a dong),
   scaled by the dong's demo households, drawn by the demo's own report seeder (rounds, targets, reporters,
-  attempts, links) under the receipt-code prefix ``BV``; a district that has them gets none again.
+  attempts, links) under the receipt-code prefix ``BV``; each dong is topped up to its year, so the reports grow
+  with the district when the demo does, and a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -75,21 +76,27 @@ def seed_visits(*, years: DemoYears, progress: Callable[[str], None]) -> int:
 
 
 def seed_volume_reports(*, years: DemoYears, officials_by_dong, seed: int) -> int:
-    rng = random.Random(f"{seed}-volume-reports")
+    """Tops each dong up to its year of reports (its rate drawn once per dong, times its demo households), so
+    the reports grow with the district when the demo does."""
     sizes = dict(Household.objects.filter(is_demo=True).values_list("dong_id").annotate(n=Count("pk")).order_by())
     officials = official_ids(officials_by_dong)
     made = 0
     for district in District.objects.filter(name__in=DISTRICTS).order_by("name"):
-        if CrisisReport.objects.filter(district=district, receipt_code__startswith=f"BV{district.pk:03d}-").exists():
-            continue
+        prefix = f"BV{district.pk:03d}-"
+        have = dict(CrisisReport.objects.filter(district=district, receipt_code__startswith=prefix)
+                    .values_list("dong_id").annotate(n=Count("pk")).order_by())
+        numbered = CrisisReport.objects.filter(district=district, receipt_code__startswith=prefix).count()
         dongs = list(Dong.objects.filter(district=district).order_by("pk"))
-
-        def per_dong(dong: Dong) -> int:
-            return round(rng.randint(*REPORTS_A_YEAR) * sizes.get(dong.pk, 0) / REAL_DONG_HOUSEHOLDS)
-
+        wanted = {dong.pk: round(random.Random(f"{seed}-volume-{dong.pk}").randint(*REPORTS_A_YEAR)
+                                 * sizes.get(dong.pk, 0) / REAL_DONG_HOUSEHOLDS) for dong in dongs}
+        missing = {pk: max(0, n - have.get(pk, 0)) for pk, n in wanted.items()}
+        if not any(missing.values()):
+            continue
+        rng = random.Random(f"{seed}-volume-reports-{numbered}")
         with transaction.atomic():
-            made += seed_reports(rng, district, dongs, years.today, officials, years, per_dong=per_dong,
-                                 code_prefix="BV")["crisis_reports"]
+            made += seed_reports(rng, district, dongs, years.today, officials, years,
+                                 per_dong=lambda dong, missing=missing: missing[dong.pk], code_prefix="BV",
+                                 first_sequence=numbered)["crisis_reports"]
     return made
 
 
