@@ -50,8 +50,8 @@ def case_list_rows(user, dong_id: int, stage: str, today: dt.date) -> QuerySet:
 
 
 def _fill_case_page(dong_id: int, stage: str, *, by, have: int) -> list[int]:
-    """Cases in ``stage`` for households of the dong without an open
-    case, until a full page exists (the 100k demo has about 25 cases in service per dong)."""
+    """Cases in ``stage`` for households of the dong without an open case, until a full page exists (the 100k
+    demo has about 25 cases in service per dong); returns their ids, for the caller to delete afterwards."""
     missing = CASE_LIST_PAGE - have
     if missing <= 0:
         return []
