@@ -69,9 +69,9 @@ lint: install
 
 ## bench: the figures the issues ask for, on PostgreSQL with the 100k-household demo.
 bench: install
-	@psql "$(BENCH_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres welfare_bench
+	@psql "$(BENCH_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v 0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --households 100000
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --households 100000 --volume
 
 clean:
 	rm -rf $(VENV) var

@@ -22,10 +22,11 @@ def fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def test_case_list_api_scenario_times_a_full_page_beside_the_raw_sql_and_keeps_nothing():
+def test_case_list_api_scenario_times_a_full_page_beside_the_raw_sql_and_keeps_only_its_access_log():
     # given the demo data
     call_command("seed_demo", households=N, stdout=StringIO())
-    before = (Case.objects.count(), ApiToken.objects.count(), AccessLog.objects.count())
+    before = (Case.objects.count(), ApiToken.objects.count())
+    logged = AccessLog.objects.filter(verb="households.case.listed").count()
 
     # when the scenario runs
     out = StringIO()
@@ -40,6 +41,8 @@ def test_case_list_api_scenario_times_a_full_page_beside_the_raw_sql_and_keeps_n
     assert shown == min(50, total) > 0, api
     assert re.search(r"\s4\s+\d+\.\d×", api), api  # token, the user's dongs, the page, the access-log row
     assert "same ids as the API: yes" in raw
-    assert any(line.startswith("  case list API median") and "ratio" in line for line in lines)
-    # and the database is as it was
-    assert (Case.objects.count(), ApiToken.objects.count(), AccessLog.objects.count()) == before
+    assert re.search(r"case list API vs equal-work raw SQL\s+\d+\.\d×\s+≤ 3×\s+(PASS|FAIL)", out.getvalue())
+    # and the cases added for a full page and the token are gone; the list entries the API and the baseline
+    # wrote stay, as in production (the access log is append-only): 2 runs + 1 counted, each
+    assert (Case.objects.count(), ApiToken.objects.count()) == before
+    assert AccessLog.objects.filter(verb="households.case.listed").count() == logged + 6

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -71,7 +72,11 @@ def _reference(round_: BigDataRound, k: int) -> str:
 
 
 def seed_reports(rng: random.Random, district: District, dongs: list[Dong], today: dt.date,
-                  officials: dict[int, list[int]], years: DemoYears | None = None) -> dict[str, int]:
+                  officials: dict[int, list[int]], years: DemoYears | None = None, *,
+                  per_dong: Callable[[Dong], int] | None = None, code_prefix: str = "DM",
+                  first_sequence: int = 0) -> dict[str, int]:
+    """``per_dong``: how many reports a dong gets (default: ``REPORTS_PER_DONG`` a year over the span); the bench's
+    volume step asks for more, under its own receipt-code prefix, numbered on from ``first_sequence``."""
     now = timezone.now()
     years = years or DemoYears(today)
     policy = DiscoveryPolicy.for_district(district.pk)
@@ -79,8 +84,12 @@ def seed_reports(rng: random.Random, district: District, dongs: list[Dong], toda
     signals = dict(RiskIndicator.objects.values_list("code", "signal"))
     indicator_ids = dict(RiskIndicator.objects.values_list("code", "pk"))
     seeder = ReportSeeder(rng=rng, district=district, today=today, now=now, officials=officials,
-                          policy=policy, rounds=rounds, indicator_signals=signals, years=years)
-    drafts = [seeder.draft(dong) for dong in dongs for _ in range(years.count(rng, dong.pk, REPORTS_PER_DONG))]
+                          policy=policy, rounds=rounds, indicator_signals=signals, years=years,
+                          code_prefix=code_prefix, first_sequence=first_sequence)
+    def count(dong: Dong) -> int:
+        return per_dong(dong) if per_dong is not None else years.count(rng, dong.pk, REPORTS_PER_DONG)
+
+    drafts = [seeder.draft(dong) for dong in dongs for _ in range(count(dong))]
     drafts.sort(key=lambda d: d.report.received_at)
     with own_timestamps(CrisisReport, ServiceLink, Consent):
         links = ServiceLink.objects.bulk_create([d.link for d in drafts if d.link is not None], batch_size=BATCH)

@@ -210,18 +210,19 @@ class Draft:
 
 class ReportSeeder:
     def __init__(self, *, rng, district, today, now, officials, policy, rounds, indicator_signals,
-                 years: DemoYears | None = None):
+                 years: DemoYears | None = None, code_prefix: str = "DM", first_sequence: int = 0):
         self.rng, self.district, self.today, self.now = rng, district, today, now
+        self.code_prefix = code_prefix
         self.officials, self.policy, self.rounds = officials, policy, rounds
         self.indicator_signals = indicator_signals
         self.years = years or DemoYears(today)
         self.pools, self.heads = _pools(rng, district, today, self.years.start)
-        self.sequence = 0
+        self.sequence = first_sequence
         self.roads = _roads(district)
 
     def code(self) -> str:
         self.sequence += 1
-        return f"DM{self.district.pk:03d}-{self.sequence:06d}"
+        return f"{self.code_prefix}{self.district.pk:03d}-{self.sequence:06d}"
 
     def official(self, dong_id: int) -> int | None:
         ids = self.officials.get(dong_id) or []

@@ -4,17 +4,21 @@ This prints figures; it is not a test and asserts nothing about speed. Each scen
 a :class:`~welfare.demo.bench.core.Bench` and returns rows of figures; add one to ``SCENARIOS`` (in the order
 ``--scenario all`` runs them). Scenarios time the product's own pages, selectors and querysets; where a raw
 baseline is printed beside a page, it runs the SQL compiled from the product's queryset on a bare cursor,
-so no query is written twice. Whatever a scenario writes is rolled back.
+so no query is written twice, and does the page's other work (labels, the access-log write) or says what it
+leaves out. Pages that only read are timed committed, as in production (each request commits its access-log
+row, which stays: the log is append-only); scenarios that seed data for a timing roll it back or delete it.
+``Bench.judge`` records each target of the issues beside its figure; the run prints them as PASS/FAIL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from .api import case_list_api
+from .api import api_pages, case_list_api
 from .attachments import attachment_photo
 from .core import Bench, Row
-from .households import caseload, household_list, household_page
+from .exports import round_export
+from .households import caseload, district_list, household_list, household_page
 from .imports import import_crisis_list, import_large_list, import_resumed
 from .plans import plan_dashboard
 from .programmes import programme_outcomes
@@ -26,6 +30,7 @@ from .visits import visit_form
 
 SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "household_list": household_list,
+    "district_list": district_list,
     "household_page": household_page,
     "caseload": caseload,
     "triage_queue": triage_queue,
@@ -36,6 +41,8 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "import_large_list": import_large_list,
     "import_resumed": import_resumed,
     "case_list_api": case_list_api,
+    "api_pages": api_pages,
+    "round_export": round_export,
     "visit_form": visit_form,
     "attachment_photo": attachment_photo,
     "search": search_page,

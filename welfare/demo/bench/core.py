@@ -7,7 +7,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
@@ -29,10 +29,24 @@ class Row:
 
 
 @dataclass
+class Target:
+    """One target of the issues beside the figure it judges: printed as PASS or FAIL, never asserted."""
+
+    what: str
+    figure: str
+    target: str
+    ok: bool
+
+
+@dataclass
 class Bench:
     runs: int
     warmup: int
     write: Callable[[str], None]
+    targets: list[Target] = field(default_factory=list)
+
+    def judge(self, what: str, figure: str, target: str, ok: bool) -> None:
+        self.targets.append(Target(what, figure, target, ok))
 
     def time(self, fn: Callable[[], object]) -> tuple[float, float]:
         """Median and p95 (nearest rank) in ms over ``runs`` calls after ``warmup`` untimed ones."""
@@ -58,6 +72,18 @@ def rolled_back() -> Iterator[None]:
     with transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@contextmanager
+def committed(cleanup: Callable[[], object] | None = None) -> Iterator[None]:
+    """The timed requests run as in production: each commits its own writes (autocommit, no outer transaction
+    that would hide the commit's cost). The access-log rows they write are kept: the log is append-only (a trigger
+    refuses deletes), and they are what the product writes. ``cleanup`` removes anything else on leaving."""
+    try:
+        yield
+    finally:
+        if cleanup is not None:
+            cleanup()
 
 
 def get_ok(client: Client, path: str):
@@ -106,3 +132,24 @@ def timed(fn: Callable[[], object]) -> tuple[float, int, object]:
         result = fn()
         elapsed = (time.perf_counter() - began) * 1000
     return elapsed, queries[0], result
+
+
+def replayed(client: Client, path: str) -> tuple[Callable[[], int], int]:
+    """An equal-work raw baseline of a GET page: the very statements the page sent (its scoping, its rows, its
+    access-log INSERT) captured once and replayed on a bare cursor, each fetched in full. It leaves out what the
+    view, the ORM and the template add: model instances, labels, HTML. Returns the replay and its statements."""
+    with CaptureQueriesContext(connection) as captured:
+        get_ok(client, path)
+    statements = [q["sql"] for q in captured.captured_queries
+                  if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO"))]
+
+    def replay() -> int:
+        fetched = 0
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    fetched += len(cursor.fetchall())
+        return fetched
+
+    return replay, len(statements)

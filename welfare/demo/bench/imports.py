@@ -107,10 +107,13 @@ def _write_list(bench: Bench, path: Path, rows: int, district) -> tuple[bytes, i
     return content, bad
 
 
-def _running_batch(admin, district, path: Path, content: bytes, *, number: int = 1) -> ImportBatch:
-    """The round and the batch, claimed as the task would (inside the caller's rolled-back transaction)."""
+def _running_batch(admin, district, path: Path, content: bytes, *, number: int = 1,
+                   years_ahead: int = 50) -> ImportBatch:
+    """The round and the batch, claimed as the task would (inside the caller's rolled-back transaction, or
+    committed for the export bench's round, ``years_ahead`` 60)."""
     today = timezone.localdate()
-    round_ = BigDataRound.objects.create(district=district, year=today.year + 50, number=number, received_on=today,
+    round_ = BigDataRound.objects.create(district=district, year=today.year + years_ahead, number=number,
+                                         received_on=today,
                                          due_on=today + dt.timedelta(days=50))  # a round no real data holds
     batch = ImportBatch.objects.create(
         district=district, kind=ImportKind.CRISIS_LIST, round=round_, file_name=path.name,

@@ -8,18 +8,20 @@ from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
-from households.models import Household
+from discovery.models import CrisisReport
+from households.models import Household, Visit
 
 from .. import seeding
 from ..report import format_table
 from . import SCENARIOS
 from .core import Bench, Row
+from .volume import seed_volume
 
 COLUMNS = ("scenario", "variant", "median ms", "p95 ms", "queries", "page/raw", "note")
 
 
 def run(*, households: int, seed: int, runs: int, warmup: int, names: list[str],
-        write: Callable[[str], None]) -> list[Row]:
+        write: Callable[[str], None], volume: bool = False) -> list[Row]:
     """Seeds up to ``households`` demo households, runs ``names`` and writes the figures.
 
     Measurements run with ``DEBUG=False`` (no query log, no template debug info) whatever the settings say, and
@@ -31,7 +33,12 @@ def run(*, households: int, seed: int, runs: int, warmup: int, names: list[str],
         write(f"{existing} demo households present; seeding up to {households} …")
     report = seeding.seed(households=households, seed=seed, progress=write)
     if report.created.get("households"):
-        write(f"Seeded {report.created['households']} households in {report.seconds:.1f} s.")
+        total = report.created["households"] + report.present.get("households", 0)
+        write(f"Seeded {report.created['households']} households ({report.present.get('households', 0)} were "
+              f"present; {total} in all; {report.created.get('households_with_casework', 0)} given casework) "
+              f"in {report.seconds:.1f} s.")
+    if volume:
+        seed_volume(seed=seed, progress=write)
 
     hosts = list(settings.ALLOWED_HOSTS)
     if "testserver" not in hosts and "*" not in hosts:
@@ -47,6 +54,7 @@ def run(*, households: int, seed: int, runs: int, warmup: int, names: list[str],
         vendor += f" {connection.pg_version}"
     write("")
     write(f"database: {vendor} · demo households: {Household.objects.filter(is_demo=True).count()} · "
+          f"visits: {Visit.objects.count():,} · crisis reports: {CrisisReport.objects.count():,} · "
           f"runs: {bench.runs} after {bench.warmup} warm-up · user: official (DEBUG off while timing)")
     table = [
         (row.scenario, row.variant, f"{row.median_ms:.1f}", f"{row.p95_ms:.1f}",
@@ -56,4 +64,10 @@ def run(*, households: int, seed: int, runs: int, warmup: int, names: list[str],
     ]
     for line in format_table(COLUMNS, table):
         write(line)
+    if bench.targets:
+        write("")
+        write("Targets (printed, not asserted):")
+        for line in format_table(("target of", "figure", "target", "result"),
+                                 [(t.what, t.figure, t.target, "PASS" if t.ok else "FAIL") for t in bench.targets]):
+            write(line)
     return rows

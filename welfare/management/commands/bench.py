@@ -19,6 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=30, help="Timed runs per figure (default %(default)s).")
         parser.add_argument("--warmup", type=int, default=3, help="Untimed runs first (default %(default)s).")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Seed for seed_demo.")
+        parser.add_argument("--volume", action="store_true",
+                            help="Top up to realistic volume first: ~10 visits per household, a year of crisis "
+                                 "reports at DOMAIN.md's rates (set-based; safe to run again).")
         parser.add_argument("--scenario", default="all", choices=["all", *SCENARIOS],
                             help="Which scenario to run (default: all).")
 
@@ -28,6 +31,7 @@ class Command(BaseCommand):
         names = list(SCENARIOS) if options["scenario"] == "all" else [options["scenario"]]
         try:
             run(households=options["households"], seed=options["seed"], runs=options["runs"],
-                warmup=options["warmup"], names=names, write=self.stdout.write)
+                warmup=options["warmup"], names=names, write=self.stdout.write,
+                volume=options["volume"])
         except DemoAccountConflict as exc:
             raise CommandError(str(exc)) from exc
