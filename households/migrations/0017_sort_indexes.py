@@ -31,7 +31,7 @@ RESIDENT_SEARCH_UPPER = [
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0015_isolation_item_wording'),
+        ('households', '0016_risk_levels'),
     ]
 
     operations = [
