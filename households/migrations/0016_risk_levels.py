@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def score_zero_is_general(apps, schema_editor):
     """A checklist scored 0 proposes 일반 from now on (it proposed 저위험 before); households keep their level."""
-    apps.get_model("households", "0015_isolation_item_wording").objects.filter(score=0, proposed_risk="low").update(
+    apps.get_model("households", "IsolationScreening").objects.filter(score=0, proposed_risk="low").update(
         proposed_risk="general")
 
 
