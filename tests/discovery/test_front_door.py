@@ -346,9 +346,11 @@ def test_the_official_sees_the_request_and_its_messages_never_the_number(
 
 
 def test_an_official_asks_a_network_member_to_look_in_once(
-    client, streets, official, client_for, nurse, django_capture_on_commit_callbacks
+    client, streets, official, client_for, nurse, django_capture_on_commit_callbacks, settings
 ):
     from discovery.models import NetworkMember
+
+    settings.MESSAGING_QUIET_HOURS = (0, 0)  # whatever the hour the test runs at: no quiet hours
 
     dong, second = streets
     client.post(FORM, neighbour(subject_address="왕십리로 12, 302호", subject_name="홍길순"))

@@ -1,12 +1,14 @@
 """Every sort the household list offers is served by one index: its ORDER BY is an index's leading columns."""
 
 import importlib
+import pkgutil
 import re
 
 import pytest
 from django.db import connection
 from django.test import RequestFactory
 
+from households import migrations
 from households.filters import HouseholdFilter
 from households.models import Household
 
@@ -25,8 +27,10 @@ def _order_by(queryset) -> str:
 
 
 def _index_columns() -> list[str]:
-    # The model's indexes and the PostgreSQL-only ones of migration 0020 (NULLS LAST, which SQLite cannot index).
-    postgres_only = importlib.import_module("households.migrations.0020_sort_indexes").HOUSEHOLD_SORT
+    # The model's indexes and the PostgreSQL-only ones of the sort-indexes migration (NULLS LAST, which SQLite
+    # cannot index), found by its name whatever its number.
+    (name,) = [m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name.endswith("_sort_indexes")]
+    postgres_only = importlib.import_module(f"households.migrations.{name}").HOUSEHOLD_SORT
     with connection.schema_editor(collect_sql=True) as editor:
         statements = [str(index.create_sql(Household, editor)) for index in [*Household._meta.indexes, *postgres_only]]
     return [re.search(r"\((.*)\)", s).group(1) for s in statements]
