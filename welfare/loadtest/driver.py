@@ -190,6 +190,32 @@ def gunicorn_command(options: Options, port: int) -> list[str]:
             "--error-logfile", str(options.out_dir / "gunicorn.log")]
 
 
+def static_stale() -> bool:
+    """True unless the collected files' manifest (which the production settings' storage needs) is newer than
+    every static source file: collecting and compressing them takes minutes on a busy machine."""
+    from django.contrib.staticfiles import finders
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    collected = manifest.stat().st_mtime
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            if Path(storage.path(path)).stat().st_mtime > collected:
+                return True
+    return False
+
+
+def check_redis(url: str) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        raise LoadError(f"Redis does not answer at {url} ({exc}): start it (redis-server) or give --redis-url.") \
+            from exc
+
+
 def _stop(process: subprocess.Popen | None, grace: float = 10) -> None:
     """Ends a child started in its own process group (SIGTERM, then SIGKILL after ``grace`` seconds)."""
     if process is None or process.poll() is not None:
@@ -210,9 +236,10 @@ def server(options: Options, port: int, write: Callable[[str], None]) -> Iterato
     import requests
 
     env = server_env(options, port)
-    write("Collecting static files for the production settings (manifest) …")
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=BASE_DIR, env=env,
-                   check=True, timeout=300)
+    if static_stale():
+        write("Collecting static files for the production settings (hashed names, compressed; once) …")
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=BASE_DIR,
+                       env=env, check=True, timeout=600)
     base = f"http://{options.host}:{port}"
     process = subprocess.Popen(gunicorn_command(options, port), cwd=BASE_DIR, env=env, start_new_session=True)
     try:
@@ -291,6 +318,7 @@ def run(options: Options, write: Callable[[str], None]) -> list[mix.Verdict]:
     options.check()
     options.out_dir.mkdir(parents=True, exist_ok=True)
     port = pick_port(options.port, options.host)
+    check_redis(options.redis_url)
     accounts = prepare_accounts(max(options.users, options.saturation_users), options.households, options.seed,
                                 write)
     accounts_file = options.out_dir / "accounts.json"
@@ -345,7 +373,7 @@ def run(options: Options, write: Callable[[str], None]) -> list[mix.Verdict]:
             write(line)
     list_rps = next((r.rps for r in saturation["list"][0] if r.name == mix.LIST), 0.0)
     trivial_rps = next((r.rps for r in saturation["trivial"][0] if r.name == mix.TRIVIAL), 0.0)
-    verdicts = [*mix.judge_think_time(*think), mix.judge_ratio(list_rps, trivial_rps)]
+    verdicts = [*mix.judge_think_time(*think, users=options.users), mix.judge_ratio(list_rps, trivial_rps)]
     write("")
     write("Targets (issue 19):")
     for line in mix.verdict_lines(verdicts):
