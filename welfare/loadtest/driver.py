@@ -328,7 +328,7 @@ def run(options: Options, write: Callable[[str], None]) -> list[mix.Verdict]:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, terminate)
-    began = time.monotonic()
+    began, load_before = time.monotonic(), os.getloadavg()
     try:
         with server(options, port, write) as base:
             write(f"Signing in {len(accounts)} officials through the login page …")
@@ -366,6 +366,8 @@ def run(options: Options, write: Callable[[str], None]) -> list[mix.Verdict]:
     write(f"load test on {socket.gethostname()}: {os.cpu_count()} cores, gunicorn {options.workers} sync workers, "
           f"production settings, PostgreSQL + Redis; Locust on the same machine; {len(accounts)} officials; "
           f"{time.monotonic() - began:.0f} s")
+    write(f"machine load average (1 min) before the run {load_before[0]:.1f}, after it {os.getloadavg()[0]:.1f} "
+          f"(on {os.cpu_count()} cores: above that, other work shared the machine)")
     for title, (rows, total) in sections:
         write("")
         write(title)
