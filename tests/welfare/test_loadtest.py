@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from welfare.loadtest import client, driver, mix
+from welfare.demo.loadtest import client, driver, mix
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -23,7 +23,7 @@ ROOT = Path(settings.BASE_DIR)
 def test_the_locustfile_runs_the_mix_of_the_module_and_its_user_classes():
     script = (
         "import locust, collections, json  # Locust first: it patches the process before anything else\n"
-        "from welfare.loadtest import locustfile as f\n"
+        "from welfare.demo.loadtest import locustfile as f\n"
         "print(json.dumps({\n"
         "  'mix': collections.Counter(m.__name__ for m in f.OfficialUser.tasks),\n"
         "  'busy_same': f.BusyOfficialUser.tasks == f.OfficialUser.tasks,\n"

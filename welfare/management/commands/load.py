@@ -1,11 +1,11 @@
-"""``manage.py load``: the load test of issue 19 (gunicorn, production settings, Locust); see welfare.loadtest."""
+"""``manage.py load``: the load test of issue 19 (gunicorn, production settings, Locust); see welfare.demo.loadtest."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from welfare.demo.loadtest.driver import LoadError, Options, run
 from welfare.demo.organisation import DemoAccountConflict
-from welfare.loadtest.driver import LoadError, Options, run
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Locust users of ``make load`` (run by :mod:`welfare.loadtest.driver`; ``locust -f`` this file).
+"""Locust users of ``make load`` (run by :mod:`welfare.demo.loadtest.driver`; ``locust -f`` this file).
 
 ``LOAD_ACCOUNTS_FILE`` names the JSON the driver wrote: one account per user (a dong official of the load run,
 already signed in by the driver through the login page: its session and form-token cookies, its API token, the
@@ -6,7 +6,7 @@ households of its dong, search terms drawn from them). Each Locust user takes th
 
 User classes (the driver names the one a run uses):
 
-- ``OfficialUser``: the mix of :data:`welfare.loadtest.mix.MIX` with a think time of 1–5 s;
+- ``OfficialUser``: the mix of :data:`welfare.demo.loadtest.mix.MIX` with a think time of 1–5 s;
 - ``BusyOfficialUser``: the same mix with no think time (saturation);
 - ``ListUser``: the household list only, no think time (the numerator of the ratio);
 - ``TrivialUser``: the login page signed out, no think time (its denominator).
@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 from locust import HttpUser, between, constant, task
 from locust.clients import HttpSession
 
-from welfare.loadtest import mix
-from welfare.loadtest.client import csrf_token, login, origin, proxied
+from welfare.demo.loadtest import mix
+from welfare.demo.loadtest.client import csrf_token, login, origin, proxied
 
 SEOUL = ZoneInfo("Asia/Seoul")
 # 100 characters with two needs, as the bench's visit scenario saves.

@@ -7,7 +7,7 @@
 2. The server: gunicorn (``workers`` sync workers) with the **production settings** (DEBUG off, the run's own
    SECRET_KEY, the database's field keys, HTTPS-only cookies, HSTS), bound to 127.0.0.1 on a free port, Redis for
    the cache and Celery (``REDIS_URL``). The client stands in for the TLS proxy (``X-Forwarded-Proto: https``
-   with ``TRUSTED_PROXY_COUNT=1``: see :mod:`welfare.loadtest.client`). The second factor is asked of district
+   with ``TRUSTED_PROXY_COUNT=1``: see :mod:`welfare.demo.loadtest.client`). The second factor is asked of district
    admins only; the load accounts are dong officials (``OTP_REQUIRED=False`` is set all the same).
 3. The sign-in: every account signs in once through the login page (a real session), before the timing.
 4. Locust, headless: (a) ``users`` officials with a think time of 1–5 s for ``seconds``; (b) saturation, no think
