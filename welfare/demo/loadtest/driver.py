@@ -327,7 +327,9 @@ def run(options: Options, write: Callable[[str], None]) -> list[mix.Verdict]:
     def terminate(signum, frame):
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, terminate)
+    # Ctrl-C, a kill or a closed terminal end the run through the ``finally`` below (children stopped), even where
+    # the shell started this process with SIGINT ignored (a background job).
+    previous = {signum: signal.signal(signum, terminate) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     began, load_before = time.monotonic(), os.getloadavg()
     try:
         with server(options, port, write) as base:
@@ -354,13 +356,11 @@ def run(options: Options, write: Callable[[str], None]) -> list[mix.Verdict]:
                 ("(b) saturation: household list alone", saturation["list"]),
                 ("(b) saturation: trivial page alone (/login/ signed out)", saturation["trivial"]),
             ]
-    except KeyboardInterrupt:
-        write("Interrupted: gunicorn and Locust stopped.")
-        raise
     finally:
         for child in list(children):
             _stop(child)
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
     write("")
     write(f"load test on {socket.gethostname()}: {os.cpu_count()} cores, gunicorn {options.workers} sync workers, "

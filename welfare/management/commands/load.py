@@ -41,3 +41,5 @@ class Command(BaseCommand):
             run(load, self.stdout.write)
         except (LoadError, DemoAccountConflict) as exc:
             raise CommandError(str(exc)) from exc
+        except KeyboardInterrupt:
+            raise CommandError("Interrupted (gunicorn and Locust were stopped).") from None
