@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,25 @@ def test_the_client_keeps_secure_cookies_over_the_loopback_and_finds_the_form_to
     assert client.csrf_token('<input type="hidden" name="csrfmiddlewaretoken" value="abc">') == "abc"
     with pytest.raises(ValueError):
         client.csrf_token("<form></form>")
+
+
+def test_a_child_and_its_own_children_are_stopped():
+    process = subprocess.Popen(["sh", "-c", "sleep 60 & echo $!; wait"], start_new_session=True,
+                               stdout=subprocess.PIPE, text=True)
+    grandchild = int(process.stdout.readline())
+    driver._stop(process, grace=5)
+    process.stdout.close()
+    assert process.poll() is not None
+
+    def running(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+        return state != "Z"  # a zombie has ended, waiting for its new parent to reap it
+
+    deadline = time.monotonic() + 5  # the signal reached it; its ending may take a moment
+    while running(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(grandchild)
+    driver._stop(process)  # a stopped one is left alone
