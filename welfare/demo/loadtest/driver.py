@@ -294,6 +294,8 @@ def run_locust(user_class: str, users: int, seconds: int, base: str, accounts_fi
                children: list) -> tuple[list[mix.KindFigures], mix.KindFigures | None]:
     env = {**os.environ, "LOAD_ACCOUNTS_FILE": str(accounts_file), "PYTHONPATH": str(BASE_DIR)}
     env.pop("DEBUG", None)
+    for stale in prefix.parent.glob(f"{prefix.name}_*.csv"):  # a failed run must not report the last one's figures
+        stale.unlink()
     log = open(f"{prefix}.log", "w", encoding="utf-8")  # noqa: SIM115 (closed below, after the child)
     process = subprocess.Popen(locust_command(user_class, users, seconds, base, prefix), cwd=BASE_DIR, env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
