@@ -3,6 +3,12 @@ never for the primary-only models, inside a transaction, or after a write; write
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import environ
 import pytest
 from django.contrib.sessions.models import Session
@@ -19,6 +25,8 @@ from welfare.db_router import (
     replica_reads,
 )
 from welfare.models import AccessLog, ApiToken
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -124,3 +132,37 @@ def test_pgbouncer_turns_off_server_side_cursors_and_prepared_statements():
     assert pooler_options("django.db.backends.postgresql", pgbouncer=True) == ({"prepare_threshold": None}, True)
     assert pooler_options("django.db.backends.postgresql", pgbouncer=False) == ({}, False)
     assert pooler_options("django.db.backends.sqlite3", pgbouncer=True) == ({}, False)
+
+
+def _settings_with(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL", "DATABASE_POOLER", "DEBUG")}
+    clean.update(DEBUG="True", DJANGO_SETTINGS_MODULE="welfare.settings", **env)
+    code = ("import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({"
+            "'aliases': sorted(s.DATABASES), 'routers': s.DATABASE_ROUTERS, 'last': s.MIDDLEWARE[-1], "
+            "'cursors': [d.get('DISABLE_SERVER_SIDE_CURSORS', False) for d in s.DATABASES.values()], "
+            "'prepare': [d.get('OPTIONS', {}).get('prepare_threshold', 'unset') for d in s.DATABASES.values()], "
+            "'mirror': [d.get('TEST', {}).get('MIRROR') for d in s.DATABASES.values()]}))")
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_the_environment_switches_the_replicas_and_the_pooler_on():
+    on = _settings_with(DATABASE_URL="postgres://u@primary:5432/welfare", DATABASE_POOLER="pgbouncer",
+                        DATABASE_REPLICA_URL="postgres://u@replica-a:5432/welfare,postgres://u@replica-b/welfare")
+    assert on.returncode == 0, on.stderr[-2000:]
+    found = json.loads(on.stdout.strip().splitlines()[-1])
+    assert found["aliases"] == ["default", "replica_1", "replica_2"]
+    assert found["routers"] == ["welfare.db_router.ReplicaRouter"]
+    assert found["last"] == "welfare.db_router.ReplicaReadsMiddleware"
+    assert found["cursors"] == [True, True, True] and found["prepare"] == [None, None, None]
+    assert found["mirror"] == [None, "default", "default"]
+
+    off = _settings_with(DATABASE_URL="postgres://u@primary:5432/welfare")
+    found = json.loads(off.stdout.strip().splitlines()[-1])
+    assert found["aliases"] == ["default"] and found["routers"] == []
+    assert found["last"] != "welfare.db_router.ReplicaReadsMiddleware"
+    assert found["cursors"] == [False] and found["prepare"] == ["unset"]
+
+    wrong = _settings_with(DATABASE_POOLER="pgpool")
+    assert wrong.returncode != 0 and "DATABASE_POOLER" in wrong.stderr
