@@ -8,12 +8,18 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 TEST_PROCESSES ?= 2
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/welfare_bench
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/welfare_load
+LOAD_REDIS_URL ?= redis://127.0.0.1:6379/5
+HOUSEHOLDS ?= 20000
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 60
+SATURATION_SECONDS ?= 30
 
-.PHONY: run test install lint bench browser-deps clean
+.PHONY: run test install lint bench load browser-deps clean
 
 # The settings default to production (DEBUG off, secrets required, HTTPS only); these targets are for
 # development and tests, so they run with DEBUG=True (as CI does through `make test`).
-run test lint bench: export DEBUG = True
+run test lint bench load: export DEBUG = True
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,6 +78,15 @@ bench: install
 	@psql "$(BENCH_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --households 100000 --volume
+
+## load: gunicorn (3 workers, production settings: the command gives the server DEBUG off and its secrets) on
+## PostgreSQL (welfare_load, seeded with the bench's data up to HOUSEHOLDS) and Redis, driven by Locust on 127.0.0.1:
+## LOAD_USERS officials with think time for LOAD_SECONDS, then three saturation runs of SATURATION_SECONDS.
+load: install
+	@psql "$(LOAD_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(LOAD_DATABASE_URL))
+	DATABASE_URL=$(LOAD_DATABASE_URL) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=$(LOAD_DATABASE_URL) $(PY) manage.py load --households $(HOUSEHOLDS) --users $(LOAD_USERS) \
+		--seconds $(LOAD_SECONDS) --saturation-seconds $(SATURATION_SECONDS) --redis-url $(LOAD_REDIS_URL)
 
 clean:
 	rm -rf $(VENV) var

@@ -17,6 +17,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from welfare.db_router import pooler_options as _pooler_options
+from welfare.db_router import replica_databases as _replica_databases
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("WELFARE_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -148,6 +151,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+# For a whole city (README "For a whole city"): a connection pooler in transaction mode in front of PostgreSQL
+# (DATABASE_POOLER=pgbouncer: no server-side cursors, no prepared statements; CONN_MAX_AGE above keeps the
+# connections to the pooler), and read replicas (DATABASE_REPLICA_URL, one URL or a comma list): the lists and
+# dashboards named in welfare.db_router may read from them; writes, the access log and the rest never do.
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'.")
+DATABASES.update(_replica_databases(env.list("DATABASE_REPLICA_URL", default=[]), DATABASES["default"],
+                                    env.db_url_config))
+for _db in DATABASES.values():
+    _options, _no_cursors = _pooler_options(_db["ENGINE"], pgbouncer=DATABASE_POOLER == "pgbouncer")
+    if _no_cursors:
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _db.setdefault("OPTIONS", {}).update(_options)
+DATABASE_ROUTERS = ["welfare.db_router.ReplicaRouter"] if len(DATABASES) > 1 else []
+if DATABASE_ROUTERS:
+    # Last: it calls the view itself inside the replica-reads context (welfare.db_router), after every other
+    # middleware's process_view (CSRF, the account gate) has run.
+    MIDDLEWARE.append("welfare.db_router.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Login protection, passwords, second factor (welfare.security) -----------------------------------------
