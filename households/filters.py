@@ -19,7 +19,7 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Rows without a date sort last in both directions, on SQLite and PostgreSQL alike.
 
     NULLS LAST only on a nullable column (a NOT NULL one keeps the plain order its index serves), and the id
-    tie-breaker follows the column's direction: each sort is served by one index of migration 0020.
+    tie-breaker follows the column's direction: each sort is served by one index of the sort-indexes migration.
     """
 
     descending_fmt = _("%s (내림차순)")  # django-filter's own "%s (descending)" showed in English

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from households import selectors, timeline
-from households.filters import HouseholdFilter
+from households.filters import HouseholdFilter, with_tie_breaker
 from households.models import CareStatus, CaseStage, Household, HousingType, RiskLevel
 from welfare.audit import log_list
 
@@ -67,7 +67,7 @@ def household_list(bench: Bench) -> list[Row]:
     cases = [
         ("household_list", url, None, ("-updated_at", "-id"), {}),
         ("household_list ?risk_level=high&sort=next_contact", f"{url}?risk_level=high&sort=next_contact",
-         RiskLevel.HIGH, (F("next_contact_on").asc(nulls_last=True), "-id"),
+         RiskLevel.HIGH, tuple(with_tie_breaker([F("next_contact_on").asc(nulls_last=True)])),
          {"risk_level": "high", "sort": "next_contact"}),
     ]
     rows = []
