@@ -27,6 +27,10 @@ from .cases import (  # noqa: F401
     NeedDomain,
     Severity,
 )
+from .composition import (  # noqa: F401
+    MemberEvent,
+    MemberEventKind,
+)
 from .conferences import (  # noqa: F401
     DECISION_CLASS,
     CaseConference,
@@ -36,10 +40,6 @@ from .conferences import (  # noqa: F401
     ConferenceKind,
     ConferencePartner,
     ConferencePlanItem,
-)
-from .composition import (  # noqa: F401
-    MemberEvent,
-    MemberEventKind,
 )
 from .field import FieldSyncReceipt  # noqa: F401
 from .households import (  # noqa: F401
