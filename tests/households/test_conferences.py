@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import random
 
 import pytest
 import time_machine
@@ -13,9 +14,10 @@ from django.apps import apps
 from django.urls import reverse
 
 from households import services
-from households.models import Case, CaseConference, CaseGoal, CaseStage, CaseStageChange
+from households.models import Case, CaseConference, CaseGoal, CaseStage, CaseStageChange, Household
 from households.models.cases import DEADLINES, due_dates
 from households.today import my_deadlines
+from welfare.demo.conferences import seed_conferences
 from welfare.models import AccessLog
 
 from .factories_cases import household_with_client, make_case
@@ -257,3 +259,22 @@ def test_the_case_page_form_records_the_conference(client_for, dong, official):
     page = client_for(official).get(reverse("households:case_detail", args=[case.household_id, case.pk]))
     body = page.content.decode()
     assert "정신건강복지센터 (상담사)" in body and "정신건강 상담 연계" in body and "일반사례 선정" in body
+
+
+def test_the_demo_records_the_demo_officials_conferences(dong, official):
+    # given the demo official (username "official") with a demo case at conference and one at intake
+    official.username = "official"
+    official.save(update_fields=["username"])
+    waiting = to_conference(dong, official, on=dt.date(2026, 3, 2))
+    at_intake = make_case(household_with_client(dong), stage=CaseStage.INTAKE, by=official,
+                          opened_on=dt.date(2026, 3, 1))
+    Household.objects.filter(pk__in=[waiting.household_id, at_intake.household_id]).update(is_demo=True)
+
+    with at(dt.date(2026, 3, 4)):
+        assert seed_conferences(rng=random.Random(1)) == 2
+        assert seed_conferences(rng=random.Random(1)) == 0  # a second run adds nothing
+
+    decided = {c.case_id: c for c in CaseConference.objects.select_related("case")}
+    assert decided[waiting.pk].decision == "selected_difficult" and decided[waiting.pk].case.case_class == "difficult"
+    assert decided[at_intake.pk].case.stage == CaseStage.PLANNING
+    assert CaseGoal.objects.filter(case=waiting).count() == 3
