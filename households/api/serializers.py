@@ -159,7 +159,8 @@ class ConferencePlanItemSerializer(serializers.Serializer):
     text = serializers.CharField()
     provider = serializers.CharField(required=False, allow_blank=True, default="")
     target_on = serializers.DateField()
-    goal = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("선정 시 만들어진 서비스 제공계획 목표"))
+    goal = serializers.IntegerField(source="goal_id", read_only=True, allow_null=True,
+                                    help_text=_("선정 시 만들어진 서비스 제공계획 목표"))
 
 
 class CaseConferenceSerializer(serializers.ModelSerializer):
@@ -191,10 +192,10 @@ class CaseDetailSerializer(CaseSerializer):
 class StaffField(serializers.PrimaryKeyRelatedField):
     """A user id; whether that user may attend (staff of the case's dong) is the service's rule."""
 
-    def get_queryset(self):
+    def __init__(self, **kwargs):
         from django.contrib.auth import get_user_model
 
-        return get_user_model().objects.filter(is_active=True)
+        super().__init__(queryset=get_user_model().objects.filter(is_active=True), **kwargs)
 
 
 class ConferenceInputSerializer(serializers.Serializer):
