@@ -55,3 +55,14 @@ def test_the_api_answers_a_refusal_with_its_field(api_client_for, dong, official
     assert response.status_code == 400
     assert "reason" in response.json()["error"]["fields"]
 
+
+
+def test_the_overdue_filter_includes_a_late_selection(api_client_for, dong, official):
+    case = to_conference(dong, official, on=dt.date(2026, 3, 2))
+
+    with at(dt.date(2026, 3, 8)):  # selection was due 03-07; the 10- and 30-day limits are not passed
+        client = api_client_for(official)
+        late = client.get("/api/v1/cases/", {"overdue": "true"}).json()["results"]
+        on_time = client.get("/api/v1/cases/", {"overdue": "false"}).json()["results"]
+
+    assert [r["id"] for r in late] == [case.pk] and on_time == []
