@@ -13,11 +13,14 @@ from .models import (
     Attachment,
     CadencePolicy,
     Case,
+    CaseConference,
     CaseGoal,
     CaseNeed,
     CaseStageChange,
     CaseTransfer,
     CheckIn,
+    ConferencePartner,
+    ConferencePlanItem,
     Consent,
     FieldSyncReceipt,
     FollowUp,
@@ -206,6 +209,33 @@ class CaseAdmin(CaseworkAdmin):
     readonly_fields = ("stage", "version", "closed_on", "anonymised_at")
     list_select_related = ("household", "client", "assigned_official")
     inlines = [CaseNeedInline, CaseGoalInline, CaseStageChangeInline]
+    show_full_result_count = False
+
+
+class ConferencePartnerInline(ReadOnlyTabularInline):
+    model = ConferencePartner
+    fields = ("organisation", "person")
+    readonly_fields = fields
+
+
+class ConferencePlanItemInline(ReadOnlyTabularInline):
+    model = ConferencePlanItem
+    fields = ("domain", "text", "provider", "target_on", "goal")
+    readonly_fields = fields
+
+
+@admin.register(CaseConference)
+class CaseConferenceAdmin(CaseworkAdmin):
+    """Read-only: a conference is recorded on the case page or the API (households.services.conference_record),
+    which sets the case's class and moves the case."""
+
+    list_display = ("held_on", "case", "kind", "body", "decision", "created_by")
+    list_filter = ("kind", "body", "decision", "case__household__dong__district")
+    search_fields = ("=case__id", "reason")
+    date_hierarchy = "held_on"
+    raw_id_fields = ("case", "created_by")
+    list_select_related = ("case", "created_by")
+    inlines = [ConferencePartnerInline, ConferencePlanItemInline]
     show_full_result_count = False
 
 

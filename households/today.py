@@ -73,7 +73,8 @@ def my_deadlines(user: User, today: dt.date) -> TodayBlock | None:
     found, total = rows_and_total(cases, LIMIT)
     rows = []
     for case in found:
-        due = [(d, getattr(case, d.due_field)) for d in DEADLINES if case.stage in d.pending]
+        # A limit counted from a stage's start has no date until the case enters it (NULL: skipped).
+        due = [(d, day) for d in DEADLINES if case.stage in d.pending and (day := getattr(case, d.due_field))]
         deadline, day = min(due, key=lambda pair: pair[1])
         rows.append(TodayRow(
             title=f"#{case.pk} · {case.household.full_address}",

@@ -81,7 +81,7 @@ class CaseFilter(HouseholdSearchMixin):
                                                 label=_("단계(여러 개 가능)"))
     case_class = django_filters.ChoiceFilter(choices=CaseClass.choices, label=_("사례 구분"))
     assigned_official = IdFilter(field_name="assigned_official_id", label=_("담당 공무원 id"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("욕구조사 또는 제공계획 기한 경과"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("처리 기한(욕구조사·사례회의 선정·계획 동의·제공계획) 중 하나라도 경과"))
     opened_after = django_filters.DateFilter(field_name="opened_on", lookup_expr="gte",
                                              label=_("접수일이 이 날짜 이후(당일 포함)"))
     opened_before = django_filters.DateFilter(field_name="opened_on", lookup_expr="lte",

@@ -21,11 +21,15 @@ from ..models import (
     CHARACTERISTIC_FIELDS,
     Case,
     CaseClass,
+    CaseConference,
     CaseSource,
     CaseStage,
     CheckIn,
     CheckInSource,
     ClosingReason,
+    ConferenceBody,
+    ConferenceDecision,
+    ConferenceKind,
     ContactResult,
     FollowUp,
     Household,
@@ -39,8 +43,8 @@ from ..models import (
     Visit,
     VisitKind,
 )
-from ..models.cases import ASSESSMENT_DAYS, PLAN_DAYS
-from ..services import VisitData, VisitOutcome, needs_errors
+from ..models.cases import AGREEMENT_DAYS, ASSESSMENT_DAYS, PLAN_DAYS, SELECTION_DAYS
+from ..services import PartnerInput, PlanItemInput, VisitData, VisitOutcome, needs_errors
 
 
 class ResidentRefSerializer(serializers.Serializer):
@@ -126,6 +130,8 @@ class CaseSerializer(serializers.ModelSerializer):
     assigned_official = PersonSerializer(read_only=True, allow_null=True)
     is_assessment_overdue = serializers.BooleanField(read_only=True, help_text=format_lazy(_("욕구조사 기한(접수 후 {days}일) 경과"), days=ASSESSMENT_DAYS))
     is_plan_overdue = serializers.BooleanField(read_only=True, help_text=format_lazy(_("제공계획 기한(접수 후 {days}일) 경과"), days=PLAN_DAYS))
+    is_selection_overdue = serializers.BooleanField(read_only=True, help_text=format_lazy(_("사례회의 선정 기한(회의 단계 시작 후 {days}일) 경과"), days=SELECTION_DAYS))
+    is_agreement_overdue = serializers.BooleanField(read_only=True, help_text=format_lazy(_("계획 동의 기한(계획 단계 시작 후 {days}일) 경과"), days=AGREEMENT_DAYS))
     # Explicit: a read-only model field loses allow_blank, and the code is "" until the case is proposed for closing.
     closing_reason = serializers.ChoiceField(choices=ClosingReason.choices, allow_blank=True, read_only=True)
     closing_reason_display = ChoiceDisplayField(ClosingReason.choices, source="closing_reason")
@@ -135,10 +141,84 @@ class CaseSerializer(serializers.ModelSerializer):
         model = Case
         fields = ("id", "household", "dong", "client", "source", "source_display", "stage", "stage_display",
                   "case_class", "case_class_display", "assigned_official", "opened_on", "assessment_due_on",
-                  "plan_due_on", "is_assessment_overdue", "is_plan_overdue", "closing_reason",
+                  "plan_due_on", "selection_due_on", "agreement_due_on", "is_assessment_overdue",
+                  "is_selection_overdue", "is_agreement_overdue", "is_plan_overdue", "closing_reason",
                   "closing_reason_display", "closing_note", "closed_on", "previous_case", "version", "created_at",
                   "updated_at")
         read_only_fields = fields
+
+
+class ConferencePartnerSerializer(serializers.Serializer):
+    organisation = serializers.CharField(help_text=_("기관명"))
+    person = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("참석자·직위"))
+
+
+class ConferencePlanItemSerializer(serializers.Serializer):
+    domain = serializers.ChoiceField(choices=NeedDomain.choices)
+    domain_display = ChoiceDisplayField(NeedDomain.choices, source="domain")
+    text = serializers.CharField()
+    provider = serializers.CharField(required=False, allow_blank=True, default="")
+    target_on = serializers.DateField()
+    goal = serializers.IntegerField(source="goal_id", read_only=True, allow_null=True,
+                                    help_text=_("선정 시 만들어진 서비스 제공계획 목표"))
+
+
+class CaseConferenceSerializer(serializers.ModelSerializer):
+    kind_display = ChoiceDisplayField(ConferenceKind.choices, source="kind")
+    body_display = ChoiceDisplayField(ConferenceBody.choices, source="body")
+    decision_display = ChoiceDisplayField(ConferenceDecision.choices, source="decision")
+    staff = PersonSerializer(many=True, read_only=True)
+    partners = ConferencePartnerSerializer(many=True, read_only=True)
+    plan_items = ConferencePlanItemSerializer(many=True, read_only=True)
+    created_by = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CaseConference
+        fields = ("id", "held_on", "kind", "kind_display", "body", "body_display", "staff", "partners", "decision",
+                  "decision_display", "reason", "plan_items", "created_by", "created_at")
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """One case: the list's fields and its case conferences (사례회의), newest first."""
+
+    conferences = CaseConferenceSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = (*CaseSerializer.Meta.fields, "conferences")
+        read_only_fields = fields
+
+
+class StaffField(serializers.PrimaryKeyRelatedField):
+    """A user id; whether that user may attend (staff of the case's dong) is the service's rule."""
+
+    def __init__(self, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(queryset=get_user_model().objects.filter(is_active=True), **kwargs)
+
+
+class ConferenceInputSerializer(serializers.Serializer):
+    """What a client sends to record a case conference (households.services.conference_record has the rules)."""
+
+    held_on = serializers.DateField(help_text=_("회의일 (미래 불가)"))
+    kind = serializers.ChoiceField(choices=ConferenceKind.choices)
+    body = serializers.ChoiceField(choices=ConferenceBody.choices)
+    staff = StaffField(many=True, required=False, default=list, help_text=_("참석 직원 id (이 동의 직원)"))
+    partners = ConferencePartnerSerializer(many=True, required=False, default=list)
+    decision = serializers.ChoiceField(choices=ConferenceDecision.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("미선정이면 필수"))
+    plan_items = ConferencePlanItemSerializer(many=True, required=False, default=list)
+
+    def service_kwargs(self) -> dict:
+        data = self.validated_data
+        return {
+            "held_on": data["held_on"], "kind": data["kind"], "body": data["body"], "staff": list(data["staff"]),
+            "decision": data["decision"], "reason": data["reason"],
+            "partners": [PartnerInput(p["organisation"], p["person"]) for p in data["partners"]],
+            "plan_items": [PlanItemInput(i["domain"], i["text"], i["provider"], i["target_on"])
+                           for i in data["plan_items"]],
+        }
 
 
 # Text lengths are the services' rule (welfare.common.bounds): no max_length here, so the API answers with the

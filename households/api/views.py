@@ -32,6 +32,7 @@ from welfare.scoping import ScopedQuerySet, membership
 from .. import selectors, services
 from ..models import (
     Case,
+    CaseConference,
     CheckIn,
     FollowUp,
     Household,
@@ -41,10 +42,12 @@ from ..models import (
 )
 from . import filters
 from .serializers import (
+    CaseDetailSerializer,
     CaseSerializer,
     CaseTransitionSerializer,
     CheckInCreateSerializer,
     CheckInSerializer,
+    ConferenceInputSerializer,
     FollowUpSerializer,
     HouseholdSerializer,
     PhraseSetSerializer,
@@ -105,11 +108,11 @@ CASE_FIELDS = tuple(f.name for f in Case._meta.concrete_fields)
 
 @extend_schema_view(
     list=extend_schema(summary="사례 목록", responses={200: CaseSerializer(many=True), **LIST_ERRORS}),
-    retrieve=extend_schema(summary="사례 (열람 기록을 남깁니다)", responses={200: CaseSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(summary="사례 (열람 기록을 남깁니다)", responses={200: CaseDetailSerializer, **READ_ERRORS}),
 )
 class CaseViewSet(ApiViewSet):
     """Integrated case management cases (통합사례관리) with their deadlines and overdue flags; stage moves through
-    ``transition``."""
+    ``transition``, the case conference's decision through ``conference``. One case carries its conferences."""
 
     serializer_class = CaseSerializer
     filterset_class = filters.CaseFilter
@@ -126,6 +129,39 @@ class CaseViewSet(ApiViewSet):
                   "assigned_official__username", "assigned_official__first_name", "assigned_official__last_name")
             .with_deadline_flags(timezone.localdate())
         )
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action in ("retrieve", "conference"):
+            # One case: its conferences, with staff, partners and plan items (four queries, whatever their number).
+            queryset = queryset.prefetch_related(
+                Prefetch("conferences", queryset=CaseConference.objects.select_related("created_by")),
+                "conferences__staff", "conferences__partners", "conferences__plan_items")
+        return queryset
+
+    def get_serializer_class(self):
+        return CaseDetailSerializer if self.action in ("retrieve", "conference") else CaseSerializer
+
+    @extend_schema(
+        summary="사례회의 결과 기록",
+        description="The page's conference record (households.services.conference_record): only for a case in stage "
+                    "`conference`. The decision sets the case class and moves the case (selected → planning with the "
+                    "plan items as goals; not selected → closing, `reason` required). The same record sent again "
+                    "answers 200 with the case unchanged; a first record 201.",
+        request=ConferenceInputSerializer,
+        responses={201: CaseDetailSerializer, 200: CaseDetailSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def conference(self, request, pk=None):
+        case = self.get_object()
+        given = ConferenceInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            _conference, created = services.conference_record(case=case, by=request.user, **given.service_kwargs())
+        except RuleError as error:
+            raise _rule_fields(error) from error
+        return Response(self.get_serializer(self.refetch(case.pk)).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
         summary="사례 단계 변경",

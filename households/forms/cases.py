@@ -100,7 +100,8 @@ class ReopenForm(forms.Form):
 
 
 class CaseEditForm(forms.Form):
-    case_class = forms.ChoiceField(label=_("사례 구분"), choices=CaseClass.choices)
+    """The official and the summary; the case class is the case conference's decision, not edited here."""
+
     assigned_official = StaffChoiceField(queryset=None, label=_("담당 공무원"))
     summary = forms.CharField(label=_("사례 개요"), required=False,
                               widget=forms.Textarea(attrs=counter_attrs(SUMMARY_MAX, rows=6)))
@@ -108,7 +109,7 @@ class CaseEditForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs):
         kwargs.setdefault("initial", {
-            "case_class": case.case_class, "assigned_official": case.assigned_official_id,
+            "assigned_official": case.assigned_official_id,
             "summary": case.summary, "version": case.version,
         })
         super().__init__(*args, **kwargs)

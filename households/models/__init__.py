@@ -7,11 +7,13 @@ from .attachments import (  # noqa: F401
     AttachmentQuerySet,
 )
 from .cases import (  # noqa: F401
+    AGREEMENT_DAYS,
     ASSESSMENT_DAYS,
     BEFORE_ASSESSMENT_DONE,
     BEFORE_PLAN_DONE,
     OPEN_STAGES,
     PLAN_DAYS,
+    SELECTION_DAYS,
     TRANSITIONS,
     Case,
     CaseClass,
@@ -28,6 +30,16 @@ from .cases import (  # noqa: F401
 from .composition import (  # noqa: F401
     MemberEvent,
     MemberEventKind,
+)
+from .conferences import (  # noqa: F401
+    DECISION_CLASS,
+    CaseConference,
+    CaseConferenceQuerySet,
+    ConferenceBody,
+    ConferenceDecision,
+    ConferenceKind,
+    ConferencePartner,
+    ConferencePlanItem,
 )
 from .field import FieldSyncReceipt  # noqa: F401
 from .households import (  # noqa: F401

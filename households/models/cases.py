@@ -74,6 +74,8 @@ BEFORE_ASSESSMENT_DONE = frozenset({CaseStage.INTAKE, CaseStage.ASSESSMENT})
 BEFORE_PLAN_DONE = frozenset({CaseStage.INTAKE, CaseStage.ASSESSMENT, CaseStage.CONFERENCE, CaseStage.PLANNING})
 ASSESSMENT_DAYS = 10
 PLAN_DAYS = 30
+SELECTION_DAYS = 5  # from the conference's start to the selection (DOMAIN §2, stage 7)
+AGREEMENT_DAYS = 15  # from the start of planning to the client's agreement to the plan (stage 8)
 
 
 # --- Deadlines (DOMAIN §2): the one place that says when a case is late -----------------------------------
@@ -81,7 +83,9 @@ PLAN_DAYS = 30
 
 @dataclass(frozen=True)
 class Deadline:
-    """A time limit counted from intake, pending while the case is in one of ``pending`` stages.
+    """A time limit pending while the case is in one of ``pending`` stages, counted from intake (``starts_at``
+    None: set at open by :func:`due_dates`) or from the day the case enters the stage ``starts_at`` (set at that
+    move by :func:`entry_due_dates`; NULL until then, and a NULL due date is never late).
 
     The model (``Case.deadline_flags``), the queryset (``CaseQuerySet.overdue`` / ``with_deadline_flags``), the
     API filter, the work lists and the case page all ask these objects; nothing else spells the rule.
@@ -92,6 +96,7 @@ class Deadline:
     pending: frozenset[str]
     due_field: str
     label: Promise
+    starts_at: str | None = None
 
     @property
     def flag(self) -> str:
@@ -101,24 +106,38 @@ class Deadline:
     def due_on(self, opened_on: dt.date) -> dt.date:
         return opened_on + dt.timedelta(days=self.days)
 
-    def is_overdue(self, stage: str, due_on: dt.date, today: dt.date) -> bool:
-        return stage in self.pending and due_on < today
+    def is_overdue(self, stage: str, due_on: dt.date | None, today: dt.date) -> bool:
+        return stage in self.pending and due_on is not None and due_on < today
 
     def late(self, today: dt.date) -> Q:
-        """The same rule as :meth:`is_overdue`, as a WHERE condition on cases."""
-        return Q(stage__in=sorted(self.pending), **{f"{self.due_field}__lt": today})
+        """The same rule as :meth:`is_overdue`, as a WHERE condition on cases (a NULL due date is not late)."""
+        return Q(stage__in=sorted(self.pending), **{f"{self.due_field}__isnull": False,
+                                                   f"{self.due_field}__lt": today})
 
 
 ASSESSMENT_DEADLINE = Deadline("assessment", ASSESSMENT_DAYS, BEFORE_ASSESSMENT_DONE, "assessment_due_on",
                                format_lazy(_("욕구·위기도 조사 (접수 후 약 {days}일)"), days=ASSESSMENT_DAYS))
 PLAN_DEADLINE = Deadline("plan", PLAN_DAYS, BEFORE_PLAN_DONE, "plan_due_on",
                          format_lazy(_("서비스 제공계획 (접수 후 {days}일 이내)"), days=PLAN_DAYS))
-DEADLINES: tuple[Deadline, ...] = (ASSESSMENT_DEADLINE, PLAN_DEADLINE)
+SELECTION_DEADLINE = Deadline("selection", SELECTION_DAYS, frozenset({CaseStage.CONFERENCE}), "selection_due_on",
+                              format_lazy(_("사례회의 선정 (회의 단계 시작 후 약 {days}일)"), days=SELECTION_DAYS),
+                              starts_at=CaseStage.CONFERENCE)
+AGREEMENT_DEADLINE = Deadline("agreement", AGREEMENT_DAYS, frozenset({CaseStage.PLANNING}), "agreement_due_on",
+                              format_lazy(_("계획 동의 (계획 단계 시작 후 약 {days}일)"), days=AGREEMENT_DAYS),
+                              starts_at=CaseStage.PLANNING)
+DEADLINES: tuple[Deadline, ...] = (ASSESSMENT_DEADLINE, SELECTION_DEADLINE, AGREEMENT_DEADLINE, PLAN_DEADLINE)
 
 
 def due_dates(opened_on: dt.date) -> dict[str, dt.date]:
-    """The due-date fields of a case opened on ``opened_on`` (``{"assessment_due_on": ..., "plan_due_on": ...}``)."""
-    return {d.due_field: d.due_on(opened_on) for d in DEADLINES}
+    """The due-date fields counted from intake of a case opened on ``opened_on``
+    (``{"assessment_due_on": ..., "plan_due_on": ...}``); the others are set when their stage starts."""
+    return {d.due_field: d.due_on(opened_on) for d in DEADLINES if d.starts_at is None}
+
+
+def entry_due_dates(stage: str, entered_on: dt.date) -> dict[str, dt.date]:
+    """The due-date fields a move into ``stage`` on ``entered_on`` sets (entering planning again after a
+    reassessment starts a new agreement limit)."""
+    return {d.due_field: d.due_on(entered_on) for d in DEADLINES if d.starts_at == stage}
 
 
 class CaseSource(models.TextChoices):
@@ -156,6 +175,12 @@ class CaseQuerySet(ScopedQuerySet):
     def plan_overdue(self, today: dt.date) -> CaseQuerySet:
         return self.filter(PLAN_DEADLINE.late(today))
 
+    def selection_overdue(self, today: dt.date) -> CaseQuerySet:
+        return self.filter(SELECTION_DEADLINE.late(today))
+
+    def agreement_overdue(self, today: dt.date) -> CaseQuerySet:
+        return self.filter(AGREEMENT_DEADLINE.late(today))
+
     @staticmethod
     def late(today: dt.date) -> Q:
         """Any deadline passed (one condition, for filters that include or exclude late cases)."""
@@ -168,7 +193,8 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(self.late(today))
 
     def with_deadline_flags(self, today: dt.date) -> CaseQuerySet:
-        """``is_assessment_overdue`` / ``is_plan_overdue`` as columns."""
+        """``is_assessment_overdue`` / ``is_selection_overdue`` / ``is_agreement_overdue`` / ``is_plan_overdue``
+        as columns."""
         return self.annotate(**{d.flag: d.late(today) for d in DEADLINES})
 
 
@@ -188,6 +214,9 @@ class Case(models.Model):
     )
     assessment_due_on = models.DateField(_("욕구조사 기한"))
     plan_due_on = models.DateField(_("제공계획 기한"))
+    # Set when the case enters conference / planning (the limits counted from that day, DOMAIN §2 rows 7 and 8).
+    selection_due_on = models.DateField(_("사례회의 선정 기한"), null=True, blank=True)
+    agreement_due_on = models.DateField(_("계획 동의 기한"), null=True, blank=True)
     closing_reason = models.CharField(_("종결 사유"), max_length=14, choices=ClosingReason.choices, blank=True)
     closing_note = models.TextField(_("종결 사유 상세"), blank=True)
     closed_on = models.DateField(_("종결일"), null=True, blank=True)

@@ -26,6 +26,12 @@ from .composition import (  # noqa: F401
     resident_join,
     resident_leave,
 )
+from .conferences import (  # noqa: F401
+    PartnerInput,
+    PlanItemInput,
+    conference_errors,
+    conference_record,
+)
 from .consents import (  # noqa: F401
     SignedConsentInput,
     consent_without_evidence,

@@ -40,7 +40,7 @@ from ..models import (
     Resident,
     Severity,
 )
-from ..models.cases import due_dates
+from ..models.cases import due_dates, entry_due_dates
 from ..selection import Selection, announce
 from .approvals import announce_closing_step
 from .followups import followup_schedule
@@ -174,7 +174,8 @@ def case_transition(*, case: Case, to: str, by: User, expected_version: int, not
     if not case.can_transition_to(to):
         raise RuleError(_("%(frm)s 단계에서 %(to)s 단계로 옮길 수 없습니다.") % {
             "frm": CaseStage(case.stage).label, "to": CaseStage(to).label if to in CaseStage.values else to})
-    values: dict[str, Any] = {"stage": to}
+    # Entering conference / planning starts its own limit (selection 5 days, plan agreement 15 days).
+    values: dict[str, Any] = {"stage": to, **entry_due_dates(to, seoul_today())}
     if to == CaseStage.CLOSING:
         if not (closing_reason or case.closing_reason):
             raise RuleError({"closing_reason": _("종결을 제안하려면 종결 사유를 고르세요.")})
@@ -205,17 +206,18 @@ def case_transition(*, case: Case, to: str, by: User, expected_version: int, not
     return case
 
 
-CASE_EDITABLE = ("case_class", "assigned_official", "summary")
+# The case class is not here: the case conference's decision sets it (services.conferences, issue 16 item 3).
+CASE_EDITABLE = ("assigned_official", "summary")
 
 
 @transaction.atomic
 def case_update(*, case: Case, by: User, expected_version: int, data: Mapping[str, Any]) -> Case:
-    """Edit the case's class, official and summary (the keys of ``data`` present among ``CASE_EDITABLE``)."""
+    """Edit the case's official and summary (the keys of ``data`` present among ``CASE_EDITABLE``)."""
     require_casework(by)
+    if "case_class" in data:
+        raise RuleError({"case_class": _("사례 구분은 사례회의 결정으로 정해집니다.")})
     if "summary" in data:
         bounds.Checks().text("summary", data["summary"], SUMMARY_MAX).done()
-    if "case_class" in data:
-        _check_choice("case_class", data["case_class"], CaseClass.values)
     if "assigned_official" in data:
         if data["assigned_official"] is None:
             raise RuleError({"assigned_official": _("담당 공무원을 고르세요.")})

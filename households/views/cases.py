@@ -34,6 +34,7 @@ from ..forms.cases import (
     CaseTransitionForm,
     ReopenForm,
 )
+from ..forms.conferences import conference_forms
 from ..models import Attachment, Case, CaseSource, CaseStage, ConsentScope, Household, LinkStatus, Resident
 from ..models.cases import DEADLINES
 from ..selectors_closing import closing_review
@@ -41,6 +42,7 @@ from ..services.cases import may_approve_closing, next_stages
 from ..services.links import next_link_statuses
 from . import transfers
 from .casework import case_for, fresh_data, household_for, require_casework
+from .conferences import case_conference, conferences_of
 from .links import link_add, link_transition
 
 # Opening and reopening ---------------------------------------------------------------------------------------
@@ -103,11 +105,14 @@ def case_reopen(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
 
 def _deadlines(case: Case, today: dt.date) -> list[dict]:
     """The time limits of DOMAIN §2 (households.models.cases.DEADLINES), each pending while its stage is not
-    yet done."""
-    return [{
-        "label": d.label, "due": getattr(case, d.due_field), "overdue": getattr(case, d.flag),
-        "pending": case.stage in d.pending, "days": abs((getattr(case, d.due_field) - today).days),
-    } for d in DEADLINES]
+    yet done; a limit counted from a stage the case has not entered yet has no date (``due`` None)."""
+    rows = []
+    for d in DEADLINES:
+        due = getattr(case, d.due_field)
+        rows.append({"label": d.label, "due": due, "overdue": getattr(case, d.flag),
+                     "pending": due is not None and case.stage in d.pending,
+                     "days": abs((due - today).days) if due else None})
+    return rows
 
 
 def _may_relapse(case: Case, relapses: list[Case]) -> bool:
@@ -136,10 +141,16 @@ def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     } for s in CaseStage]
     for link in links:
         link.next_statuses = [(s, LinkStatus(s).label) for s in next_link_statuses(link)]
+    # In conference, the stage is left by recording the conference's decision (its form), not by a bare move.
+    in_conference = case.stage == CaseStage.CONFERENCE
+    conference_form, partner_forms, item_forms = conference_forms(case=case) if can_edit and in_conference else (
+        None, None, None)
     return render(request, "households/cases/detail.html", {
         "household": household, "case": case, "needs": needs, "goals": goals, "links": links,
         "changes": changes, "previous": previous, "relapses": relapses, "stages": stages,
-        "offered": [(s, CaseStage(s).label) for s in next_stages(case, request.user)],
+        "offered": [] if in_conference else [(s, CaseStage(s).label) for s in next_stages(case, request.user)],
+        "conferences": list(conferences_of(case)), "in_conference": in_conference,
+        "conference_form": conference_form, "partner_forms": partner_forms, "item_forms": item_forms,
         "awaiting_approval": case.stage == CaseStage.CLOSING and not may_approve_closing(request.user),
         "deadlines": _deadlines(case, today),
         "can_edit": can_edit, "goal_form": CaseGoalForm(case=case) if can_edit else None,
@@ -311,6 +322,7 @@ urlpatterns = [
     path("<int:pk>/cases/<int:case_pk>/edit/", case_edit, name="case_edit"),
     path("<int:pk>/cases/<int:case_pk>/transition/", case_transition, name="case_transition"),
     path("<int:pk>/cases/<int:case_pk>/needs/", case_needs, name="case_needs"),
+    path("<int:pk>/cases/<int:case_pk>/conference/", case_conference, name="case_conference"),
     path("<int:pk>/cases/<int:case_pk>/goals/new/", case_goal_add, name="case_goal_add"),
     path("<int:pk>/cases/<int:case_pk>/goals/<int:goal_pk>/achieve/", case_goal_achieve, name="case_goal_achieve"),
     path("<int:pk>/cases/<int:case_pk>/reopen/", case_reopen, name="case_reopen"),

@@ -155,7 +155,7 @@ def _build_world() -> World:
 # Every operation of every registered viewset: (prefix, operation). "write" is a POST to a read-only list.
 OPERATIONS = {
     "households": ("list", "retrieve", "write"),
-    "cases": ("list", "retrieve", "transition", "write"),
+    "cases": ("list", "retrieve", "transition", "conference", "write"),
     "visits": ("list", "retrieve", "create"),
     "follow-ups": ("list", "retrieve", "write"),
     "service-links": ("list", "retrieve", "status", "write"),
@@ -167,7 +167,7 @@ OPERATIONS = {
     "phrase-templates": ("list", "write"),
     "attachments": ("list", "retrieve", "download", "create"),
 }
-DETAIL_ACTIONS = {("cases", "transition"), ("service-links", "status"), ("plans", "figures"),
+DETAIL_ACTIONS = {("cases", "transition"), ("cases", "conference"), ("service-links", "status"), ("plans", "figures"),
                   ("attachments", "download")}
 
 
@@ -177,7 +177,7 @@ def scopes_of(prefix: str, operation: str) -> tuple[str, ...]:
     extra: tuple[str, ...] = ()
     if prefix == "crisis-reports" and operation in ("retrieve", "create"):
         extra += ("district_queue",)
-    if operation in ("create", "transition", "status"):
+    if operation in ("create", "transition", "status", "conference"):
         extra += ("invalid",)  # an intentionally incomplete body, on the user's own dong
     return SCOPES + extra
 
@@ -193,6 +193,8 @@ def expected(role: str, prefix: str, operation: str, scope: str) -> int:
         return 403  # the permission is checked before the object is looked up
     if operation == "write":
         return 405
+    if operation == "conference":  # the world's cases are not in conference: a visible one is refused by the rule
+        return 400 if can_see(role, prefix, "own" if scope == "invalid" else scope) else 404
     if scope == "invalid":  # on the user's own dong: the object in the URL is found first
         return 400 if operation == "create" or can_see(role, prefix, "own") else 404
     if operation == "create":
@@ -263,6 +265,10 @@ def _request(world: World, role: str, prefix: str, operation: str, scope: str):
     if operation == "transition":
         body = {} if scope == "invalid" else {"to": "assessment", "version": target.version}
         return client.post(f"{url}transition/", body, format="json")
+    if operation == "conference":
+        body = {} if scope == "invalid" else {"held_on": timezone.localdate().isoformat(), "kind": "general",
+                                              "body": "internal", "decision": "not_selected", "reason": "중복"}
+        return client.post(f"{url}conference/", body, format="json")
     if operation == "status":
         body = {"to": "completed"} if scope == "invalid" else {"to": "accepted"}  # requested → completed: a rule
         return client.post(f"{url}status/", body, format="json")

@@ -8,7 +8,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from households.models import CaseGoal, CaseStage, CaseStageChange, CaseTransfer, NeedDomain, ServiceLink
+from households.models import (
+    CaseConference,
+    CaseGoal,
+    CaseStage,
+    CaseStageChange,
+    CaseTransfer,
+    ConferencePartner,
+    ConferencePlanItem,
+    NeedDomain,
+    ServiceLink,
+)
 
 from .factories_cases import ResourceFactory, household_with_client, make_case
 
@@ -23,7 +33,8 @@ def count_queries(client, url):
 
 
 def grow(case, n, official, district):
-    """n more of everything the case page lists: needs, goals, links (with resources) and stage changes."""
+    """n more of everything the case page lists: needs, goals, links (with resources), stage changes and
+    conferences (with staff, partners and plan items)."""
     existing = set(case.needs.values_list("domain", flat=True))
     domains = [d for d in NeedDomain.values if d not in existing][:n]
     needs = [case.needs.create(domain=d, severity="high", priority=i + 1) for i, d in enumerate(domains)]
@@ -38,6 +49,13 @@ def grow(case, n, official, district):
         CaseTransfer.objects.create(case=case, household=case.household, district=district, reason=f"요청 {i}",
                                     requested_by=official, status="returned", decided_by=official,
                                     decision_note="반려")
+        conference = CaseConference.objects.create(case=case, held_on=case.opened_on, kind="general",
+                                                   body="dong_council", decision="selected_general",
+                                                   created_by=official)
+        conference.staff.add(official)
+        ConferencePartner.objects.create(conference=conference, organisation=f"복지관 {i}")
+        ConferencePlanItem.objects.create(conference=conference, domain="income", text=f"항목 {i}",
+                                          target_on=case.opened_on)
 
 
 def test_case_page_query_count_is_constant(client_for, official, dong, seongdong):
@@ -53,10 +71,25 @@ def test_case_page_query_count_is_constant(client_for, official, dong, seongdong
 
     # session, user, membership, visible dongs, household, case (client and official joined), needs,
     # goals (need joined), links (resource and need joined), stage changes (by joined), previous case and
-    # relapses, the transfers to the district team (people joined), the access-log insert, the needs offered by
-    # the goal form, the case's attachments, the bell's unread-notification COUNT (base.html): 16, whatever the
-    # number of rows.
-    assert few == many == 16
+    # relapses, the transfers to the district team (people joined), the conferences (recorder joined) with their
+    # staff, partners and plan items, the access-log insert, the needs offered by the goal form, the case's
+    # attachments, the bell's unread-notification COUNT (base.html): 20, whatever the number of rows.
+    assert few == many == 20
+
+
+def test_case_page_in_conference_with_its_form_query_count_is_constant(client_for, official, dong, seongdong):
+    case = make_case(household_with_client(dong), stage=CaseStage.CONFERENCE, by=official)
+    url = reverse("households:case_detail", args=[case.household_id, case.pk])
+    client = client_for(official)
+    grow(case, 1, official, seongdong)
+    count_queries(client, url)
+    few = count_queries(client, url)
+
+    grow(case, 9, official, seongdong)
+    many = count_queries(client, url)
+
+    # The conference form adds the dong's assignable staff (one query) to the page's own.
+    assert few == many
 
 
 def test_cases_panel_query_count_is_constant(client_for, official, dong):

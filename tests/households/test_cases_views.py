@@ -126,14 +126,17 @@ def test_case_page_shows_stage_bar_deadlines_and_only_the_allowed_buttons(client
 
     assert response.status_code == 200
     assert [s["state"] for s in response.context["stages"]][:4] == ["todo", "todo", "current", "todo"]
-    assert [v for v, _label in response.context["offered"]] == ["planning", "closing"]
+    # In conference the case moves on by the conference record's decision (issue 16 item 3), not by a bare move
+    assert response.context["offered"] == []
     body = response.content.decode()
-    assert 'name="to" value="planning"' in body and 'name="to" value="closing"' in body
-    assert 'name="to" value="in_service"' not in body
-    # the plan was due 5 days ago: flagged; the survey is done: not flagged
+    assert 'name="to" value="planning"' not in body and 'name="to" value="closing"' not in body
+    assert 'name="decision"' in body and reverse("households:case_conference", args=[case.household_id, case.pk]) in body
+    # the plan was due 5 days ago: flagged; the survey is done: not flagged; the selection and agreement limits
+    # start when their stage starts (this case was put at conference without a move: no date)
     deadlines = response.context["deadlines"]
-    assert [(d["overdue"], d["pending"]) for d in deadlines] == [(False, False), (True, True)]
-    assert deadlines[1]["days"] == 5 and "5일 지남" in body
+    assert [(d["overdue"], d["pending"], d["due"] is None) for d in deadlines] == [
+        (False, False, False), (False, False, True), (False, False, True), (True, True, False)]
+    assert deadlines[3]["days"] == 5 and "5일 지남" in body
     assert 'class="deadline overdue"' in body
     assert AccessLog.objects.filter(verb="households.case.viewed", object_id=str(case.pk)).exists()
 
@@ -235,8 +238,8 @@ def test_edit_two_forms_at_version_1_first_wins_second_keeps_input(client_for, o
     case = make_case(household_with_client(dong), summary="처음 개요", by=official)
     first, second = client_for(official), None
     assert first.get(url("case_edit", case)).context["form"]["version"].value() == 1
-    first_data = {"case_class": "difficult", "assigned_official": official.pk, "summary": "첫 번째 저장", "version": 1}
-    second_data = {"case_class": "general", "assigned_official": lead.pk, "summary": "두 번째 저장", "version": 1}
+    first_data = {"assigned_official": official.pk, "summary": "첫 번째 저장", "version": 1}
+    second_data = {"assigned_official": lead.pk, "summary": "두 번째 저장", "version": 1}
 
     # when the first saves
     assert first.post(url("case_edit", case), first_data).status_code == 302
@@ -250,11 +253,10 @@ def test_edit_two_forms_at_version_1_first_wins_second_keeps_input(client_for, o
     body = response.content.decode()
     assert STALE in body
     form = response.context["form"]
-    assert form["summary"].value() == "두 번째 저장" and form["case_class"].value() == "general"
+    assert form["summary"].value() == "두 번째 저장" and form["assigned_official"].value() == str(lead.pk)
     assert "첫 번째 저장" in body  # the current summary, shown beside
     case.refresh_from_db()
-    assert (case.summary, case.case_class, case.assigned_official, case.version) == (
-        "첫 번째 저장", "difficult", official, 2)
+    assert (case.summary, case.assigned_official, case.version) == ("첫 번째 저장", official, 2)
 
     # and saving again after checking goes through (the form now carries version 2)
     assert form["version"].value() == "2"

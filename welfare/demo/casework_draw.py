@@ -37,6 +37,7 @@ from households.models import (
     Visit,
     VisitNeed,
 )
+from households.models.cases import entry_due_dates
 from plans.models import Sector
 
 from .casework_rows import (
@@ -61,6 +62,14 @@ from .casework_rows import (
 )
 from .common import pick, working_moment
 from .years import DemoYears
+
+
+def entered_limits(path: list[tuple[str, dt.date]]) -> dict[str, dt.date]:
+    """The 5- and 15-day limits as the stage moves set them: from the last day the case entered each stage."""
+    limits: dict[str, dt.date] = {}
+    for stage, day in path:
+        limits.update(entry_due_dates(stage, day))
+    return limits
 
 
 @dataclass
@@ -218,6 +227,7 @@ class Seeder:
             stage=stage, case_class=CaseClass.DIFFICULT if rng.random() < DIFFICULT_SHARE else CaseClass.GENERAL,
             assigned_official_id=official, assessment_due_on=opened_on + dt.timedelta(days=ASSESSMENT_DAYS),
             plan_due_on=opened_on + dt.timedelta(days=PLAN_DAYS),
+            **entered_limits(path),
             closing_reason=reason if stage in (CaseStage.CLOSING, CaseStage.CLOSED, CaseStage.FOLLOW_UP) else "",
             closed_on=closed_on if closed else None, version=len(path),
             created_at=moments[0], updated_at=moments[-1],

@@ -24,6 +24,7 @@ from .casework import seed_activity
 from .channels import seed_channels
 from .collaborators import seed_collaborators
 from .common import official_ids
+from .conferences import seed_conferences
 from .discovery import seed_discovery
 from .dong_plans import seed_dong_plans
 from .front_door import seed_front_door
@@ -118,6 +119,8 @@ def seed(
         rng=random.Random(f"{seed}-collaborators"), districts=districts, today=today)
     report.created["guide_groupings"] = seed_guide_groups(districts)
     report.created["report_sources"] = seed_channels(rng=random.Random(f"{seed}-channels"), districts=districts)
+    # The demo official's cases waiting for their conference: two recorded (issue 16 item 3).
+    report.created["case_conferences"] = seed_conferences(rng=random.Random(f"{seed}-conferences"))
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
     # The staffed dongs' 통 with their officials, a few households in the dong's queue, a closing in the inbox.

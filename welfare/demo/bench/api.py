@@ -38,7 +38,8 @@ CASE_LIST_PAGE = 50
 CASE_COLUMNS = ("id", "household_id", "household__dong_id", "client_id", "client__name", "source", "stage",
                 "case_class", "assigned_official_id", "assigned_official__first_name", "assigned_official__last_name",
                 "assigned_official__username", "opened_on", "assessment_due_on", "plan_due_on",
-                "is_assessment_overdue", "is_plan_overdue", "closing_reason", "closing_note", "closed_on",
+                "selection_due_on", "agreement_due_on", "is_assessment_overdue", "is_selection_overdue",
+                "is_agreement_overdue", "is_plan_overdue", "closing_reason", "closing_note", "closed_on",
                 "previous_case_id", "version", "created_at", "updated_at")
 
 
@@ -88,7 +89,9 @@ def _case_json(row: tuple) -> dict:
         "stage": c["stage"], "stage_display": str(STAGE_LABELS.get(c["stage"], "")),
         "case_class": c["case_class"], "case_class_display": str(CLASS_LABELS.get(c["case_class"], "")),
         "assigned_official": official, "opened_on": c["opened_on"], "assessment_due_on": c["assessment_due_on"],
-        "plan_due_on": c["plan_due_on"], "is_assessment_overdue": c["is_assessment_overdue"],
+        "plan_due_on": c["plan_due_on"], "selection_due_on": c["selection_due_on"],
+        "agreement_due_on": c["agreement_due_on"], "is_assessment_overdue": c["is_assessment_overdue"],
+        "is_selection_overdue": c["is_selection_overdue"], "is_agreement_overdue": c["is_agreement_overdue"],
         "is_plan_overdue": c["is_plan_overdue"], "closing_reason": c["closing_reason"],
         "closing_reason_display": str(CLOSING_LABELS.get(c["closing_reason"], "")),
         "closing_note": c["closing_note"], "closed_on": c["closed_on"], "previous_case": c["previous_case_id"],
