@@ -61,6 +61,12 @@ from .links import (  # noqa: F401
     service_link_create,
     service_link_transition,
 )
+from .measurements import (  # noqa: F401
+    MeasurementBatch,
+    MeasurementInput,
+    measurement_rules,
+    measurements_record,
+)
 from .risk import (  # noqa: F401
     household_clear_emergency,
     household_set_emergency,
