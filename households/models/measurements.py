@@ -8,15 +8,18 @@ the person's active consent to sensitive data (the household head's for a shared
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from welfare.scoping import ScopedQuerySet
 
 from .households import Household
-from .residents import Resident
+from .residents import Consent, ConsentScope, Relation, Resident
 from .visits import CheckIn
 
 
@@ -31,6 +34,17 @@ class MeasurementKind(models.TextChoices):
 
 class MeasurementQuerySet(ScopedQuerySet):
     dong_path = "household__dong"
+
+    def with_consent(self, on: dt.date | None = None) -> MeasurementQuerySet:
+        """Only the readings whose person holds an active consent to sensitive data today (the current household
+        head for a shared device): a withdrawn consent hides the readings taken under it (two EXISTS)."""
+        consents = Consent.objects.active(on).filter(scope=ConsentScope.SENSITIVE)
+        return self.filter(
+            Q(resident__isnull=False) & Exists(consents.filter(resident_id=OuterRef("resident_id")))
+            | Q(resident__isnull=True) & Exists(consents.filter(
+                resident__household_id=OuterRef("household_id"), resident__relation=Relation.HEAD,
+                resident__left_on__isnull=True))
+        )
 
 
 class Measurement(models.Model):

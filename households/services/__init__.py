@@ -64,6 +64,7 @@ from .links import (  # noqa: F401
 from .measurements import (  # noqa: F401
     MeasurementBatch,
     MeasurementInput,
+    checkin_record_with_measurements,
     measurement_rules,
     measurements_record,
 )

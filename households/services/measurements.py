@@ -52,6 +52,7 @@ from ..models import (
     Resident,
 )
 from ..ownership import owner_expr
+from .followups import checkin_record
 from .rules import sensitive_consent_holders
 
 if TYPE_CHECKING:
@@ -284,3 +285,19 @@ def _raise_health_alerts(flagged: list[Measurement]) -> list[FollowUp]:
         if user_id is not None
     ])
     return raised
+
+
+@transaction.atomic
+def checkin_record_with_measurements(*, household: Household, by: User | None, source: str, is_alert: bool,
+                                     note: str, at: dt.datetime, external_id: str | None,
+                                     rows: Sequence[MeasurementInput]) -> tuple[CheckIn, bool]:
+    """A gateway's check-in with the readings it carries, all or nothing: a refused reading refuses the check-in
+    too (400 naming ``measurements.<index>.<field>``), so the gateway corrects and resends the message whole. A
+    resent check-in (its ``external_id`` known) answers the first one and records no reading again."""
+    if rows and by is not None and not can(by, "view_health_measurements"):
+        raise RuleError({"measurements": _("건강 측정을 기록할 권한이 없습니다.")})
+    check_in, created = checkin_record(household=household, by=by, source=source, is_alert=is_alert, note=note,
+                                       at=at, external_id=external_id)
+    if created and rows:
+        measurements_record(by=by, rows=rows, check_in=check_in, all_or_nothing=True)
+    return check_in, created
