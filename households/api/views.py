@@ -436,8 +436,11 @@ class MeasurementViewSet(ApiViewSet):
         batch = services.measurements_record(by=request.user, rows=[r for _i, r in given])
         for position, row_errors in batch.errors.items():
             refused[given[position][0]] = {name: [message] for name, message in row_errors.items()}
-        created = self.get_queryset().filter(pk__in=[m.pk for m in batch.created]) if batch.created else []
-        existing = self.get_queryset().filter(pk__in=[m.pk for m in batch.existing]) if batch.existing else []
+        # In the request's order (the ids of a bulk insert follow it).
+        created = (self.get_queryset().filter(pk__in=[m.pk for m in batch.created]).order_by("id")
+                   if batch.created else [])
+        existing = (self.get_queryset().filter(pk__in=[m.pk for m in batch.existing]).order_by("id")
+                    if batch.existing else [])
         body = {
             "created": MeasurementSerializer(created, many=True).data,
             "existing": MeasurementSerializer(existing, many=True).data,
