@@ -39,7 +39,7 @@ from welfare.models import Notification, NotificationKind, StaffMembership
 from welfare.notifications import notify_many
 from welfare.permissions import can, roles_with
 
-from ..measurement_ranges import format_reading, out_of_range, ranges
+from ..measurement_ranges import out_of_range, ranges
 from ..models import (
     CheckIn,
     FollowUp,
@@ -263,9 +263,10 @@ def _raise_health_alerts(flagged: list[Measurement]) -> list[FollowUp]:
     today = seoul_today()
 
     def note(m: Measurement) -> str:
-        return (_("건강 측정 이상: %(kind)s %(value)s (%(day)s)") % {
-            "kind": m.get_kind_display(), "value": format_reading(m.kind, m.value, m.value2),
-            "day": f"{timezone.localtime(m.measured_at):%Y-%m-%d %H:%M}"})[:300]
+        # No value nor kind here: follow-ups are read by roles that may not see health data (the team's lists,
+        # district admins); the reading itself is on the household's 건강 측정 section.
+        return _("기기 측정값이 정상 범위를 벗어났습니다 (%(day)s). 건강 측정에서 확인하세요.") % {
+            "day": f"{timezone.localtime(m.measured_at):%Y-%m-%d %H:%M}"}
 
     FollowUp.objects.bulk_create(
         [FollowUp(household_id=pk, due_on=today, reason=FollowUpReason.HEALTH, priority=FollowUpPriority.HIGH,

@@ -29,6 +29,10 @@ class Series:
     css: str = "s1"
 
 
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
 def _day(at: dt.datetime | dt.date) -> dt.date:
     return at.date() if isinstance(at, dt.datetime) else at
 
@@ -63,16 +67,16 @@ def line_chart_svg(series: Sequence[Series], *, start: dt.date, end: dt.date, ti
                          'xmlns="http://www.w3.org/2000/svg"><title>{}</title>', WIDTH, HEIGHT, title, title)]
     for value in (low, (low + high) / 2, high):
         parts.append(format_html(
-            '<line class="grid" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"/>'
-            '<text class="axis" x="{}" y="{:.1f}" text-anchor="end">{}</text>',
-            LEFT, y(value), WIDTH - RIGHT, y(value), LEFT - 4, y(value) + 3, f"{value:,.0f}"))
+            '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+            '<text class="axis" x="{}" y="{}" text-anchor="end">{}</text>',
+            LEFT, _n(y(value)), WIDTH - RIGHT, _n(y(value)), LEFT - 4, _n(y(value) + 3), f"{value:,.0f}"))
     for value in guides:
-        parts.append(format_html('<line class="guide" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"/>',
-                                 LEFT, y(value), WIDTH - RIGHT, y(value)))
+        parts.append(format_html('<line class="guide" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+                                 LEFT, _n(y(value)), WIDTH - RIGHT, _n(y(value))))
     middle = start + (end - start) / 2
     for day, anchor in ((start, "start"), (middle, "middle"), (end, "end")):
-        parts.append(format_html('<text class="axis" x="{:.1f}" y="{}" text-anchor="{}">{}</text>',
-                                 x(day) if day != end else WIDTH - RIGHT, HEIGHT - 6, anchor, f"{day:%m-%d}"))
+        parts.append(format_html('<text class="axis" x="{}" y="{}" text-anchor="{}">{}</text>',
+                                 _n(x(day) if day != end else WIDTH - RIGHT), HEIGHT - 6, anchor, f"{day:%m-%d}"))
     for s in series:
         points = sorted(s.points, key=lambda p: _hours(p.at, start))
         if len(points) > 1:
@@ -80,8 +84,8 @@ def line_chart_svg(series: Sequence[Series], *, start: dt.date, end: dt.date, ti
                                      " ".join(f"{x(p.at):.1f},{y(p.value):.1f}" for p in points)))
         for p in points:
             parts.append(format_html(
-                '<circle class="{}{}" cx="{:.1f}" cy="{:.1f}" r="{}"><title>{}</title></circle>',
-                s.css, " flagged" if p.flagged else "", x(p.at), y(p.value), 3.5 if p.flagged else 2.2,
+                '<circle class="{}{}" cx="{}" cy="{}" r="{}"><title>{}</title></circle>',
+                s.css, " flagged" if p.flagged else "", _n(x(p.at)), _n(y(p.value)), 3.5 if p.flagged else 2.2,
                 p.label or f"{_day(p.at):%Y-%m-%d} {p.value:,g}"))
     parts.append("</svg>")
     # Every part above is a constant or came through format_html, which escaped its values.
