@@ -156,3 +156,22 @@ def test_the_dashboard_panel_runs_three_queries_for_one_dong_or_many(planner, ho
     # Households measured per dong, open alerts per dong, the dongs' names.
     assert len(one.captured_queries) == len(many.captured_queries) == 3
     assert "왕십리도선동" in html and Measurement.objects.count() == 7
+
+
+def test_the_demo_gives_a_few_households_devices_with_some_readings_out_of_range(nurse, dong):
+    import random
+
+    from welfare.demo.measurements import DEVICES, seed_measurements
+
+    for _n in range(len(DEVICES)):
+        ResidentFactory(household=HouseholdFactory(dong=dong, is_demo=True, status="under_care"), relation="head")
+
+    made = seed_measurements(rng=random.Random(1), districts=[dong.district], today=timezone.localdate())
+
+    assert made == Measurement.objects.count() > 100
+    assert set(Measurement.objects.values_list("kind", flat=True)) == {"blood_pressure", "glucose", "steps",
+                                                                       "weight"}
+    assert Measurement.objects.filter(is_out_of_range=True).exists()
+    assert FollowUp.objects.filter(reason="health", status="open", assigned_to=nurse).exists()
+    assert Measurement.objects.filter(check_in__isnull=False).count() == len(DEVICES)
+    assert seed_measurements(rng=random.Random(1), districts=[dong.district], today=timezone.localdate()) == 0

@@ -29,6 +29,7 @@ from .dong_plans import seed_dong_plans
 from .front_door import seed_front_door
 from .guide import seed_guide_groups
 from .households import BATCH_SIZE, create_households, make_context
+from .measurements import seed_measurements
 from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
 from .programmes import seed_programmes
@@ -117,6 +118,9 @@ def seed(
     report.created["collaborator_activities"] = seed_collaborators(
         rng=random.Random(f"{seed}-collaborators"), districts=districts, today=today)
     report.created["guide_groupings"] = seed_guide_groups(districts)
+    # Health measurements from devices, a few households per district, some out of range (issue 17 item 7).
+    report.created["health_measurements"] = seed_measurements(rng=random.Random(f"{seed}-measurements"),
+                                                              districts=districts, today=today)
     report.created["report_sources"] = seed_channels(rng=random.Random(f"{seed}-channels"), districts=districts)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
