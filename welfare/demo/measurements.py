@@ -1,4 +1,4 @@
-"""Demo health measurements from devices (issue 17 item 7): in each demo district, a few households under care in
+"""Demo health measurements from devices (issue 17 item 7): in each demo district, four households (under care first) in
 its first staffed dong (왕십리도선동, 영등포동) have a device — a blood-pressure monitor, a glucose meter, a step
 counter, a scale — whose readings of the last 60 days arrived through the gateway; the head's consent to sensitive
 data is recorded first (a device's readings are stored only with it). Some readings are out of range, so the
@@ -13,6 +13,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from households.models import (
@@ -73,11 +74,12 @@ def seed_measurements(*, rng: random.Random, districts: list[District], today: d
 
 @transaction.atomic
 def _seed_district(*, rng: random.Random, district: District, dong_name: str, today: dt.date) -> int:
-    households = list(
-        Household.objects.filter(is_demo=True, dong__district=district, dong__name=dong_name,
-                                 status=CareStatus.UNDER_CARE, residents__relation=Relation.HEAD,
-                                 residents__left_on__isnull=True)
-        .order_by("id").distinct()[:len(DEVICES)])
+    with_head = (Household.objects.filter(is_demo=True, dong__district=district, dong__name=dong_name,
+                                          residents__relation=Relation.HEAD, residents__left_on__isnull=True)
+                 .distinct())
+    # The households under care or monitoring first (a small demo may have too few of them).
+    cared = Case(When(status__in=(CareStatus.UNDER_CARE, CareStatus.MONITORING), then=Value(0)), default=Value(1))
+    households = list(with_head.annotate(cared=cared).order_by("cared", "id")[:len(DEVICES)])
     heads = {h.pk: h.residents.filter(relation=Relation.HEAD, left_on__isnull=True).order_by("id").first()
              for h in households}
     Consent.objects.bulk_create([

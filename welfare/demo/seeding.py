@@ -118,9 +118,6 @@ def seed(
     report.created["collaborator_activities"] = seed_collaborators(
         rng=random.Random(f"{seed}-collaborators"), districts=districts, today=today)
     report.created["guide_groupings"] = seed_guide_groups(districts)
-    # Health measurements from devices, a few households per district, some out of range (issue 17 item 7).
-    report.created["health_measurements"] = seed_measurements(rng=random.Random(f"{seed}-measurements"),
-                                                              districts=districts, today=today)
     report.created["report_sources"] = seed_channels(rng=random.Random(f"{seed}-channels"), districts=districts)
     # Two difficult cases asked of the district team, one of them accepted (issue 15).
     report.created["case_transfers"] = seed_transfers()
@@ -130,6 +127,10 @@ def seed(
     door = seed_front_door(districts=districts, superuser=users.get("superadmin"),
                            admins={"성동구": users.get("admin"), "영등포구": users.get("admin_ydp")})
     report.created.update({k: v for k, v in door.items() if v})
+    # Health measurements from devices, a few households per district, some out of range (issue 17 item 7);
+    # after the 통 (seed_areas), so the alert goes to the nurse, not the dong's queue.
+    report.created["health_measurements"] = seed_measurements(rng=random.Random(f"{seed}-measurements"),
+                                                              districts=districts, today=today)
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
     if sum(activity.values()) >= 1000:
         analyze((hm.Visit, hm.VisitNeed, hm.FollowUp, hm.CheckIn, hm.Case, hm.CaseStageChange, hm.ServiceLink,
