@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -95,6 +95,21 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """A row that passed every rule, with its values as stored."""
+
+    row: MeasurementInput
+    external_id: str | None
+    value: Decimal
+    value2: Decimal | None
+    at: dt.datetime
+
+    @property
+    def subject(self) -> tuple[int, int | None]:
+        return self.row.household.pk, self.row.resident.pk if self.row.resident is not None else None
+
+
 def measurement_rules(row: MeasurementInput) -> dict[str, str]:
     """The refusals of one reading on its own (kind, possible values, time, person, ids): ``{field: sentence}``."""
     errors: dict[str, str] = {}
@@ -165,7 +180,7 @@ def _record(*, by, rows, check_in, all_or_nothing) -> MeasurementBatch:
     stored = {m.external_id: m for m in Measurement.objects.filter(external_id__in=[i for i in ids if i])}
     household_ids = {r.household.pk for r in rows}
     consenting_residents, consenting_heads = sensitive_consent_holders(household_ids)
-    good: list[tuple[int, MeasurementInput, str | None]] = []
+    good: list[_Checked] = []
     seen: dict[str, int] = {}
     for index, (row, external_id) in enumerate(zip(rows, ids, strict=True)):
         if external_id is not None and external_id in stored:
@@ -188,19 +203,20 @@ def _record(*, by, rows, check_in, all_or_nothing) -> MeasurementBatch:
             continue
         if external_id is not None:
             seen[external_id] = index
-        good.append((index, row, external_id))
+        value = _decimal(row.value)
+        assert value is not None and row.measured_at is not None  # the rules refused them otherwise
+        good.append(_Checked(row, external_id, value, _decimal(row.value2), row.measured_at))
     if batch.errors and all_or_nothing:
         raise RuleError({f"measurements.{i}.{name}": message
                          for i, errors in sorted(batch.errors.items()) for name, message in errors.items()})
-    previous = _previous_weights([row for _i, row, _e in good])
+    previous = _previous_weights(good)
     readings = []
-    for _index, row, external_id in good:
-        value, value2 = _decimal(row.value), _decimal(row.value2)
-        before = previous(row) if row.kind == MeasurementKind.WEIGHT else None
+    for c in good:
+        before = previous(c) if c.row.kind == MeasurementKind.WEIGHT else None
         readings.append(Measurement(
-            household=row.household, resident=row.resident, check_in=check_in, kind=row.kind, value=value,
-            value2=value2, measured_at=row.measured_at, device_id=row.device_id.strip(), external_id=external_id,
-            is_out_of_range=out_of_range(row.kind, value, value2, before), recorded_by=by))
+            household=c.row.household, resident=c.row.resident, check_in=check_in, kind=c.row.kind, value=c.value,
+            value2=c.value2, measured_at=c.at, device_id=c.row.device_id.strip(), external_id=c.external_id,
+            is_out_of_range=out_of_range(c.row.kind, c.value, c.value2, before), recorded_by=by))
     if not readings:
         return batch
     batch.created = Measurement.objects.bulk_create(readings)
@@ -217,25 +233,26 @@ def _consents(row: MeasurementInput, residents: set[int], heads: set[int]) -> bo
     return row.resident.pk in residents if row.resident is not None else row.household.pk in heads
 
 
-def _previous_weights(rows: list[MeasurementInput]):
+def _previous_weights(rows: list[_Checked]) -> Callable[[_Checked], Decimal | None]:
     """``previous(row)``: the same person's (or device's) weight just before the row, among the stored ones of the
     last year and the batch's own, read in one query."""
-    weights = [r for r in rows if r.kind == MeasurementKind.WEIGHT]
+    weights = [c for c in rows if c.row.kind == MeasurementKind.WEIGHT]
     series: dict[tuple[int, int | None], list[tuple[dt.datetime, Decimal]]] = defaultdict(list)
     if weights:
-        since = min(r.measured_at for r in weights) - WEIGHT_LOOKBACK
+        since = min(c.at for c in weights) - WEIGHT_LOOKBACK
         for household_id, resident_id, at, value in Measurement.objects.filter(
-            kind=MeasurementKind.WEIGHT, household_id__in={r.household.pk for r in weights}, measured_at__gte=since,
+            kind=MeasurementKind.WEIGHT, household_id__in={c.row.household.pk for c in weights},
+            measured_at__gte=since,
         ).values_list("household_id", "resident_id", "measured_at", "value"):
             series[(household_id, resident_id)].append((at, value))
-    for r in weights:
-        series[(r.household.pk, r.resident.pk if r.resident else None)].append((r.measured_at, _decimal(r.value)))
+    for c in weights:
+        series[c.subject].append((c.at, c.value))
     for points in series.values():
         points.sort(key=lambda p: p[0])
 
-    def previous(row: MeasurementInput) -> Decimal | None:
-        points = series[(row.household.pk, row.resident.pk if row.resident else None)]
-        at = bisect.bisect_left([p[0] for p in points], row.measured_at)
+    def previous(c: _Checked) -> Decimal | None:
+        points = series[c.subject]
+        at = bisect.bisect_left([p[0] for p in points], c.at)
         return points[at - 1][1] if at > 0 else None
 
     return previous

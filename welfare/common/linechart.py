@@ -63,7 +63,7 @@ def line_chart_svg(series: Sequence[Series], *, start: dt.date, end: dt.date, ti
     def y(value: float) -> float:
         return TOP + plot_h * (1 - (value - low) / (high - low))
 
-    parts = [format_html('<svg class="linechart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
+    parts: list[str] = [format_html('<svg class="linechart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
                          'xmlns="http://www.w3.org/2000/svg"><title>{}</title>', WIDTH, HEIGHT, title, title)]
     for value in (low, (low + high) / 2, high):
         parts.append(format_html(
