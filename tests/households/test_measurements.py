@@ -182,3 +182,14 @@ def test_a_weight_change_is_judged_against_the_same_persons_previous_reading(off
     flags = list(Measurement.objects.order_by("measured_at", "id").values_list("value", "is_out_of_range"))
     assert flags == [(60, False), (80, False), (Decimal("57.5"), False), (54, True)]
     assert later.created[0].is_out_of_range
+
+
+def test_anonymising_a_household_deletes_its_readings(official, household, head, other_household):
+    from households.jobs.retention import anonymise_households
+
+    measurements_record(by=official, rows=[reading(household)])
+    Measurement.objects.create(household=other_household, kind="steps", value=4000, measured_at=timezone.now())
+
+    anonymise_households([household.pk], now=timezone.now())
+
+    assert list(Measurement.objects.values_list("household_id", flat=True)) == [other_household.pk]
