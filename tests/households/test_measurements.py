@@ -193,3 +193,22 @@ def test_anonymising_a_household_deletes_its_readings(official, household, head,
     anonymise_households([household.pk], now=timezone.now())
 
     assert list(Measurement.objects.values_list("household_id", flat=True)) == [other_household.pk]
+
+
+def test_once_the_alert_is_done_the_next_out_of_range_reading_raises_a_new_one(nurse, household, head):
+    measurements_record(by=None, rows=[reading(household, kind="glucose", value="45", value2=None)])
+    FollowUp.objects.filter(reason="health").update(status="done")
+
+    again = measurements_record(by=None, rows=[reading(household, kind="glucose", value="300", value2=None)])
+
+    assert len(again.alerts) == 1 and FollowUp.objects.filter(reason="health").count() == 2
+
+
+def test_a_district_may_replace_a_kinds_range_in_the_settings(settings):
+    from households.measurement_ranges import DEFAULT_RANGES, KindRanges, Range
+
+    settings.HEALTH_MEASUREMENT_RANGES = {"glucose": KindRanges(
+        unit="mg/dL", possible=DEFAULT_RANGES["glucose"].possible, normal=Range(low=Decimal(70), high=Decimal(126)))}
+
+    assert out_of_range("glucose", Decimal(130), None, None) is True
+    assert out_of_range("steps", Decimal(250), None, None) is True  # the other kinds keep their defaults
