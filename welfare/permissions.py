@@ -106,6 +106,12 @@ CAPABILITIES["run_programmes"] = frozenset({OFF, L, A})
 # Writing a dong's own discovery plan under the district's annual plan: the dong lead (own dongs) and the district
 # admin; officials and planners read it.
 CAPABILITIES["edit_dong_plans"] = frozenset({L, A})
+# Health measurements from devices (item 7): reading them (the household's 건강 측정 tab, the API) and sending them
+# (a gateway's token acts as one of these users). The roles that already see health data: the visiting nurse,
+# the dong staff who run cases and the district's case team; not planners nor district admins.
+CAPABILITIES["view_health_measurements"] = frozenset({OFF, L, N, T})
+# An out-of-range reading alerts the dong's visiting nurses (the household's owner when the dong has none).
+CAPABILITIES["receive_health_alerts"] = frozenset({N})
 
 
 def _role(user) -> str | None:

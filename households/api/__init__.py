@@ -9,6 +9,7 @@ from .views import (
     CheckInViewSet,
     FollowUpViewSet,
     HouseholdViewSet,
+    MeasurementViewSet,
     PhraseTemplateViewSet,
     ServiceLinkViewSet,
     VisitViewSet,
@@ -20,6 +21,7 @@ router.register("visits", VisitViewSet, basename="visits")
 router.register("follow-ups", FollowUpViewSet, basename="follow-ups")
 router.register("service-links", ServiceLinkViewSet, basename="service-links")
 router.register("check-ins", CheckInViewSet, basename="check-ins")
+router.register("measurements", MeasurementViewSet, basename="measurements")
 router.register("field/pack", FieldPackViewSet, basename="field-pack")
 router.register("field/sync", FieldSyncViewSet, basename="field-sync")
 router.register("field/session", FieldSessionViewSet, basename="field-session")

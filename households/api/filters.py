@@ -27,6 +27,8 @@ from ..models import (
     Household,
     HousingType,
     LinkStatus,
+    Measurement,
+    MeasurementKind,
     RiskLevel,
     ServiceLink,
     Visit,
@@ -178,4 +180,19 @@ class CheckInFilter(HouseholdSearchMixin):
 
     class Meta:
         model = CheckIn
+        fields: list[str] = []
+
+
+class MeasurementFilter(django_filters.FilterSet):
+    dong = IdFilter(field_name="household__dong_id", label=_("행정동 id"))
+    household = IdFilter(field_name="household_id", label=_("세대 id"))
+    resident = IdFilter(field_name="resident_id", label=_("가구원 id"))
+    check_in = IdFilter(field_name="check_in_id", label=_("안부 확인 id"))
+    kind = django_filters.ChoiceFilter(choices=MeasurementKind.choices, label=_("측정 항목"))
+    is_out_of_range = django_filters.BooleanFilter(label=_("정상 범위 밖"))
+    measured_after = SinceFilter(field_name="measured_at", lookup_expr="gte", label=_("측정 일시가 이 시각 이후"))
+    measured_before = SinceFilter(field_name="measured_at", lookup_expr="lt", label=_("측정 일시가 이 시각 이전"))
+
+    class Meta:
+        model = Measurement
         fields: list[str] = []

@@ -35,6 +35,8 @@ from ..models import (
     Household,
     LeftReason,
     LinkStatus,
+    Measurement,
+    MeasurementKind,
     NeedDomain,
     Resident,
     RiskLevel,
@@ -273,8 +275,31 @@ class UtcDateTimeField(serializers.DateTimeField):
         return value
 
 
-class VisibleHouseholdField(serializers.PrimaryKeyRelatedField):
+class PreloadedMixin:
+    """Looks the id up in ``context["preloaded"][preload_key]`` (``{id: object}``, read once for many rows by the
+    bulk endpoint) when the context has it, instead of one query per row; an id missing there does not exist."""
+
+    preload_key = ""
+
+    def to_internal_value(self, data):
+        found = self.context.get("preloaded", {}).get(self.preload_key)  # type: ignore[attr-defined]
+        if found is None:
+            return super().to_internal_value(data)  # type: ignore[misc]
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("incorrect_type", data_type=type(data).__name__)  # type: ignore[attr-defined]
+        try:
+            pk = int(data)
+        except ValueError:
+            self.fail("incorrect_type", data_type=type(data).__name__)  # type: ignore[attr-defined]
+        if pk not in found:
+            self.fail("does_not_exist", pk_value=data)  # type: ignore[attr-defined]
+        return found[pk]
+
+
+class VisibleHouseholdField(PreloadedMixin, serializers.PrimaryKeyRelatedField):
     """A household id the requesting user may see; another dong's id is refused as if it did not exist."""
+
+    preload_key = "household"
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Household.objects.all(), **kwargs)
@@ -283,8 +308,10 @@ class VisibleHouseholdField(serializers.PrimaryKeyRelatedField):
         return Household.objects.visible_to(self.context["request"].user).select_related("dong")
 
 
-class VisibleResidentField(serializers.PrimaryKeyRelatedField):
+class VisibleResidentField(PreloadedMixin, serializers.PrimaryKeyRelatedField):
     """A resident id the requesting user may see (whether it is the visited household's is the service's rule)."""
+
+    preload_key = "resident"
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Resident.objects.all(), **kwargs)
@@ -339,6 +366,65 @@ def _need_rows(needs: list[dict]) -> tuple[tuple[str, str, str], ...]:
     return tuple((n["domain"], n["severity"], n.get("note", "")) for n in needs)
 
 
+# Health measurements -----------------------------------------------------------------------------------------
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    dong = serializers.IntegerField(source="household_dong_id", read_only=True)
+    kind_display = ChoiceDisplayField(source="kind")
+    value = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False, read_only=True,
+                                     help_text=_("혈압은 수축기, 혈당 mg/dL, 걸음 수, 체중 kg"))
+    value2 = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False, read_only=True,
+                                      allow_null=True, help_text=_("혈압의 이완기 값(그 밖에는 null)"))
+    display = serializers.CharField(source="display_value", read_only=True, help_text=_("단위를 붙인 값"))
+
+    class Meta:
+        model = Measurement
+        fields = ("id", "household", "dong", "resident", "check_in", "kind", "kind_display", "value", "value2",
+                  "display", "measured_at", "device_id", "external_id", "is_out_of_range", "created_at")
+        read_only_fields = fields
+
+
+class MeasurementRowSerializer(serializers.Serializer):
+    """One reading as a gateway sends it; households.services.measurement_rules holds the rules (possible values,
+    time, person, consent), so this only turns JSON into the service's input."""
+
+    kind = serializers.ChoiceField(choices=MeasurementKind.choices)
+    value = serializers.DecimalField(max_digits=14, decimal_places=4, help_text=_("혈압은 수축기 혈압"))
+    value2 = serializers.DecimalField(max_digits=14, decimal_places=4, required=False, allow_null=True,
+                                      default=None, help_text=_("혈압의 이완기 혈압; 다른 항목은 비웁니다"))
+    measured_at = UtcDateTimeField(required=False, help_text=_("비우면 안부 확인 일시(대량 등록은 필수)"))
+    resident = VisibleResidentField(required=False, allow_null=True, default=None,
+                                    help_text=_("측정한 가구원 id; 비우면 세대 공용 기기(세대주의 동의)"))
+    external_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None,
+                                        help_text=_("게이트웨이의 측정 id: 다시 보내도 한 번만 저장합니다"))
+    device_id = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("기기·게이트웨이 id"))
+
+
+class MeasurementBulkRowSerializer(MeasurementRowSerializer):
+    household = VisibleHouseholdField()
+    measured_at = UtcDateTimeField(help_text=_("측정 일시"))
+
+
+class MeasurementBulkSerializer(serializers.Serializer):
+    """The bulk request's shape (for the schema: the view reads each row on its own, so one bad row is reported
+    with its index while the others go in)."""
+
+    measurements = MeasurementBulkRowSerializer(many=True, help_text=_("측정값 목록(최대 500건)"))
+
+
+class MeasurementRowErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=_("요청 measurements 안의 순번(0부터)"))
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class MeasurementBulkResultSerializer(serializers.Serializer):
+    created = MeasurementSerializer(many=True, help_text=_("새로 저장한 측정값"))
+    existing = MeasurementSerializer(many=True, help_text=_("external_id로 이미 저장되어 있던 측정값"))
+    errors = MeasurementRowErrorSerializer(many=True, help_text=_("거부한 행: 나머지 행은 저장했습니다"))
+    alerts = serializers.IntegerField(help_text=_("새로 올린 건강 측정 이상 알림(세대 수)"))
+
+
 # Follow-ups, check-ins ---------------------------------------------------------------------------------------
 
 
@@ -384,6 +470,10 @@ class CheckInCreateSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=CheckInSource.choices)
     is_alert = serializers.BooleanField(default=False, help_text=_("이상 신호면 무응답 경보를 바로 올립니다"))
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    measurements = MeasurementRowSerializer(
+        many=True, required=False, default=list,
+        help_text=_("이 안부 확인과 함께 온 건강 측정값(MeasurementRow). 하나라도 거부되면 안부 확인도 기록하지 않습니다."))
+
 
 # Service links and resources ---------------------------------------------------------------------------------
 

@@ -23,10 +23,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from welfare.api.base import ApiViewSet
-from welfare.api.filters import refuse_unknown
+from welfare.api.errors import flat_errors
+from welfare.api.filters import MAX_ID, refuse_unknown
 from welfare.api.permissions import capability_permission
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from welfare.errors import RuleError
+from welfare.permissions import can
 from welfare.scoping import ScopedQuerySet, membership
 
 from .. import selectors, services
@@ -36,10 +38,12 @@ from ..models import (
     CheckIn,
     FollowUp,
     Household,
+    Measurement,
     Resident,
     ServiceLink,
     Visit,
 )
+from ..services.measurements import MAX_ROWS as MAX_MEASUREMENT_ROWS
 from . import filters
 from .serializers import (
     CaseDetailSerializer,
@@ -50,6 +54,10 @@ from .serializers import (
     ConferenceInputSerializer,
     FollowUpSerializer,
     HouseholdSerializer,
+    MeasurementBulkResultSerializer,
+    MeasurementBulkRowSerializer,
+    MeasurementBulkSerializer,
+    MeasurementSerializer,
     PhraseSetSerializer,
     ServiceLinkSerializer,
     ServiceLinkStatusSerializer,
@@ -341,7 +349,11 @@ class CheckInViewSet(ApiViewSet):
         summary="안부 확인 기록 (IoT·AI 안부전화 게이트웨이)",
         description="Validated and recorded by households.services.checkin_record, the page's rules. "
                     "`client_id` makes the call idempotent: the same id again answers 200 with the check-in "
-                    "first recorded. An alert (`is_alert`) raises the silence follow-up and its notices at once.",
+                    "first recorded. An alert (`is_alert`) raises the silence follow-up and its notices at once. "
+                    "`measurements` (optional) are health readings that came with it "
+                    "(households.services.measurements_record, all or nothing: a refused reading answers 400 "
+                    "naming `measurements.<index>.<field>` and records nothing); they need the "
+                    "`view_health_measurements` capability and the person's consent to sensitive data.",
         request=CheckInCreateSerializer,
         responses={201: CheckInSerializer, 200: CheckInSerializer, **WRITE_ERRORS},
     )
@@ -355,10 +367,12 @@ class CheckInViewSet(ApiViewSet):
         given = CheckInCreateSerializer(data=request.data, context=self.get_serializer_context())
         given.is_valid(raise_exception=True)
         data = given.validated_data
+        at = data.get("at") or timezone.now()
         try:
-            check_in, created = services.checkin_record(
+            check_in, created = services.checkin_record_with_measurements(
                 household=data["household"], by=request.user, source=data["source"], is_alert=data["is_alert"],
-                note=data["note"].strip(), at=data.get("at") or timezone.now(), external_id=data["client_id"].strip(),
+                note=data["note"].strip(), at=at, external_id=data["client_id"].strip(),
+                rows=[measurement_input(row, household=data["household"], at=at) for row in data["measurements"]],
             )
         except RuleError as error:  # the service names a need's field need_<domain>; the request calls it needs
             raise _rule_fields(error) from error
@@ -373,6 +387,103 @@ class CheckInViewSet(ApiViewSet):
         if earlier is None and CheckIn.objects.filter(external_id=client_id).exists():
             raise serializers.ValidationError({"client_id": [_("이미 사용한 client_id입니다.")]})
         return earlier
+
+
+# Health measurements ----------------------------------------------------------------------------------------
+
+
+def measurement_input(row: Mapping, *, household: Household, at: dt.datetime | None = None) -> services.MeasurementInput:
+    """A validated row of MeasurementRowSerializer as the service's input."""
+    return services.MeasurementInput(
+        household=household, kind=row["kind"], value=row["value"], value2=row.get("value2"),
+        measured_at=row.get("measured_at") or at, resident=row.get("resident"),
+        external_id=(row.get("external_id") or "").strip() or None, device_id=row.get("device_id") or "")
+
+
+def _visible_by_id(queryset, rows: list, name: str) -> dict:
+    """``{id: object}`` of the ids the rows name under ``name`` that the queryset (already scoped) holds."""
+    ids = {int(r[name]) for r in rows if isinstance(r, Mapping) and isinstance(r.get(name), (int, str))
+           and not isinstance(r.get(name), bool) and str(r.get(name)).isdigit() and 0 < int(r[name]) <= MAX_ID}
+    return queryset.in_bulk(list(ids)) if ids else {}
+
+
+class HealthMeasurementsPermission(permissions.BasePermission):
+    """Health readings are sensitive data: reading and sending them both need ``view_health_measurements``."""
+
+    message = _("건강 측정을 볼 권한이 없습니다.")
+
+    def has_permission(self, request, view):
+        return can(request.user, "view_health_measurements")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="건강 측정 목록 (열람 기록을 남깁니다)",
+                       responses={200: MeasurementSerializer(many=True), **LIST_ERRORS}),
+    retrieve=extend_schema(summary="건강 측정 (열람 기록을 남깁니다)", responses={200: MeasurementSerializer, **READ_ERRORS}),
+)
+class MeasurementViewSet(ApiViewSet):
+    """Health readings from devices (blood pressure, glucose, steps, weight): sensitive data, for the roles with
+    ``view_health_measurements`` only, and only the readings whose person holds an active consent to sensitive
+    data (the household head's for a shared device). Gateways POST them in bulk."""
+
+    serializer_class = MeasurementSerializer
+    filterset_class = filters.MeasurementFilter
+    permission_classes = [permissions.IsAuthenticated, HealthMeasurementsPermission]
+    ordering_fields = ("measured_at", "id")
+    ordering = ("-measured_at", "-id")
+    list_verb = "households.measurement.listed"
+    retrieve_verb = "households.measurement.viewed"
+
+    def base_queryset(self):
+        return with_dong(Measurement.objects.with_consent())
+
+    @extend_schema(
+        summary="건강 측정 대량 기록 (게이트웨이)",
+        description="`{\"measurements\": [...]}`, at most 500 rows. Each row is checked on its own by "
+                    "households.services.measurements_record: the good rows are stored, each refused row is "
+                    "answered in `errors` with its `index` and field sentences (an impossible value, no consent, "
+                    "another dong's household...). A row whose `external_id` is already stored is answered in "
+                    "`existing`, unchanged. 201 when a row was stored, else 200. An out-of-range reading raises "
+                    "one `health` follow-up per household for the dong's visiting nurse (`alerts`: how many new).",
+        request=MeasurementBulkSerializer,
+        responses={201: MeasurementBulkResultSerializer, 200: MeasurementBulkResultSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request, *args, **kwargs):
+        rows = request.data.get("measurements") if isinstance(request.data, Mapping) else None
+        if not isinstance(rows, list) or not rows:
+            raise serializers.ValidationError({"measurements": [_("측정값 목록을 보내세요.")]})
+        if len(rows) > MAX_MEASUREMENT_ROWS:
+            raise serializers.ValidationError({"measurements": [
+                _("한 번에 %(n)s건까지 보낼 수 있습니다.") % {"n": MAX_MEASUREMENT_ROWS}]})
+        refused: dict[int, dict[str, list[str]]] = {}
+        given: list[tuple[int, services.MeasurementInput]] = []
+        # The rows' households and residents read once (two queries), not once per row.
+        context = {**self.get_serializer_context(), "preloaded": {
+            "household": _visible_by_id(Household.objects.visible_to(request.user).select_related("dong"),
+                                        rows, "household"),
+            "resident": _visible_by_id(Resident.objects.visible_to(request.user), rows, "resident")}}
+        for index, row in enumerate(rows):
+            form = MeasurementBulkRowSerializer(data=row, context=context)
+            if form.is_valid():
+                given.append((index, measurement_input(form.validated_data,
+                                                       household=form.validated_data["household"])))
+            else:
+                refused[index] = flat_errors(form.errors)
+        batch = services.measurements_record(by=request.user, rows=[r for _i, r in given])
+        for position, row_errors in batch.errors.items():
+            refused[given[position][0]] = {name: [message] for name, message in row_errors.items()}
+        # In the request's order (the ids of a bulk insert follow it).
+        created = (self.get_queryset().filter(pk__in=[m.pk for m in batch.created]).order_by("id")
+                   if batch.created else [])
+        existing = (self.get_queryset().filter(pk__in=[m.pk for m in batch.existing]).order_by("id")
+                    if batch.existing else [])
+        body = {
+            "created": MeasurementSerializer(created, many=True).data,
+            "existing": MeasurementSerializer(existing, many=True).data,
+            "errors": [{"index": i, "fields": refused[i]} for i in sorted(refused)],
+            "alerts": len(batch.alerts),
+        }
+        return Response(body, status=status.HTTP_201_CREATED if batch.created else status.HTTP_200_OK)
 
 
 # Phrase templates --------------------------------------------------------------------------------------------

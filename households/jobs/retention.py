@@ -29,6 +29,7 @@ from ..models import (
     FollowUp,
     FollowUpStatus,
     Household,
+    Measurement,
     MemberEvent,
     Resident,
     SensitiveProfile,
@@ -106,6 +107,8 @@ def anonymise_households(ids: list[int], *, now: dt.datetime) -> dict[str, int]:
         name=ANONYMOUS_NAME, phone="", rrn_hash="", birth_date=TruncYear("birth_date"))
     _blank_encrypted_rrn(ids)
     SensitiveProfile.objects.filter(resident__household_id__in=ids).delete()
+    # Health readings are sensitive data like the profile: they go (no count of the product reads them after).
+    Measurement.objects.filter(household_id__in=ids).delete()
     dong_name = Dong.objects.filter(pk=OuterRef("dong_id")).values("name")[:1]
     Household.objects.filter(pk__in=ids).update(
         road_address=Concat(Value(ANONYMISED_PREFIX), Subquery(dong_name), output_field=models.CharField()),

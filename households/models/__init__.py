@@ -69,6 +69,11 @@ from .links import (  # noqa: F401
     ServiceLink,
     ServiceLinkQuerySet,
 )
+from .measurements import (  # noqa: F401
+    Measurement,
+    MeasurementKind,
+    MeasurementQuerySet,
+)
 from .phrases import (  # noqa: F401
     DEFAULT_PHRASES,
     PhraseTemplate,

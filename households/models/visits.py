@@ -95,6 +95,8 @@ class FollowUpReason(models.TextChoices):
     SILENCE = "silence", _("무응답 경보")
     OVERDUE = "overdue", _("기한 경과 확인")
     MANUAL = "manual", _("직접 지정")
+    # An out-of-range health measurement from a device (households.services.measurements): the visiting nurse.
+    HEALTH = "health", _("건강 측정 이상")
 
 
 class FollowUpPriority(models.TextChoices):

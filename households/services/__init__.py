@@ -67,6 +67,13 @@ from .links import (  # noqa: F401
     service_link_create,
     service_link_transition,
 )
+from .measurements import (  # noqa: F401
+    MeasurementBatch,
+    MeasurementInput,
+    checkin_record_with_measurements,
+    measurement_rules,
+    measurements_record,
+)
 from .risk import (  # noqa: F401
     household_clear_emergency,
     household_set_emergency,

@@ -22,7 +22,7 @@ from ..attachment_owners import with_owners
 from ..filters import HouseholdFilter
 from ..forms import HeadForm, HouseholdForm, ResidentForm, RevealForm, SensitiveProfileForm, SignedConsentForm
 from ..models import Attachment, Consent, Household, Resident, SensitiveProfile
-from . import cases, visits, worklists
+from . import cases, health, visits, worklists
 
 ATTACHMENTS_SHOWN = 50
 
@@ -73,7 +73,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     log_action(household, "households.household.viewed", user=request.user,
                changes={"sensitive": bool(profiles)} if profiles else None)
     panels: dict = {}
-    for module in (visits, cases, worklists):
+    for module in (visits, cases, worklists, health):
         panels.update(module.detail_context(request, household))
     return render(request, "households/detail.html", {
         **panels,

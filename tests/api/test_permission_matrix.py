@@ -33,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from households.models import PhraseTemplate, ServiceLink
+from households.models import Measurement, PhraseTemplate, ServiceLink
 from tests.api.conftest import bearer_client
 from tests.discovery.factories_network import member, report
 from tests.households.factories_attachments import attach, jpeg_with_gps, upload
@@ -49,15 +49,19 @@ API = "/api/v1"
 ROLES = ("official", "lead", "planner", "district_admin", "nurse", "case_team", "no_membership", "anonymous")
 EDITORS = {"official", "lead", "district_admin", "case_team"}  # edit_casework: the writes' default
 # Writes with their own capability: visits (record_visits: the visiting nurse too), reports (triage_reports).
+# Health measurements (view_health_measurements): read and written by the roles that see health data only.
+HEALTH = {"official", "lead", "nurse", "case_team"}
 WRITERS = {("visits", "create"): EDITORS | {"nurse"},
-           ("crisis-reports", "create"): {"official", "lead", "district_admin"}}
+           ("crisis-reports", "create"): {"official", "lead", "district_admin"},
+           ("measurements", "create"): HEALTH}
 SCOPES = ("own", "other_dong", "other_district")
 PERSONAL = ("households", "cases", "visits", "follow-ups", "service-links", "check-ins", "crisis-reports",
             "network-members", "attachments")
 DISTRICT_WIDE = ("resources", "plans", "phrase-templates")
 
 
-CASE_SCOPED = ("households", "cases", "visits", "follow-ups", "service-links", "check-ins", "attachments")
+CASE_SCOPED = ("households", "cases", "visits", "follow-ups", "service-links", "check-ins", "attachments",
+               "measurements")
 
 
 def can_see(role: str, prefix: str, scope: str) -> bool:
@@ -120,7 +124,7 @@ def _build_world() -> World:
     objects: dict[tuple[str, str], object] = {}
     cases, links = {}, {}
     for scope, dong in dongs.items():
-        household = household_with_client(dong, consents=("collect_use", "third_party"))
+        household = household_with_client(dong, consents=("collect_use", "third_party", "sensitive"))
         resource = ResourceFactory(district=dong.district, dongs=[dong])
         cases[scope] = make_case(household, case_class="difficult" if scope == "other_dong" else "general")
         links[scope] = ServiceLink.objects.create(household=household, resource=resource)
@@ -135,6 +139,8 @@ def _build_world() -> World:
             ("network-members", scope): member(dong),
             ("resources", scope): resource,
             ("attachments", scope): attach(household, uploader),
+            ("measurements", scope): Measurement.objects.create(
+                household=household, kind="steps", value=4000, measured_at=timezone.now() - dt.timedelta(hours=1)),
         })
         for year in (2025, 2026):
             figure(dong, dt.date(year, 3, 1), "cases_opened", 4)
@@ -166,6 +172,7 @@ OPERATIONS = {
     "resources": ("list", "retrieve", "write"),
     "phrase-templates": ("list", "write"),
     "attachments": ("list", "retrieve", "download", "create"),
+    "measurements": ("list", "retrieve", "create"),
 }
 DETAIL_ACTIONS = {("cases", "transition"), ("cases", "conference"), ("service-links", "status"), ("plans", "figures"),
                   ("attachments", "download")}
@@ -185,6 +192,8 @@ def scopes_of(prefix: str, operation: str) -> tuple[str, ...]:
 def expected(role: str, prefix: str, operation: str, scope: str) -> int:
     if role == "anonymous":
         return 401
+    if prefix == "measurements" and role not in HEALTH:
+        return 403  # sensitive data: reads need the capability too
     if operation == "list":
         return 200
     if operation in ("retrieve", "figures", "download"):
@@ -197,6 +206,8 @@ def expected(role: str, prefix: str, operation: str, scope: str) -> int:
         return 400 if can_see(role, prefix, "own" if scope == "invalid" else scope) else 404
     if scope == "invalid":  # on the user's own dong: the object in the URL is found first
         return 400 if operation == "create" or can_see(role, prefix, "own") else 404
+    if operation == "create" and prefix == "measurements":
+        return 201 if can_see(role, prefix, scope) else 200  # bulk: the unknown household's row is reported
     if operation == "create":
         return 201 if can_see(role, prefix, scope) else 400  # the household or dong in the body is unknown
     return 200 if can_see(role, prefix, scope) else 404  # transition, status: the object is in the URL
@@ -288,6 +299,9 @@ def _create_body(world: World, prefix: str, scope: str) -> dict:
     if prefix == "attachments":
         return {"owner_kind": "household", "owner_id": household, "kind": "photo", "title": "현관 사진",
                 "client_id": f"m-{uuid.uuid4()}", "file": upload("a.jpg", jpeg_with_gps())}
+    if prefix == "measurements":
+        return {"measurements": [{"household": household, "kind": "steps", "value": 4100,
+                                  "measured_at": (timezone.now() - dt.timedelta(minutes=1)).isoformat()}]}
     if prefix == "check-ins":
         return {"client_id": f"gw-{uuid.uuid4()}", "household": household, "source": "iot",
                 "at": (timezone.now() - dt.timedelta(minutes=1)).isoformat()}
@@ -302,7 +316,7 @@ def test_permission(world, role, prefix, operation, scope):
     assert response.status_code == expected(role, prefix, operation, scope), response.content[:300]
     if response.status_code >= 400:
         assert set(response.json()) == {"error"}  # the one error shape, whatever refused the request
-    if operation == "list" and role != "anonymous":
+    if operation == "list" and response.status_code == 200:
         # the list holds exactly the records the user may open one by one
         listed = {row["id"] for row in response.json()["results"]}
         for (kind, where), record in world.objects.items():

@@ -64,6 +64,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("planner_ydp", Role.DISTRICT_PLANNER, "영등포구"),
     DemoUser("admin_ydp", Role.DISTRICT_ADMIN, "영등포구", is_staff=True),
     DemoUser("nurse", Role.VISITING_NURSE, "성동구", ("왕십리도선동", "왕십리2동")),
+    # 영등포구's visiting nurse: the health-measurement alerts of 영등포동 (issue 17 item 7).
+    DemoUser("nurse_ydp", Role.VISITING_NURSE, "영등포구", ("영등포동",)),
     DemoUser("hope_team", Role.CASE_TEAM, "성동구"),
     DemoUser("superadmin", None, is_staff=True, is_superuser=True),
 )

@@ -30,6 +30,7 @@ from .dong_plans import seed_dong_plans
 from .front_door import seed_front_door
 from .guide import seed_guide_groups
 from .households import BATCH_SIZE, create_households, make_context
+from .measurements import seed_measurements
 from .organisation import DISTRICTS, ensure_geography, ensure_users
 from .plans import seed_plans
 from .programmes import seed_programmes
@@ -129,6 +130,10 @@ def seed(
     door = seed_front_door(districts=districts, superuser=users.get("superadmin"),
                            admins={"성동구": users.get("admin"), "영등포구": users.get("admin_ydp")})
     report.created.update({k: v for k, v in door.items() if v})
+    # Health measurements from devices, a few households per district, some out of range (issue 17 item 7);
+    # after the 통 (seed_areas), so the alert goes to the nurse, not the dong's queue.
+    report.created["health_measurements"] = seed_measurements(rng=random.Random(f"{seed}-measurements"),
+                                                              districts=districts, today=today)
     report.created["plan_figures"] = figures_recompute(start=dt.date(today.year - 1, 1, 1), end=today)["figures"]
     if sum(activity.values()) >= 1000:
         analyze((hm.Visit, hm.VisitNeed, hm.FollowUp, hm.CheckIn, hm.Case, hm.CaseStageChange, hm.ServiceLink,
