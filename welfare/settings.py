@@ -424,6 +424,7 @@ SPECTACULAR_SETTINGS = {
         "CareStatusEnum": "households.models.CareStatus",
         "CaseStageEnum": "households.models.CaseStage",
         "ConferenceKindEnum": "households.models.ConferenceKind",
+        "MeasurementKindEnum": "households.models.MeasurementKind",
         "ConferenceBodyEnum": "households.models.ConferenceBody",
         "ConferenceDecisionEnum": "households.models.ConferenceDecision",
         "CaseSourceEnum": "households.models.CaseSource",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0017_sort_indexes'),
+        ('households', '0019_fill_intermediate_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
