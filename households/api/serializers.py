@@ -177,7 +177,7 @@ class VisitSerializer(serializers.ModelSerializer):
         model = Visit
         fields = ("id", "household", "case", "visited_at", "kind", "kind_display", "contact_result",
                   "contact_result_display", "observations", "risk_level", "risk_level_display", "next_contact_on",
-                  "needs", "staff_present", "recorded_by", "created_at")
+                  "circumstances_changed", "needs", "staff_present", "recorded_by", "created_at")
         read_only_fields = fields
 
 
@@ -236,6 +236,9 @@ class VisitCreateSerializer(serializers.Serializer):
                                     help_text=_("사망·전출일 때: 이탈 처리할 현재 가구원 id"))
     propose_case_closing = serializers.BooleanField(required=False, default=False,
                                                     help_text=_("사망·전출일 때: 진행 중인 사례의 종결 검토 제안"))
+    circumstances_changed = serializers.BooleanField(
+        required=False, default=False,
+        help_text=_("상황 변화 있음: 서비스 제공 중인 사례를 재사정으로 옮깁니다(다른 단계면 재사정 예정일을 방문일로)"))
 
     def validate_needs(self, needs: list[dict]) -> list[dict]:
         # Reported with the other fields' errors: the service's rule, asked before the service runs.
@@ -249,7 +252,7 @@ class VisitCreateSerializer(serializers.Serializer):
             kind=data["kind"], contact_result=data["contact_result"], risk_level=data["risk_level"],
             visited_at=data.get("visited_at") or timezone.now(), observations=data["observations"].strip(),
             next_contact_on=data["next_contact_on"], needs=_need_rows(data["needs"]),
-            staff_present=tuple(data["staff_present"]),
+            staff_present=tuple(data["staff_present"]), circumstances_changed=data["circumstances_changed"],
             outcome=VisitOutcome(end_care=data["end_care"], resident=data["resident"],
                                  propose_case_closing=data["propose_case_closing"]),
         )

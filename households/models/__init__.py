@@ -10,7 +10,10 @@ from .cases import (  # noqa: F401
     ASSESSMENT_DAYS,
     BEFORE_ASSESSMENT_DONE,
     BEFORE_PLAN_DONE,
+    AFTERCARE_MOVES,
+    CLOSED_STAGES,
     OPEN_STAGES,
+    REASSESSMENT_SOON_DAYS,
     PLAN_DAYS,
     TRANSITIONS,
     Case,
@@ -85,6 +88,8 @@ from .transfers import (  # noqa: F401
     TransferStatus,
 )
 from .visits import (  # noqa: F401
+    AFTERCARE_REASONS,
+    NOT_MET_BY_VISIT,
     CheckIn,
     CheckInSource,
     ContactResult,
