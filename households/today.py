@@ -16,7 +16,7 @@ from welfare.scoping import personal_dong_ids
 from welfare.today import TodayBlock, TodayRow, register_today_section, rows_and_total
 
 from .models import OPEN_STAGES, Case, CaseStage, CaseStageChange, FollowUp, FollowUpReason, FollowUpStatus
-from .models.cases import DEADLINES
+from .models.cases import DEADLINES, CaseQuerySet
 from .selectors import team_load
 
 if TYPE_CHECKING:
@@ -68,16 +68,20 @@ def my_deadlines(user: User, today: dt.date) -> TodayBlock | None:
     near = Q()
     for deadline in DEADLINES:
         near |= Q(stage__in=sorted(deadline.pending), **{f"{deadline.due_field}__lte": soon})
+    # Reassessment due within REASSESSMENT_SOON_DAYS (a NULL date never matches: not in service).
+    near |= CaseQuerySet.reassessment_due_q(today)
     cases = (Case.objects.filter(near, assigned_official=user, stage__in=sorted(OPEN_STAGES))
              .select_related("household").order_by("opened_on", "pk"))
     found, total = rows_and_total(cases, LIMIT)
     rows = []
     for case in found:
-        due = [(d, getattr(case, d.due_field)) for d in DEADLINES if case.stage in d.pending]
-        deadline, day = min(due, key=lambda pair: pair[1])
+        due = [(d.label, getattr(case, d.due_field)) for d in DEADLINES if case.stage in d.pending]
+        if case.reassessment_due_on is not None:
+            due.append((_("재사정"), case.reassessment_due_on))
+        label, day = min(due, key=lambda pair: pair[1])
         rows.append(TodayRow(
             title=f"#{case.pk} · {case.household.full_address}",
-            detail=f"{case.get_stage_display()} · {deadline.label} {day:%Y-%m-%d}",
+            detail=f"{case.get_stage_display()} · {label} {day:%Y-%m-%d}",
             url=reverse("households:case_detail", args=[case.household_id, case.pk]),
             action=_("사례 보기"), action_url=reverse("households:case_detail", args=[case.household_id, case.pk]),
             tone="overdue" if day < today else "urgent"))

@@ -40,7 +40,7 @@ from ..models import (
     VisitKind,
 )
 from ..models.cases import ASSESSMENT_DAYS, PLAN_DAYS
-from ..services import VisitData, VisitOutcome, needs_errors
+from ..services import AftercareOutcome, RelapsePath, VisitData, VisitOutcome, needs_errors
 
 
 class ResidentRefSerializer(serializers.Serializer):
@@ -130,15 +130,34 @@ class CaseSerializer(serializers.ModelSerializer):
     closing_reason = serializers.ChoiceField(choices=ClosingReason.choices, allow_blank=True, read_only=True)
     closing_reason_display = ChoiceDisplayField(ClosingReason.choices, source="closing_reason")
     version = serializers.IntegerField(read_only=True, help_text=_("낙관적 잠금: 단계 변경에 그대로 보내세요"))
+    reassessment_state = serializers.SerializerMethodField(
+        help_text=_("재사정: overdue(기한 지남), due(7일 이내 도래) 또는 빈 값"))
 
     class Meta:
         model = Case
         fields = ("id", "household", "dong", "client", "source", "source_display", "stage", "stage_display",
                   "case_class", "case_class_display", "assigned_official", "opened_on", "assessment_due_on",
-                  "plan_due_on", "is_assessment_overdue", "is_plan_overdue", "closing_reason",
+                  "plan_due_on", "is_assessment_overdue", "is_plan_overdue", "reassessment_due_on",
+                  "reassessment_state", "closing_reason",
                   "closing_reason_display", "closing_note", "closed_on", "previous_case", "version", "created_at",
                   "updated_at")
         read_only_fields = fields
+
+
+    def get_reassessment_state(self, case: Case) -> str:
+        return case.reassessment_state(self.context.get("today"))
+
+
+class CaseAftercareSerializer(serializers.Serializer):
+    """The outcome of an after-care contact (households.services.aftercare_record holds the rules)."""
+
+    outcome = serializers.ChoiceField(choices=AftercareOutcome.choices)
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text=_("읽었을 때의 version; 그사이 바뀌었으면 409"))
+    relapse_to = serializers.ChoiceField(choices=RelapsePath.choices, required=False, allow_blank=True, default="",
+                                         help_text=_("재발일 때: reassessment(이 사례 재사정) 또는 new_case(새 사례 접수)"))
+    source = serializers.ChoiceField(choices=CaseSource.choices, required=False, default=CaseSource.VISIT,
+                                     help_text=_("새 사례로 접수할 때의 발굴 경로"))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 # Text lengths are the services' rule (welfare.common.bounds): no max_length here, so the API answers with the
