@@ -25,6 +25,8 @@ from ..models import (
     ServiceLink,
     Severity,
 )
+from ..services.aftercare import NOTE_MAX as AFTERCARE_NOTE_MAX
+from ..services.aftercare import AftercareOutcome, RelapsePath
 from ..services.cases import (
     CLOSING_NOTE_MAX,
     GOAL_TEXT_MAX,
@@ -34,8 +36,6 @@ from ..services.cases import (
     NeedInput,
     assignable_officials,
 )
-from ..services.aftercare import NOTE_MAX as AFTERCARE_NOTE_MAX
-from ..services.aftercare import AftercareOutcome, RelapsePath
 from ..services.links import LINK_FIELDS, LinkTerms
 
 # Texts carry their limit to the browser (maxlength and static/js/counter.js); the services check it, with the

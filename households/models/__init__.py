@@ -7,14 +7,14 @@ from .attachments import (  # noqa: F401
     AttachmentQuerySet,
 )
 from .cases import (  # noqa: F401
+    AFTERCARE_MOVES,
     ASSESSMENT_DAYS,
     BEFORE_ASSESSMENT_DONE,
     BEFORE_PLAN_DONE,
-    AFTERCARE_MOVES,
     CLOSED_STAGES,
     OPEN_STAGES,
-    REASSESSMENT_SOON_DAYS,
     PLAN_DAYS,
+    REASSESSMENT_SOON_DAYS,
     TRANSITIONS,
     Case,
     CaseClass,

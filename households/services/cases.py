@@ -45,7 +45,12 @@ from ..models import (
 from ..models.cases import due_dates
 from ..selection import Selection, announce
 from .approvals import announce_closing_step
-from .case_schedule import aftercare_cancel_pending, aftercare_schedule, policy_of, reassessment_reminder_close
+from .case_schedule import (
+    aftercare_cancel_pending,
+    aftercare_schedule,
+    policy_of,
+    reassessment_reminder_close,
+)
 from .rules import has_active_consent
 from .transfers import check_owner_change
 

@@ -9,7 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from households import services
-from households.models import AFTERCARE_MOVES, TRANSITIONS, Case, CaseGoal, CaseStage, CaseStageChange, FollowUp
+from households.models import (
+    AFTERCARE_MOVES,
+    TRANSITIONS,
+    Case,
+    CaseGoal,
+    CaseStage,
+    CaseStageChange,
+    FollowUp,
+)
 from households.services.cases import NeedInput
 from tests.factories import ResidentFactory
 
