@@ -15,7 +15,17 @@ from welfare.permissions import can
 from welfare.scoping import personal_dong_ids
 from welfare.today import TodayBlock, TodayRow, register_today_section, rows_and_total
 
-from .models import OPEN_STAGES, Case, CaseStage, CaseStageChange, FollowUp, FollowUpReason, FollowUpStatus
+from .models import (
+    AFTERCARE_REASONS,
+    NOT_MET_BY_VISIT,
+    OPEN_STAGES,
+    Case,
+    CaseStage,
+    CaseStageChange,
+    FollowUp,
+    FollowUpReason,
+    FollowUpStatus,
+)
 from .models.cases import DEADLINES, CaseQuerySet
 from .selectors import team_load
 
@@ -32,9 +42,19 @@ def _follow_up_rows(follow_ups, today: dt.date) -> list[TodayRow]:
         title=f.household.full_address,
         detail=f"{f.get_reason_display()} · {f.due_on:%Y-%m-%d}" + (f" · {f.note}" if f.note else ""),
         url=reverse("households:detail", args=[f.household_id]),
-        action=_("방문 기록"), action_url=reverse("households:visit_add", args=[f.household_id]),
+        **_follow_up_action(f),
         tone="overdue" if f.due_on < today else ("urgent" if f.priority == "high" else ""),
     ) for f in follow_ups]
+
+
+def _follow_up_action(f: FollowUp) -> dict[str, str]:
+    """A visit meets most follow-ups; an after-care contact or a reassessment reminder is met on its case."""
+    if f.case_id and f.reason in NOT_MET_BY_VISIT:
+        url = reverse("households:case_detail", args=[f.household_id, f.case_id])
+        if f.reason in AFTERCARE_REASONS:
+            return {"action": _("사후관리 결과 기록"), "action_url": url + "#aftercare"}
+        return {"action": _("사례 보기"), "action_url": url}
+    return {"action": _("방문 기록"), "action_url": reverse("households:visit_add", args=[f.household_id])}
 
 
 def _mine(user: User, today: dt.date):

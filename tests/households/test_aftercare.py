@@ -254,3 +254,14 @@ def test_the_policy_form_shows_and_saves_the_months(district_admin, client_for):
 
     policy = CadencePolicy.objects.get(district=district_admin.staff.district_id)
     assert (policy.aftercare_first_months, policy.aftercare_last_months, policy.reassessment_months) == (2, 4, 3)
+
+
+def test_the_today_page_sends_an_aftercare_contact_to_its_case(closed_case, lead):
+    from households.today import my_follow_ups
+
+    block = my_follow_ups(lead, dt.date(2026, 3, 2))
+
+    row = next(r for r in block.rows if "사후관리 1차" in r.detail)
+    assert row.action == "사후관리 결과 기록"
+    assert row.action_url == reverse("households:case_detail", args=[closed_case.household_id, closed_case.pk]) \
+        + "#aftercare"
