@@ -30,8 +30,10 @@ def cadence_policy_check(data: Mapping[str, Any]) -> dict[str, int]:
     values = check_bounds(data, {name: CadencePolicy.limits_of(name) for name in CadencePolicy.DAY_FIELDS},
                           _("%(low)s일에서 %(high)s일 사이로 입력하세요."))
     # A caller that names no month (an older client of the day fields) keeps the defaults (the save: the current).
-    months = {name: CadencePolicy._meta.get_field(name).default for name in CadencePolicy.MONTH_FIELDS}
-    values.update(check_bounds({**months, **data}, CadencePolicy.MONTH_LIMITS, _("%(low)s개월에서 %(high)s개월 사이로 입력하세요.")))
+    defaults = CadencePolicy()
+    months = {name: getattr(defaults, name) for name in CadencePolicy.MONTH_FIELDS}
+    values.update(check_bounds({**months, **data}, CadencePolicy.MONTH_LIMITS,
+                               _("%(low)s개월에서 %(high)s개월 사이로 입력하세요.")))
     if values["aftercare_first_months"] >= values["aftercare_last_months"]:
         raise RuleError({"aftercare_last_months": _("사후관리 2차(최종)는 1차보다 늦어야 합니다.")})
     check_ordered(values, tuple(CadencePolicy.CADENCE_DAYS.values()),
