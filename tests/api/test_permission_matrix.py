@@ -155,7 +155,7 @@ def _build_world() -> World:
 # Every operation of every registered viewset: (prefix, operation). "write" is a POST to a read-only list.
 OPERATIONS = {
     "households": ("list", "retrieve", "write"),
-    "cases": ("list", "retrieve", "transition", "write"),
+    "cases": ("list", "retrieve", "transition", "aftercare", "write"),
     "visits": ("list", "retrieve", "create"),
     "follow-ups": ("list", "retrieve", "write"),
     "service-links": ("list", "retrieve", "status", "write"),
@@ -167,7 +167,7 @@ OPERATIONS = {
     "phrase-templates": ("list", "write"),
     "attachments": ("list", "retrieve", "download", "create"),
 }
-DETAIL_ACTIONS = {("cases", "transition"), ("service-links", "status"), ("plans", "figures"),
+DETAIL_ACTIONS = {("cases", "transition"), ("cases", "aftercare"), ("service-links", "status"), ("plans", "figures"),
                   ("attachments", "download")}
 
 
@@ -177,7 +177,7 @@ def scopes_of(prefix: str, operation: str) -> tuple[str, ...]:
     extra: tuple[str, ...] = ()
     if prefix == "crisis-reports" and operation in ("retrieve", "create"):
         extra += ("district_queue",)
-    if operation in ("create", "transition", "status"):
+    if operation in ("create", "transition", "aftercare", "status"):
         extra += ("invalid",)  # an intentionally incomplete body, on the user's own dong
     return SCOPES + extra
 
@@ -197,6 +197,8 @@ def expected(role: str, prefix: str, operation: str, scope: str) -> int:
         return 400 if operation == "create" or can_see(role, prefix, "own") else 404
     if operation == "create":
         return 201 if can_see(role, prefix, scope) else 400  # the household or dong in the body is unknown
+    if operation == "aftercare":  # the world's cases are at intake: the service refuses an after-care outcome
+        return 400 if can_see(role, prefix, scope) else 404
     return 200 if can_see(role, prefix, scope) else 404  # transition, status: the object is in the URL
 
 
@@ -263,6 +265,9 @@ def _request(world: World, role: str, prefix: str, operation: str, scope: str):
     if operation == "transition":
         body = {} if scope == "invalid" else {"to": "assessment", "version": target.version}
         return client.post(f"{url}transition/", body, format="json")
+    if operation == "aftercare":
+        body = {} if scope == "invalid" else {"outcome": "no_problem", "version": target.version}
+        return client.post(f"{url}aftercare/", body, format="json")
     if operation == "status":
         body = {"to": "completed"} if scope == "invalid" else {"to": "accepted"}  # requested → completed: a rule
         return client.post(f"{url}status/", body, format="json")

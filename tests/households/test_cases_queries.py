@@ -54,9 +54,9 @@ def test_case_page_query_count_is_constant(client_for, official, dong, seongdong
     # session, user, membership, visible dongs, household, case (client and official joined), needs,
     # goals (need joined), links (resource and need joined), stage changes (by joined), previous case and
     # relapses, the transfers to the district team (people joined), the access-log insert, the needs offered by
-    # the goal form, the case's attachments, the bell's unread-notification COUNT (base.html): 16, whatever the
-    # number of rows.
-    assert few == many == 16
+    # the goal form, the case's attachments, the after-care contacts, the bell's unread-notification COUNT
+    # (base.html): 17, whatever the number of rows.
+    assert few == many == 17
 
 
 def test_cases_panel_query_count_is_constant(client_for, official, dong):
