@@ -51,7 +51,8 @@ class Visit(models.Model):
     risk_level = models.CharField(_("위기도(갱신)"), max_length=10, choices=RiskLevel.choices)
     next_contact_on = models.DateField(_("다음 접촉 예정일"), null=True, blank=True)
     # A change in the household (illness, job loss, a member left...): an in-service case goes to reassessment.
-    circumstances_changed = models.BooleanField(_("상황 변화 있음"), default=False)
+    # A database default too: the bench's raw INSERT of visits (welfare.demo.bench.volume) names no such column.
+    circumstances_changed = models.BooleanField(_("상황 변화 있음"), default=False, db_default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("기록자")
     )
