@@ -248,3 +248,14 @@ def test_a_change_at_a_household_without_an_open_case_is_just_recorded(dong, off
             kind="home", contact_result="met", risk_level="low", circumstances_changed=True), token=uuid.uuid4())
 
     assert visit.circumstances_changed and not Case.objects.filter(household=household).exists()
+
+
+def test_the_reminder_is_a_registered_job_on_the_beat_schedule():
+    from django_celery_beat.models import PeriodicTask
+
+    from welfare.jobs import jobs
+
+    task = PeriodicTask.objects.get(name="welfare: reassessment_reminders")
+    assert "reassessment_reminders" in jobs()
+    assert (task.task, task.args, task.crontab.hour, task.crontab.minute) == (
+        "welfare.run_job", '["reassessment_reminders"]', "5", "30")
