@@ -259,3 +259,23 @@ def test_the_reminder_is_a_registered_job_on_the_beat_schedule():
     assert "reassessment_reminders" in jobs()
     assert (task.task, task.args, task.crontab.hour, task.crontab.minute) == (
         "welfare.run_job", '["reassessment_reminders"]', "5", "30")
+
+
+def test_a_visit_sent_from_the_field_app_with_a_change_moves_the_case(official, dong):
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    case = due_case(dong, official, dt.date(2030, 1, 5))
+    client = APIClient()
+    client.force_login(official)
+    item = {"client_id": str(uuid.uuid4()), "household": case.household_id, "kind": "home", "contact_result": "met",
+            "risk_level": "medium", "observations": "", "next_contact_on": "", "needs": [],
+            "visited_at": (timezone.now() - dt.timedelta(minutes=30)).isoformat(),
+            "based_on": {"status": "under_care", "case_stage": "in_service"}, "circumstances_changed": True}
+
+    response = client.post("/api/v1/field/sync/", {"kind": "visit", "item": item,
+                                                    "pack_generated_at": timezone.now().isoformat()}, format="json")
+
+    assert response.status_code == 201, response.content
+    case.refresh_from_db()
+    assert case.stage == CaseStage.REASSESSMENT
