@@ -196,6 +196,8 @@ def visit_post(**overrides) -> dict:
 
 def test_a_visit_with_a_change_moves_the_in_service_case_to_reassessment(client_for, dong, official):
     case = due_case(dong, official, dt.date(2027, 1, 5))
+    form = client_for(official).get(reverse("households:visit_add", args=[case.household_id])).content.decode()
+    assert 'name="circumstances_changed"' in form and "상황 변화 있음" in form
 
     with at_seoul(TODAY, hour=11):
         response = client_for(official).post(reverse("households:visit_add", args=[case.household_id]),
