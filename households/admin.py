@@ -105,12 +105,12 @@ class CadencePolicyAdmin(PolicyAdmin):
     """Superusers edit every district's cadence here, in the list too; district admins have their own page
     (/district/policies/). Both check the values with the same form and save through the same audited service."""
 
-    list_display = ("district", *CadencePolicy.DAY_FIELDS)
-    list_editable = CadencePolicy.DAY_FIELDS
+    list_display = ("district", *CadencePolicy.FIELDS)
+    list_editable = CadencePolicy.FIELDS
     list_select_related = ("district",)
     ordering = ("district__name",)
     search_fields = ("district__name",)
-    fields = ("district", *CadencePolicy.DAY_FIELDS)
+    fields = ("district", *CadencePolicy.FIELDS)
 
     policy_form = CadencePolicyForm
     policy_save = cadence_policy_save

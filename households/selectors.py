@@ -58,6 +58,7 @@ def with_work_columns(queryset: QuerySet, today: dt.date) -> QuerySet:
     return queryset.annotate(
         open_case_id=_open_case("pk"),
         open_case_stage=_open_case("stage"),
+        open_case_reassessment_due_on=_open_case("reassessment_due_on"),
         # open_case_assessment_overdue, open_case_plan_overdue: the case deadlines, one column each.
         **{f"open_case_{d.key}_overdue": _open_case_flag(d.flag, today) for d in DEADLINES},
         # CASE, not a bare comparison: an undated household is "not overdue", never NULL (which sorts first).

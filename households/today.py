@@ -15,8 +15,18 @@ from welfare.permissions import can
 from welfare.scoping import personal_dong_ids
 from welfare.today import TodayBlock, TodayRow, register_today_section, rows_and_total
 
-from .models import OPEN_STAGES, Case, CaseStage, CaseStageChange, FollowUp, FollowUpReason, FollowUpStatus
-from .models.cases import DEADLINES
+from .models import (
+    AFTERCARE_REASONS,
+    NOT_MET_BY_VISIT,
+    OPEN_STAGES,
+    Case,
+    CaseStage,
+    CaseStageChange,
+    FollowUp,
+    FollowUpReason,
+    FollowUpStatus,
+)
+from .models.cases import DEADLINES, CaseQuerySet
 from .selectors import team_load
 
 if TYPE_CHECKING:
@@ -32,9 +42,19 @@ def _follow_up_rows(follow_ups, today: dt.date) -> list[TodayRow]:
         title=f.household.full_address,
         detail=f"{f.get_reason_display()} · {f.due_on:%Y-%m-%d}" + (f" · {f.note}" if f.note else ""),
         url=reverse("households:detail", args=[f.household_id]),
-        action=_("방문 기록"), action_url=reverse("households:visit_add", args=[f.household_id]),
+        **_follow_up_action(f),
         tone="overdue" if f.due_on < today else ("urgent" if f.priority == "high" else ""),
     ) for f in follow_ups]
+
+
+def _follow_up_action(f: FollowUp) -> dict[str, str]:
+    """A visit meets most follow-ups; an after-care contact or a reassessment reminder is met on its case."""
+    if f.case_id and f.reason in NOT_MET_BY_VISIT:
+        url = reverse("households:case_detail", args=[f.household_id, f.case_id])
+        if f.reason in AFTERCARE_REASONS:
+            return {"action": _("사후관리 결과 기록"), "action_url": url + "#aftercare"}
+        return {"action": _("사례 보기"), "action_url": url}
+    return {"action": _("방문 기록"), "action_url": reverse("households:visit_add", args=[f.household_id])}
 
 
 def _mine(user: User, today: dt.date):
@@ -68,17 +88,21 @@ def my_deadlines(user: User, today: dt.date) -> TodayBlock | None:
     near = Q()
     for deadline in DEADLINES:
         near |= Q(stage__in=sorted(deadline.pending), **{f"{deadline.due_field}__lte": soon})
+    # Reassessment due within REASSESSMENT_SOON_DAYS (a NULL date never matches: not in service).
+    near |= CaseQuerySet.reassessment_due_q(today)
     cases = (Case.objects.filter(near, assigned_official=user, stage__in=sorted(OPEN_STAGES))
              .select_related("household").order_by("opened_on", "pk"))
     found, total = rows_and_total(cases, LIMIT)
     rows = []
     for case in found:
         # A limit counted from a stage's start has no date until the case enters it (NULL: skipped).
-        due = [(d, day) for d in DEADLINES if case.stage in d.pending and (day := getattr(case, d.due_field))]
-        deadline, day = min(due, key=lambda pair: pair[1])
+        due = [(d.label, day) for d in DEADLINES if case.stage in d.pending and (day := getattr(case, d.due_field))]
+        if case.reassessment_due_on is not None:
+            due.append((_("재사정"), case.reassessment_due_on))
+        label, day = min(due, key=lambda pair: pair[1])
         rows.append(TodayRow(
             title=f"#{case.pk} · {case.household.full_address}",
-            detail=f"{case.get_stage_display()} · {deadline.label} {day:%Y-%m-%d}",
+            detail=f"{case.get_stage_display()} · {label} {day:%Y-%m-%d}",
             url=reverse("households:case_detail", args=[case.household_id, case.pk]),
             action=_("사례 보기"), action_url=reverse("households:case_detail", args=[case.household_id, case.pk]),
             tone="overdue" if day < today else "urgent"))

@@ -84,6 +84,8 @@ class CaseFilter(HouseholdSearchMixin):
     case_class = django_filters.ChoiceFilter(choices=CaseClass.choices, label=_("사례 구분"))
     assigned_official = IdFilter(field_name="assigned_official_id", label=_("담당 공무원 id"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("처리 기한(욕구조사·사례회의 선정·계획 동의·제공계획) 중 하나라도 경과"))
+    reassessment_due = django_filters.BooleanFilter(method="filter_reassessment_due",
+                                                    label=_("재사정 도래(7일 이내 또는 기한 지남)"))
     opened_after = django_filters.DateFilter(field_name="opened_on", lookup_expr="gte",
                                              label=_("접수일이 이 날짜 이후(당일 포함)"))
     opened_before = django_filters.DateFilter(field_name="opened_on", lookup_expr="lte",
@@ -98,6 +100,10 @@ class CaseFilter(HouseholdSearchMixin):
     def filter_overdue(self, queryset, name, value):
         late = CaseQuerySet.late(_today())  # the deadlines of households.models.cases.DEADLINES
         return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_reassessment_due(self, queryset, name, value):
+        due = CaseQuerySet.reassessment_due_q(_today())
+        return queryset.filter(due) if value else queryset.exclude(due)
 
 
 class VisitFilter(HouseholdSearchMixin):

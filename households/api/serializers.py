@@ -46,7 +46,15 @@ from ..models import (
     VisitKind,
 )
 from ..models.cases import AGREEMENT_DAYS, ASSESSMENT_DAYS, PLAN_DAYS, SELECTION_DAYS
-from ..services import PartnerInput, PlanItemInput, VisitData, VisitOutcome, needs_errors
+from ..services import (
+    AftercareOutcome,
+    PartnerInput,
+    PlanItemInput,
+    RelapsePath,
+    VisitData,
+    VisitOutcome,
+    needs_errors,
+)
 
 
 class ResidentRefSerializer(serializers.Serializer):
@@ -138,16 +146,22 @@ class CaseSerializer(serializers.ModelSerializer):
     closing_reason = serializers.ChoiceField(choices=ClosingReason.choices, allow_blank=True, read_only=True)
     closing_reason_display = ChoiceDisplayField(ClosingReason.choices, source="closing_reason")
     version = serializers.IntegerField(read_only=True, help_text=_("낙관적 잠금: 단계 변경에 그대로 보내세요"))
+    reassessment_state = serializers.SerializerMethodField(
+        help_text=_("재사정: overdue(기한 지남), due(7일 이내 도래) 또는 빈 값"))
 
     class Meta:
         model = Case
         fields = ("id", "household", "dong", "client", "source", "source_display", "stage", "stage_display",
                   "case_class", "case_class_display", "assigned_official", "opened_on", "assessment_due_on",
                   "plan_due_on", "selection_due_on", "agreement_due_on", "is_assessment_overdue",
-                  "is_selection_overdue", "is_agreement_overdue", "is_plan_overdue", "closing_reason",
+                  "is_selection_overdue", "is_agreement_overdue", "is_plan_overdue", "reassessment_due_on",
+                  "reassessment_state", "closing_reason",
                   "closing_reason_display", "closing_note", "closed_on", "previous_case", "version", "created_at",
                   "updated_at")
         read_only_fields = fields
+
+    def get_reassessment_state(self, case: Case) -> str:
+        return case.reassessment_state(self.context.get("today"))
 
 
 class ConferencePartnerSerializer(serializers.Serializer):
@@ -223,6 +237,18 @@ class ConferenceInputSerializer(serializers.Serializer):
         }
 
 
+class CaseAftercareSerializer(serializers.Serializer):
+    """The outcome of an after-care contact (households.services.aftercare_record holds the rules)."""
+
+    outcome = serializers.ChoiceField(choices=AftercareOutcome.choices)
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text=_("읽었을 때의 version; 그사이 바뀌었으면 409"))
+    relapse_to = serializers.ChoiceField(choices=RelapsePath.choices, required=False, allow_blank=True, default="",
+                                         help_text=_("재발일 때: reassessment(이 사례 재사정) 또는 new_case(새 사례 접수)"))
+    source = serializers.ChoiceField(choices=CaseSource.choices, required=False, default=CaseSource.VISIT,
+                                     help_text=_("새 사례로 접수할 때의 발굴 경로"))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 # Text lengths are the services' rule (welfare.common.bounds): no max_length here, so the API answers with the
 # sentence the page shows ("300자 이내로 적어 주세요. (지금 301자)").
 
@@ -259,7 +285,7 @@ class VisitSerializer(serializers.ModelSerializer):
         model = Visit
         fields = ("id", "household", "case", "visited_at", "kind", "kind_display", "contact_result",
                   "contact_result_display", "observations", "risk_level", "risk_level_display", "next_contact_on",
-                  "needs", "staff_present", "recorded_by", "created_at")
+                  "circumstances_changed", "needs", "staff_present", "recorded_by", "created_at")
         read_only_fields = fields
 
 
@@ -343,6 +369,9 @@ class VisitCreateSerializer(serializers.Serializer):
                                     help_text=_("사망·전출일 때: 이탈 처리할 현재 가구원 id"))
     propose_case_closing = serializers.BooleanField(required=False, default=False,
                                                     help_text=_("사망·전출일 때: 진행 중인 사례의 종결 검토 제안"))
+    circumstances_changed = serializers.BooleanField(
+        required=False, default=False,
+        help_text=_("상황 변화 있음: 서비스 제공 중인 사례를 재사정으로 옮깁니다(다른 단계면 재사정 예정일을 방문일로)"))
 
     def validate_needs(self, needs: list[dict]) -> list[dict]:
         # Reported with the other fields' errors: the service's rule, asked before the service runs.
@@ -356,7 +385,7 @@ class VisitCreateSerializer(serializers.Serializer):
             kind=data["kind"], contact_result=data["contact_result"], risk_level=data["risk_level"],
             visited_at=data.get("visited_at") or timezone.now(), observations=data["observations"].strip(),
             next_contact_on=data["next_contact_on"], needs=_need_rows(data["needs"]),
-            staff_present=tuple(data["staff_present"]),
+            staff_present=tuple(data["staff_present"]), circumstances_changed=data["circumstances_changed"],
             outcome=VisitOutcome(end_care=data["end_care"], resident=data["resident"],
                                  propose_case_closing=data["propose_case_closing"]),
         )

@@ -46,6 +46,7 @@ from ..models import (
 from ..services.measurements import MAX_ROWS as MAX_MEASUREMENT_ROWS
 from . import filters
 from .serializers import (
+    CaseAftercareSerializer,
     CaseDetailSerializer,
     CaseSerializer,
     CaseTransitionSerializer,
@@ -124,7 +125,7 @@ class CaseViewSet(ApiViewSet):
 
     serializer_class = CaseSerializer
     filterset_class = filters.CaseFilter
-    ordering_fields = ("updated_at", "opened_on", "assessment_due_on", "plan_due_on", "id")
+    ordering_fields = ("updated_at", "opened_on", "assessment_due_on", "plan_due_on", "reassessment_due_on", "id")
     ordering = ("-updated_at", "-id")
     list_verb = "households.case.listed"
     retrieve_verb = "households.case.viewed"
@@ -188,6 +189,28 @@ class CaseViewSet(ApiViewSet):
                                  note=data["note"].strip(), closing_reason=data["closing_reason"],
                                  closing_note=data["closing_note"].strip())
         return Response(CaseSerializer(self.refetch(case.pk), context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="사후관리 결과 기록",
+        description="The case page's after-care outcome (households.services.aftercare_record): `no_problem` at the "
+                    "last after-care contact archives the case, at an earlier one it stays in follow_up; `relapse` "
+                    "needs `relapse_to`: `reassessment` (this case) or `new_case` (a new case linked to this one, "
+                    "returned; this one is archived). Send the `version` you read; a newer one answers 409.",
+        request=CaseAftercareSerializer,
+        responses={200: CaseSerializer, 201: CaseSerializer, **WRITE_ERRORS, **errors(409)},
+    )
+    @action(detail=True, methods=["post"])
+    def aftercare(self, request, pk=None):
+        case = self.get_object()
+        form = CaseAftercareSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        result = services.aftercare_record(case=case, by=request.user, outcome=data["outcome"],
+                                           expected_version=data["version"], note=data["note"].strip(),
+                                           relapse_to=data["relapse_to"], source=data["source"])
+        shown = result.new_case or result.case
+        return Response(CaseSerializer(self.refetch(shown.pk), context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED if result.new_case else status.HTTP_200_OK)
 
 
 # Visits ------------------------------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ from ..models import (
     ServiceLink,
     Severity,
 )
+from ..services.aftercare import NOTE_MAX as AFTERCARE_NOTE_MAX
+from ..services.aftercare import AftercareOutcome, RelapsePath
 from ..services.cases import (
     CLOSING_NOTE_MAX,
     GOAL_TEXT_MAX,
@@ -260,3 +262,17 @@ class LinkTransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if allowed is not None:
             self.fields["to"].widget.choices = [(s, LinkStatus(s).label) for s in allowed]
+
+
+class AftercareForm(forms.Form):
+    """The outcome of an after-care contact (households.services.aftercare_record holds the rules)."""
+
+    outcome = forms.ChoiceField(label=_("사후관리 결과"), choices=AftercareOutcome.choices, widget=forms.RadioSelect,
+                                error_messages={"required": _("사후관리 결과를 고르세요.")})
+    relapse_to = forms.ChoiceField(label=_("재발이면"), choices=[("", _("— 재발일 때 고르세요 —")), *RelapsePath.choices],
+                                   required=False)
+    source = forms.ChoiceField(label=_("새 사례의 발굴 경로"), choices=CaseSource.choices, initial=CaseSource.VISIT,
+                               required=False)
+    note = forms.CharField(label=_("접촉 내용"), required=False,
+                           widget=forms.TextInput(attrs=counter_attrs(AFTERCARE_NOTE_MAX)))
+    version = VersionField()

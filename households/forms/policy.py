@@ -15,12 +15,14 @@ from ..services.policy import cadence_policy_check
 class CadencePolicyForm(forms.ModelForm):
     class Meta:
         model = CadencePolicy
-        fields = list(CadencePolicy.DAY_FIELDS)
+        fields = list(CadencePolicy.FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in CadencePolicy.DAY_FIELDS:
             self.fields[name] = bounded_field(self.fields[name], *CadencePolicy.limits_of(name), _("일"))
+        for name in CadencePolicy.MONTH_FIELDS:
+            self.fields[name] = bounded_field(self.fields[name], *CadencePolicy.month_limits_of(name), _("개월"))
 
     def clean(self):
         return apply_rules(self, super().clean(), cadence_policy_check)

@@ -80,6 +80,9 @@ class VisitForm(forms.Form):
         label=_("다음 접촉 예정일"), widget=DATE_INPUT, required=False,
         help_text=_("비워 두면 정책 제안일로 정합니다."),
     )
+    circumstances_changed = forms.BooleanField(
+        label=_("상황 변화 있음"), required=False,
+        help_text=_("질병·실직·가구원 변동 등 세대의 상황이 바뀌었으면 표시합니다. 서비스 제공 중인 사례는 재사정으로 옮깁니다."))
     # Asked only when the person died or moved away (the fieldset "사망·전출 처리").
     end_care = forms.ChoiceField(label=_("세대 관리 종료"), choices=YES_NO, widget=forms.RadioSelect, required=False,
                                  help_text=_("예: 관리 상태를 '관리 안 함'으로 바꾸고 남은 접촉 예정을 모두 취소합니다."))
@@ -129,7 +132,8 @@ class VisitForm(forms.Form):
 
     @property
     def main_fields(self) -> list[forms.BoundField]:
-        names = ("visited_at", "kind", "contact_result", "observations", "risk_level", "next_contact_on")
+        names = ("visited_at", "kind", "contact_result", "observations", "risk_level", "next_contact_on",
+                 "circumstances_changed")
         return [self[n] for n in names]
 
     @property
@@ -175,6 +179,7 @@ class VisitForm(forms.Form):
             kind=data["kind"], contact_result=data["contact_result"], risk_level=data["risk_level"],
             visited_at=data["visited_at"], observations=data["observations"].strip(),
             next_contact_on=data["next_contact_on"], needs=needs, staff_present=tuple(data["staff_present"]),
+            circumstances_changed=bool(data.get("circumstances_changed")),
             outcome=VisitOutcome(end_care={"yes": True, "no": False}.get(data.get("end_care", "")),
                                  resident=data.get("resident"),
                                  propose_case_closing=bool(data.get("propose_case_closing"))),

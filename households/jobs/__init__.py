@@ -8,13 +8,14 @@ mid-run leaves whole batches behind, and the next run finishes the rest. Running
 nothing twice.
 
 Modules: :mod:`.common` (batching, policies, recipients), :mod:`.cadence`, :mod:`.overdue`, :mod:`.silence`,
-:mod:`.retention`, and :mod:`.hooks`, where the apps above households add their sweeps and retention parts
+:mod:`.reassessment`, :mod:`.retention`, and :mod:`.hooks`, where the apps above households add their sweeps and retention parts
 (discovery's universal visits are a job of discovery's own: ``discovery.jobs``).
 """
 
 from .cadence import next_cadence_date, schedule_followups  # noqa: F401
 from .common import CARE_STATUSES  # noqa: F401
 from .overdue import mark_overdue  # noqa: F401
+from .reassessment import reassessment_reminders  # noqa: F401
 from .reminders import visit_reminders  # noqa: F401,E402
 from .retention import anonymise_households, expired_households, retention  # noqa: F401
 from .silence import raise_checkin_alert, silence_watch  # noqa: F401

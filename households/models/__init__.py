@@ -7,12 +7,15 @@ from .attachments import (  # noqa: F401
     AttachmentQuerySet,
 )
 from .cases import (  # noqa: F401
+    AFTERCARE_MOVES,
     AGREEMENT_DAYS,
     ASSESSMENT_DAYS,
     BEFORE_ASSESSMENT_DONE,
     BEFORE_PLAN_DONE,
+    CLOSED_STAGES,
     OPEN_STAGES,
     PLAN_DAYS,
+    REASSESSMENT_SOON_DAYS,
     SELECTION_DAYS,
     TRANSITIONS,
     Case,
@@ -102,6 +105,8 @@ from .transfers import (  # noqa: F401
     TransferStatus,
 )
 from .visits import (  # noqa: F401
+    AFTERCARE_REASONS,
+    NOT_MET_BY_VISIT,
     CheckIn,
     CheckInSource,
     ContactResult,

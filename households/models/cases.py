@@ -54,10 +54,13 @@ class CaseStage(models.TextChoices):
     CLOSING = "closing", _("종결 검토")
     CLOSED = "closed", _("종결")
     FOLLOW_UP = "follow_up", _("사후관리")
+    ARCHIVED = "archived", _("보관(사후관리 종료)")
 
 
 # The only moves a case may make (DESIGN §1.3). Conference may send a case not selected to closing; a team
-# lead may return a closing proposal to service.
+# lead may return a closing proposal to service. After-care (follow_up) ends only through the recorded outcome of an
+# after-care contact (households.services.aftercare): no problem at the last one → archived, a relapse →
+# reassessment (or a new case linked to this one, which archives this one).
 TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStage.INTAKE: frozenset({CaseStage.ASSESSMENT}),
     CaseStage.ASSESSMENT: frozenset({CaseStage.CONFERENCE}),
@@ -67,9 +70,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStage.REASSESSMENT: frozenset({CaseStage.PLANNING, CaseStage.CLOSING}),
     CaseStage.CLOSING: frozenset({CaseStage.CLOSED, CaseStage.IN_SERVICE}),
     CaseStage.CLOSED: frozenset({CaseStage.FOLLOW_UP}),
-    CaseStage.FOLLOW_UP: frozenset(),
+    CaseStage.FOLLOW_UP: frozenset({CaseStage.REASSESSMENT, CaseStage.ARCHIVED}),
+    CaseStage.ARCHIVED: frozenset(),
 }
-OPEN_STAGES = frozenset(set(CaseStage.values) - {CaseStage.CLOSED, CaseStage.FOLLOW_UP})
+# Closed, in after-care, or archived: no longer in progress (counts, filters, the one-open-case constraint).
+CLOSED_STAGES = frozenset({CaseStage.CLOSED, CaseStage.FOLLOW_UP, CaseStage.ARCHIVED})
+OPEN_STAGES = frozenset(set(CaseStage.values) - CLOSED_STAGES)
+# Moves only the after-care outcome makes (households.services.aftercare), never the generic stage form.
+AFTERCARE_MOVES = frozenset({(CaseStage.FOLLOW_UP, CaseStage.REASSESSMENT), (CaseStage.FOLLOW_UP, CaseStage.ARCHIVED)})
+# How soon a reassessment counts as due (the case list's filter, the reminder job, the today page).
+REASSESSMENT_SOON_DAYS = 7
 BEFORE_ASSESSMENT_DONE = frozenset({CaseStage.INTAKE, CaseStage.ASSESSMENT})
 BEFORE_PLAN_DONE = frozenset({CaseStage.INTAKE, CaseStage.ASSESSMENT, CaseStage.CONFERENCE, CaseStage.PLANNING})
 ASSESSMENT_DAYS = 10
@@ -192,6 +202,15 @@ class CaseQuerySet(ScopedQuerySet):
     def overdue(self, today: dt.date) -> CaseQuerySet:
         return self.filter(self.late(today))
 
+    def reassessment_due(self, today: dt.date) -> CaseQuerySet:
+        """Open cases whose reassessment (재사정) falls within REASSESSMENT_SOON_DAYS of today, or has passed."""
+        return self.filter(self.reassessment_due_q(today))
+
+    @staticmethod
+    def reassessment_due_q(today: dt.date, prefix: str = "") -> Q:
+        soon = today + dt.timedelta(days=REASSESSMENT_SOON_DAYS)
+        return Q(**{f"{prefix}stage__in": sorted(OPEN_STAGES), f"{prefix}reassessment_due_on__lte": soon})
+
     def with_deadline_flags(self, today: dt.date) -> CaseQuerySet:
         """``is_assessment_overdue`` / ``is_selection_overdue`` / ``is_agreement_overdue`` / ``is_plan_overdue``
         as columns."""
@@ -220,6 +239,9 @@ class Case(models.Model):
     closing_reason = models.CharField(_("종결 사유"), max_length=14, choices=ClosingReason.choices, blank=True)
     closing_note = models.TextField(_("종결 사유 상세"), blank=True)
     closed_on = models.DateField(_("종결일"), null=True, blank=True)
+    # Set on entering in_service (entry day + the district's reassessment months), cleared while in reassessment;
+    # a visit that found a change of circumstances may bring it forward (households.services.visits).
+    reassessment_due_on = models.DateField(_("재사정 예정일"), null=True, blank=True, db_index=True)
     previous_case = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="relapses",
         verbose_name=_("이전 사례"), help_text=_("종결 후 재발로 다시 연 사례"),
@@ -254,6 +276,15 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
+
+    def reassessment_state(self, today: dt.date | None = None) -> str:
+        """"overdue", "due" (within REASSESSMENT_SOON_DAYS) or "" for an open case's reassessment."""
+        today = today or seoul_today()
+        if not self.is_open or self.reassessment_due_on is None:
+            return ""
+        if self.reassessment_due_on < today:
+            return "overdue"
+        return "due" if self.reassessment_due_on <= today + dt.timedelta(days=REASSESSMENT_SOON_DAYS) else ""
 
     def deadline_flags(self, today: dt.date | None = None) -> dict[str, bool]:
         today = today or seoul_today()

@@ -7,6 +7,8 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.dates import add_months
+
 from .households import RiskLevel
 
 # --- Cadence -----------------------------------------------------------------------------------------------
@@ -32,6 +34,11 @@ class CadencePolicy(models.Model):
     # Narrower limits than MIN_DAYS..MAX_DAYS: 긴급 is "every 1–3 days until stable" (DOMAIN §6).
     DAY_LIMITS = {"emergency_days": (1, 3)}
     DAY_FIELDS = (*CADENCE_DAYS.values(), "in_service_days", *SILENCE_DAYS.values())
+    # Calendar months (DOMAIN §6): after-care contacts after closure, reassessment while in service.
+    MONTH_LIMITS = {"aftercare_first_months": (1, 12), "aftercare_last_months": (1, 12),
+                    "reassessment_months": (1, 24)}
+    MONTH_FIELDS = tuple(MONTH_LIMITS)
+    FIELDS = (*DAY_FIELDS, *MONTH_FIELDS)
 
     district = models.OneToOneField("welfare.District", on_delete=models.CASCADE, related_name="cadence_policy")
     high_days = models.PositiveSmallIntegerField(_("고위험(일)"), default=7)
@@ -45,6 +52,10 @@ class CadencePolicy(models.Model):
     silence_medium_days = models.PositiveSmallIntegerField(_("무응답 경보: 중위험(일)"), default=14)
     silence_low_days = models.PositiveSmallIntegerField(_("무응답 경보: 저위험(일)"), default=30)
     silence_emergency_days = models.PositiveSmallIntegerField(_("무응답 경보: 긴급(일)"), default=2)
+    # After-care (사후관리): closing a case schedules a contact at each offset from the closing day.
+    aftercare_first_months = models.PositiveSmallIntegerField(_("사후관리 1차(종결 후 개월)"), default=1)
+    aftercare_last_months = models.PositiveSmallIntegerField(_("사후관리 2차·최종(종결 후 개월)"), default=3)
+    reassessment_months = models.PositiveSmallIntegerField(_("재사정 주기(서비스 제공 중, 개월)"), default=6)
 
     class Meta:
         verbose_name = _("접촉 주기 정책")
@@ -67,6 +78,17 @@ class CadencePolicy(models.Model):
     def limits_of(cls, name: str) -> tuple[int, int]:
         """The (lowest, highest) days a field may hold."""
         return cls.DAY_LIMITS.get(name, (cls.MIN_DAYS, cls.MAX_DAYS))
+
+    @classmethod
+    def month_limits_of(cls, name: str) -> tuple[int, int]:
+        return cls.MONTH_LIMITS[name]
+
+    def aftercare_dates(self, closed_on: dt.date) -> tuple[dt.date, dt.date]:
+        """The first and the last after-care contact of a case closed on ``closed_on`` (calendar months)."""
+        return (add_months(closed_on, self.aftercare_first_months), add_months(closed_on, self.aftercare_last_months))
+
+    def reassessment_due(self, in_service_on: dt.date) -> dt.date:
+        return add_months(in_service_on, self.reassessment_months)
 
     def silence_days_for(self, risk_level: str) -> int | None:
         """The silence threshold, or None for a level without silence watch (일반)."""

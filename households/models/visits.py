@@ -50,6 +50,9 @@ class Visit(models.Model):
     observations = models.TextField(_("관찰 내용"), blank=True)
     risk_level = models.CharField(_("위기도(갱신)"), max_length=10, choices=RiskLevel.choices)
     next_contact_on = models.DateField(_("다음 접촉 예정일"), null=True, blank=True)
+    # A change in the household (illness, job loss, a member left...): an in-service case goes to reassessment.
+    # A database default too: the bench's raw INSERT of visits (welfare.demo.bench.volume) names no such column.
+    circumstances_changed = models.BooleanField(_("상황 변화 있음"), default=False, db_default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("기록자")
     )
@@ -97,6 +100,15 @@ class FollowUpReason(models.TextChoices):
     MANUAL = "manual", _("직접 지정")
     # An out-of-range health measurement from a device (households.services.measurements): the visiting nurse.
     HEALTH = "health", _("건강 측정 이상")
+    AFTERCARE_FIRST = "aftercare_1", _("사후관리 1차")
+    AFTERCARE_LAST = "aftercare_2", _("사후관리 2차(최종)")
+    REASSESSMENT = "reassessment", _("재사정 도래")
+
+
+# After-care contacts of a closed case, in order; their outcome is recorded with households.services.aftercare.
+AFTERCARE_REASONS = (FollowUpReason.AFTERCARE_FIRST, FollowUpReason.AFTERCARE_LAST)
+# Met by their own action (the after-care outcome, the case entering reassessment), never by a visit.
+NOT_MET_BY_VISIT = frozenset({*AFTERCARE_REASONS, FollowUpReason.REASSESSMENT})
 
 
 class FollowUpPriority(models.TextChoices):
@@ -124,6 +136,9 @@ class FollowUp(models.Model):
     """A planned contact. At most one open per household and reason (a database constraint)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="follow_ups")
+    # The case an after-care contact or a reassessment reminder belongs to (none for the household's others).
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups",
+                             verbose_name=_("사례"))
     due_on = models.DateField(_("예정일"))
     reason = models.CharField(_("사유"), max_length=14, choices=FollowUpReason.choices)
     assigned_to = models.ForeignKey(

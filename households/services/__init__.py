@@ -2,6 +2,12 @@
 
 from welfare.errors import RuleError, StaleVersion  # noqa: F401  (the views catch services.RuleError)
 
+from .aftercare import (  # noqa: F401
+    AftercareOutcome,
+    AftercareResult,
+    RelapsePath,
+    aftercare_record,
+)
 from .attachments import (  # noqa: F401
     AttachmentInput,
     attachment_add,
@@ -15,6 +21,7 @@ from .cases import (  # noqa: F401
     _bump,
     case_goal_achieve,
     case_goal_add,
+    case_move,
     case_needs_save,
     case_open,
     case_reopen,

@@ -25,6 +25,8 @@ from welfare.errors import RuleError, StaleVersion
 from welfare.permissions import can, roles_with
 
 from ..models import (
+    AFTERCARE_MOVES,
+    OPEN_STAGES,
     CareStatus,
     Case,
     CaseClass,
@@ -34,7 +36,7 @@ from ..models import (
     CaseStage,
     CaseStageChange,
     ConsentScope,
-    FollowUpReason,
+    FollowUpStatus,
     Household,
     NeedDomain,
     Resident,
@@ -43,7 +45,12 @@ from ..models import (
 from ..models.cases import due_dates, entry_due_dates
 from ..selection import Selection, announce
 from .approvals import announce_closing_step
-from .followups import followup_schedule
+from .case_schedule import (
+    aftercare_cancel_pending,
+    aftercare_schedule,
+    policy_of,
+    reassessment_reminder_close,
+)
 from .rules import has_active_consent
 from .transfers import check_owner_change
 
@@ -51,7 +58,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 NEED_PRIORITY_MAX = 10
-CLOSING_FOLLOW_UP_DAYS = 30  # after closure: a check at about +1 month (DOMAIN §6)
 SUMMARY_MAX = bounds.LONG_TEXT
 CLOSING_NOTE_MAX = bounds.NOTE_TEXT
 STAGE_NOTE_MAX = bounds.max_length(CaseStageChange, "note")
@@ -125,10 +131,16 @@ def case_open(*, household: Household, client: Resident, by: User, source: str, 
 
 @transaction.atomic
 def case_reopen(*, previous: Case, by: User, source: str, summary: str = "") -> Case:
-    """Relapse after closure: a new case linked to the old one."""
-    return case_open(household=previous.household, client=previous.client, by=by, source=source,
+    """Relapse after closure: a new case linked to the old one. The old case's after-care ends: its pending
+    after-care contacts are cancelled and, if it was in after-care, it is archived."""
+    case = case_open(household=previous.household, client=previous.client, by=by, source=source,
                      case_class=previous.case_class, assigned_official=previous.assigned_official,
                      summary=summary, previous_case=previous)
+    aftercare_cancel_pending(previous)
+    if previous.stage == CaseStage.FOLLOW_UP:
+        case_move(case=previous, to=CaseStage.ARCHIVED, by=by, expected_version=previous.version,
+                  note=_("재발로 새 사례 #%(pk)s 접수") % {"pk": case.pk}, aftercare_outcome=True)
+    return case
 
 
 def _bump(case: Case, expected_version: int, **values: Any) -> None:
@@ -156,15 +168,27 @@ def may_approve_closing(user: User | None) -> bool:
 
 def next_stages(case: Case, user: User | None) -> list[str]:
     """The moves this user may offer from the case's stage (the service still checks what is posted)."""
-    allowed = [s for s in CaseStage.values if case.can_transition_to(s)]
+    # Out of after-care only through the recorded outcome of an after-care contact (services.aftercare).
+    allowed = [s for s in CaseStage.values if case.can_transition_to(s) and (case.stage, s) not in AFTERCARE_MOVES]
     if case.stage == CaseStage.CLOSING and not may_approve_closing(user):
         return []
     return allowed
 
 
-@transaction.atomic
 def case_transition(*, case: Case, to: str, by: User, expected_version: int, note: str = "",
                     closing_reason: str = "", closing_note: str = "") -> Case:
+    """Move the case one stage on (the page's form, the API). Leaving after-care is the after-care outcome's
+    (:func:`households.services.aftercare.aftercare_record`), refused here."""
+    return case_move(case=case, to=to, by=by, expected_version=expected_version, note=note,
+                     closing_reason=closing_reason, closing_note=closing_note)
+
+
+@transaction.atomic
+def case_move(*, case: Case, to: str, by: User, expected_version: int, note: str = "", closing_reason: str = "",
+              closing_note: str = "", aftercare_outcome: bool = False) -> Case:
+    """The stage move with its rules and the dates each stage sets: in service → reassessment due (entry day +
+    the district's months; kept when a closing proposal is sent back), reassessment → cleared, closed → the two
+    after-care contacts, out of after-care → its pending contacts cancelled."""
     require_casework(by)
     # A stale form is refused as stale first: its stage may be old, so a rule message would mislead.
     # (The compare-and-set in _bump still decides a race.)
@@ -174,8 +198,11 @@ def case_transition(*, case: Case, to: str, by: User, expected_version: int, not
     if not case.can_transition_to(to):
         raise RuleError(_("%(frm)s 단계에서 %(to)s 단계로 옮길 수 없습니다.") % {
             "frm": CaseStage(case.stage).label, "to": CaseStage(to).label if to in CaseStage.values else to})
+    if (case.stage, to) in AFTERCARE_MOVES and not aftercare_outcome:
+        raise RuleError(_("사후관리 중인 사례는 사후관리 결과(문제 없음·재발)를 기록해 보관하거나 재사정으로 돌립니다."))
+    today = seoul_today()
     # Entering conference / planning starts its own limit (selection 5 days, plan agreement 15 days).
-    values: dict[str, Any] = {"stage": to, **entry_due_dates(to, seoul_today())}
+    values: dict[str, Any] = {"stage": to, **entry_due_dates(to, today)}
     if to == CaseStage.CLOSING:
         if not (closing_reason or case.closing_reason):
             raise RuleError({"closing_reason": _("종결을 제안하려면 종결 사유를 고르세요.")})
@@ -185,7 +212,17 @@ def case_transition(*, case: Case, to: str, by: User, expected_version: int, not
     if to == CaseStage.CLOSED:
         if not may_approve_closing(by):
             raise RuleError(_("종결은 팀장이 승인합니다."))
-        values["closed_on"] = seoul_today()
+        values["closed_on"] = today
+        values["reassessment_due_on"] = None
+    if to == CaseStage.IN_SERVICE and (case.stage == CaseStage.PLANNING or case.reassessment_due_on is None):
+        values["reassessment_due_on"] = policy_of(case).reassessment_due(today)
+    if to == CaseStage.REASSESSMENT:
+        values["reassessment_due_on"] = None
+    if case.stage == CaseStage.FOLLOW_UP and to == CaseStage.REASSESSMENT:
+        # A relapse found in after-care: the case is in progress again (the household's one open case).
+        if Case.objects.filter(household_id=case.household_id, stage__in=sorted(OPEN_STAGES)).exists():
+            raise RuleError(_("이 세대에는 이미 진행 중인 사례가 있어 재사정으로 돌릴 수 없습니다."))
+        values.update(closed_on=None, closing_reason="", closing_note="")
     if case.stage == CaseStage.CLOSING and to == CaseStage.IN_SERVICE and not may_approve_closing(by):
         raise RuleError(_("종결 제안의 반려는 팀장이 합니다."))
     if to == CaseStage.IN_SERVICE and case.stage == CaseStage.PLANNING and not case.goals.exists():
@@ -196,8 +233,12 @@ def case_transition(*, case: Case, to: str, by: User, expected_version: int, not
                                    by=by, note=note)
     if to == CaseStage.CLOSED:
         assert case.closed_on is not None  # _bump sets it on closing
-        followup_schedule(household=case.household, due_on=case.closed_on + dt.timedelta(days=CLOSING_FOLLOW_UP_DAYS),
-                          reason=FollowUpReason.CADENCE, assigned_to=case.assigned_official)
+        reassessment_reminder_close(case, status=FollowUpStatus.CANCELLED)
+        aftercare_schedule(case=case, closed_on=case.closed_on)
+    if to == CaseStage.REASSESSMENT:
+        reassessment_reminder_close(case)
+    if previous == CaseStage.FOLLOW_UP:
+        aftercare_cancel_pending(case)
     log_action(case, "households.case.transitioned", user=by, changes={"from": previous, "to": to, "note": note})
     announce_closing_step(case, previous=previous, to=to, by=by, note=note)  # the lead / the official hear of it
     if previous == CaseStage.CONFERENCE:

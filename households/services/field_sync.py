@@ -129,6 +129,7 @@ def sync_visit(user: User, item: dict[str, Any], pack_at: str) -> SyncResult:
         risk_level=str(item.get("risk_level") or ""), visited_at=visited_at,
         observations=str(item.get("observations") or "").strip(), next_contact_on=next_on,
         needs=[(str(d), str(s), str(n or "")) for d, s, n in needs],
+        circumstances_changed=item.get("circumstances_changed") is True,
         outcome=VisitOutcome(end_care=item.get("end_care") if isinstance(item.get("end_care"), bool) else None),
     )
     try:

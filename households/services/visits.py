@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,9 @@ from welfare.errors import RuleError
 from welfare.permissions import can
 
 from ..models import (
+    NOT_MET_BY_VISIT,
     CareStatus,
+    Case,
     CaseStage,
     ContactResult,
     FollowUpReason,
@@ -37,7 +39,7 @@ from ..models import (
     VisitKind,
     VisitNeed,
 )
-from .cases import case_transition
+from .cases import case_move, case_transition
 from .composition import resident_leave
 from .followups import _close_follow_ups, followup_schedule, propose_next_contact
 from .rules import CONTACT_MADE
@@ -109,6 +111,8 @@ class VisitData:
     # (domain, severity, note); a severity of "" with a note is refused, with neither the row is ignored.
     needs: Sequence[tuple[str, str, str]] = ()
     staff_present: Sequence[AbstractBaseUser | int] = ()
+    # 상황 변화 있음: the household's in-service case goes to reassessment (see _circumstances_changed).
+    circumstances_changed: bool = False
     outcome: VisitOutcome = field(default_factory=VisitOutcome)
 
     @property
@@ -223,7 +227,7 @@ def _visit_record(*, household: Household, by: User, data: VisitData, token: uui
     visit = Visit.objects.create(
         household=household, case=case, visited_at=visited_at, kind=data.kind, contact_result=data.contact_result,
         observations=data.observations, risk_level=data.risk_level, next_contact_on=next_on, recorded_by=by,
-        submission_token=token,
+        submission_token=token, circumstances_changed=data.circumstances_changed,
     )
     if data.staff_present:
         visit.staff_present.set([p if isinstance(p, int) else p.pk for p in data.staff_present])
@@ -250,8 +254,9 @@ def _visit_record(*, household: Household, by: User, data: VisitData, token: uui
     if not superseded:
         _close_follow_ups(household, visit=visit, reasons=[FollowUpReason.CADENCE])
     if data.contact_result in CONTACT_MADE and not superseded:
-        _close_follow_ups(household, visit=visit, reasons=set(FollowUpReason.values) - {FollowUpReason.CADENCE,
-                                                                                       FollowUpReason.MANUAL})
+        # After-care contacts and reassessment reminders are met by their own action, not by any visit.
+        _close_follow_ups(household, visit=visit, reasons=set(FollowUpReason.values) - {
+            FollowUpReason.CADENCE, FollowUpReason.MANUAL, *NOT_MET_BY_VISIT})
     if ends and data.outcome.end_care:
         _close_follow_ups(household, visit=None, reasons=FollowUpReason.values, status=FollowUpStatus.CANCELLED)
     elif next_on is not None and not superseded and plan_next:
@@ -261,6 +266,8 @@ def _visit_record(*, household: Household, by: User, data: VisitData, token: uui
     if ends and data.outcome.resident is not None and data.outcome.resident.left_on is None:
         left = LeftReason.DECEASED if data.contact_result == ContactResult.DECEASED else LeftReason.MOVED_OUT
         _leave_without_successor(data.outcome.resident, by=by, on=visit_day, reason=left)
+    if data.circumstances_changed and case is not None:
+        _circumstances_changed(case, by=by, on=visit_day)
     if ends and data.outcome.propose_case_closing and case is not None and case.can_transition_to(CaseStage.CLOSING):
         reason = "deceased" if data.contact_result == ContactResult.DECEASED else "moved_out"
         case_transition(case=case, to=CaseStage.CLOSING, by=by, expected_version=case.version,
@@ -268,6 +275,23 @@ def _visit_record(*, household: Household, by: User, data: VisitData, token: uui
     log_action(visit, "households.visit.recorded", user=by,
                changes={"result": data.contact_result, "risk": data.risk_level, "needs": [d for d, _s, _n in needs]})
     return visit
+
+
+def _circumstances_changed(case: Case, *, by: User, on: dt.date) -> None:
+    """A change of circumstances found on a visit (DOMAIN §2 row 10): an in-service case moves to reassessment
+    when the visitor may move cases; otherwise (another stage, or a visiting nurse) its reassessment falls due on
+    the visit day, unless it is already due earlier or the case is in reassessment now."""
+    if case.can_transition_to(CaseStage.REASSESSMENT) and case.stage == CaseStage.IN_SERVICE \
+            and can(by, "edit_casework"):
+        case_move(case=case, to=CaseStage.REASSESSMENT, by=by, expected_version=case.version,
+                  note=_("방문에서 상황 변화 확인"))
+        return
+    if case.stage == CaseStage.REASSESSMENT:
+        return
+    if Case.objects.filter(pk=case.pk).filter(Q(reassessment_due_on__isnull=True) | Q(reassessment_due_on__gt=on)) \
+            .update(reassessment_due_on=on, version=F("version") + 1, updated_at=timezone.now()):
+        log_action(case, "households.case.reassessment_due", user=by,
+                   changes={"reassessment_due_on": str(on), "why": "circumstances_changed"})
 
 
 def _leave_without_successor(resident: Resident, *, by: User, on: dt.date, reason: str) -> None:

@@ -26,6 +26,7 @@ from .. import services
 from ..attachment_owners import with_owners
 from ..forms.cases import (
     STALE_MESSAGE,
+    AftercareForm,
     CaseEditForm,
     CaseGoalAchieveForm,
     CaseGoalForm,
@@ -35,7 +36,18 @@ from ..forms.cases import (
     ReopenForm,
 )
 from ..forms.conferences import conference_forms
-from ..models import Attachment, Case, CaseSource, CaseStage, ConsentScope, Household, LinkStatus, Resident
+from ..models import (
+    AFTERCARE_REASONS,
+    Attachment,
+    Case,
+    CaseSource,
+    CaseStage,
+    ConsentScope,
+    FollowUp,
+    Household,
+    LinkStatus,
+    Resident,
+)
 from ..models.cases import DEADLINES
 from ..selectors_closing import closing_review
 from ..services.cases import may_approve_closing, next_stages
@@ -159,12 +171,51 @@ def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
         "attachments": with_owners(Attachment.objects.live().of("case", case.pk).select_related("added_by")),
         "attachment_owner": f"case:{case.pk}", "may_add": can_edit,
         "reopen_form": ReopenForm() if can_edit and _may_relapse(case, relapses) else None,
+        "reassessment_state": case.reassessment_state(today),
+        "aftercare": list(FollowUp.objects.filter(case=case, reason__in=AFTERCARE_REASONS).order_by("due_on", "id")),
+        "aftercare_form": AftercareForm(initial={"version": case.version})
+        if can_edit and case.stage in AFTERCARE_STAGES else None,
         "link_totals": sum(link.amount_krw or 0 for link in links if link.status != LinkStatus.DECLINED),
         **transfers.panel_context(request, case),
     })
 
 
 # Writes on the case -----------------------------------------------------------------------------------------
+
+AFTERCARE_STAGES = (CaseStage.CLOSED, CaseStage.FOLLOW_UP)
+
+
+def case_aftercare(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """Record the outcome of an after-care contact (posted from the case page; its own page shows a refusal)."""
+    require_casework(request)
+    case = case_for(request, pk, case_pk)
+    form = AftercareForm(request.POST or None, initial={"version": case.version})
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.aftercare_record(
+                case=case, by=request.user, outcome=data["outcome"], expected_version=data["version"],
+                note=data["note"], relapse_to=data["relapse_to"], source=data["source"] or CaseSource.VISIT)
+        except services.StaleVersion:
+            case = case_for(request, pk, case_pk)
+            form = AftercareForm(fresh_data(request, case.version))
+            form.is_valid()
+            form.add_error(None, STALE_MESSAGE)
+            stale = True
+        except services.RuleError as e:
+            show_on_form(form, e)
+        else:
+            if result.new_case is not None:
+                messages.success(request, _("재발로 새 사례를 접수했습니다. 이전 사례는 보관했습니다."))
+                return redirect("households:case_detail", pk=pk, case_pk=result.new_case.pk)
+            messages.success(request, _("사후관리 결과를 기록했습니다. 사례 단계: %(stage)s") % {
+                "stage": result.case.get_stage_display()})
+            return redirect("households:case_detail", pk=pk, case_pk=case_pk)
+    return render(request, "households/cases/aftercare_form.html",
+                  {"form": form, "household": case.household, "case": case, "stale": stale},
+                  status=409 if stale else 200)
+
 
 
 def case_edit(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
@@ -326,6 +377,7 @@ urlpatterns = [
     path("<int:pk>/cases/<int:case_pk>/goals/new/", case_goal_add, name="case_goal_add"),
     path("<int:pk>/cases/<int:case_pk>/goals/<int:goal_pk>/achieve/", case_goal_achieve, name="case_goal_achieve"),
     path("<int:pk>/cases/<int:case_pk>/reopen/", case_reopen, name="case_reopen"),
+    path("<int:pk>/cases/<int:case_pk>/aftercare/", case_aftercare, name="case_aftercare"),
     path("<int:pk>/cases/<int:case_pk>/links/new/", link_add, name="link_add"),
     path("<int:pk>/cases/<int:case_pk>/links/<int:link_pk>/transition/", link_transition, name="link_transition"),
 ]

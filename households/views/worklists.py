@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.contrib import messages
@@ -22,7 +24,7 @@ from welfare.permissions import can, roles_with
 from welfare.scoping import personal_dong_ids
 
 from .. import selectors, services, timeline
-from ..models import CaseStage, Household, RiskLevel
+from ..models import REASSESSMENT_SOON_DAYS, CaseStage, Household, RiskLevel
 
 CASELOAD_PER_PAGE = 25
 
@@ -56,9 +58,17 @@ class CaseloadFilter(django_filters.FilterSet):
         label=gettext_lazy("사례 단계"), empty_label=gettext_lazy("전체"),
     )
 
+    reassessment_due = django_filters.ChoiceFilter(
+        method="filter_reassessment_due", label=gettext_lazy("재사정"), empty_label=gettext_lazy("전체"),
+        choices=[("due", gettext_lazy("재사정 도래(7일 이내·기한 지남)"))])
+
     class Meta:
         model = Household
-        fields = ["risk_level", "stage"]
+        fields = ["risk_level", "stage", "reassessment_due"]
+
+    def filter_reassessment_due(self, queryset, name, value):
+        soon = timezone.localdate() + dt.timedelta(days=REASSESSMENT_SOON_DAYS)
+        return queryset.filter(open_case_reassessment_due_on__lte=soon) if value == "due" else queryset
 
     def filter_stage(self, queryset, name, value):
         if value == "none":
@@ -172,6 +182,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
     for household in page.object_list:
         household.days_overdue = (today - household.next_contact_on).days if household.is_overdue else 0
         household.open_case_stage_label = CaseStage(household.open_case_stage).label if household.open_case_stage else ""
+        due_on = household.open_case_reassessment_due_on
+        household.reassessment = "" if due_on is None else (
+            "overdue" if due_on < today else "due" if (due_on - today).days <= REASSESSMENT_SOON_DAYS else "")
     log_list("households.caseload.listed", user=request.user, params=request.GET,
              count=len(page.object_list), total=page.paginator.count)
     return render(request, "households/worklists/caseload.html", {

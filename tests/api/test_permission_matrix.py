@@ -161,7 +161,7 @@ def _build_world() -> World:
 # Every operation of every registered viewset: (prefix, operation). "write" is a POST to a read-only list.
 OPERATIONS = {
     "households": ("list", "retrieve", "write"),
-    "cases": ("list", "retrieve", "transition", "conference", "write"),
+    "cases": ("list", "retrieve", "transition", "conference", "aftercare", "write"),
     "visits": ("list", "retrieve", "create"),
     "follow-ups": ("list", "retrieve", "write"),
     "service-links": ("list", "retrieve", "status", "write"),
@@ -174,7 +174,7 @@ OPERATIONS = {
     "attachments": ("list", "retrieve", "download", "create"),
     "measurements": ("list", "retrieve", "create"),
 }
-DETAIL_ACTIONS = {("cases", "transition"), ("cases", "conference"), ("service-links", "status"), ("plans", "figures"),
+DETAIL_ACTIONS = {("cases", "transition"), ("cases", "conference"), ("cases", "aftercare"), ("service-links", "status"), ("plans", "figures"),
                   ("attachments", "download")}
 
 
@@ -184,7 +184,7 @@ def scopes_of(prefix: str, operation: str) -> tuple[str, ...]:
     extra: tuple[str, ...] = ()
     if prefix == "crisis-reports" and operation in ("retrieve", "create"):
         extra += ("district_queue",)
-    if operation in ("create", "transition", "status", "conference"):
+    if operation in ("create", "transition", "status", "conference", "aftercare"):
         extra += ("invalid",)  # an intentionally incomplete body, on the user's own dong
     return SCOPES + extra
 
@@ -210,6 +210,8 @@ def expected(role: str, prefix: str, operation: str, scope: str) -> int:
         return 201 if can_see(role, prefix, scope) else 200  # bulk: the unknown household's row is reported
     if operation == "create":
         return 201 if can_see(role, prefix, scope) else 400  # the household or dong in the body is unknown
+    if operation == "aftercare":  # the world's cases are at intake: the service refuses an after-care outcome
+        return 400 if can_see(role, prefix, scope) else 404
     return 200 if can_see(role, prefix, scope) else 404  # transition, status: the object is in the URL
 
 
@@ -280,6 +282,9 @@ def _request(world: World, role: str, prefix: str, operation: str, scope: str):
         body = {} if scope == "invalid" else {"held_on": timezone.localdate().isoformat(), "kind": "general",
                                               "body": "internal", "decision": "not_selected", "reason": "중복"}
         return client.post(f"{url}conference/", body, format="json")
+    if operation == "aftercare":
+        body = {} if scope == "invalid" else {"outcome": "no_problem", "version": target.version}
+        return client.post(f"{url}aftercare/", body, format="json")
     if operation == "status":
         body = {"to": "completed"} if scope == "invalid" else {"to": "accepted"}  # requested → completed: a rule
         return client.post(f"{url}status/", body, format="json")

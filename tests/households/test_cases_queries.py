@@ -73,8 +73,9 @@ def test_case_page_query_count_is_constant(client_for, official, dong, seongdong
     # goals (need joined), links (resource and need joined), stage changes (by joined), previous case and
     # relapses, the transfers to the district team (people joined), the conferences (recorder joined) with their
     # staff, partners and plan items, the access-log insert, the needs offered by the goal form, the case's
-    # attachments, the bell's unread-notification COUNT (base.html): 20, whatever the number of rows.
-    assert few == many == 20
+    # attachments, the after-care contacts, the bell's unread-notification COUNT (base.html): 21, whatever the
+    # number of rows.
+    assert few == many == 21
 
 
 def test_case_page_in_conference_with_its_form_query_count_is_constant(client_for, official, dong, seongdong):

@@ -9,7 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from households import services
-from households.models import TRANSITIONS, Case, CaseGoal, CaseStage, CaseStageChange, FollowUp
+from households.models import (
+    AFTERCARE_MOVES,
+    TRANSITIONS,
+    Case,
+    CaseGoal,
+    CaseStage,
+    CaseStageChange,
+    FollowUp,
+)
 from households.services.cases import NeedInput
 from tests.factories import ResidentFactory
 
@@ -18,7 +26,8 @@ from .factories_cases import consent, household_with_client, make_case
 pytestmark = pytest.mark.django_db
 
 PAIRS = list(itertools.product(CaseStage.values, repeat=2))
-ALLOWED = [(a, b) for a, b in PAIRS if b in TRANSITIONS[a]]
+# Out of after-care only through the after-care outcome (tests/households/test_aftercare.py).
+ALLOWED = [(a, b) for a, b in PAIRS if b in TRANSITIONS[a] and (a, b) not in AFTERCARE_MOVES]
 REFUSED = [(a, b) for a, b in PAIRS if b not in TRANSITIONS[a]]
 
 
@@ -29,8 +38,20 @@ def _ready_for(case: Case, to: str) -> None:
 
 
 def test_the_machine_has_both_kinds_of_moves():
-    # 12 allowed moves among the 81 ordered pairs of the 9 stages; the two tests below cover all 81.
-    assert len(ALLOWED) == 12 and len(REFUSED) == 81 - 12
+    # 14 allowed moves among the 100 ordered pairs of the 10 stages: 12 by the stage form, 2 out of after-care
+    # by its outcome only; the tests here and in test_aftercare.py cover all 100.
+    assert len(ALLOWED) == 12 and len(AFTERCARE_MOVES) == 2 and len(REFUSED) == 100 - 14
+
+
+@pytest.mark.parametrize(("frm", "to"), sorted(AFTERCARE_MOVES))
+def test_leaving_after_care_by_the_stage_form_is_refused(dong, lead, frm, to):
+    case = make_case(household_with_client(dong), stage=frm, by=lead)
+
+    with pytest.raises(services.RuleError, match="사후관리 결과"):
+        services.case_transition(case=case, to=to, by=lead, expected_version=1)
+    case.refresh_from_db()
+    assert (case.stage, case.version) == (frm, 1)
+    assert services.cases.next_stages(case, lead) == []
 
 
 @pytest.mark.parametrize(("frm", "to"), ALLOWED, ids=[f"{a}->{b}" for a, b in ALLOWED])
@@ -68,7 +89,7 @@ def test_an_unknown_stage_is_refused(dong, lead):
     case = make_case(household_with_client(dong), by=lead)
 
     with pytest.raises(services.RuleError):
-        services.case_transition(case=case, to="archived", by=lead, expected_version=1)
+        services.case_transition(case=case, to="deleted", by=lead, expected_version=1)
 
 
 def test_intake_is_refused_without_consent(official, dong):
@@ -148,11 +169,11 @@ def test_closed_needs_a_team_lead(dong, official, lead):
     case.refresh_from_db()
     assert case.stage == CaseStage.CLOSING and case.closed_on is None
 
-    # when the team lead approves: closed today, with a check planned about a month later
+    # when the team lead approves: closed today, with the two after-care contacts planned
     services.case_transition(case=case, to=CaseStage.CLOSED, by=lead, expected_version=1)
     case.refresh_from_db()
     assert case.stage == CaseStage.CLOSED and case.closed_on == timezone.localdate()
-    assert FollowUp.objects.get(household=case.household).due_on == case.closed_on + dt.timedelta(days=30)
+    assert FollowUp.objects.filter(household=case.household, case=case).count() == 2
 
 
 def test_only_a_team_lead_returns_a_closing_proposal_to_service(dong, official, lead):
@@ -235,7 +256,7 @@ def test_a_second_open_case_is_refused_by_the_service(dong, official):
         services.case_open(household=household, client=household.residents.get(), by=official, source="visit")
 
 
-@pytest.mark.parametrize("open_stage", sorted(set(CaseStage.values) - {"closed", "follow_up"}))
+@pytest.mark.parametrize("open_stage", sorted(set(CaseStage.values) - {"closed", "follow_up", "archived"}))
 def test_the_database_allows_one_open_case_per_household(dong, open_stage):
     household = household_with_client(dong)
     make_case(household, stage=CaseStage.INTAKE)
@@ -248,6 +269,7 @@ def test_closed_cases_do_not_count_against_the_open_one(dong):
     household = household_with_client(dong)
     make_case(household, stage=CaseStage.CLOSED)
     make_case(household, stage=CaseStage.FOLLOW_UP)
+    make_case(household, stage=CaseStage.ARCHIVED)
 
     make_case(household, stage=CaseStage.INTAKE)
 

@@ -185,5 +185,6 @@ def test_the_watch_reads_each_group_once_whatever_the_number_of_silent_household
         return counts["alerts"], len(reads)
 
     households = []
-    assert run(1) == (1, 4)  # one read per watched risk level (긴급, 고, 중, 저; 일반 is not watched)
+    # one read per watched risk level (긴급, 고위험, 중위험, 저위험; 일반 is not watched) of the one policy group
+    assert run(1) == (1, 4)
     assert run(5) == (5, 4)  # five households, three write batches: still one read per group

@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from households.models import (
+    AFTERCARE_REASONS,
+    CLOSED_STAGES,
     OPEN_STAGES,
     TRANSITIONS,
     Case,
@@ -63,7 +65,8 @@ def test_each_household_under_care_gets_visits_and_exactly_one_open_cadence_foll
         assert 1 <= len(visits) <= 6
         assert timezone.localdate(visits[-1].visited_at) == h.last_contact_on
         # ... and exactly one open cadence follow-up, due at the last contact plus the cadence (14 days, medium)
-        open_ = FollowUp.objects.filter(household=h, status="open")
+        # (besides the after-care contacts of a closed case, tests/households/test_aftercare.py)
+        open_ = FollowUp.objects.filter(household=h, status="open").exclude(reason__in=AFTERCARE_REASONS)
         assert [(f.reason, f.due_on) for f in open_] == [("cadence", h.next_contact_on)]
     # Households not under care get nothing
     assert not Visit.objects.filter(household__in=ignored).exists()
@@ -94,6 +97,12 @@ def test_cases_follow_the_rules_consent_and_legal_stage_moves(dong, official):
             assert after.to_stage in TRANSITIONS[before.to_stage]
         assert changes[-1].to_stage == case.stage
         assert case.version == len(changes)
+        # closed cases carry their two after-care contacts (both made once archived); in service, a reassessment date
+        aftercare = list(FollowUp.objects.filter(case=case).values_list("status", flat=True))
+        assert len(aftercare) == (2 if case.stage in CLOSED_STAGES else 0)
+        if case.stage == "archived":
+            assert aftercare == ["done", "done"]
+        assert (case.reassessment_due_on is not None) == (case.stage == "in_service")
     # one open case at most per household, and a mix of stages
     assert len({c.household_id for c in cases if c.stage in OPEN_STAGES}) == sum(c.stage in OPEN_STAGES for c in cases)
     assert len(Counter(c.stage for c in cases)) >= 3

@@ -57,7 +57,8 @@ def edit_post(user, **overrides) -> dict:
 def cadence_post(**overrides) -> dict:
     data = {"high_days": 7, "medium_days": 14, "low_days": 30, "in_service_days": 30,
             "silence_high_days": 7, "silence_medium_days": 14, "silence_low_days": 30,
-            "emergency_days": 2, "general_days": 365, "silence_emergency_days": 2}
+            "emergency_days": 2, "general_days": 365, "silence_emergency_days": 2,
+            "aftercare_first_months": 1, "aftercare_last_months": 3, "reassessment_months": 6}
     data.update(overrides)
     return {"which": "cadence", **{f"cadence-{k}": v for k, v in data.items()}}
 
@@ -573,7 +574,8 @@ def test_the_django_admin_adds_a_cadence_policy_through_the_service(client_for, 
     url = reverse("admin:households_cadencepolicy_add")
     values = {"high_days": 5, "medium_days": 14, "low_days": 30, "in_service_days": 30, "silence_high_days": 7,
               "silence_medium_days": 14, "silence_low_days": 30, "emergency_days": 2, "general_days": 365,
-              "silence_emergency_days": 2}
+              "silence_emergency_days": 2, "aftercare_first_months": 1, "aftercare_last_months": 3,
+              "reassessment_months": 6}
     web = client_for(superuser)
 
     refused = web.post(url, {"district": seongdong.pk, **values, "low_days": 0})

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from households.models import (
+    AFTERCARE_REASONS,
     ASSESSMENT_DAYS,
+    CLOSED_STAGES,
     PLAN_DAYS,
     CadencePolicy,
     CareStatus,
@@ -43,6 +45,7 @@ from plans.models import Sector
 from .casework_rows import (
     ALERT_NOTES,
     AMOUNTS,
+    ARCHIVED_SHARE,
     CASE_SHARE,
     CASE_SOURCES,
     CHECK_IN_SHARE,
@@ -203,6 +206,18 @@ class Seeder:
                    if opened_on + dt.timedelta(days=d) <= today]
         return reached, reason
 
+    def _aftercare(self, batch: Batch, case: Case, pk: int, official: int | None, policy: CadencePolicy,
+                   closed_on: dt.date, stage: str, side: random.Random) -> None:
+        """The two after-care contacts of a closed case: made ("문제 없음") as far as the case went, else open."""
+        made = {CaseStage.FOLLOW_UP: 1, CaseStage.ARCHIVED: 2}.get(stage, 0)
+        for k, (reason, due_on) in enumerate(zip(AFTERCARE_REASONS, policy.aftercare_dates(closed_on), strict=True)):
+            done = k < made
+            batch.aftercare.append((case, FollowUp(
+                household_id=pk, reason=reason, due_on=due_on, assigned_to_id=official,
+                status=FollowUpStatus.DONE if done else FollowUpStatus.OPEN, note="문제 없음" if done else "",
+                closed_at=working_moment(side, min(due_on, self.today)) if done else None,
+                created_at=working_moment(side, closed_on))))
+
     def case(self, batch: Batch, pk: int, dong_id: int, risk: str, client_id: int, official: int | None) -> None:
         rng, today = self.rng, self.today
         if rng.random() < STUCK_SHARE:
@@ -216,20 +231,33 @@ class Seeder:
             assert self.years is not None  # set in __post_init__
             opened_on = self.years.day(rng, dong_id)
             path, reason = self._path(opened_on)
-        stage = path[-1][0]
         moments = [working_moment(rng, day) for _stage, day in path]
+        # After-care draws from its own stream, so the rest of the demo draws as it did before it existed.
+        side = random.Random(pk * 7919 + 13)
+        if path[-1][0] == CaseStage.FOLLOW_UP and side.random() < ARCHIVED_SHARE:
+            # No problem at the last after-care contact (about +3 months after closing): archived.
+            closed_day = next(day for s, day in path if s == CaseStage.CLOSED)
+            archived_on = closed_day + dt.timedelta(days=side.randint(89, 95))
+            if archived_on <= today:
+                path.append((CaseStage.ARCHIVED, archived_on))
+                moments.append(working_moment(side, archived_on))
+        stage = path[-1][0]
         for k in range(1, len(moments)):  # two changes on one day stay in order
             moments[k] = max(moments[k], moments[k - 1] + dt.timedelta(minutes=5))
-        closed = stage in (CaseStage.CLOSED, CaseStage.FOLLOW_UP)
+        closed = stage in CLOSED_STAGES
         closed_on = next((day for s, day in path if s == CaseStage.CLOSED), None)
+        policy = self.policies[self.district_of[dong_id]]
+        # In service: reassessment due the district's months after the latest entry into service (some overdue).
+        entered = [day for s, day in path if s == CaseStage.IN_SERVICE]
+        reassessment_due_on = policy.reassessment_due(entered[-1]) if stage == CaseStage.IN_SERVICE else None
         case = Case(
             household_id=pk, client_id=client_id, opened_on=opened_on, source=pick(rng, CASE_SOURCES),
             stage=stage, case_class=CaseClass.DIFFICULT if rng.random() < DIFFICULT_SHARE else CaseClass.GENERAL,
             assigned_official_id=official, assessment_due_on=opened_on + dt.timedelta(days=ASSESSMENT_DAYS),
             plan_due_on=opened_on + dt.timedelta(days=PLAN_DAYS),
             **entered_limits(path),
-            closing_reason=reason if stage in (CaseStage.CLOSING, CaseStage.CLOSED, CaseStage.FOLLOW_UP) else "",
-            closed_on=closed_on if closed else None, version=len(path),
+            closing_reason=reason if stage == CaseStage.CLOSING or stage in CLOSED_STAGES else "",
+            closed_on=closed_on if closed else None, version=len(path), reassessment_due_on=reassessment_due_on,
             created_at=moments[0], updated_at=moments[-1],
         )
         batch.cases.append(case)
@@ -239,6 +267,8 @@ class Seeder:
             method=rng.choice((ConsentMethod.WRITTEN, ConsentMethod.WRITTEN, ConsentMethod.ELECTRONIC)),
             recorded_by_id=official, created_at=working_moment(rng, granted),
         ))
+        if closed and closed_on is not None:
+            self._aftercare(batch, case, pk, official, policy, closed_on, stage, side)
         previous = ""
         for (to, _day), at in zip(path, moments, strict=True):
             batch.stage_changes.append((case, CaseStageChange(

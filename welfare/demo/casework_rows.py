@@ -37,6 +37,7 @@ from .common import own_timestamps
 CASE_SHARE = 0.25  # §9 funnel: 25 % of screened households become a full case
 DIFFICULT_SHARE = 0.20  # §9: 80 % general, 20 % difficult
 STUCK_SHARE = 0.10  # §9: ≈10 % past the plan deadline, for the time-limit demos
+ARCHIVED_SHARE = 0.85  # after-care ended without a problem at the last contact (the rest still in after-care)
 # Monitored households are the ones with AI calls, IoT sensors and drink deliveries.
 CHECK_IN_SHARE = {CareStatus.MONITORING: 0.6, CareStatus.UNDER_CARE: 0.25}
 
@@ -108,6 +109,7 @@ class Batch:
     consents: list[Consent] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     stage_changes: list[tuple[Case, CaseStageChange]] = field(default_factory=list)
+    aftercare: list[tuple[Case, FollowUp]] = field(default_factory=list)
     case_needs: list[tuple[Case, CaseNeed]] = field(default_factory=list)
     goals: list[tuple[Case, CaseNeed | None, CaseGoal]] = field(default_factory=list)
     links: list[tuple[Case, CaseNeed | None, ServiceLink]] = field(default_factory=list)
@@ -127,9 +129,10 @@ class Batch:
             CheckIn.objects.bulk_create(self.check_ins, batch_size=size)
             Consent.objects.bulk_create(self.consents, batch_size=size)
             Case.objects.bulk_create(self.cases, batch_size=size)
-            for rows in (self.stage_changes, self.case_needs):
+            for rows in (self.stage_changes, self.case_needs, self.aftercare):
                 for case, row in rows:
                     row.case_id = case.pk
+            FollowUp.objects.bulk_create([f for _c, f in self.aftercare], batch_size=size, ignore_conflicts=True)
             CaseStageChange.objects.bulk_create([c for _k, c in self.stage_changes], batch_size=size)
             CaseNeed.objects.bulk_create([n for _k, n in self.case_needs], batch_size=size)
             for rows in (self.goals, self.links):

@@ -199,6 +199,7 @@
           visited_at: new Date(v.visited_at).toISOString(), next_contact_on: v.next_contact_on || "",
           proposed_next_contact_on: proposed(), needs: needsList,
           end_care: C.ending_results.indexOf(v.contact_result) >= 0 ? !!v.end_care : null,
+          circumstances_changed: !!v.circumstances_changed,
           based_on: { status: h.status, case_stage: h.case ? h.case.stage : "", last_visit_id: h.visits[0] ? h.visits[0].id : null }
         };
         var meta = { household: h.id, title: head + " " + v.visited_at.replace("T", " "), form: v,

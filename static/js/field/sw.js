@@ -4,7 +4,7 @@
  * are fetched from the network first; without a connection a household page (/households/<id>/) is answered by the
  * offline household page, which fills itself from the field pack. The API is never cached. */
 "use strict";
-var CACHE = "field-shell-v2";
+var CACHE = "field-shell-v3";  // v3: the visit form's 상황 변화 있음
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
