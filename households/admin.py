@@ -27,6 +27,7 @@ from .models import (
     Household,
     IsolationItemWording,
     IsolationScreening,
+    Measurement,
     MemberEvent,
     PhraseTemplate,
     Resident,
@@ -166,6 +167,20 @@ class FollowUpAdmin(CaseworkAdmin):
     date_hierarchy = "due_on"
     raw_id_fields = ("household", "assigned_to", "visit")
     list_select_related = ("household", "assigned_to")
+    show_full_result_count = False
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(CaseworkAdmin):
+    """Device readings are health data: read-only here, each record's page logged (the product's page and API
+    check consent; the admin is for superusers tracing a gateway's rows)."""
+
+    list_display = ("measured_at", "household", "kind", "is_out_of_range", "device_id", "external_id")
+    list_filter = ("kind", "is_out_of_range")
+    search_fields = ("external_id", "device_id", "=household__id")
+    date_hierarchy = "measured_at"
+    raw_id_fields = ("household", "resident", "check_in", "recorded_by")
+    list_select_related = ("household",)
     show_full_result_count = False
 
 

@@ -29,6 +29,8 @@ EVERY = frozenset({
     "manage_message_templates", "read_message_log",
     # issue 17: social-network programmes and the dong discovery plans
     "run_programmes", "edit_dong_plans",
+    # issue 17 item 7: health measurements from devices
+    "view_health_measurements", "receive_health_alerts",
 })
 
 # Written out by hand (not derived from the table): a change to the table must change this test too.
@@ -36,7 +38,7 @@ EXPECTED = {
     Role.DONG_OFFICIAL: {
         "edit_casework", "use_worklists", "view_sensitive", "be_assigned", "triage_reports", "edit_network",
         "read_rewards", "answer_rounds", "record_visits", "request_case_transfer", "use_today",
-        "run_programmes",
+        "run_programmes", "view_health_measurements",
     },
     Role.DONG_LEAD: {
         "edit_casework", "use_worklists", "view_sensitive", "lead_team", "approve_closing", "be_assigned",
@@ -44,7 +46,7 @@ EXPECTED = {
         "read_rewards", "approve_rewards", "upload_imports", "answer_rounds", "record_visits",
         "request_case_transfer", "manage_areas", "assign_dong_queue", "hand_over_work", "use_today",
         "see_approval_inbox",
-        "run_programmes", "edit_dong_plans",
+        "run_programmes", "edit_dong_plans", "view_health_measurements",
     },
     Role.DISTRICT_PLANNER: {"edit_plans", "manage_resources", "needs_personal_grant"},
     Role.DISTRICT_ADMIN: {
@@ -58,9 +60,11 @@ EXPECTED = {
         "run_programmes", "edit_dong_plans",
     },
     # 방문간호사: health visits and sensitive health details in their dongs; no cases, rewards, plans or imports.
-    Role.VISITING_NURSE: {"view_sensitive", "record_visits", "health_visits_only", "use_today"},
+    Role.VISITING_NURSE: {"view_sensitive", "record_visits", "health_visits_only", "use_today",
+                          "view_health_measurements", "receive_health_alerts"},
     # 희망복지지원단: the district's difficult cases, seen by case, run and taken over.
-    Role.CASE_TEAM: {"edit_casework", "view_sensitive", "record_visits", "take_over_cases", "sees_difficult_cases"},
+    Role.CASE_TEAM: {"edit_casework", "view_sensitive", "record_visits", "take_over_cases", "sees_difficult_cases",
+                     "view_health_measurements"},
 }
 
 ACTORS = {Role.DONG_OFFICIAL: "official", Role.DONG_LEAD: "lead", Role.DISTRICT_PLANNER: "planner",
