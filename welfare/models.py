@@ -8,8 +8,10 @@ from django.db import models
 from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 
+from .common.choices import ChoiceLabels
 
-class District(models.Model):
+
+class District(ChoiceLabels, models.Model):
     """자치구 (gu)."""
 
     name = models.CharField(_("구 이름"), max_length=50, unique=True)
@@ -31,7 +33,7 @@ class DongQuerySet(models.QuerySet):
         return self.filter(pk__in=visible_dong_ids(user))
 
 
-class Dong(models.Model):
+class Dong(ChoiceLabels, models.Model):
     """행정동 (administrative dong): the service area of one community service centre."""
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="dongs", verbose_name=_("자치구"))
@@ -65,7 +67,7 @@ DONG_ROLES = {Role.DONG_OFFICIAL, Role.DONG_LEAD, Role.VISITING_NURSE}
 DISTRICT_ROLES = {Role.DISTRICT_PLANNER, Role.DISTRICT_ADMIN, Role.CASE_TEAM}
 
 
-class StaffMembership(models.Model):
+class StaffMembership(ChoiceLabels, models.Model):
     """Gives a Django user one role over some dongs (dong roles) or a whole district (district roles)."""
 
     user = models.OneToOneField(
@@ -112,7 +114,7 @@ class AccessLogQuerySet(models.QuerySet):
         raise PermissionError("The access log is append-only.")
 
 
-class AccessLog(models.Model):
+class AccessLog(ChoiceLabels, models.Model):
     """Append-only record of every view, change and export of personal data (PIPA safety measures §8).
 
     Kept at least two years. Rows are never updated or deleted by the application; on PostgreSQL a
@@ -166,7 +168,7 @@ class AccessLog(models.Model):
         raise PermissionError("The access log is append-only.")
 
 
-class AccessReview(models.Model):
+class AccessReview(ChoiceLabels, models.Model):
     """A district's monthly review of its access records (PIPA safety measures: at least monthly)."""
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="access_reviews",
@@ -197,7 +199,7 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("실패")
 
 
-class JobRun(models.Model):
+class JobRun(ChoiceLabels, models.Model):
     """One run of a scheduled job. ``(job, run_key)`` is unique: a sweep claims its day (or hour) by inserting
     this row, so two beats, or a retry after success, find it taken and do nothing."""
 
@@ -237,7 +239,7 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     """In-app notice for one user. ``dedupe_key`` makes a sweep that runs twice notify once."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
@@ -271,7 +273,7 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
-class ApiToken(models.Model):
+class ApiToken(ChoiceLabels, models.Model):
     """A REST client's token, tied to a user (and so to a role and dongs). Only a SHA-256 of the key is stored;
     the key itself is shown once, when an admin issues it."""
 
@@ -315,7 +317,7 @@ class ApiToken(models.Model):
 # --- Account security --------------------------------------------------------------------------------------
 
 
-class AccountSecurity(models.Model):
+class AccountSecurity(ChoiceLabels, models.Model):
     """Per-login security state beside Django's user (welfare.security): whether the password an admin set
     must be changed at the next login, and when the person last chose their own."""
 
@@ -343,7 +345,7 @@ class SavedFilterList(models.TextChoices):
     TRIAGE = "triage", _("제보 접수함")
 
 
-class SavedFilter(models.Model):
+class SavedFilter(ChoiceLabels, models.Model):
     """A named query string of a work list: the user's own, or shared with the staff of one of their dongs."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters",
@@ -364,6 +366,7 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_list_key_display()} · {self.name}"
+
 
 
 from .messaging.models import (  # noqa: E402,F401  (the core's outbound messages: welfare.messaging)

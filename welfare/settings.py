@@ -121,7 +121,7 @@ ROOT_URLCONF = "welfare.urls"
 WSGI_APPLICATION = "welfare.wsgi.application"
 
 # Widgets render through the project's templates: templates/django/forms/ overrides Django's "---------" option.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "welfare.common.form_renderer.FormRenderer"
 
 TEMPLATES = [
     {

@@ -9,6 +9,7 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import District, Dong
 
 
@@ -24,7 +25,7 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("기타")
 
 
-class ReportSource(models.Model):
+class ReportSource(ChoiceLabels, models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="report_sources")
     dong = models.ForeignKey(Dong, null=True, blank=True, on_delete=models.SET_NULL, related_name="report_sources",
                              verbose_name=_("행정동"))

@@ -10,12 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import Dong
 
 from .network import NetworkMember
 
 
-class MemberAppointment(models.Model):
+class MemberAppointment(ChoiceLabels, models.Model):
     """One term of a member's appointment (위촉); a renewal (재위촉) is the next term."""
 
     member = models.ForeignKey(NetworkMember, on_delete=models.CASCADE, related_name="appointments")
@@ -42,7 +43,7 @@ class ActivityKind(models.TextChoices):
     TRAINING = "training", _("교육 이수")
 
 
-class MemberActivity(models.Model):
+class MemberActivity(ChoiceLabels, models.Model):
     member = models.ForeignKey(NetworkMember, on_delete=models.CASCADE, related_name="activities")
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+", verbose_name=_("행정동"))
     kind = models.CharField(_("활동"), max_length=10, choices=ActivityKind.choices)
@@ -68,7 +69,7 @@ class SupportKind(models.TextChoices):
     TRAINING = "training", _("교육 지원")
 
 
-class MemberSupport(models.Model):
+class MemberSupport(ChoiceLabels, models.Model):
     member = models.ForeignKey(NetworkMember, on_delete=models.CASCADE, related_name="supports")
     kind = models.CharField(_("지원 종류"), max_length=14, choices=SupportKind.choices)
     given_on = models.DateField(_("지원일"))
@@ -84,7 +85,7 @@ class MemberSupport(models.Model):
         return f"{self.member_id} {self.kind} {self.amount_krw}"
 
 
-class CouncilMeeting(models.Model):
+class CouncilMeeting(ChoiceLabels, models.Model):
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="council_meetings",
                              verbose_name=_("행정동"))
     held_on = models.DateField(_("회의일"))
@@ -105,7 +106,7 @@ class CouncilMeeting(models.Model):
         return len([n for n in self.attendees.replace("\n", ",").split(",") if n.strip()])
 
 
-class HappyProject(models.Model):
+class HappyProject(ChoiceLabels, models.Model):
     """A Happy-Neighbourhood project (행복마을 특화사업) of the dong council: budget and beneficiaries as counts."""
 
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="happy_projects",

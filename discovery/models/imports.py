@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import District, Dong
 
 from .reports import CrisisReport, RiskSignal
@@ -26,7 +27,7 @@ class ListSystem(models.TextChoices):
 ROUNDS_PER_YEAR: dict[str, int] = {ListSystem.BLIND_SPOT: 6, ListSystem.LONELY_DEATH: 4}
 
 
-class RiskIndicator(models.Model):
+class RiskIndicator(ChoiceLabels, models.Model):
     """The Ministry's risk indicators (DOMAIN §3), seeded by migrations; district admins keep the catalogue
     (names, aliases, the lists that use each, new indicators mapped from the names a list used)."""
 
@@ -47,7 +48,7 @@ class RiskIndicator(models.Model):
         return self.name_ko
 
 
-class RiskIndicatorAlias(models.Model):
+class RiskIndicatorAlias(ChoiceLabels, models.Model):
     """Another name a list uses for an indicator ("재난적 의료비" for 재난적 의료비·의료비 과다지출). The key is the
     name as :func:`discovery.imports.values.indicator_key` normalises it: one name means one indicator."""
 
@@ -67,7 +68,7 @@ class RiskIndicatorAlias(models.Model):
         return self.name
 
 
-class UnmappedIndicator(models.Model):
+class UnmappedIndicator(ChoiceLabels, models.Model):
     """An indicator name a list used that the catalogue did not know: the rows were imported with it kept as
     written, and a district admin maps it to an indicator (or makes it a new one); the targets then move over."""
 
@@ -89,7 +90,7 @@ class UnmappedIndicator(models.Model):
         return self.name
 
 
-class BigDataRound(models.Model):
+class BigDataRound(ChoiceLabels, models.Model):
     """One round of a Ministry list for one district: the blind-spot list (6 a year) or the lonely-death list
     (4 a year), with the day it came and the day the answers are due."""
 
@@ -158,7 +159,7 @@ ALL_RESULT_CHOICES = list({code: label for code, label in [*TargetResult.choices
                                                            *LonelyDeathResult.choices]}.items())
 
 
-class BigDataTarget(models.Model):
+class BigDataTarget(ChoiceLabels, models.Model):
     round = models.ForeignKey(BigDataRound, on_delete=models.CASCADE, related_name="targets")
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="bigdata_targets")
     report = models.OneToOneField(CrisisReport, on_delete=models.CASCADE, related_name="bigdata_target")
@@ -213,7 +214,7 @@ class ImportStatus(models.TextChoices):
     INTERRUPTED = "interrupted", _("중단됨")
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ChoiceLabels, models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="import_batches")
     kind = models.CharField(_("명단 종류"), max_length=14, choices=ImportKind.choices)
     round = models.ForeignKey(BigDataRound, null=True, blank=True, on_delete=models.PROTECT, related_name="batches")
@@ -283,7 +284,7 @@ class ImportBatch(models.Model):
         return self.error_count - self.error_rows_dropped
 
 
-class ImportRowError(models.Model):
+class ImportRowError(ChoiceLabels, models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_errors")
     line = models.PositiveIntegerField(_("행 번호"))
     reason = models.CharField(_("사유"), max_length=300)
@@ -304,7 +305,7 @@ class UniversalKind(models.TextChoices):
     NEWBORN = "newborn", _("출생 가정")
 
 
-class UniversalVisitTarget(models.Model):
+class UniversalVisitTarget(ChoiceLabels, models.Model):
     """One person (or newborn family) owed one universal visit: the key makes it once, not once per run."""
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="universal_targets")

@@ -10,12 +10,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import District, Dong
 
 # --- Policy per district --------------------------------------------------------------------------------
 
 
-class DiscoveryPolicy(models.Model):
+class DiscoveryPolicy(ChoiceLabels, models.Model):
     """Deadlines, retries, reward rules and network minimums: settings of one district, editable in the admin."""
 
     district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="discovery_policy")
@@ -92,7 +93,7 @@ class NetworkMemberQuerySet(models.QuerySet):
         return self.filter(active_from__lte=on).filter(Q(active_to__isnull=True) | Q(active_to__gte=on))
 
 
-class NetworkMember(models.Model):
+class NetworkMember(ChoiceLabels, models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="network_members")
     name = models.CharField(_("성명"), max_length=50)
     role = models.CharField(_("역할"), max_length=14, choices=NetworkRole.choices)

@@ -13,11 +13,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import District, Dong
 from welfare.scoping import ScopedQuerySet
 
 
-class Instrument(models.Model):
+class Instrument(ChoiceLabels, models.Model):
     """A scored questionnaire. ``district`` empty: offered to every district."""
 
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE,
@@ -51,7 +52,7 @@ class Instrument(models.Model):
         return self.min_value + max(len(self.choice_labels) - 1, 0)
 
 
-class InstrumentItem(models.Model):
+class InstrumentItem(ChoiceLabels, models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(_("순서"))
     text = models.CharField(_("문항"), max_length=300)
@@ -72,7 +73,7 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(dong_id__in=dong_ids)
 
 
-class Programme(models.Model):
+class Programme(ChoiceLabels, models.Model):
     """A programme a dong centre runs, with its place, partners and budget; linked to the annual plan."""
 
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("행정동"))
@@ -102,7 +103,7 @@ class Programme(models.Model):
         return self.title
 
 
-class ProgrammeSession(models.Model):
+class ProgrammeSession(ChoiceLabels, models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sessions")
     held_on = models.DateField(_("일자"))
     topic = models.CharField(_("주제"), max_length=200, blank=True)
@@ -122,7 +123,7 @@ class ParticipantQuerySet(ScopedQuerySet):
     dong_path = "resident__household__dong"
 
 
-class Participant(models.Model):
+class Participant(ChoiceLabels, models.Model):
     """A resident enrolled in a programme (only with an active consent to collection and use)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
@@ -147,7 +148,7 @@ class Participant(models.Model):
         return self.resident.household_id
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceLabels, models.Model):
     """A participant was present at a session (a row is presence)."""
 
     session = models.ForeignKey(ProgrammeSession, on_delete=models.CASCADE, related_name="attendances")
@@ -167,7 +168,7 @@ class Phase(models.TextChoices):
     AFTER = "after", _("사후")
 
 
-class Measurement(models.Model):
+class Measurement(ChoiceLabels, models.Model):
     """A participant's score on one instrument, before or after the programme; the answers are kept."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="measurements")

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField
 
+from welfare.common.choices import ChoiceLabels
+
 from .reports import CrisisReport
 
 
@@ -52,7 +54,7 @@ class PublicStage(models.TextChoices):
     CLOSED = "closed", _("마무리되었어요")
 
 
-class PublicRequest(models.Model):
+class PublicRequest(ChoiceLabels, models.Model):
     report = models.OneToOneField(CrisisReport, on_delete=models.CASCADE, related_name="public_request")
     kind = models.CharField(_("신청 구분"), max_length=10, choices=RequestKind.choices)
     crisis_types = models.JSONField(_("위기 유형"), default=list, blank=True)

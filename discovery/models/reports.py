@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import District, Dong
 
 from .network import NetworkMember
@@ -111,7 +112,7 @@ class CrisisReportQuerySet(models.QuerySet):
         return self.filter(overdue_q(now))
 
 
-class CrisisReport(models.Model):
+class CrisisReport(ChoiceLabels, models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="crisis_reports")
     dong = models.ForeignKey(Dong, null=True, blank=True, on_delete=models.PROTECT, related_name="crisis_reports",
                              verbose_name=_("행정동"), help_text=_("모르면 비워 두세요: 구 접수함으로 갑니다."))
@@ -195,7 +196,7 @@ class CrisisReport(models.Model):
         return [str(labels.get(s, s)) for s in self.risk_signals]
 
 
-class ReporterIdentity(models.Model):
+class ReporterIdentity(ChoiceLabels, models.Model):
     """Who reported: kept apart from the report and the case, encrypted, shown only to those who need it."""
 
     report = models.OneToOneField(CrisisReport, on_delete=models.CASCADE, related_name="reporter")
@@ -223,7 +224,7 @@ class AttemptMethod(models.TextChoices):
     NEIGHBOUR = "neighbour", _("이웃·통장 확인")
 
 
-class ContactAttempt(models.Model):
+class ContactAttempt(ChoiceLabels, models.Model):
     report = models.ForeignKey(CrisisReport, on_delete=models.CASCADE, related_name="attempts")
     at = models.DateTimeField(_("일시"), default=timezone.now)
     method = models.CharField(_("방법"), max_length=14, choices=AttemptMethod.choices)
@@ -242,7 +243,7 @@ class ContactAttempt(models.Model):
         return f"{self.get_method_display()} {self.at:%Y-%m-%d}"
 
 
-class HouseholdMerge(models.Model):
+class HouseholdMerge(ChoiceLabels, models.Model):
     """The record of two households found to be the same: what moved from the duplicate to the survivor."""
 
     survivor = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="merges_in")
@@ -265,7 +266,7 @@ class HouseholdMerge(models.Model):
 # --- Rewards (신고포상금) -----------------------------------------------------------------------------------
 
 
-class RewardDecision(models.Model):
+class RewardDecision(ChoiceLabels, models.Model):
     """The ledger: one decision per report, pending, eligible or why not, amount, approval and payment.
 
     A report that may earn a reward waits (``eligible`` None, no ``decided_on``) until the household is actually

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import Dong
 from welfare.scoping import ScopedQuerySet
 
@@ -16,7 +17,7 @@ class AreaQuerySet(ScopedQuerySet):
     dong_path = "dong"
 
 
-class Area(models.Model):
+class Area(ChoiceLabels, models.Model):
     """통: a numbered part of a dong (반 are numbered within it, on the household)."""
 
     dong = models.ForeignKey(Dong, on_delete=models.CASCADE, related_name="areas", verbose_name=_("행정동"))

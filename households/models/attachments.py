@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common import filetypes
+from welfare.common.choices import ChoiceLabels
 from welfare.common.downloads import safe_filename
 
 from .households import Household
@@ -49,7 +50,7 @@ class AttachmentQuerySet(models.QuerySet):
         return self.filter(owner_kind=owner_kind, owner_id=owner_id)
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels, models.Model):
     owner_kind = models.CharField(_("첨부 대상 종류"), max_length=12)
     owner_id = models.PositiveBigIntegerField(_("첨부 대상"))
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT,

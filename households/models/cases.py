@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.common.dates import seoul_today
 from welfare.scoping import ScopedQuerySet
 
@@ -217,7 +218,7 @@ class CaseQuerySet(ScopedQuerySet):
         return self.annotate(**{d.flag: d.late(today) for d in DEADLINES})
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="cases", verbose_name=_("세대"))
     client = models.ForeignKey(
         Resident, on_delete=models.PROTECT, related_name="cases", verbose_name=_("대상자"),
@@ -291,7 +292,7 @@ class Case(models.Model):
         return {d.key: d.is_overdue(self.stage, getattr(self, d.due_field), today) for d in DEADLINES}
 
 
-class CaseNeed(models.Model):
+class CaseNeed(ChoiceLabels, models.Model):
     """The needs assessment: one row per domain."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="needs")
@@ -310,7 +311,7 @@ class CaseNeed(models.Model):
         return f"{self.get_domain_display()}({self.get_severity_display()})"
 
 
-class CaseGoal(models.Model):
+class CaseGoal(ChoiceLabels, models.Model):
     """The service plan: goals with target dates."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
@@ -328,7 +329,7 @@ class CaseGoal(models.Model):
         return self.text
 
 
-class CaseStageChange(models.Model):
+class CaseStageChange(ChoiceLabels, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stage_changes")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
     from_stage = models.CharField(max_length=14, choices=CaseStage.choices, blank=True)

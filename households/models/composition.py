@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
+
 from .households import Household
 from .residents import LeftReason, Resident
 
@@ -18,7 +20,7 @@ class MemberEventKind(models.TextChoices):
     HEAD_CHANGED = "head_changed", _("세대주 변경")
 
 
-class MemberEvent(models.Model):
+class MemberEvent(ChoiceLabels, models.Model):
     """Who joined or left a household and when, and changes of its head: the composition's history."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="member_events")

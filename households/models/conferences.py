@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.scoping import ScopedQuerySet
 
 from .cases import Case, CaseClass, CaseGoal, CaseStageChange, NeedDomain
@@ -44,7 +45,7 @@ class CaseConferenceQuerySet(ScopedQuerySet):
     dong_path = "case__household__dong"
 
 
-class CaseConference(models.Model):
+class CaseConference(ChoiceLabels, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conferences", verbose_name=_("사례"))
     held_on = models.DateField(_("회의일"))
     kind = models.CharField(_("회의 구분"), max_length=10, choices=ConferenceKind.choices)
@@ -75,7 +76,7 @@ class CaseConference(models.Model):
         return self.decision in DECISION_CLASS
 
 
-class ConferencePartner(models.Model):
+class ConferencePartner(ChoiceLabels, models.Model):
     """A partner organisation that attended (복지관, 보건소, 정신건강복지센터 …) and who came for it."""
 
     conference = models.ForeignKey(CaseConference, on_delete=models.CASCADE, related_name="partners")
@@ -91,7 +92,7 @@ class ConferencePartner(models.Model):
         return f"{self.organisation} {self.person}".strip()
 
 
-class ConferencePlanItem(models.Model):
+class ConferencePlanItem(ChoiceLabels, models.Model):
     """An item of the plan agreed at the conference; a selected case gets it as a service-plan goal (``goal``)."""
 
     conference = models.ForeignKey(CaseConference, on_delete=models.CASCADE, related_name="plan_items")

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 
-class FieldSyncReceipt(models.Model):
+
+class FieldSyncReceipt(ChoiceLabels, models.Model):
     client_id = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=20)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common.addresses import address_key
+from welfare.common.choices import ChoiceLabels
 from welfare.common.phones import digits
 from welfare.models import Dong
 from welfare.scoping import ScopedQuerySet
@@ -104,7 +105,7 @@ class HouseholdQuerySet(ScopedQuerySet):
         return self.annotate(head_name=models.Subquery(head.values("name")[:1]))
 
 
-class Household(models.Model):
+class Household(ChoiceLabels, models.Model):
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="households", verbose_name=_("행정동"))
     road_address = models.CharField(
         _("도로명주소"), max_length=200, help_text=_("예: 서울특별시 성동구 왕십리로 123")

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
+
 from .households import Household, RiskLevel
 from .residents import Resident
 
@@ -30,7 +32,7 @@ ISOLATION_ITEMS: tuple[tuple[str, str], ...] = (
 )
 
 
-class IsolationItemWording(models.Model):
+class IsolationItemWording(ChoiceLabels, models.Model):
     """The wording of one checklist item as this installation shows it. The 13 items and their keys are fixed
     (the score is their count, 0–13); their wording is not verified against the Ministry's official form
     (DOMAIN.md gives the bands, not the items), so a superuser corrects it in the admin to match the district's
@@ -79,7 +81,7 @@ def isolation_band(score: int) -> str:
     return str(_band_of(score)[3])
 
 
-class IsolationScreening(models.Model):
+class IsolationScreening(ChoiceLabels, models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="isolation_screenings")
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="isolation_screenings",
                                  verbose_name=_("대상자"))

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.scoping import ScopedQuerySet
 
 from .cases import Case, CaseNeed
@@ -40,7 +41,7 @@ class ServiceLinkQuerySet(ScopedQuerySet):
     dong_path = "household__dong"
 
 
-class ServiceLink(models.Model):
+class ServiceLink(ChoiceLabels, models.Model):
     """A household linked to a resource, usually within a case ("linkage only" reports have no case)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="service_links")

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.scoping import ScopedQuerySet
 
 from .households import Household
@@ -47,7 +48,7 @@ class MeasurementQuerySet(ScopedQuerySet):
         )
 
 
-class Measurement(models.Model):
+class Measurement(ChoiceLabels, models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="measurements",
                                   verbose_name=_("세대"))
     # Empty: the household's shared device (its readings belong to the household head for consent).

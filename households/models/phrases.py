@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
+
 from .cases import NeedDomain
 
 # The phrases a district starts with, until its admin saves its own (구 설정 › 정책 › 자주 쓰는 문구): plain words
@@ -24,7 +26,7 @@ DEFAULT_PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 
-class PhraseTemplate(models.Model):
+class PhraseTemplate(ChoiceLabels, models.Model):
     """A phrase of one need domain that the visit form offers to insert into the notes, kept per district.
 
     A district without rows uses :data:`DEFAULT_PHRASES`; its admin's first save stores them as rows. Removed

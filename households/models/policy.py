@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.common.dates import add_months
 
 from .households import RiskLevel
@@ -14,7 +15,7 @@ from .households import RiskLevel
 # --- Cadence -----------------------------------------------------------------------------------------------
 
 
-class CadencePolicy(models.Model):
+class CadencePolicy(ChoiceLabels, models.Model):
     """Days between contacts by risk level, per district (DESIGN §1.5; defaults from DOMAIN §6).
 
     The one place that says which field holds which risk's days, and their limits; the service

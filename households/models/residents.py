@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
 from welfare.common import phones
+from welfare.common.choices import ChoiceLabels
 from welfare.scoping import ScopedQuerySet
 
 from .. import rrn
@@ -52,7 +53,7 @@ class ResidentQuerySet(ScopedQuerySet):
         return self.filter(rrn_hash=rrn.keyed_hash(rrn.normalize(number)))
 
 
-class Resident(models.Model):
+class Resident(ChoiceLabels, models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="residents", verbose_name=_("세대")
     )
@@ -139,7 +140,7 @@ class ConsentQuerySet(ScopedQuerySet):
         ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
 
 
-class Consent(models.Model):
+class Consent(ChoiceLabels, models.Model):
     """One consent per person and scope (PIPA art. 15, 17, 22, 23, 24)."""
 
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="consents", verbose_name=_("가구원"))
@@ -199,7 +200,7 @@ class SensitiveProfileQuerySet(ScopedQuerySet):
     dong_path = "resident__household__dong"
 
 
-class SensitiveProfile(models.Model):
+class SensitiveProfile(ChoiceLabels, models.Model):
     """Health, mental-health, disability and addiction details: sensitive information (PIPA art. 23).
 
     Kept apart from the resident, encrypted, and shown only to roles that run cases

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import District
 from welfare.scoping import ScopedQuerySet
 
@@ -39,7 +40,7 @@ class CaseTransferQuerySet(ScopedQuerySet):
         return self.filter(status__in=OPEN_TRANSFER_STATUSES)
 
 
-class CaseTransfer(models.Model):
+class CaseTransfer(ChoiceLabels, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("사례"))
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="case_transfers",
                                   verbose_name=_("세대"))

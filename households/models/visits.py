@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.scoping import ScopedQuerySet
 
 from .cases import Case, NeedDomain, Severity
@@ -38,7 +39,7 @@ class VisitQuerySet(ScopedQuerySet):
     dong_path = "household__dong"
 
 
-class Visit(models.Model):
+class Visit(ChoiceLabels, models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="visits", verbose_name=_("세대"))
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits")
     visited_at = models.DateTimeField(_("일시"), default=timezone.now)
@@ -76,7 +77,7 @@ class Visit(models.Model):
         return f"{self.get_kind_display()} {timezone.localtime(self.visited_at):%Y-%m-%d %H:%M}"
 
 
-class VisitNeed(models.Model):
+class VisitNeed(ChoiceLabels, models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="needs")
     domain = models.CharField(_("영역"), max_length=14, choices=NeedDomain.choices)
     severity = models.CharField(_("정도"), max_length=6, choices=Severity.choices)
@@ -132,7 +133,7 @@ class FollowUpQuerySet(ScopedQuerySet):
         return self.open().filter(due_on__lte=day)
 
 
-class FollowUp(models.Model):
+class FollowUp(ChoiceLabels, models.Model):
     """A planned contact. At most one open per household and reason (a database constraint)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="follow_ups")
@@ -185,7 +186,7 @@ class CheckInSource(models.TextChoices):
     OTHER = "other", _("기타")
 
 
-class CheckIn(models.Model):
+class CheckIn(ChoiceLabels, models.Model):
     """A sign of life (or of trouble) from outside a visit. The silence watch reads these."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="check_ins")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import District, Dong
 
 from .plans import AnnualPlan
@@ -16,7 +17,7 @@ class TrainingAudience(models.TextChoices):
     MIXED = "mixed", _("합동")
 
 
-class Training(models.Model):
+class Training(ChoiceLabels, models.Model):
     """A capacity-building session for officials or network members (counted by the plan figures)."""
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="trainings",
@@ -48,7 +49,7 @@ class AwardRecipientKind(models.TextChoices):
     OFFICIAL = "official", _("공무원")
 
 
-class Award(models.Model):
+class Award(ChoiceLabels, models.Model):
     plan = models.ForeignKey(AnnualPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="awards")
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="awards")
     recipient = models.CharField(_("수상자"), max_length=150)
@@ -65,7 +66,7 @@ class Award(models.Model):
         return f"{self.recipient} {self.title}"
 
 
-class Partnership(models.Model):
+class Partnership(ChoiceLabels, models.Model):
     """A public-private agreement (업무협약, MOU)."""
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="partnerships")

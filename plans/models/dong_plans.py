@@ -8,12 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import Dong
 
 from .plans import AnnualPlan
 
 
-class DongPlan(models.Model):
+class DongPlan(ChoiceLabels, models.Model):
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="dong_plans",
                              verbose_name=_("연간 기본계획"))
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="dong_plans", verbose_name=_("행정동"))
@@ -31,7 +32,7 @@ class DongPlan(models.Model):
         return f"{self.plan} · {self.dong_id}"
 
 
-class DongPlanTarget(models.Model):
+class DongPlanTarget(ChoiceLabels, models.Model):
     """The dong's own target on a metric of the registry (plans.metrics), beside the district's."""
 
     dong_plan = models.ForeignKey(DongPlan, on_delete=models.CASCADE, related_name="local_targets")
@@ -56,7 +57,7 @@ class FocusKind(models.TextChoices):
     OTHER = "other", _("기타")
 
 
-class FocusArea(models.Model):
+class FocusArea(ChoiceLabels, models.Model):
     dong_plan = models.ForeignKey(DongPlan, on_delete=models.CASCADE, related_name="focus_areas")
     kind = models.CharField(_("유형"), max_length=12, choices=FocusKind.choices)
     name = models.CharField(_("이름·위치"), max_length=200, help_text=_("예: ○○고시원, △△아파트 3단지 임대동"))
@@ -78,7 +79,7 @@ class ActionStatus(models.TextChoices):
     DONE = "done", _("완료")
 
 
-class PlannedAction(models.Model):
+class PlannedAction(ChoiceLabels, models.Model):
     dong_plan = models.ForeignKey(DongPlan, on_delete=models.CASCADE, related_name="actions")
     focus_area = models.ForeignKey(FocusArea, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="actions", verbose_name=_("중점 지역"))

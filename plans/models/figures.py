@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import Dong
 
 
-class DongMonthFigure(models.Model):
+class DongMonthFigure(ChoiceLabels, models.Model):
     """Nightly per-dong, per-month counts of each live metric (plans.metrics): the plan dashboard reads these
     and never scans the raw tables."""
 

@@ -8,10 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import District, Dong
 
 
-class Department(models.Model):
+class Department(ChoiceLabels, models.Model):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="departments",
                                  verbose_name=_("자치구"))
     name = models.CharField(_("부서명"), max_length=100)
@@ -44,7 +45,7 @@ class AnnualPlanQuerySet(models.QuerySet):
         return self.filter(is_current=True)
 
 
-class AnnualPlan(models.Model):
+class AnnualPlan(ChoiceLabels, models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="plans", verbose_name=_("자치구"))
     year = models.PositiveSmallIntegerField(_("연도"))
     revision = models.PositiveSmallIntegerField(_("개정 차수"), default=1)
@@ -85,7 +86,7 @@ class AnnualPlan(models.Model):
         return self.status == PlanStatus.DRAFT and self.is_current
 
 
-class PlanComment(models.Model):
+class PlanComment(ChoiceLabels, models.Model):
     """Comments at each step of the approval (submitted, returned, approved): attributed and dated."""
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="comments")
@@ -103,7 +104,7 @@ class PlanComment(models.Model):
         return f"{self.action} {self.at:%Y-%m-%d}"
 
 
-class PlanArea(models.Model):
+class PlanArea(ChoiceLabels, models.Model):
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="areas")
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
     title = models.CharField(_("추진 전략(영역)"), max_length=200)
@@ -124,7 +125,7 @@ class FundingSource(models.TextChoices):
     PRIVATE = "private", _("민간")
 
 
-class PlanTask(models.Model):
+class PlanTask(ChoiceLabels, models.Model):
     area = models.ForeignKey(PlanArea, on_delete=models.CASCADE, related_name="tasks")
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
     title = models.CharField(_("세부 사업"), max_length=200)
@@ -156,7 +157,7 @@ class MilestoneStatus(models.TextChoices):
     DELAYED = "delayed", _("지연")
 
 
-class PlanMilestone(models.Model):
+class PlanMilestone(ChoiceLabels, models.Model):
     task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="milestones")
     quarter = models.PositiveSmallIntegerField(_("분기"))
     text = models.CharField(_("추진 내용"), max_length=200)
@@ -174,7 +175,7 @@ class PlanMilestone(models.Model):
         return f"{self.quarter}분기 {self.text}"
 
 
-class DongTarget(models.Model):
+class DongTarget(ChoiceLabels, models.Model):
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="dong_targets")
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="plan_targets")
     metric = models.CharField(_("지표"), max_length=40, help_text=_("plans.metrics.METRICS의 코드"))

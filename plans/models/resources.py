@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import ChoiceLabels
 from welfare.models import District, Dong
 
 
@@ -64,7 +65,7 @@ class ResourceQuerySet(models.QuerySet):
         return self.filter(is_active=True).filter(Q(dongs__isnull=True) | Q(dongs=dong_id)).distinct()
 
 
-class Resource(models.Model):
+class Resource(ChoiceLabels, models.Model):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="resources",
                                  verbose_name=_("자치구"))
     name = models.CharField(_("자원명"), max_length=150)

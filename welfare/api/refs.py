@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from rest_framework import serializers
 
+from welfare.common.choices import labels_of
+
 
 def person_name(user) -> str:
     return user.get_full_name() or user.get_username()
@@ -22,26 +24,30 @@ class PersonSerializer(serializers.Serializer):
 
 class ChoiceDisplayField(serializers.CharField):
     """The label of a choice field's code (``source`` is the code): what ``get_FOO_display`` gives, from a dict
-    translated once per response and language instead of once per row (``get_FOO_display`` rebuilds and hashes
+    translated once per language (per process for a model field's choices, per response for choices given here)
+    instead of once per row (``get_FOO_display`` rebuilds and hashes
     the whole choice list on every call). ``choices`` may be left out on a ModelSerializer: the model field's."""
 
     def __init__(self, choices=None, **kwargs):
         self.choices = None if choices is None else list(choices)
-        self._labels: dict[str | None, dict] = {}
+        self._owner: object = self  # the model field once bound to one: its labels are cached per process
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
     def bind(self, field_name, parent):
         super().bind(field_name, parent)
         if self.choices is None:
-            self.choices = list(parent.Meta.model._meta.get_field(self.source).flatchoices)
+            field = parent.Meta.model._meta.get_field(self.source)
+            self.choices, self._owner = field.flatchoices, field
 
     def labels(self) -> dict:
-        language = get_language()
-        labels = self._labels.get(language)
-        if labels is None:
-            labels = self._labels[language] = {code: str(label) for code, label in self.choices or ()}
-        return labels
+        if self._owner is self:  # choices given in code: translated once per response (this field's life)
+            labels = self.__dict__.setdefault("_labels", {})
+            language = get_language()
+            if language not in labels:
+                labels[language] = {code: str(label) for code, label in self.choices or ()}
+            return labels[language]
+        return labels_of(self._owner, self.choices or ())  # the model field's: once per process (welfare.common.choices)
 
     def to_representation(self, value):
         label = self.labels().get(value)

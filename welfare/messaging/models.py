@@ -10,6 +10,8 @@ from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField
 
+from welfare.common.choices import ChoiceLabels
+
 
 class MessagePurpose(models.TextChoices):
     """What a message is for; each purpose has one template per district (the default text when none)."""
@@ -34,7 +36,7 @@ class MessageState(models.TextChoices):
     NO_CONSENT = "no_consent", _("수신 동의 없음 (보내지 않음)")
 
 
-class MessageTemplate(models.Model):
+class MessageTemplate(ChoiceLabels, models.Model):
     """A district's wording of one purpose. ``{name}`` placeholders are filled from the message's context; only
     the placeholders the purpose knows are allowed (``welfare.messaging.templates``)."""
 
@@ -76,7 +78,7 @@ class OutboundMessageQuerySet(models.QuerySet):
         return self.filter(state__in=[MessageState.QUEUED, MessageState.HELD], send_after__lte=now)
 
 
-class OutboundMessage(models.Model):
+class OutboundMessage(ChoiceLabels, models.Model):
     """One message to one phone: the log row and the unit of sending. ``idempotency_key`` is unique, so the same
     event asks for a message twice and one row (one send) results; the key also goes to the gateway."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
@@ -38,6 +39,8 @@ def run(*, households: int, seed: int, runs: int, warmup: int, names: list[str],
               f"present; {total} in all; {report.created.get('households_with_casework', 0)} given casework) "
               f"in {report.seconds:.1f} s.")
     if volume:
+        if connection.vendor != "postgresql":  # its INSERT … SELECT takes arrays as parameters
+            raise CommandError("--volume needs PostgreSQL (DATABASE_URL=postgres://…), as make bench uses.")
         seed_volume(seed=seed, progress=write)
 
     hosts = list(settings.ALLOWED_HOSTS)
