@@ -8,6 +8,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 TEST_PROCESSES ?= 2
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/welfare_bench
+# make bench BENCH_HOUSEHOLDS=1000000 BENCH_DATABASE_URL=…/welfare_bench_1m BENCH_ARGS="--scenario household_list,search"
+BENCH_HOUSEHOLDS ?= 100000
+BENCH_ARGS ?=
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/welfare_load
 LOAD_REDIS_URL ?= redis://127.0.0.1:6379/5
 HOUSEHOLDS ?= 20000
@@ -77,7 +80,7 @@ lint: install
 bench: install
 	@psql "$(BENCH_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v 0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --households 100000 --volume
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --households $(BENCH_HOUSEHOLDS) --volume $(BENCH_ARGS)
 
 ## load: gunicorn (3 workers, production settings: the command gives the server DEBUG off and its secrets) on
 ## PostgreSQL (welfare_load, seeded with the bench's data up to HOUSEHOLDS) and Redis, driven by Locust on 127.0.0.1:

@@ -22,7 +22,12 @@ from welfare.search import search
 
 from .core import Bench, Row, committed, page_row
 
-SEARCH_TARGET_MS = 100
+SEARCH_TARGET_MS = 100  # issue 19: at 100,000 households …
+SEARCH_TARGET_MS_CITY = 150  # … and at 1,000,000
+
+
+def search_target_ms(households: int) -> int:
+    return SEARCH_TARGET_MS_CITY if households >= 1_000_000 else SEARCH_TARGET_MS
 
 
 def search_terms(user) -> list[tuple[str, str]]:
@@ -52,6 +57,7 @@ def search_terms(user) -> list[tuple[str, str]]:
 def search_page(bench: Bench) -> list[Row]:
     url = reverse("search")
     rows = []
+    target = search_target_ms(Household.objects.filter(is_demo=True).count())
     with committed():
         for username in ("official", "admin"):
             user = get_user_model().objects.get(username=username)
@@ -65,8 +71,8 @@ def search_page(bench: Bench) -> list[Row]:
                                    f"{url}?{urlencode({'q': term})}", note=counts or "no hits")
                     rows.append(row)
                     if username == "admin":
-                        bench.judge(f"search at district scope ({kind})", f"{row.median_ms:.0f} ms", "≤ 100 ms",
-                                    row.median_ms <= SEARCH_TARGET_MS)
+                        bench.judge(f"search at district scope ({kind})", f"{row.median_ms:.0f} ms",
+                                    f"≤ {target} ms", row.median_ms <= target)
             finally:
                 client.logout()
     return rows

@@ -22,13 +22,19 @@ class Command(BaseCommand):
         parser.add_argument("--volume", action="store_true",
                             help="Top up to realistic volume first: ~10 visits per household, a year of crisis "
                                  "reports at DOMAIN.md's rates (set-based; safe to run again).")
-        parser.add_argument("--scenario", default="all", choices=["all", *SCENARIOS],
-                            help="Which scenario to run (default: all).")
+        parser.add_argument("--scenario", default="all",
+                            help="Which scenarios to run, comma-separated (default: all): "
+                                 + ", ".join(SCENARIOS) + ".")
 
     def handle(self, *args, **options):
         if options["runs"] < 1:
             raise CommandError("--runs must be at least 1.")
-        names = list(SCENARIOS) if options["scenario"] == "all" else [options["scenario"]]
+        names = list(SCENARIOS) if options["scenario"] == "all" else [
+            n.strip() for n in options["scenario"].split(",") if n.strip()]
+        unknown = [n for n in names if n not in SCENARIOS]
+        if unknown or not names:
+            raise CommandError(f"Unknown scenario {', '.join(unknown) or '(none)'}; choose from all, "
+                               + ", ".join(SCENARIOS) + ".")
         try:
             run(households=options["households"], seed=options["seed"], runs=options["runs"],
                 warmup=options["warmup"], names=names, write=self.stdout.write,
