@@ -58,10 +58,11 @@ class CaseStage(models.TextChoices):
     ARCHIVED = "archived", _("보관(사후관리 종료)")
 
 
-# The only moves a case may make (DESIGN §1.3). Conference may send a case not selected to closing; a team
-# lead may return a closing proposal to service. After-care (follow_up) ends only through the recorded outcome of an
-# after-care contact (households.services.aftercare): no problem at the last one → archived, a relapse →
-# reassessment (or a new case linked to this one, which archives this one).
+# The only moves a case may make (DESIGN §1.3). A case leaves conference only through its recorded conference
+# (households.services.conferences): selected → planning, not selected → closing. A team lead may return a closing
+# proposal to service. After-care (follow_up) ends only through the recorded outcome of an after-care contact
+# (households.services.aftercare): no problem at the last one → archived, a relapse → reassessment (or a new case
+# linked to this one, which archives this one).
 TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStage.INTAKE: frozenset({CaseStage.ASSESSMENT}),
     CaseStage.ASSESSMENT: frozenset({CaseStage.CONFERENCE}),
@@ -79,6 +80,9 @@ CLOSED_STAGES = frozenset({CaseStage.CLOSED, CaseStage.FOLLOW_UP, CaseStage.ARCH
 OPEN_STAGES = frozenset(set(CaseStage.values) - CLOSED_STAGES)
 # Moves only the after-care outcome makes (households.services.aftercare), never the generic stage form.
 AFTERCARE_MOVES = frozenset({(CaseStage.FOLLOW_UP, CaseStage.REASSESSMENT), (CaseStage.FOLLOW_UP, CaseStage.ARCHIVED)})
+# Moves only the case conference's recorded decision makes (households.services.conferences): selected → planning,
+# not selected → closing; never the generic stage form or the API's transition.
+CONFERENCE_MOVES = frozenset({(CaseStage.CONFERENCE, CaseStage.PLANNING), (CaseStage.CONFERENCE, CaseStage.CLOSING)})
 # How soon a reassessment counts as due (the case list's filter, the reminder job, the today page).
 REASSESSMENT_SOON_DAYS = 7
 BEFORE_ASSESSMENT_DONE = frozenset({CaseStage.INTAKE, CaseStage.ASSESSMENT})

@@ -26,6 +26,7 @@ from welfare.permissions import can, roles_with
 
 from ..models import (
     AFTERCARE_MOVES,
+    CONFERENCE_MOVES,
     OPEN_STAGES,
     CareStatus,
     Case,
@@ -168,8 +169,10 @@ def may_approve_closing(user: User | None) -> bool:
 
 def next_stages(case: Case, user: User | None) -> list[str]:
     """The moves this user may offer from the case's stage (the service still checks what is posted)."""
-    # Out of after-care only through the recorded outcome of an after-care contact (services.aftercare).
-    allowed = [s for s in CaseStage.values if case.can_transition_to(s) and (case.stage, s) not in AFTERCARE_MOVES]
+    # Out of after-care only through the recorded outcome of an after-care contact (services.aftercare), out of
+    # conference only through the recorded conference (services.conferences).
+    allowed = [s for s in CaseStage.values if case.can_transition_to(s)
+               and (case.stage, s) not in AFTERCARE_MOVES | CONFERENCE_MOVES]
     if case.stage == CaseStage.CLOSING and not may_approve_closing(user):
         return []
     return allowed
@@ -178,17 +181,21 @@ def next_stages(case: Case, user: User | None) -> list[str]:
 def case_transition(*, case: Case, to: str, by: User, expected_version: int, note: str = "",
                     closing_reason: str = "", closing_note: str = "") -> Case:
     """Move the case one stage on (the page's form, the API). Leaving after-care is the after-care outcome's
-    (:func:`households.services.aftercare.aftercare_record`), refused here."""
+    (:func:`households.services.aftercare.aftercare_record`), leaving conference the conference record's
+    (:func:`households.services.conferences.conference_record`): both refused here."""
     return case_move(case=case, to=to, by=by, expected_version=expected_version, note=note,
                      closing_reason=closing_reason, closing_note=closing_note)
 
 
 @transaction.atomic
 def case_move(*, case: Case, to: str, by: User, expected_version: int, note: str = "", closing_reason: str = "",
-              closing_note: str = "", aftercare_outcome: bool = False) -> Case:
+              closing_note: str = "", aftercare_outcome: bool = False, conference_decided: bool = False) -> Case:
     """The stage move with its rules and the dates each stage sets: in service → reassessment due (entry day +
     the district's months; kept when a closing proposal is sent back), reassessment → cleared, closed → the two
-    after-care contacts, out of after-care → its pending contacts cancelled."""
+    after-care contacts, out of after-care → its pending contacts cancelled.
+
+    ``aftercare_outcome`` is passed only by the after-care outcome (leaving follow_up), ``conference_decided`` only
+    by the conference record (leaving conference); without them those moves are refused."""
     require_casework(by)
     # A stale form is refused as stale first: its stage may be old, so a rule message would mislead.
     # (The compare-and-set in _bump still decides a race.)
@@ -200,6 +207,8 @@ def case_move(*, case: Case, to: str, by: User, expected_version: int, note: str
             "frm": CaseStage(case.stage).label, "to": CaseStage(to).label if to in CaseStage.values else to})
     if (case.stage, to) in AFTERCARE_MOVES and not aftercare_outcome:
         raise RuleError(_("사후관리 중인 사례는 사후관리 결과(문제 없음·재발)를 기록해 보관하거나 재사정으로 돌립니다."))
+    if (case.stage, to) in CONFERENCE_MOVES and not conference_decided:
+        raise RuleError(_("사례회의 단계의 사례는 사례회의 결과(선정·미선정)를 기록해야 다음 단계로 넘어갑니다."))
     today = seoul_today()
     # Entering conference / planning starts its own limit (selection 5 days, plan agreement 15 days).
     values: dict[str, Any] = {"stage": to, **entry_due_dates(to, today)}

@@ -2,7 +2,7 @@
 
 ``conference_record`` is the one way a case leaves the conference stage with its decision written down: it
 validates the record, sets the case's class from the decision (일반 / 고난도), writes the agreed plan items as the
-case's service-plan goals, and moves the case through :func:`~households.services.cases.case_transition` (so the
+case's service-plan goals, and moves the case through :func:`~households.services.cases.case_move` (so the
 stage machine's rules, the audit, the plan-agreement limit and the informant-reward announcement all apply):
 selected → planning, not selected → closing with the reason.
 """
@@ -35,7 +35,7 @@ from ..models import (
     ConferencePlanItem,
     NeedDomain,
 )
-from .cases import _bump, assignable_officials, case_transition, require_casework
+from .cases import _bump, assignable_officials, case_move, require_casework
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -186,11 +186,11 @@ def conference_record(*, case: Case, by: User, held_on: dt.date | None, kind: st
                                            target_on=item.target_on)
             ConferencePlanItem.objects.create(conference=conference, domain=item.domain, text=item.text,
                                               provider=item.provider, target_on=item.target_on, goal=goal)
-        case_transition(case=case, to=CaseStage.PLANNING, by=by, expected_version=case.version,
-                        note=_("사례회의 %(decision)s") % {"decision": ConferenceDecision(decision).label})
+        case_move(case=case, to=CaseStage.PLANNING, by=by, expected_version=case.version, conference_decided=True,
+                  note=_("사례회의 %(decision)s") % {"decision": ConferenceDecision(decision).label})
     else:
-        case_transition(case=case, to=CaseStage.CLOSING, by=by, expected_version=case.version,
-                        note=_("사례회의 미선정"), closing_reason=ClosingReason.NOT_ELIGIBLE, closing_note=reason)
+        case_move(case=case, to=CaseStage.CLOSING, by=by, expected_version=case.version, conference_decided=True,
+                  note=_("사례회의 미선정"), closing_reason=ClosingReason.NOT_ELIGIBLE, closing_note=reason)
     conference.decided_change = case.stage_changes.order_by("-at", "-id").first()
     conference.save(update_fields=["decided_change"])
     log_action(case, "households.case.conference_recorded", user=by, changes={

@@ -39,7 +39,7 @@ from ..models import (
     VisitKind,
     VisitNeed,
 )
-from .cases import case_move, case_transition
+from .cases import case_move, case_transition, next_stages
 from .composition import resident_leave
 from .followups import _close_follow_ups, followup_schedule, propose_next_contact
 from .rules import CONTACT_MADE
@@ -268,7 +268,9 @@ def _visit_record(*, household: Household, by: User, data: VisitData, token: uui
         _leave_without_successor(data.outcome.resident, by=by, on=visit_day, reason=left)
     if data.circumstances_changed and case is not None:
         _circumstances_changed(case, by=by, on=visit_day)
-    if ends and data.outcome.propose_case_closing and case is not None and case.can_transition_to(CaseStage.CLOSING):
+    # Only where the stage form would offer it: a case in conference leaves it by its conference record (the page
+    # says the case was not moved).
+    if ends and data.outcome.propose_case_closing and case is not None and CaseStage.CLOSING in next_stages(case, by):
         reason = "deceased" if data.contact_result == ContactResult.DECEASED else "moved_out"
         case_transition(case=case, to=CaseStage.CLOSING, by=by, expected_version=case.version,
                         note=_("방문 결과에 따른 종결 제안"), closing_reason=reason)

@@ -160,7 +160,7 @@ def case_detail(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     return render(request, "households/cases/detail.html", {
         "household": household, "case": case, "needs": needs, "goals": goals, "links": links,
         "changes": changes, "previous": previous, "relapses": relapses, "stages": stages,
-        "offered": [] if in_conference else [(s, CaseStage(s).label) for s in next_stages(case, request.user)],
+        "offered": [(s, CaseStage(s).label) for s in next_stages(case, request.user)],  # none in conference
         "conferences": list(conferences_of(case)), "in_conference": in_conference,
         "conference_form": conference_form, "partner_forms": partner_forms, "item_forms": item_forms,
         "awaiting_approval": case.stage == CaseStage.CLOSING and not may_approve_closing(request.user),

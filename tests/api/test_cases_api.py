@@ -104,6 +104,23 @@ def test_a_move_the_rules_refuse_is_400_with_the_services_sentence(api_client_fo
     assert (case.stage, case.version) == ("intake", 1)
 
 
+@pytest.mark.parametrize("to", ["planning", "closing"])
+def test_leaving_conference_without_its_record_is_400_and_changes_nothing(api_client_for, official, dong, to):
+    # given a case in conference (a goal and a closing reason sent: only the conference record is missing)
+    case = make_case(household_with_client(dong), stage=CaseStage.CONFERENCE, by=official)
+    case.goals.create(text="목표", target_on=case.opened_on)
+
+    response = api_client_for(official).post(transition_url(case), {
+        "to": to, "version": 1, "closing_reason": "not_eligible", "closing_note": "미선정"}, format="json")
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"]["non_field_errors"] == [
+        "사례회의 단계의 사례는 사례회의 결과(선정·미선정)를 기록해야 다음 단계로 넘어갑니다."]
+    case.refresh_from_db()
+    assert (case.stage, case.version, case.closing_reason) == ("conference", 1, "")
+    assert not CaseStageChange.objects.filter(case=case).exists()
+
+
 def test_closing_without_a_reason_is_400(api_client_for, official, dong):
     case = make_case(household_with_client(dong), stage=CaseStage.IN_SERVICE, by=official)
 

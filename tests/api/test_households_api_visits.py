@@ -113,6 +113,21 @@ def test_a_death_needs_the_end_of_care_answer_and_can_close_the_case(api_client_
     assert household.status == "not_under_care"
 
 
+def test_a_death_leaves_a_case_in_conference_to_its_conference_record(api_client_for, official, household):
+    # a case in conference leaves it only by its conference record: the visit is saved, the case is not moved
+    head = household.residents.get()
+    case = open_case(household, official, stage=CaseStage.CONFERENCE)
+
+    response = api_client_for(official).post(VISITS, visit_body(
+        household, contact_result="deceased", end_care=True, resident=head.pk, propose_case_closing=True),
+        format="json")
+
+    assert response.status_code == 201, response.content
+    case.refresh_from_db()
+    assert (case.stage, case.closing_reason) == ("conference", "")
+    assert not case.stage_changes.filter(from_stage="conference").exists()
+
+
 def test_duplicate_need_domains_and_unknown_codes_are_400(api_client_for, official, household):
     response = api_client_for(official).post(VISITS, visit_body(household, kind="teleport", needs=[
         {"domain": "health", "severity": "high"}, {"domain": "health", "severity": "low"}]), format="json")

@@ -10,7 +10,12 @@ from django.utils import timezone
 from discovery.models import CrisisReport, NetworkMember, ReporterIdentity, ReportStatus
 from households.models import ServiceLink
 from households.rrn import keyed_hash
-from tests.households.factories_cases import ResourceFactory, household_with_client, make_case
+from tests.households.factories_cases import (
+    ResourceFactory,
+    decide_conference,
+    household_with_client,
+    make_case,
+)
 
 _codes = itertools.count(1)
 
@@ -67,8 +72,8 @@ def reading(captured, table: str) -> int:
 
 
 def conference_decides(case, *, by, selected: bool = True):
-    """Move a case through the services to its conference and let the conference decide: selected (→ planning)
-    or not (→ closing). The services announce the decision (households.selection)."""
+    """Move a case through the services to its conference and record the conference's decision: selected
+    (→ planning) or not (→ closing). The services announce the decision (households.selection)."""
     from households.models import CaseStage
     from households.services import case_transition
 
@@ -77,10 +82,7 @@ def conference_decides(case, *, by, selected: bool = True):
         if case.stage != stage:
             case_transition(case=case, to=stage, by=by, expected_version=case.version)
     case.refresh_from_db()
-    case_transition(case=case, to=CaseStage.PLANNING if selected else CaseStage.CLOSING, by=by,
-                    expected_version=case.version, closing_reason="" if selected else "not_eligible")
-    case.refresh_from_db()
-    return case
+    return decide_conference(case, by, selected=selected)
 
 
 def benefit_moves(link, *statuses: str, by, reason: str = "") -> ServiceLink:

@@ -55,3 +55,23 @@ def make_case(household: Household, *, stage: str = CaseStage.INTAKE, opened_on:
         assessment_due_on=opened_on + dt.timedelta(days=ASSESSMENT_DAYS),
         plan_due_on=opened_on + dt.timedelta(days=PLAN_DAYS), assigned_official=by, **extra,
     )
+
+
+def decide_conference(case: Case, by, *, selected: bool = True, held_on: dt.date | None = None,
+                      goal: str = "긴급복지 생계지원 신청", target_on: dt.date | None = None) -> Case:
+    """Record the conference of a case in stage conference through the service, the one way out of that stage:
+    selected (일반사례, one plan item → a goal; → planning) or not (→ closing). ``by`` attends when the dong may be
+    assigned to them; a partner organisation always does."""
+    from households.services import conference_record
+    from households.services.cases import assignable_officials
+    from welfare.common.dates import seoul_today
+
+    held_on = held_on or max(case.opened_on, seoul_today())
+    staff = [by] if assignable_officials(case.household).filter(pk=by.pk).exists() else []
+    items = [("income", goal, "동 주민센터", target_on or held_on + dt.timedelta(days=30))] if selected else []
+    conference_record(case=case, by=by, held_on=held_on, kind="general", body="dong_council", staff=staff,
+                      partners=[("○○종합사회복지관", "사례관리팀장")],
+                      decision="selected_general" if selected else "not_selected",
+                      reason="" if selected else "소득·재산 기준을 넘어 통합사례관리 대상이 아님", plan_items=items)
+    case.refresh_from_db()
+    return case

@@ -12,6 +12,8 @@ from households import services
 from households.models import CaseStage, CheckIn, FollowUp, MemberEvent, Visit
 from tests.factories import ConsentFactory, HouseholdFactory
 
+from .factories_cases import decide_conference
+
 
 class VisitFactory(DjangoModelFactory):
     class Meta:
@@ -51,13 +53,15 @@ class MemberEventFactory(DjangoModelFactory):
 
 
 def open_case(household, by, *, stage: str = CaseStage.INTAKE):
-    """A case for the head, with the consent case_open requires, moved along the stages to ``stage``."""
+    """A case for the head, with the consent case_open requires, moved along the stages to ``stage`` (out of
+    conference by its recorded conference, whose plan item is the goal service starts with)."""
     head = household.residents.current().get(relation="head")
     ConsentFactory(resident=head, scope="collect_use", granted_on=timezone.localdate() - dt.timedelta(days=30))
     case = services.case_open(household=household, client=head, by=by, source="visit")
     path = [CaseStage.ASSESSMENT, CaseStage.CONFERENCE, CaseStage.PLANNING, CaseStage.IN_SERVICE]
     for step in path[: path.index(stage) + 1] if stage in path else []:
-        if step == CaseStage.IN_SERVICE:
-            services.case_goal_add(case=case, by=by, text="생활 안정", target_on=timezone.localdate() + dt.timedelta(days=60))
-        services.case_transition(case=case, to=step, by=by, expected_version=case.version)
+        if step == CaseStage.PLANNING:
+            decide_conference(case, by, goal="생활 안정", target_on=timezone.localdate() + dt.timedelta(days=60))
+        else:
+            services.case_transition(case=case, to=step, by=by, expected_version=case.version)
     return case

@@ -11,6 +11,7 @@ from django.utils import timezone
 from households import services
 from households.models import (
     AFTERCARE_MOVES,
+    CONFERENCE_MOVES,
     TRANSITIONS,
     Case,
     CaseGoal,
@@ -21,13 +22,14 @@ from households.models import (
 from households.services.cases import NeedInput
 from tests.factories import ResidentFactory
 
-from .factories_cases import consent, household_with_client, make_case
+from .factories_cases import consent, decide_conference, household_with_client, make_case
 
 pytestmark = pytest.mark.django_db
 
 PAIRS = list(itertools.product(CaseStage.values, repeat=2))
-# Out of after-care only through the after-care outcome (tests/households/test_aftercare.py).
-ALLOWED = [(a, b) for a, b in PAIRS if b in TRANSITIONS[a] and (a, b) not in AFTERCARE_MOVES]
+# Out of after-care only through the after-care outcome (tests/households/test_aftercare.py), out of conference
+# only through the conference record (below, and tests/households/test_conferences.py).
+ALLOWED = [(a, b) for a, b in PAIRS if b in TRANSITIONS[a] and (a, b) not in AFTERCARE_MOVES | CONFERENCE_MOVES]
 REFUSED = [(a, b) for a, b in PAIRS if b not in TRANSITIONS[a]]
 
 
@@ -38,9 +40,48 @@ def _ready_for(case: Case, to: str) -> None:
 
 
 def test_the_machine_has_both_kinds_of_moves():
-    # 14 allowed moves among the 100 ordered pairs of the 10 stages: 12 by the stage form, 2 out of after-care
-    # by its outcome only; the tests here and in test_aftercare.py cover all 100.
-    assert len(ALLOWED) == 12 and len(AFTERCARE_MOVES) == 2 and len(REFUSED) == 100 - 14
+    # 14 allowed moves among the 100 ordered pairs of the 10 stages: 10 by the stage form, 2 out of after-care
+    # by its outcome only, 2 out of conference by its record only; the tests here and in test_aftercare.py cover
+    # all 100.
+    assert len(ALLOWED) == 10 and len(AFTERCARE_MOVES) == 2 and len(CONFERENCE_MOVES) == 2
+    assert len(REFUSED) == 100 - 14
+    assert all(b in TRANSITIONS[a] for a, b in AFTERCARE_MOVES | CONFERENCE_MOVES)  # legal, just not bare
+
+
+@pytest.mark.parametrize(("frm", "to"), sorted(CONFERENCE_MOVES))
+def test_leaving_conference_by_the_stage_form_is_refused(dong, lead, frm, to):
+    # given a case in conference, everything a move needs in order (a goal, a closing reason)
+    case = make_case(household_with_client(dong), stage=frm, by=lead)
+    CaseGoal.objects.create(case=case, text="목표", target_on=case.opened_on)
+
+    # when / then the bare move is refused with the rule's sentence, and nothing changed
+    with pytest.raises(services.RuleError, match="사례회의 결과\\(선정·미선정\\)를 기록해야"):
+        services.case_transition(case=case, to=to, by=lead, expected_version=1, closing_reason="not_eligible")
+    case.refresh_from_db()
+    assert (case.stage, case.version, case.closing_reason) == (frm, 1, "")
+    assert not CaseStageChange.objects.filter(case=case).exists()
+
+
+def test_next_stages_never_offers_a_move_out_of_conference_or_after_care(dong, lead, official):
+    for stage in CaseStage.values:
+        case = make_case(household_with_client(dong), stage=stage, by=lead)
+        for user in (lead, official):
+            offered = services.cases.next_stages(case, user)
+            assert not {(stage, to) for to in offered} & (AFTERCARE_MOVES | CONFERENCE_MOVES)
+            assert all(to in TRANSITIONS[stage] for to in offered)
+
+
+@pytest.mark.parametrize("selected", [True, False], ids=["selected", "not_selected"])
+def test_the_conference_record_still_makes_the_moves_out_of_conference(dong, lead, selected):
+    case = make_case(household_with_client(dong), stage=CaseStage.CONFERENCE, by=lead)
+
+    decide_conference(case, lead, selected=selected)
+
+    to = CaseStage.PLANNING if selected else CaseStage.CLOSING
+    assert (case.stage, case.version) == (to, 3 if selected else 2)  # selected: the class is set first
+    change = CaseStageChange.objects.get(case=case)
+    assert (change.from_stage, change.to_stage, change.by) == (CaseStage.CONFERENCE, to, lead)
+    assert case.conferences.get().decided_change == change
 
 
 @pytest.mark.parametrize(("frm", "to"), sorted(AFTERCARE_MOVES))

@@ -16,6 +16,7 @@ from households.models import (
     CadencePolicy,
     CareStatus,
     CaseStage,
+    CaseStageChange,
     FollowUp,
     FollowUpStatus,
     MemberEvent,
@@ -191,9 +192,9 @@ def test_staff_of_another_dong_cannot_be_named_present(client_for, official, oth
 
 def test_a_death_ends_care_removes_the_resident_cancels_follow_ups_and_proposes_closing(
         client_for, official, household):
-    # given a one-person household with an open case at conference and two open follow-ups
+    # given a one-person household with a case in service and two open follow-ups
     head = household.residents.get()
-    case = open_case(household, official, stage=CaseStage.CONFERENCE)
+    case = open_case(household, official, stage=CaseStage.IN_SERVICE)
     FollowUpFactory(household=household, reason="cadence")
     FollowUpFactory(household=household, reason="manual")
 
@@ -216,6 +217,28 @@ def test_a_death_ends_care_removes_the_resident_cancels_follow_ups_and_proposes_
         ("cadence", "done"), ("manual", "cancelled")}
     case.refresh_from_db()
     assert (case.stage, case.closing_reason) == (CaseStage.CLOSING, "deceased")
+
+
+def test_a_death_does_not_move_a_case_out_of_conference(client_for, official, household):
+    # given a case waiting for its conference: only the conference record moves it on (selected or not)
+    head = household.residents.get()
+    case = open_case(household, official, stage=CaseStage.CONFERENCE)
+    version = case.version
+
+    # when the official records the death and asks to close the case
+    response = client_for(official).post(reverse("households:visit_add", args=[household.pk]), visit_post(
+        contact_result="deceased", risk_level="high", end_care="yes", resident=head.pk, propose_case_closing="on",
+    ))
+
+    # then the visit is saved and care ended, but the case stays in conference and the page says why
+    assert response.status_code == 302
+    assert Visit.objects.filter(household=household, contact_result="deceased").exists()
+    head.refresh_from_db()
+    assert head.left_reason == "deceased"
+    case.refresh_from_db()
+    assert (case.stage, case.version, case.closing_reason) == (CaseStage.CONFERENCE, version, "")
+    assert not CaseStageChange.objects.filter(case=case, from_stage=CaseStage.CONFERENCE).exists()
+    assert "'사례회의' 단계라 종결 검토로 옮기지 못했습니다" in " ".join(messages_of(response))
 
 
 def test_resubmitting_a_death_visit_still_answers_already_saved(client_for, official, household):
