@@ -14,7 +14,9 @@ class IdsFirstPaginator(Paginator):
     per-row subqueries to the page's rows alone.
 
     The page is one query: ``decorate(model.filter(pk__in=<the page's ids, ORDER BY/OFFSET/LIMIT>))`` in the same
-    order, so OFFSET skips bare index entries instead of running a head-name subquery for every skipped row.
+    order, so OFFSET skips bare index entries instead of running a head-name subquery for every skipped row; a page
+    in the second half is found in the reversed order, so OFFSET never skips more than half the rows. The order
+    must be total (a unique tie-breaker, as the household list's ``-id``) for the two directions to agree.
     """
 
     def __init__(self, object_list: QuerySet, per_page: int, *, decorate: Callable[[QuerySet], QuerySet],
@@ -29,6 +31,12 @@ class IdsFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         bare = cast(QuerySet, self.object_list)
-        ids = bare.values("pk")[bottom:top]
+        if bottom > self.count - top and bare.query.order_by:
+            # Past the middle, the page is counted from the end: the reversed order (each direction and NULLS
+            # placement flipped, the same index read backwards) skips count - top entries instead of bottom, so
+            # the last page costs what the first does. The rows are put back in order below.
+            ids = bare.reverse().values("pk")[self.count - top:self.count - bottom]
+        else:
+            ids = bare.values("pk")[bottom:top]
         rows = self.decorate(bare.model._default_manager.filter(pk__in=ids)).order_by(*bare.query.order_by)
         return Page(rows, number, self)

@@ -1,0 +1,66 @@
+"""Ids-first paging (welfare/common/paging.py): every page, whichever direction finds it, holds exactly the rows a
+plain OFFSET paginator gives, for every sort the household list offers (NULLS LAST both ways included)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from households.filters import with_tie_breaker
+from households.models import Household
+from tests.factories import HouseholdFactory
+from welfare.common.paging import IdsFirstPaginator
+
+pytestmark = pytest.mark.django_db
+
+ORDERINGS = [
+    ("-updated_at", "-id"),
+    tuple(with_tie_breaker([F("next_contact_on").asc(nulls_last=True)])),
+    tuple(with_tie_breaker([F("next_contact_on").desc(nulls_last=True)])),
+    tuple(with_tie_breaker([F("road_address").asc()])),
+    tuple(with_tie_breaker([F("road_address").desc()])),
+]
+
+
+@pytest.fixture
+def households(dong):
+    # 23 rows: ties on the address and the date, and nulls, so only the tie-breaker makes the order total.
+    for i in range(23):
+        HouseholdFactory(dong=dong, road_address=f"성동구 왕십리로 {i % 4}",
+                         next_contact_on=None if i % 5 == 0 else dt.date(2026, 12, 1 + i % 3))
+    return Household.objects.filter(dong=dong)
+
+
+@pytest.mark.parametrize("ordering", ORDERINGS, ids=lambda o: str(o[0]))
+@pytest.mark.parametrize(("per_page", "orphans"), [(5, 0), (4, 2), (23, 0), (30, 0)])
+def test_every_page_equals_plain_offset(households, ordering, per_page, orphans):
+    ordered = households.order_by(*ordering)
+    plain = Paginator(ordered, per_page, orphans=orphans)
+    ours = IdsFirstPaginator(ordered, per_page, orphans=orphans, decorate=lambda rows: rows.with_head_name())
+    assert ours.num_pages == plain.num_pages
+    seen = []
+    for number in plain.page_range:
+        expected = [h.pk for h in plain.page(number).object_list]
+        got = [h.pk for h in ours.page(number).object_list]
+        assert got == expected, (number, ordering)
+        seen += got
+    assert sorted(seen) == sorted(households.values_list("pk", flat=True))  # every row once
+
+
+def test_a_page_past_the_middle_is_read_backwards(households):
+    ordered = households.order_by("-updated_at", "-id")
+    paginator = IdsFirstPaginator(ordered, 5, decorate=lambda rows: rows)
+    paginator.count  # noqa: B018  (the COUNT, before the page is captured)
+    with CaptureQueriesContext(connection) as first:
+        list(paginator.page(1).object_list)
+    with CaptureQueriesContext(connection) as last:
+        list(paginator.page(5).object_list)
+    assert "OFFSET" not in first.captured_queries[0]["sql"].upper()
+    # the last page (rows 21-23) skips nothing from the end: LIMIT 3, no OFFSET, ascending
+    sql = last.captured_queries[0]["sql"]
+    assert "OFFSET" not in sql.upper() and "ASC" in sql.upper()
