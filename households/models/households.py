@@ -141,7 +141,10 @@ class Household(ChoiceLabels, models.Model):
     anonymised_at = models.DateTimeField(_("익명화 일시"), null=True, blank=True,
                                          help_text=_("보존기간이 지나 개인정보를 지운 시각"))
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("수정일시"), auto_now=True, db_index=True)
+    # No index of its own: household_updated_id_idx (updated_at, id, dong) leads with it and also gives the API's
+    # "-updated_at, -id" order without a sort. With both, the planner took this one and sorted the tie group of a
+    # bulk update (28,000 rows at 1,000,000 households: a 200-row API page took 0.1 s in that query).
+    updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
 
     objects = HouseholdQuerySet.as_manager()
 

@@ -324,3 +324,19 @@ def test_an_unknown_parameter_with_a_nul_is_refused_and_nothing_listed(api_clien
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["note"]
     assert not AccessLog.objects.filter(verb="households.household.listed").exists()
+
+
+def test_a_page_selects_its_ids_first_then_the_rows_for_them(api_client_for, official, dong):
+    """One statement: the page's keys from the bare table (the sort index alone can give them), the joins and
+    columns for those rows only; the rows come back in the page's order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made = [HouseholdFactory(dong=dong) for _ in range(7)]
+    client = api_client_for(official)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = client.get("/api/v1/households/", {"page_size": 3, "ordering": "id"}).json()["results"]
+    assert [r["id"] for r in rows] == sorted(h.pk for h in made)[:3]
+    page_sql = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "households_household"."id"')]
+    assert len(page_sql) == 1
+    assert 'IN (SELECT U0."id"' in page_sql[0] and "LIMIT 4)" in page_sql[0]

@@ -86,6 +86,11 @@ class KeysetCursorPage(CursorPage):
                 queryset = queryset.filter(self._beyond(position, reverse=reverse))
             except (DjangoValidationError, ValueError, TypeError):
                 raise NotFound(self.invalid_cursor_message) from None
+        # Ids first, in one statement: the page's keys from the bare rows (an index-only scan of the sort index,
+        # the scope checked inside the index), the joins and columns for those rows alone. Fetching whole rows
+        # while walking, a district admin's 200 households read 28,000 heap rows of other districts at 1,000,000.
+        page_ids = queryset.values("pk")[: self.page_size + 1]
+        queryset = queryset.filter(pk__in=page_ids)
         try:
             results = list(queryset[: self.page_size + 1])
         except (DjangoValidationError, ValueError, TypeError):  # a tampered value that only the database refuses
