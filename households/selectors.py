@@ -30,6 +30,8 @@ from .models import (
     CareStatus,
     Case,
     CaseStage,
+    FollowUp,
+    FollowUpStatus,
     Household,
     NeedDomain,
     PhraseTemplate,
@@ -140,6 +142,14 @@ def silent_cases(dong_ids: Iterable[int], *, today: dt.date | None = None, days:
         .select_related("household__dong", "client", "assigned_official")
         .order_by(F("household__last_contact_on").asc(nulls_first=True), "id")
     )
+
+
+def unassigned_follow_ups(user) -> QuerySet:
+    """The dong's queue: open follow-ups of the user's dongs that nobody is assigned to, the earliest due first
+    (the today page's block and the queue page, which assigns from it)."""
+    return (FollowUp.objects.filter(status=FollowUpStatus.OPEN, assigned_to__isnull=True,
+                                    household__dong__in=personal_dong_ids(user))
+            .select_related("household").order_by("due_on", "pk"))
 
 
 def team_dong_ids(user) -> frozenset[int]:

@@ -27,7 +27,7 @@ from .models import (
     FollowUpStatus,
 )
 from .models.cases import DEADLINES, CaseQuerySet
-from .selectors import team_load
+from .selectors import team_load, unassigned_follow_ups
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -148,10 +148,7 @@ def team_overdue(user: User, today: dt.date) -> TodayBlock | None:
 def dong_queue(user: User, today: dt.date) -> TodayBlock | None:
     if not can(user, "assign_dong_queue") or not can(user, "use_today"):
         return None
-    waiting = (FollowUp.objects.filter(status=FollowUpStatus.OPEN, assigned_to__isnull=True,
-                                       household__dong__in=personal_dong_ids(user))
-               .select_related("household").order_by("due_on", "pk"))
-    found, total = rows_and_total(waiting, LIMIT)
+    found, total = rows_and_total(unassigned_follow_ups(user), LIMIT)
     rows = _follow_up_rows(found, today)
     for row in rows:
         row.action, row.action_url = _("배정"), reverse("households:dong_queue")

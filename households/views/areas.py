@@ -24,7 +24,8 @@ from welfare.permissions import can, roles_with
 from welfare.scoping import personal_dong_ids
 from welfare.services.handover import hand_over_candidates, receivers, work_hand_over
 
-from ..models import Area, FollowUp, FollowUpStatus, Household
+from ..models import Area, Household
+from ..selectors import unassigned_follow_ups
 from ..services.areas import AreaInput, area_save, areas_from_addresses
 from ..services.worklists import queue_assign
 
@@ -151,9 +152,7 @@ def dong_queue(request: HttpRequest) -> HttpResponse:
                 messages.warning(request, _("담당자의 동이 아니거나 이미 배정된 %(n)d건은 건너뛰었습니다.")
                                  % {"n": result.not_in_dong + result.skipped})
             return redirect(request.get_full_path())
-    waiting = (FollowUp.objects.filter(status=FollowUpStatus.OPEN, assigned_to__isnull=True,
-                                       household__dong__in=personal_dong_ids(request.user))
-               .select_related("household__dong", "household__area").order_by("due_on", "pk"))
+    waiting = unassigned_follow_ups(request.user).select_related("household__dong", "household__area")
     page = Paginator(waiting, PER_PAGE).get_page(request.GET.get("page"))
     log_list("households.dongqueue.listed", user=request.user, params=request.GET, count=len(page.object_list),
              total=page.paginator.count)
