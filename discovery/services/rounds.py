@@ -319,11 +319,15 @@ def _in_language(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _csv_chunks(round_: BigDataRound, by: User) -> Iterator[bytes]:
-    """UTF-8 with BOM, for Excel; a chunk every 500 rows, so memory holds one chunk of targets at a time."""
+    """UTF-8 with BOM, for Excel; the header at once (the download starts before the rows are read, as the
+    XLSX's does), then a chunk every 500 rows, so memory holds one chunk of targets at a time."""
     out = io.StringIO()
     writer = csv.writer(out)
     out.write("\ufeff")
     writer.writerow(safe_row(export_header()))
+    yield out.getvalue().encode("utf-8")
+    out.seek(0)
+    out.truncate()
     for n, row in enumerate(export_rows(round_, by), start=1):
         writer.writerow(safe_row(row))
         if n % CSV_ROWS_PER_CHUNK == 0:

@@ -311,3 +311,16 @@ def test_the_export_streams_with_the_same_queries_for_more_rows(client_for, dist
     assert few == many
     if fmt == "csv":
         assert len(many_body.decode("utf-8-sig").splitlines()) == 7
+
+
+def test_the_csv_download_starts_with_its_header_before_any_row_is_read(client_for, district_admin, dong):
+    round_ = imported_round(dong.district, [crisis_row(n) for n in range(1, 4)], number=3)
+    client = client_for(district_admin)
+    response = client.post(reverse("discovery:round_export", args=[round_.pk]), {"format": "csv", "reason": "회신"})
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as queries:
+        first = next(chunks)
+    assert queries.captured_queries == []  # the header goes out before the targets' query runs
+    assert first.decode("utf-8").startswith("\ufeff") and len(first.decode("utf-8-sig").splitlines()) == 1
+    rest = b"".join(chunks)
+    assert len((first + rest).decode("utf-8-sig").splitlines()) == 4
