@@ -3,13 +3,13 @@
 from welfare.api.router import router
 
 from .attachments import AttachmentViewSet
+from .cases import CaseViewSet
 from .field import FieldPackViewSet, FieldSessionViewSet, FieldSyncViewSet
+from .measurements import MeasurementViewSet
 from .views import (
-    CaseViewSet,
     CheckInViewSet,
     FollowUpViewSet,
     HouseholdViewSet,
-    MeasurementViewSet,
     PhraseTemplateViewSet,
     ServiceLinkViewSet,
     VisitViewSet,

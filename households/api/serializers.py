@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -19,23 +18,13 @@ from welfare.api.refs import ChoiceDisplayField, DongRefSerializer, PersonSerial
 
 from ..models import (
     CHARACTERISTIC_FIELDS,
-    Case,
-    CaseClass,
-    CaseConference,
-    CaseSource,
-    CaseStage,
     CheckIn,
     CheckInSource,
-    ClosingReason,
-    ConferenceBody,
-    ConferenceDecision,
-    ConferenceKind,
     ContactResult,
     FollowUp,
     Household,
     LeftReason,
     LinkStatus,
-    Measurement,
     MeasurementKind,
     NeedDomain,
     Resident,
@@ -45,12 +34,7 @@ from ..models import (
     Visit,
     VisitKind,
 )
-from ..models.cases import AGREEMENT_DAYS, ASSESSMENT_DAYS, PLAN_DAYS, SELECTION_DAYS
 from ..services import (
-    AftercareOutcome,
-    PartnerInput,
-    PlanItemInput,
-    RelapsePath,
     VisitData,
     VisitOutcome,
     needs_errors,
@@ -126,140 +110,6 @@ class HouseholdSerializer(serializers.ModelSerializer):
     @cached_property
     def _characteristic_labels(self) -> dict[str, dict[str, str]]:
         return {}
-
-
-# Cases -------------------------------------------------------------------------------------------------------
-
-
-class CaseSerializer(serializers.ModelSerializer):
-    dong = serializers.IntegerField(source="household_dong_id", read_only=True)
-    client = ResidentRefSerializer(read_only=True)
-    source_display = ChoiceDisplayField(CaseSource.choices, source="source")
-    stage_display = ChoiceDisplayField(CaseStage.choices, source="stage")
-    case_class_display = ChoiceDisplayField(CaseClass.choices, source="case_class")
-    assigned_official = PersonSerializer(read_only=True, allow_null=True)
-    is_assessment_overdue = serializers.BooleanField(read_only=True, help_text=format_lazy(_("욕구조사 기한(접수 후 {days}일) 경과"), days=ASSESSMENT_DAYS))
-    is_plan_overdue = serializers.BooleanField(read_only=True, help_text=format_lazy(_("제공계획 기한(접수 후 {days}일) 경과"), days=PLAN_DAYS))
-    is_selection_overdue = serializers.BooleanField(read_only=True, help_text=format_lazy(_("사례회의 선정 기한(회의 단계 시작 후 {days}일) 경과"), days=SELECTION_DAYS))
-    is_agreement_overdue = serializers.BooleanField(read_only=True, help_text=format_lazy(_("계획 동의 기한(계획 단계 시작 후 {days}일) 경과"), days=AGREEMENT_DAYS))
-    # Explicit: a read-only model field loses allow_blank, and the code is "" until the case is proposed for closing.
-    closing_reason = serializers.ChoiceField(choices=ClosingReason.choices, allow_blank=True, read_only=True)
-    closing_reason_display = ChoiceDisplayField(ClosingReason.choices, source="closing_reason")
-    version = serializers.IntegerField(read_only=True, help_text=_("낙관적 잠금: 단계 변경에 그대로 보내세요"))
-    reassessment_state = serializers.SerializerMethodField(
-        help_text=_("재사정: overdue(기한 지남), due(7일 이내 도래) 또는 빈 값"))
-
-    class Meta:
-        model = Case
-        fields = ("id", "household", "dong", "client", "source", "source_display", "stage", "stage_display",
-                  "case_class", "case_class_display", "assigned_official", "opened_on", "assessment_due_on",
-                  "plan_due_on", "selection_due_on", "agreement_due_on", "is_assessment_overdue",
-                  "is_selection_overdue", "is_agreement_overdue", "is_plan_overdue", "reassessment_due_on",
-                  "reassessment_state", "closing_reason",
-                  "closing_reason_display", "closing_note", "closed_on", "previous_case", "version", "created_at",
-                  "updated_at")
-        read_only_fields = fields
-
-    def get_reassessment_state(self, case: Case) -> str:
-        return case.reassessment_state(self.context.get("today"))
-
-
-class ConferencePartnerSerializer(serializers.Serializer):
-    organisation = serializers.CharField(help_text=_("기관명"))
-    person = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("참석자·직위"))
-
-
-class ConferencePlanItemSerializer(serializers.Serializer):
-    domain = serializers.ChoiceField(choices=NeedDomain.choices)
-    domain_display = ChoiceDisplayField(NeedDomain.choices, source="domain")
-    text = serializers.CharField()
-    provider = serializers.CharField(required=False, allow_blank=True, default="")
-    target_on = serializers.DateField()
-    goal = serializers.IntegerField(source="goal_id", read_only=True, allow_null=True,
-                                    help_text=_("선정 시 만들어진 서비스 제공계획 목표"))
-
-
-class CaseConferenceSerializer(serializers.ModelSerializer):
-    kind_display = ChoiceDisplayField(ConferenceKind.choices, source="kind")
-    body_display = ChoiceDisplayField(ConferenceBody.choices, source="body")
-    decision_display = ChoiceDisplayField(ConferenceDecision.choices, source="decision")
-    staff = PersonSerializer(many=True, read_only=True)
-    partners = ConferencePartnerSerializer(many=True, read_only=True)
-    plan_items = ConferencePlanItemSerializer(many=True, read_only=True)
-    created_by = PersonSerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = CaseConference
-        fields = ("id", "held_on", "kind", "kind_display", "body", "body_display", "staff", "partners", "decision",
-                  "decision_display", "reason", "plan_items", "created_by", "created_at")
-        read_only_fields = fields
-
-
-class CaseDetailSerializer(CaseSerializer):
-    """One case: the list's fields and its case conferences (사례회의), newest first."""
-
-    conferences = CaseConferenceSerializer(many=True, read_only=True)
-
-    class Meta(CaseSerializer.Meta):
-        fields = (*CaseSerializer.Meta.fields, "conferences")
-        read_only_fields = fields
-
-
-class StaffField(serializers.PrimaryKeyRelatedField):
-    """A user id; whether that user may attend (staff of the case's dong) is the service's rule."""
-
-    def __init__(self, **kwargs):
-        from django.contrib.auth import get_user_model
-
-        super().__init__(queryset=get_user_model().objects.filter(is_active=True), **kwargs)
-
-
-class ConferenceInputSerializer(serializers.Serializer):
-    """What a client sends to record a case conference (households.services.conference_record has the rules)."""
-
-    held_on = serializers.DateField(help_text=_("회의일 (미래 불가)"))
-    kind = serializers.ChoiceField(choices=ConferenceKind.choices)
-    body = serializers.ChoiceField(choices=ConferenceBody.choices)
-    staff = StaffField(many=True, required=False, default=list, help_text=_("참석 직원 id (이 동의 직원)"))
-    partners = ConferencePartnerSerializer(many=True, required=False, default=list)
-    decision = serializers.ChoiceField(choices=ConferenceDecision.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("미선정이면 필수"))
-    plan_items = ConferencePlanItemSerializer(many=True, required=False, default=list)
-
-    def service_kwargs(self) -> dict:
-        data = self.validated_data
-        return {
-            "held_on": data["held_on"], "kind": data["kind"], "body": data["body"], "staff": list(data["staff"]),
-            "decision": data["decision"], "reason": data["reason"],
-            "partners": [PartnerInput(p["organisation"], p["person"]) for p in data["partners"]],
-            "plan_items": [PlanItemInput(i["domain"], i["text"], i["provider"], i["target_on"])
-                           for i in data["plan_items"]],
-        }
-
-
-class CaseAftercareSerializer(serializers.Serializer):
-    """The outcome of an after-care contact (households.services.aftercare_record holds the rules)."""
-
-    outcome = serializers.ChoiceField(choices=AftercareOutcome.choices)
-    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text=_("읽었을 때의 version; 그사이 바뀌었으면 409"))
-    relapse_to = serializers.ChoiceField(choices=RelapsePath.choices, required=False, allow_blank=True, default="",
-                                         help_text=_("재발일 때: reassessment(이 사례 재사정) 또는 new_case(새 사례 접수)"))
-    source = serializers.ChoiceField(choices=CaseSource.choices, required=False, default=CaseSource.VISIT,
-                                     help_text=_("새 사례로 접수할 때의 발굴 경로"))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-# Text lengths are the services' rule (welfare.common.bounds): no max_length here, so the API answers with the
-# sentence the page shows ("300자 이내로 적어 주세요. (지금 301자)").
-
-
-class CaseTransitionSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=CaseStage.choices, help_text=_("옮겨 갈 단계"))
-    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text=_("읽었을 때의 version; 그사이 바뀌었으면 409"))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    closing_reason = serializers.ChoiceField(choices=ClosingReason.choices, required=False, allow_blank=True,
-                                             default="", help_text=_("종결 검토로 옮길 때"))
-    closing_note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 # Visits ------------------------------------------------------------------------------------------------------
@@ -395,23 +245,7 @@ def _need_rows(needs: list[dict]) -> tuple[tuple[str, str, str], ...]:
     return tuple((n["domain"], n["severity"], n.get("note", "")) for n in needs)
 
 
-# Health measurements -----------------------------------------------------------------------------------------
-
-
-class MeasurementSerializer(serializers.ModelSerializer):
-    dong = serializers.IntegerField(source="household_dong_id", read_only=True)
-    kind_display = ChoiceDisplayField(source="kind")
-    value = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False, read_only=True,
-                                     help_text=_("혈압은 수축기, 혈당 mg/dL, 걸음 수, 체중 kg"))
-    value2 = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False, read_only=True,
-                                      allow_null=True, help_text=_("혈압의 이완기 값(그 밖에는 null)"))
-    display = serializers.CharField(source="display_value", read_only=True, help_text=_("단위를 붙인 값"))
-
-    class Meta:
-        model = Measurement
-        fields = ("id", "household", "dong", "resident", "check_in", "kind", "kind_display", "value", "value2",
-                  "display", "measured_at", "device_id", "external_id", "is_out_of_range", "created_at")
-        read_only_fields = fields
+# Health measurements (the row a check-in carries; the rest is in measurements.py) ----------------
 
 
 class MeasurementRowSerializer(serializers.Serializer):
@@ -428,30 +262,6 @@ class MeasurementRowSerializer(serializers.Serializer):
     external_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None,
                                         help_text=_("게이트웨이의 측정 id: 다시 보내도 한 번만 저장합니다"))
     device_id = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("기기·게이트웨이 id"))
-
-
-class MeasurementBulkRowSerializer(MeasurementRowSerializer):
-    household = VisibleHouseholdField()
-    measured_at = UtcDateTimeField(help_text=_("측정 일시"))
-
-
-class MeasurementBulkSerializer(serializers.Serializer):
-    """The bulk request's shape (for the schema: the view reads each row on its own, so one bad row is reported
-    with its index while the others go in)."""
-
-    measurements = MeasurementBulkRowSerializer(many=True, help_text=_("측정값 목록(최대 500건)"))
-
-
-class MeasurementRowErrorSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text=_("요청 measurements 안의 순번(0부터)"))
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class MeasurementBulkResultSerializer(serializers.Serializer):
-    created = MeasurementSerializer(many=True, help_text=_("새로 저장한 측정값"))
-    existing = MeasurementSerializer(many=True, help_text=_("external_id로 이미 저장되어 있던 측정값"))
-    errors = MeasurementRowErrorSerializer(many=True, help_text=_("거부한 행: 나머지 행은 저장했습니다"))
-    alerts = serializers.IntegerField(help_text=_("새로 올린 건강 측정 이상 알림(세대 수)"))
 
 
 # Follow-ups, check-ins ---------------------------------------------------------------------------------------

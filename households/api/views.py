@@ -23,42 +23,27 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from welfare.api.base import ApiViewSet
-from welfare.api.errors import flat_errors
-from welfare.api.filters import MAX_ID, refuse_unknown
+from welfare.api.filters import refuse_unknown
 from welfare.api.permissions import capability_permission
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from welfare.errors import RuleError
-from welfare.permissions import can
 from welfare.scoping import ScopedQuerySet, membership
 
 from .. import selectors, services
 from ..models import (
-    Case,
-    CaseConference,
     CheckIn,
     FollowUp,
     Household,
-    Measurement,
     Resident,
     ServiceLink,
     Visit,
 )
-from ..services.measurements import MAX_ROWS as MAX_MEASUREMENT_ROWS
 from . import filters
 from .serializers import (
-    CaseAftercareSerializer,
-    CaseDetailSerializer,
-    CaseSerializer,
-    CaseTransitionSerializer,
     CheckInCreateSerializer,
     CheckInSerializer,
-    ConferenceInputSerializer,
     FollowUpSerializer,
     HouseholdSerializer,
-    MeasurementBulkResultSerializer,
-    MeasurementBulkRowSerializer,
-    MeasurementBulkSerializer,
-    MeasurementSerializer,
     PhraseSetSerializer,
     ServiceLinkSerializer,
     ServiceLinkStatusSerializer,
@@ -109,114 +94,10 @@ class HouseholdViewSet(ApiViewSet):
         )
 
 
-# Cases -------------------------------------------------------------------------------------------------------
-
-
-CASE_FIELDS = tuple(f.name for f in Case._meta.concrete_fields)
-
-
-@extend_schema_view(
-    list=extend_schema(summary="사례 목록", responses={200: CaseSerializer(many=True), **LIST_ERRORS}),
-    retrieve=extend_schema(summary="사례 (열람 기록을 남깁니다)", responses={200: CaseDetailSerializer, **READ_ERRORS}),
-)
-class CaseViewSet(ApiViewSet):
-    """Integrated case management cases (통합사례관리) with their deadlines and overdue flags; stage moves through
-    ``transition``, the case conference's decision through ``conference``. One case carries its conferences."""
-
-    serializer_class = CaseSerializer
-    filterset_class = filters.CaseFilter
-    ordering_fields = ("updated_at", "opened_on", "assessment_due_on", "plan_due_on", "reassessment_due_on", "id")
-    ordering = ("-updated_at", "-id")
-    list_verb = "households.case.listed"
-    retrieve_verb = "households.case.viewed"
-
-    def base_queryset(self):
-        return with_dong(
-            Case.objects.select_related("client", "assigned_official")
-            # The case whole; of the client its name only (no decryption per row), of the official the name.
-            .only(*CASE_FIELDS, "client__id", "client__name", "assigned_official__id",
-                  "assigned_official__username", "assigned_official__first_name", "assigned_official__last_name")
-            .with_deadline_flags(timezone.localdate())
-        )
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action in ("retrieve", "conference"):
-            # One case: its conferences, with staff, partners and plan items (four queries, whatever their number).
-            queryset = queryset.prefetch_related(
-                Prefetch("conferences", queryset=CaseConference.objects.select_related("created_by")),
-                "conferences__staff", "conferences__partners", "conferences__plan_items")
-        return queryset
-
-    def get_serializer_class(self):
-        return CaseDetailSerializer if self.action in ("retrieve", "conference") else CaseSerializer
-
-    @extend_schema(
-        summary="사례회의 결과 기록",
-        description="The page's conference record (households.services.conference_record): only for a case in stage "
-                    "`conference`. The decision sets the case class and moves the case (selected → planning with the "
-                    "plan items as goals; not selected → closing, `reason` required). The same record sent again "
-                    "answers 200 with the case unchanged; a first record 201.",
-        request=ConferenceInputSerializer,
-        responses={201: CaseDetailSerializer, 200: CaseDetailSerializer, **WRITE_ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def conference(self, request, pk=None):
-        case = self.get_object()
-        given = ConferenceInputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        try:
-            _conference, created = services.conference_record(case=case, by=request.user, **given.service_kwargs())
-        except RuleError as error:
-            raise _rule_fields(error) from error
-        return Response(self.get_serializer(self.refetch(case.pk)).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
-
-    @extend_schema(
-        summary="사례 단계 변경",
-        description="The page's stage move (households.services.case_transition): send the `version` you read; "
-                    "a rule that refuses the move answers 400 with its sentence, a newer version 409.",
-        request=CaseTransitionSerializer,
-        responses={200: CaseSerializer, **WRITE_ERRORS, **errors(409)},
-    )
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        case = self.get_object()
-        form = CaseTransitionSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
-        services.case_transition(case=case, to=data["to"], by=request.user, expected_version=data["version"],
-                                 note=data["note"].strip(), closing_reason=data["closing_reason"],
-                                 closing_note=data["closing_note"].strip())
-        return Response(CaseSerializer(self.refetch(case.pk), context=self.get_serializer_context()).data)
-
-    @extend_schema(
-        summary="사후관리 결과 기록",
-        description="The case page's after-care outcome (households.services.aftercare_record): `no_problem` at the "
-                    "last after-care contact archives the case, at an earlier one it stays in follow_up; `relapse` "
-                    "needs `relapse_to`: `reassessment` (this case) or `new_case` (a new case linked to this one, "
-                    "returned; this one is archived). Send the `version` you read; a newer one answers 409.",
-        request=CaseAftercareSerializer,
-        responses={200: CaseSerializer, 201: CaseSerializer, **WRITE_ERRORS, **errors(409)},
-    )
-    @action(detail=True, methods=["post"])
-    def aftercare(self, request, pk=None):
-        case = self.get_object()
-        form = CaseAftercareSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
-        result = services.aftercare_record(case=case, by=request.user, outcome=data["outcome"],
-                                           expected_version=data["version"], note=data["note"].strip(),
-                                           relapse_to=data["relapse_to"], source=data["source"])
-        shown = result.new_case or result.case
-        return Response(CaseSerializer(self.refetch(shown.pk), context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED if result.new_case else status.HTTP_200_OK)
-
-
 # Visits ------------------------------------------------------------------------------------------------------
 
 
-def _rule_fields(error: RuleError, names: Mapping[str, str] | None = None) -> serializers.ValidationError:
+def rule_fields(error: RuleError, names: Mapping[str, str] | None = None) -> serializers.ValidationError:
     """A service's field errors under the API's names (a need's ``need_<domain>`` is the request's ``needs``)."""
     if not hasattr(error, "error_dict"):
         return serializers.ValidationError({"non_field_errors": error.messages})
@@ -267,7 +148,7 @@ class VisitViewSet(ApiViewSet):
             visit, created = services.visit_record(household=given.validated_data["household"], by=request.user,
                                                    data=given.visit_data(), token=token)
         except RuleError as error:  # the service names a need's field need_<domain>; the request calls it needs
-            raise _rule_fields(error) from error
+            raise rule_fields(error) from error
         visit = self._earlier(token) if not created else self.refetch(visit.pk)
         if visit is None:  # two racing requests, and the winner's household is not this user's
             raise serializers.ValidationError({"submission_token": [_("이미 사용한 submission_token입니다.")]})
@@ -398,7 +279,7 @@ class CheckInViewSet(ApiViewSet):
                 rows=[measurement_input(row, household=data["household"], at=at) for row in data["measurements"]],
             )
         except RuleError as error:  # the service names a need's field need_<domain>; the request calls it needs
-            raise _rule_fields(error) from error
+            raise rule_fields(error) from error
         check_in = self.refetch(check_in.pk) if created else self._earlier(data["client_id"].strip())
         if check_in is None:
             raise serializers.ValidationError({"client_id": [_("이미 사용한 client_id입니다.")]})
@@ -412,7 +293,7 @@ class CheckInViewSet(ApiViewSet):
         return earlier
 
 
-# Health measurements ----------------------------------------------------------------------------------------
+# Health measurements (a check-in's rows; the viewset is in measurements.py) ------------------------
 
 
 def measurement_input(row: Mapping, *, household: Household, at: dt.datetime | None = None) -> services.MeasurementInput:
@@ -421,92 +302,6 @@ def measurement_input(row: Mapping, *, household: Household, at: dt.datetime | N
         household=household, kind=row["kind"], value=row["value"], value2=row.get("value2"),
         measured_at=row.get("measured_at") or at, resident=row.get("resident"),
         external_id=(row.get("external_id") or "").strip() or None, device_id=row.get("device_id") or "")
-
-
-def _visible_by_id(queryset, rows: list, name: str) -> dict:
-    """``{id: object}`` of the ids the rows name under ``name`` that the queryset (already scoped) holds."""
-    ids = {int(r[name]) for r in rows if isinstance(r, Mapping) and isinstance(r.get(name), (int, str))
-           and not isinstance(r.get(name), bool) and str(r.get(name)).isdigit() and 0 < int(r[name]) <= MAX_ID}
-    return queryset.in_bulk(list(ids)) if ids else {}
-
-
-class HealthMeasurementsPermission(permissions.BasePermission):
-    """Health readings are sensitive data: reading and sending them both need ``view_health_measurements``."""
-
-    message = _("건강 측정을 볼 권한이 없습니다.")
-
-    def has_permission(self, request, view):
-        return can(request.user, "view_health_measurements")
-
-
-@extend_schema_view(
-    list=extend_schema(summary="건강 측정 목록 (열람 기록을 남깁니다)",
-                       responses={200: MeasurementSerializer(many=True), **LIST_ERRORS}),
-    retrieve=extend_schema(summary="건강 측정 (열람 기록을 남깁니다)", responses={200: MeasurementSerializer, **READ_ERRORS}),
-)
-class MeasurementViewSet(ApiViewSet):
-    """Health readings from devices (blood pressure, glucose, steps, weight): sensitive data, for the roles with
-    ``view_health_measurements`` only, and only the readings whose person holds an active consent to sensitive
-    data (the household head's for a shared device). Gateways POST them in bulk."""
-
-    serializer_class = MeasurementSerializer
-    filterset_class = filters.MeasurementFilter
-    permission_classes = [permissions.IsAuthenticated, HealthMeasurementsPermission]
-    ordering_fields = ("measured_at", "id")
-    ordering = ("-measured_at", "-id")
-    list_verb = "households.measurement.listed"
-    retrieve_verb = "households.measurement.viewed"
-
-    def base_queryset(self):
-        return with_dong(Measurement.objects.with_consent())
-
-    @extend_schema(
-        summary="건강 측정 대량 기록 (게이트웨이)",
-        description="`{\"measurements\": [...]}`, at most 500 rows. Each row is checked on its own by "
-                    "households.services.measurements_record: the good rows are stored, each refused row is "
-                    "answered in `errors` with its `index` and field sentences (an impossible value, no consent, "
-                    "another dong's household...). A row whose `external_id` is already stored is answered in "
-                    "`existing`, unchanged. 201 when a row was stored, else 200. An out-of-range reading raises "
-                    "one `health` follow-up per household for the dong's visiting nurse (`alerts`: how many new).",
-        request=MeasurementBulkSerializer,
-        responses={201: MeasurementBulkResultSerializer, 200: MeasurementBulkResultSerializer, **WRITE_ERRORS},
-    )
-    def create(self, request, *args, **kwargs):
-        rows = request.data.get("measurements") if isinstance(request.data, Mapping) else None
-        if not isinstance(rows, list) or not rows:
-            raise serializers.ValidationError({"measurements": [_("측정값 목록을 보내세요.")]})
-        if len(rows) > MAX_MEASUREMENT_ROWS:
-            raise serializers.ValidationError({"measurements": [
-                _("한 번에 %(n)s건까지 보낼 수 있습니다.") % {"n": MAX_MEASUREMENT_ROWS}]})
-        refused: dict[int, dict[str, list[str]]] = {}
-        given: list[tuple[int, services.MeasurementInput]] = []
-        # The rows' households and residents read once (two queries), not once per row.
-        context = {**self.get_serializer_context(), "preloaded": {
-            "household": _visible_by_id(Household.objects.visible_to(request.user).select_related("dong"),
-                                        rows, "household"),
-            "resident": _visible_by_id(Resident.objects.visible_to(request.user), rows, "resident")}}
-        for index, row in enumerate(rows):
-            form = MeasurementBulkRowSerializer(data=row, context=context)
-            if form.is_valid():
-                given.append((index, measurement_input(form.validated_data,
-                                                       household=form.validated_data["household"])))
-            else:
-                refused[index] = flat_errors(form.errors)
-        batch = services.measurements_record(by=request.user, rows=[r for _i, r in given])
-        for position, row_errors in batch.errors.items():
-            refused[given[position][0]] = {name: [message] for name, message in row_errors.items()}
-        # In the request's order (the ids of a bulk insert follow it).
-        created = (self.get_queryset().filter(pk__in=[m.pk for m in batch.created]).order_by("id")
-                   if batch.created else [])
-        existing = (self.get_queryset().filter(pk__in=[m.pk for m in batch.existing]).order_by("id")
-                    if batch.existing else [])
-        body = {
-            "created": MeasurementSerializer(created, many=True).data,
-            "existing": MeasurementSerializer(existing, many=True).data,
-            "errors": [{"index": i, "fields": refused[i]} for i in sorted(refused)],
-            "alerts": len(batch.alerts),
-        }
-        return Response(body, status=status.HTTP_201_CREATED if batch.created else status.HTTP_200_OK)
 
 
 # Phrase templates --------------------------------------------------------------------------------------------
