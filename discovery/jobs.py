@@ -2,7 +2,7 @@
 :mod:`welfare.jobs`), and what
 discovery adds to households' sweeps through their hooks: crisis reports past their first-contact deadline
 (``mark_overdue``) and the reports' tables in the retention job (``retention``). Households finds this module
-with ``autodiscover_modules("jobs")``; discovery's AppConfig imports it so the job is registered at start-up.
+with ``discover("jobs")``; discovery's AppConfig imports it so the job is registered at start-up.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The discovery app's live metrics for the plan (registered into plans.metrics, which finds this module with
-``autodiscover_modules("metrics")``): crisis households discovered, active network members."""
+``discover("metrics")``): crisis households discovered, active network members."""
 
 from __future__ import annotations
 

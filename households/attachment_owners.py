@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from welfare.common.registries import discover
 
 from .models import Case, Consent, Household, Resident, Visit
 
@@ -46,7 +47,7 @@ def register_owner(kind: OwnerKind) -> OwnerKind:
 
 
 def owner_kinds() -> dict[str, OwnerKind]:
-    autodiscover_modules("attachment_owners")
+    discover("attachment_owners")
     return dict(_KINDS)
 
 

@@ -1,6 +1,6 @@
 """The offline field app's registries: what the field pack carries beyond the households, the kinds of queued item
 the sync accepts, and where a merged household went. Each app registers from its ``fieldwork`` module, found with
-``autodiscover_modules("fieldwork")``: households its visits and check-ins, discovery the official's open crisis
+``discover("fieldwork")``: households its visits and check-ins, discovery the official's open crisis
 reports, contact attempts and merges (households never imports discovery)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.utils.module_loading import autodiscover_modules
+from welfare.common.registries import discover
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -69,7 +69,7 @@ def register_household_redirect(redirect: HouseholdRedirect) -> HouseholdRedirec
 
 def household_redirect(pk: int) -> int | None:
     """Where a merged household's records went (discovery records merges), or None."""
-    autodiscover_modules("fieldwork")
+    discover("fieldwork")
     for redirect in _REDIRECTS:
         if (survivor := redirect(pk)) is not None:
             return survivor
@@ -77,10 +77,10 @@ def household_redirect(pk: int) -> int | None:
 
 
 def pack_sections() -> dict[str, PackSection]:
-    autodiscover_modules("fieldwork")
+    discover("fieldwork")
     return dict(_SECTIONS)
 
 
 def sync_kinds() -> dict[str, SyncHandler]:
-    autodiscover_modules("fieldwork")
+    discover("fieldwork")
     return dict(_KINDS)

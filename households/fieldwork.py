@@ -1,5 +1,5 @@
 """Households' part of the offline field app, registered with :mod:`households.field_registry` (found, like
-discovery's ``fieldwork`` module, by ``autodiscover_modules("fieldwork")``): visits, check-ins and consents signed
+discovery's ``fieldwork`` module, by ``discover("fieldwork")``): visits, check-ins and consents signed
 on the device, from the queue."""
 
 # Importing the modules registers their kinds: "visit" and "check_in", and "consent".

@@ -1,5 +1,5 @@
 """The households app's live metrics for the plan (registered into plans.metrics, which finds this module with
-``autodiscover_modules("metrics")``): cases opened, service links completed, universal visits done."""
+``discover("metrics")``): cases opened, service links completed, universal visits done."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 A case is selected at its case conference (사례회의: conference → planning) or not selected (conference →
 closing); a service link moves (a public benefit decided and provided, or declined). Discovery's informant
 rewards wait for these moments (issue 16 item 5). An app registers a listener in its ``selection.py`` module,
-found with ``autodiscover_modules("selection")``, so households never imports it. Listeners run inside the
+found with ``discover("selection")``, so households never imports it. Listeners run inside the
 service's transaction: what they write commits or rolls back with the move.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from django.utils.module_loading import autodiscover_modules
+from welfare.common.registries import discover
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -43,7 +43,7 @@ def register(listener: Listener) -> Listener:
 
 @cache
 def _discover() -> None:
-    autodiscover_modules("selection")
+    discover("selection")
 
 
 def announce(selection: Selection) -> None:

@@ -2,7 +2,7 @@
 
 Each kind of event is a :class:`TimelineSource`. Households registers its own below; an app above households
 (discovery's crisis reports) registers its sources in its ``timeline.py`` module, which :func:`timeline_sources`
-discovers with ``autodiscover_modules("timeline")``, so households never imports it. A page of the timeline
+discovers with ``discover("timeline")``, so households never imports it. A page of the timeline
 costs a constant number of queries whatever the number of events: one COUNT over the ``UNION ALL`` of
 ``(kind, id, at)`` rows, one page of that union, then one query per kind present on the page (plus the needs
 of the visits on it).
@@ -28,9 +28,10 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from welfare.common.registries import discover
 
 from .models import (
     CaseStageChange,
@@ -209,7 +210,7 @@ def timeline_sources() -> list[TimelineSource]:
     """Every registered source: households' own, then those of the apps' ``timeline.py`` modules."""
     global _discovered
     if not _discovered:
-        autodiscover_modules("timeline")
+        discover("timeline")
         _discovered = True
     return list(_SOURCES)
 

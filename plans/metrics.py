@@ -2,7 +2,7 @@
 these definitions, so no metric is computed in two places.
 
 Each app registers the metrics it owns from its own ``metrics.py`` (``households/metrics.py``,
-``discovery/metrics.py``, the trainings below), found with Django's ``autodiscover_modules("metrics")`` the first
+``discovery/metrics.py``, the trainings below), found with ``welfare.common.registries.discover("metrics")`` the first
 time the registry is read, so plans imports no other app. A metric counts rows per (dong, month) over a date range
 in ONE grouped query (months in Asia/Seoul); its ``order`` places it on the dashboard and in the export.
 """
@@ -17,8 +17,9 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from welfare.common.registries import discover
 
 from .models import Training
 
@@ -54,7 +55,7 @@ class MetricRegistry(Mapping[str, Metric]):
         """Import every installed app's ``metrics`` module once (each registers its metrics)."""
         if not self._discovered:
             self._discovered = True
-            autodiscover_modules("metrics")
+            discover("metrics")
 
     def _all(self) -> dict[str, Metric]:
         self.discover()

@@ -1,6 +1,6 @@
 """Sections other apps add to the plan dashboard (the programmes' outcomes, from the discovery app), so plans
 imports no other app: each app registers its panels from its own ``dashboard_panels.py`` module, found with
-Django's ``autodiscover_modules("dashboard_panels")`` the first time the dashboard is drawn.
+Django's ``discover("dashboard_panels")`` the first time the dashboard is drawn.
 
 A panel is a function ``(request, plan, dong_ids) -> SafeString``: the HTML of its section (scoped to the dongs
 given, which the dashboard already scoped to the user), in a constant number of queries.
@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest
-from django.utils.module_loading import autodiscover_modules
 from django.utils.safestring import SafeString
+
+from welfare.common.registries import discover
 
 Panel = Callable[[HttpRequest, object, list[int]], SafeString]
 
@@ -32,6 +33,6 @@ def render_panels(request: HttpRequest, plan, dong_ids: Iterable[int]) -> list[S
     global _discovered
     if not _discovered:
         _discovered = True
-        autodiscover_modules("dashboard_panels")
+        discover("dashboard_panels")
     ids = list(dong_ids)
     return [panel(request, plan, ids) for _name, panel in sorted(_panels.items())]

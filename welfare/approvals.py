@@ -1,5 +1,5 @@
 """The approval inbox's registry: what waits for a team lead (case closings, reward decisions...). Each app registers
-a source from its ``approvals`` module (``autodiscover_modules("approvals")``); a source lists its items within the
+a source from its ``approvals`` module (``discover("approvals")``); a source lists its items within the
 lead's scope and approves or returns one (with a comment) through the app's own services, which notify both ways."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils.module_loading import autodiscover_modules
+from welfare.common.registries import discover
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -44,12 +44,12 @@ def register_approval_source(source: ApprovalSource) -> ApprovalSource:
 
 
 def approval_sources() -> list[ApprovalSource]:
-    autodiscover_modules("approvals")
+    discover("approvals")
     return sorted(_SOURCES.values(), key=lambda s: s.key)
 
 
 def approval_source(key: str) -> ApprovalSource | None:
-    autodiscover_modules("approvals")
+    discover("approvals")
     return _SOURCES.get(key)
 
 

@@ -14,7 +14,8 @@ from functools import cache
 from typing import Any
 
 from django import forms
-from django.utils.module_loading import autodiscover_modules
+
+from welfare.common.registries import discover
 
 from .models import District
 
@@ -41,7 +42,7 @@ def register(section: Section) -> Section:
 
 @cache
 def _discover() -> None:
-    autodiscover_modules("district_settings")
+    discover("district_settings")
 
 
 def sections() -> list[Section]:

@@ -1,6 +1,6 @@
 """The hand-over registry: when a staff member leaves or moves, each app hands over its part of their open work
 (households: households, follow-ups, open cases, 통s; discovery: open crisis reports) from its ``handover`` module
-(``autodiscover_modules("handover")``). :func:`welfare.services.handover.work_hand_over` runs them in one
+(``discover("handover")``). :func:`welfare.services.handover.work_hand_over` runs them in one
 transaction; the core imports no app."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils.module_loading import autodiscover_modules
+from welfare.common.registries import discover
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -40,7 +40,7 @@ def register_hand_over(part: HandOverPart) -> HandOverPart:
 
 
 def hand_over_parts() -> list[HandOverPart]:
-    autodiscover_modules("handover")
+    discover("handover")
     return list(_PARTS)
 
 

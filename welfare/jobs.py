@@ -25,7 +25,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
+
+from welfare.common.registries import discover
 
 from .models import JobRun, JobStatus
 
@@ -58,7 +59,7 @@ def jobs() -> dict[str, Job]:
     from . import access_log_partitions, notifications  # noqa: F401  (the core's own jobs)
     from .messaging import jobs as _messaging_jobs  # noqa: F401
 
-    autodiscover_modules(*JOB_MODULE_NAMES)
+    discover(*JOB_MODULE_NAMES)
     return dict(_REGISTRY)
 
 

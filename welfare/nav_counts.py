@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from django.utils.module_loading import autodiscover_modules
+from welfare.common.registries import discover
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def register(key: str, capability: str):
 
 @cache
 def _discover() -> None:
-    autodiscover_modules("nav_counts")
+    discover("nav_counts")
 
 
 def counts_for(user) -> dict[str, int]:

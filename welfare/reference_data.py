@@ -14,7 +14,8 @@ from typing import Any
 
 from django import forms
 from django.db import models
-from django.utils.module_loading import autodiscover_modules
+
+from welfare.common.registries import discover
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def register(table: Table) -> Table:
 
 @cache
 def _discover() -> None:
-    autodiscover_modules("reference_data")
+    discover("reference_data")
 
 
 def tables() -> list[Table]:

@@ -28,7 +28,8 @@ from functools import cache
 from django.db.models import Q
 from django.db.models.functions import Reverse
 from django.db.models.lookups import StartsWith
-from django.utils.module_loading import autodiscover_modules
+
+from welfare.common.registries import discover
 
 from .common.phones import digits as phone_digits
 from .common.textkeys import nfkc
@@ -148,7 +149,7 @@ def register(source: SearchSource) -> SearchSource:
 
 @cache
 def _discover() -> None:
-    autodiscover_modules("search_sources")
+    discover("search_sources")
 
 
 def sources() -> list[SearchSource]:

@@ -1,6 +1,6 @@
 """The today page's registry: each app adds the blocks it knows (households: follow-ups, alerts, case deadlines,
 closings sent back, the team's part; discovery: reports assigned to me, reward decisions sent back), from its
-``today`` module found with ``autodiscover_modules("today")`` — the core imports no app. Each block runs a constant
+``today`` module found with ``discover("today")`` — the core imports no app. Each block runs a constant
 number of queries (at most a few), so the page does too."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.utils.module_loading import autodiscover_modules
+from welfare.common.registries import discover
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -56,7 +56,7 @@ def register_today_section(order: int) -> Callable[[TodaySection], TodaySection]
 
 
 def today_blocks(user: User, today: dt.date) -> list[TodayBlock]:
-    autodiscover_modules("today")
+    discover("today")
     blocks = [section(user, today) for _order, section in sorted(_SECTIONS, key=lambda pair: pair[0])]
     return [b for b in blocks if b is not None]
 

@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils.module_loading import autodiscover_modules
+
+from welfare.common.registries import discover
 
 from .common import Recipients
 
@@ -50,15 +51,15 @@ def register_retention_sweep(sweep: RetentionSweep) -> RetentionSweep:
 
 
 def overdue_sweeps() -> list[OverdueSweep]:
-    autodiscover_modules("jobs")
+    discover("jobs")
     return list(_OVERDUE)
 
 
 def retention_parts() -> list[RetentionPart]:
-    autodiscover_modules("jobs")
+    discover("jobs")
     return list(_RETENTION)
 
 
 def retention_sweeps() -> list[RetentionSweep]:
-    autodiscover_modules("jobs")
+    discover("jobs")
     return list(_RETENTION_SWEEPS)

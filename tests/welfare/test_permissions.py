@@ -192,3 +192,29 @@ def test_the_main_menu_per_role(request, client_for, actor, seongdong):
 def test_a_planner_with_a_personal_grant_keeps_the_planner_menu(client_for, seongdong):
     user = staff_user(Role.DISTRICT_PLANNER, district=seongdong, personal_access=True)
     assert _menu(client_for(user)) == MENU["planner"]
+
+
+@pytest.mark.django_db
+def test_the_menu_drawn_once_per_role_and_language_is_the_menu_drawn_afresh(client_for, official, planner):
+    """``{% main_nav %}`` keeps each menu it draws (by role, flags, language): what it keeps must be what a fresh draw
+    gives, for each role in each language, whatever was drawn before."""
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from welfare.permissions import Capabilities
+    from welfare.templatetags.welfare_tags import main_nav
+
+    for user in (official, planner, official):
+        for language in ("en", "ko", "en"):
+            with translation.override(language):
+                context = {"user": user, "staff_membership": user.staff, "can": Capabilities(user),
+                           "request": RequestFactory().get("/")}
+                assert main_nav(context) == render_to_string("_mainnav.html", context)
+    with translation.override("en"):
+        english = main_nav({"user": official, "staff_membership": official.staff})
+    assert "My work" in english or "내 업무" not in english
+    with translation.override("ko"):  # the request below switches the thread's language: give it back after
+        client = client_for(official)
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        assert "내 업무" not in _menu(client)

@@ -12,7 +12,8 @@ from functools import cache
 
 from django.db import models
 from django.db.models import Value
-from django.utils.module_loading import autodiscover_modules
+
+from welfare.common.registries import discover
 
 _dong_of_household: list[Callable[[], models.QuerySet]] = []
 
@@ -24,7 +25,7 @@ def register(dong_of_household: Callable[[], models.QuerySet]) -> None:
 
 @cache
 def _discover() -> None:
-    autodiscover_modules("access_review")
+    discover("access_review")
 
 
 def subject_dong() -> models.Subquery | Value:

@@ -1,6 +1,14 @@
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 register = template.Library()
+
+# The main menu once drawn, by what it depends on (see main_nav). A few entries: roles × flags × languages.
+_MAIN_NAV: dict[tuple, SafeString] = {}
 
 
 @register.filter
@@ -52,3 +60,20 @@ def phone(value) -> str:
     from welfare.common.phones import display
 
     return display(value) if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context) -> SafeString:
+    """``{% main_nav %}``: the main menu (``_mainnav.html``), drawn once per process for each role, superuser and
+    staff flag, language and URL prefix, and reused: its two dozen links and capability checks cost every page
+    about as much as the rest of the header. With DEBUG on it is drawn each time, so an edited template shows."""
+    from welfare.permissions import Capabilities
+
+    user, membership = context["user"], context.get("staff_membership")
+    key = (membership.role if membership else None, bool(membership), user.is_superuser, user.is_staff,
+           get_language(), get_script_prefix())
+    html = None if settings.DEBUG else _MAIN_NAV.get(key)
+    if html is None:
+        html = _MAIN_NAV[key] = SafeString(render_to_string("_mainnav.html", {
+            "user": user, "staff_membership": membership, "can": Capabilities(user)}))
+    return html
