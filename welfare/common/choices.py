@@ -37,8 +37,11 @@ def labels_of(owner: object, choices: Iterable, language: str | None = None) -> 
 
 
 def choice_labels(field) -> dict:
-    """``{code: label}`` of a model field's choices in the active language."""
-    return labels_of(field, field.flatchoices)
+    """``{code: label}`` of a model field's choices in the active language (``flatchoices`` is only read on a miss:
+    Django flattens the list anew on each read)."""
+    language = get_language()
+    entry = _LABELS.get((id(field), language))
+    return entry[1] if entry is not None else labels_of(field, field.flatchoices, language)
 
 
 class ChoiceLabels:
