@@ -137,6 +137,11 @@ class FollowUp(ChoiceLabels, models.Model):
     """A planned contact. At most one open per household and reason (a database constraint)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="follow_ups")
+    # The household's dong, kept equal to it by the database (triggers of migration 0024, on every insert, on a
+    # change of household and on a household's move to another dong), never written by the code: the dong queue
+    # finds its open unassigned follow-ups by it on one index instead of joining every household of the district.
+    dong = models.ForeignKey("welfare.Dong", null=True, blank=True, editable=False, on_delete=models.DO_NOTHING,
+                             db_constraint=False, related_name="+", verbose_name=_("행정동"))
     # The case an after-care contact or a reassessment reminder belongs to (none for the household's others).
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups",
                              verbose_name=_("사례"))
@@ -171,6 +176,9 @@ class FollowUp(ChoiceLabels, models.Model):
             models.Index(fields=["status", "due_on"], name="followup_status_due_idx"),
             # The silence watch: the silence follow-ups raised since a day, of all households at once.
             models.Index(fields=["reason", "due_on"], name="followup_reason_due_idx"),
+            # The dong queue (today page, 통·대기열): open follow-ups nobody is assigned to, earliest due first.
+            models.Index(fields=["dong", "due_on", "id"], name="followup_dong_queue_idx",
+                         condition=Q(status="open", assigned_to__isnull=True)),
         ]
 
     def __str__(self) -> str:
