@@ -3,6 +3,8 @@ be byte for byte what the templates give (Django's select.html and the project's
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django import forms
 from django.forms.renderers import TemplatesSetting
@@ -53,3 +55,55 @@ def test_the_product_uses_it(settings):
     from django.forms.renderers import get_default_renderer
 
     assert isinstance(get_default_renderer(), FormRenderer)
+
+
+class Inputs(forms.Form):
+    """A field of each widget written in Python (input.html's family), with labels of every shape."""
+
+    text = forms.CharField(label=mark_safe("<b>굵게</b>"), initial='a"b<c>&', help_text="도움말")
+    number = forms.IntegerField(label="수 & 양", required=False, widget=forms.NumberInput(attrs={"min": 0}))
+    email = forms.EmailField(required=False, label="메일?")
+    url = forms.URLField(required=False, assume_scheme="https")
+    password = forms.CharField(widget=forms.PasswordInput(render_value=True), required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, initial=mark_safe("<safe>"), required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    at = forms.DateTimeField(required=False, initial=dt.datetime(2026, 12, 24, 9, 30))
+    time = forms.TimeField(required=False)
+    tel = forms.CharField(widget=forms.TextInput(attrs={"type": "tel", "data-on": True, "data-off": False,
+                                                       "data-safe": mark_safe("<x>")}), required=False)
+    flag = forms.BooleanField(required=False, initial=True)
+    upload = forms.FileField(required=False)
+    no_id = forms.CharField(required=False, widget=forms.TextInput(attrs={"id": ""}))
+
+
+class RequiredCss(Inputs):
+    required_css_class = "required"
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("form_class", [Inputs, RequiredCss])
+@pytest.mark.parametrize("data", [None, {"text": "<script>", "number": "x", "email": "no", "at": "2026-01-02 03:04",
+                                         "tel": '"quoted"', "flag": "on"}])
+def test_inputs_and_labels_equal_the_templates(language, form_class, data):
+    with translation.override(language):
+        ours, theirs = form_class(data, renderer=FormRenderer()), form_class(data, renderer=TemplatesSetting())
+        for name in form_class.base_fields:
+            assert str(ours[name]) == str(theirs[name]), name
+            assert ours[name].label_tag() == theirs[name].label_tag(), name
+            assert ours[name].legend_tag() == theirs[name].legend_tag(), name
+        for layout in ("as_div", "as_p", "as_table", "as_ul"):
+            assert getattr(ours, layout)() == getattr(theirs, layout)(), layout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, {"road_address": "<b>", "risk_level": "nope"}])
+def test_the_product_forms_are_unchanged(official, dong, data):
+    from households.forms.households import HeadForm, HouseholdForm
+    from households.forms.visits import CheckInForm
+
+    for make in (lambda r: HouseholdForm(data, user=official, renderer=r), lambda r: HeadForm(data, renderer=r),
+                 lambda r: CheckInForm(data, renderer=r)):
+        ours, theirs = make(FormRenderer()), make(TemplatesSetting())
+        assert ours.as_div() == theirs.as_div()
+        for name in ours.fields:
+            assert ours[name].label_tag() == theirs[name].label_tag()

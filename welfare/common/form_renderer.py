@@ -1,11 +1,13 @@
 """The project's form renderer: Django's ``TemplatesSetting`` (so templates/django/forms/ overrides win), with
-``<select>`` written in Python.
+``<select>``, ``<input>`` and ``<label>`` written in Python.
 
 A select renders one template include per option: the filter bar of the household list (five selects) took
 about 3 ms of a 35 ms page in templates. :func:`render_select` writes the same markup as Django's
 ``select.html`` + ``select_option.html`` (with this project's "— 선택 —" for the empty choice, as
-templates/django/forms/widgets/select_option.html does); tests/welfare/test_form_renderer.py renders every
-select of the product both ways and compares them.
+templates/django/forms/widgets/select_option.html does). Inputs (every widget whose template only includes
+input.html) and labels went the same way: the household page's visit form drew a dozen of each through three
+nested includes apiece. tests/welfare/test_form_renderer.py renders each widget, label, whole forms in every
+layout and the product's forms both ways and compares them byte for byte.
 """
 
 from __future__ import annotations
@@ -13,12 +15,29 @@ from __future__ import annotations
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 EMPTY_LABEL = "---------"
+LABEL = "django/forms/label.html"
+# The widgets whose template is only ``{% include "django/forms/widgets/input.html" %}``.
+INPUTS = frozenset(f"django/forms/widgets/{name}.html" for name in (
+    "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search", "tel", "color",
+    "checkbox", "file"))
+
+
+def _stringformat(value) -> str:
+    """What ``{{ value|stringformat:'s' }}`` prints: ``"%s" % value``, escaped unless the value was safe."""
+    if isinstance(value, tuple):
+        value = str(value)
+    try:
+        text = "%s" % value
+    except (ValueError, TypeError):
+        return ""
+    return text if isinstance(value, SafeData) else escape(text)
 
 
 def _attrs(attrs: dict) -> str:
@@ -27,7 +46,7 @@ def _attrs(attrs: dict) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        out.append(f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{escape(str(value))}"')
+        out.append(f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{_stringformat(value)}"')
     return "".join(out)
 
 
@@ -52,12 +71,31 @@ def render_select(widget: dict) -> str:
     return "".join(out)
 
 
+def render_input(widget: dict) -> str:
+    """The markup of input.html."""
+    value = f' value="{_stringformat(widget["value"])}"' if widget["value"] is not None else ""
+    return f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+
+
+def render_label(context: dict) -> str:
+    """The markup of label.html."""
+    if not context["use_tag"]:
+        return _shown(context["label"])
+    tag = _shown(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{_shown(context['label'])}</{tag}>"
+
+
 def _plain(widget: dict) -> bool:
     return all(option["template_name"] == OPTION for _g, options, _i in widget["optgroups"] for option in options)
 
 
 class FormRenderer(TemplatesSetting):
     def render(self, template_name, context, request=None):
-        if template_name == SELECT and request is None and _plain(context["widget"]):
-            return render_select(context["widget"])
+        if request is None:
+            if template_name == SELECT and _plain(context["widget"]):
+                return render_select(context["widget"])
+            if template_name in INPUTS:
+                return render_input(context["widget"])
+            if template_name == LABEL:
+                return render_label(context)
         return super().render(template_name, context, request)
