@@ -31,12 +31,7 @@ INPUTS = frozenset(f"django/forms/widgets/{name}.html" for name in (
 
 def _stringformat(value) -> str:
     """What ``{{ value|stringformat:'s' }}`` prints: ``"%s" % value``, escaped unless the value was safe."""
-    if isinstance(value, tuple):
-        value = str(value)
-    try:
-        text = "%s" % value
-    except (ValueError, TypeError):
-        return ""
+    text = str(value)  # what "%s" % value gives for anything but a tuple, and stringformat takes str() of a tuple
     return text if isinstance(value, SafeData) else escape(text)
 
 
