@@ -25,9 +25,6 @@ from .assignment import (  # noqa: F401
 )
 from .front_door import (  # noqa: F401
     Submitted,
-    partner_login_link,
-    partner_of,
-    partner_reports,
     public_request_lookup,
     public_request_submit,
     public_requests_notify,
@@ -69,6 +66,7 @@ from .outreach import (  # noqa: F401
     network_look_request,
     network_members_for,
 )
+from .partners import partner_login_link, partner_of, partner_reports  # noqa: F401
 from .resolution import (  # noqa: F401
     attempts_needed,
     contact_attempt_record,

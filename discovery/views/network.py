@@ -22,8 +22,8 @@ from welfare.scoping import personal_dong_ids
 
 from ..models import CrisisReport, NetworkMember, NetworkRole, Occupation
 from ..selectors import member_report_counts
-from ..services import front_door
 from ..services import network as services
+from ..services import partners
 
 PER_PAGE = 25
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -195,13 +195,13 @@ def network_login(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     try:
         if request.POST.get("action") == "unlink":
-            front_door.partner_login_unlink(member=member, by=request.user)
+            partners.partner_login_unlink(member=member, by=request.user)
             messages.success(request, _("%(name)s 님의 로그인 연결을 해제했습니다.") % {"name": member.name})
         else:
             form = PartnerLoginForm(request.POST)
             if not form.is_valid():
                 raise RuleError({k: list(v) for k, v in form.errors.items()})
-            front_door.partner_account_create(member=member, username=form.cleaned_data["username"],
+            partners.partner_account_create(member=member, username=form.cleaned_data["username"],
                                               password=form.cleaned_data["password"], by=request.user)
             messages.success(request, _("%(name)s 님의 로그인 계정을 만들었습니다.") % {"name": member.name})
     except RuleError as error:
