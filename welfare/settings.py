@@ -13,12 +13,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from welfare.db_router import pooler_options as _pooler_options
 from welfare.db_router import replica_databases as _replica_databases
+from welfare.settings_api import SPECTACULAR_SETTINGS  # noqa: F401  (a setting, read by drf-spectacular)
+from welfare.settings_api import rest_framework as _rest_framework
+from welfare.settings_csp import content_security_policy as _content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("WELFARE_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -284,25 +286,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, no inline code
-# (the pages' behaviour lives in static/js, the API docs use drf-spectacular's split Swagger view).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        # The field app's service worker (/sw.js) and manifest are our own files.
-        "worker-src": [SELF],
-        "manifest-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    },
-}
-if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
+# Content-Security-Policy (django-csp 4): our own static files only, no inline code (welfare/settings_csp.py).
+CONTENT_SECURITY_POLICY = _content_security_policy(env.str("CSP_REPORT_URI", default=""))
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dong-welfare@localhost")
@@ -383,60 +368,8 @@ CACHES = {
     )
 }
 
-# --- REST API ----------------------------------------------------------------------------------------------
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "welfare.api.auth.HashedTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "welfare.api.permissions.IsEditor"],
-    "DEFAULT_PAGINATION_CLASS": "welfare.api.pagination.CursorPage",
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
-        "rest_framework.filters.SearchFilter",
-    ],
-    "DEFAULT_THROTTLE_CLASSES": ["welfare.api.auth.PerTokenThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="600/minute")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "welfare.api.errors.error_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
-                                 "rest_framework.renderers.BrowsableAPIRenderer"],
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "dong-welfare API",
-    "DESCRIPTION": "Case lists and records of the dong outreach welfare teams (찾동). Every list is scoped to what "
-                   "the token's user may see; another dong's object answers 404.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    # Offline docs: no badge fetched from validator.swagger.io (the CSP would block it anyway).
-    # No deep links: Swagger UI draws them as links inside the operation buttons (nested interactive, issue 18).
-    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    # One component name per choice set where field names collide ("status", "source", "to", "domain").
-    "ENUM_NAME_OVERRIDES": {
-        "VisitKindEnum": "households.models.VisitKind",
-        "AttachmentKindEnum": "households.models.AttachmentKind",
-        "FieldSyncKindEnum": ["visit", "check_in", "contact_attempt"],
-        "CareStatusEnum": "households.models.CareStatus",
-        "CaseStageEnum": "households.models.CaseStage",
-        "ConferenceKindEnum": "households.models.ConferenceKind",
-        "MeasurementKindEnum": "households.models.MeasurementKind",
-        "ConferenceBodyEnum": "households.models.ConferenceBody",
-        "ConferenceDecisionEnum": "households.models.ConferenceDecision",
-        "CaseSourceEnum": "households.models.CaseSource",
-        "CheckInSourceEnum": "households.models.CheckInSource",
-        "FollowUpStatusEnum": "households.models.FollowUpStatus",
-        "LinkStatusEnum": "households.models.LinkStatus",
-        "NeedDomainEnum": "households.models.NeedDomain",
-        "ReportStatusEnum": "discovery.models.ReportStatus",
-        "PlanStatusEnum": "plans.models.PlanStatus",
-        "MilestoneStatusEnum": "plans.models.MilestoneStatus",
-    },
-}
+# --- REST API (welfare/settings_api.py) ---------------------------------------------------------------------
+REST_FRAMEWORK = _rest_framework(env.str("API_THROTTLE_RATE", default="600/minute"))
 
 # --- Domain policy -------------------------------------------------------------------------------------
 HOUSEHOLD_PAGE_SIZE = 25
