@@ -1,0 +1,85 @@
+"""A household carries its dong's district, kept by the database, leading an address index for district scope.
+
+Addresses cluster by district ("서울특별시 성동구 …"): at 1,000,000 households in two districts, the last page of
+one district's list sorted by address walked the (road_address, id, dong) index from its far end through the
+other district's 526,781 households (2.5× the first page). The district admin's list also says ``district = …``
+(``HouseholdQuerySet.visible_to``), and (district, road_address, id) serves both directions of that sort.
+
+As with ``FollowUp.dong`` (0024), the column is never written by the code: triggers set it on insert and on a
+change of dong (a dong's district never changes); existing rows are filled by one UPDATE.
+"""
+
+from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
+
+POSTGRES_FORWARD = """
+CREATE OR REPLACE FUNCTION households_household_set_district() RETURNS trigger AS $$
+BEGIN
+    NEW.district_id := (SELECT district_id FROM welfare_dong WHERE id = NEW.dong_id);
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER households_household_district
+    BEFORE INSERT OR UPDATE OF dong_id, district_id ON households_household
+    FOR EACH ROW EXECUTE FUNCTION households_household_set_district();
+"""
+POSTGRES_BACKWARD = """
+DROP TRIGGER IF EXISTS households_household_district ON households_household;
+DROP FUNCTION IF EXISTS households_household_set_district();
+"""
+SQLITE_FORWARD = [
+    """CREATE TRIGGER households_household_district_insert AFTER INSERT ON households_household
+       BEGIN UPDATE households_household SET district_id = (SELECT district_id FROM welfare_dong WHERE id = NEW.dong_id)
+             WHERE id = NEW.id; END""",
+    """CREATE TRIGGER households_household_district_update AFTER UPDATE OF dong_id, district_id ON households_household
+       BEGIN UPDATE households_household SET district_id = (SELECT district_id FROM welfare_dong WHERE id = NEW.dong_id)
+             WHERE id = NEW.id; END""",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS households_household_district_update",
+    "DROP TRIGGER IF EXISTS households_household_district_insert",
+]
+
+
+def forward(apps, schema_editor):
+    Household, Dong = apps.get_model("households", "Household"), apps.get_model("welfare", "Dong")
+    Household.objects.update(district_id=Subquery(Dong.objects.filter(pk=OuterRef("dong_id")).values("district_id")[:1]))
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(POSTGRES_FORWARD)
+    elif vendor == "sqlite":
+        for statement in SQLITE_FORWARD:
+            schema_editor.execute(statement)
+    else:
+        raise NotImplementedError(f"Household.district needs its triggers written for {vendor}")
+
+
+def backward(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(POSTGRES_BACKWARD)
+    elif vendor == "sqlite":
+        for statement in SQLITE_BACKWARD:
+            schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("households", "0024_followup_dong"),
+        ("welfare", "0013_access_log_partitions_schedule"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="household",
+            name="district",
+            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True,
+                                    on_delete=models.deletion.DO_NOTHING, related_name="+", to="welfare.district",
+                                    verbose_name="구"),
+        ),
+        migrations.RunPython(forward, backward, elidable=False),
+        migrations.AddIndex(
+            model_name="household",
+            index=models.Index(fields=["district", "road_address", "id"], name="household_district_address_idx"),
+        ),
+    ]

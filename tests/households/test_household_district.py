@@ -1,0 +1,76 @@
+"""``Household.district`` is its dong's district on every path (kept by the database, households migration 0025),
+and a user who sees a whole district reads households with ``district = …`` too: the same rows, and the address
+sort at district scope then has an index led by the district."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+
+from households import services
+from households.models import Household
+from tests.factories import DongFactory, HouseholdFactory
+from tests.households.test_sort_indexes import POSTGRES, _index_columns, _normalise
+
+pytestmark = pytest.mark.django_db
+
+
+def _districts(*households) -> list[int | None]:
+    return list(Household.objects.filter(pk__in=[h.pk for h in households]).order_by("pk")
+                .values_list("district_id", flat=True))
+
+
+def test_a_household_takes_its_dongs_district_however_it_is_written(dong, other_district_dong):
+    created = HouseholdFactory(dong=dong)
+    assert created.district_id is None  # the instance never learnt it: the database set it
+    Household.objects.bulk_create([Household(dong=other_district_dong, road_address="영등포로 1",
+                                             housing_type="apartment")])
+    bulk = Household.objects.get(road_address="영등포로 1")
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO households_household (dong_id, road_address, address_detail, postal_code, "
+                       "housing_type, is_single_person, is_elderly_only, is_single_parent, is_grandparent_headed, "
+                       "has_disabled_member, has_young_carer, benefit_status, address_key, risk_level, status, "
+                       "is_demo, created_at, updated_at) VALUES (%s, '왕십리로 9', '', '', 'apartment', false, false, "
+                       "false, false, false, false, 'none', '', 'low', 'not_under_care', false, "
+                       "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", [dong.pk])
+    raw = Household.objects.get(road_address="왕십리로 9")
+    created.risk_level = "high"  # a full save from the stale instance (district_id None in it)
+    created.save()
+    assert _districts(created, bulk, raw) == [dong.district_id, other_district_dong.district_id, dong.district_id]
+
+
+def test_a_household_moved_to_another_districts_dong_takes_that_district(official, dong, yeongdeungpo):
+    household = HouseholdFactory(dong=dong)
+    there = DongFactory(district=yeongdeungpo)
+    Household.objects.filter(pk=household.pk).update(dong=there)
+    assert _districts(household) == [yeongdeungpo.pk]
+
+
+def test_only_a_whole_district_reader_gets_the_district_condition(official, district_admin, planner, case_team,
+                                                                   dong, second_dong, other_district_dong):
+    households = [HouseholdFactory(dong=d) for d in (dong, second_dong, other_district_dong)]
+    sql = {user.username: str(Household.objects.visible_to(user).query)
+           for user in (official, district_admin, case_team)}
+    assert '"district_id" =' in sql["districtadmin"]
+    assert '"district_id" =' not in sql["official"] and '"district_id" =' not in sql["hope_team"]
+    assert set(Household.objects.visible_to(district_admin).values_list("pk", flat=True)) == {
+        households[0].pk, households[1].pk}
+    assert not Household.objects.visible_to(planner).exists()  # aggregates only: no rows, no condition needed
+
+
+@pytest.mark.parametrize("sort", ["address", "-address"])
+def test_the_district_address_sort_has_an_index_led_by_the_district(rf, district_admin, sort):
+    from households.filters import HouseholdFilter
+
+    request = rf.get("/households/", {"sort": sort})
+    request.user = district_admin
+    filterset = HouseholdFilter(request.GET, queryset=Household.objects.visible_to(district_admin), request=request)
+    assert filterset.is_valid()
+    sql, _params = filterset.qs.values("pk").query.get_compiler(connection=POSTGRES).as_sql()
+    order = _normalise(re.sub(r'"households_household"\.', "", sql.split("ORDER BY", 1)[1]))
+    assert '"households_household"."district_id" = ' in sql
+    led = [_normalise(cols) for cols in _index_columns() if cols.startswith('"district_id"')]
+    plain = [re.sub(r" DESC$", "", column) for column in order]
+    assert any(columns[1:1 + len(plain)] == plain for columns in led), (order, led)
