@@ -9,7 +9,6 @@ import re
 import pytest
 from django.db import connection
 
-from households import services
 from households.models import Household
 from tests.factories import DongFactory, HouseholdFactory
 from tests.households.test_sort_indexes import POSTGRES, _index_columns, _normalise
