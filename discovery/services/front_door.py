@@ -256,7 +256,7 @@ def public_stage(report: CrisisReport) -> str:
     return PublicStage.RECEIVED
 
 
-_SELF_RESULTS = {
+_SELF_RESULTS: dict[str, str] = {  # keyed by ReportOutcome (a str): looked up with the report's outcome
     ReportOutcome.CASE_OPENED: gettext_noop("담당자가 계속 함께하며 필요한 도움을 드리고 있어요."),
     ReportOutcome.LINKAGE_ONLY: gettext_noop("필요한 서비스를 연결해 드렸어요."),
     ReportOutcome.REFERRED: gettext_noop("더 알맞은 기관에 연결해 드렸어요."),
@@ -269,7 +269,7 @@ _SELF_RESULTS = {
         "도움을 원하지 않으신다고 하셔서 마무리했어요. 언제든 다시 신청하실 수 있어요."
     ),
 }
-_STAGE_TEXTS = {
+_STAGE_TEXTS: dict[str, str] = {  # keyed by PublicStage (a str): looked up with public_stage()'s str
     PublicStage.RECEIVED: gettext_noop("접수했어요. 동 주민센터 복지 담당자에게 전달되었어요."),
     PublicStage.CHECKING: gettext_noop("담당자가 내용을 살펴보고 있어요."),
     PublicStage.CONTACTED: gettext_noop("담당자가 연락을 드렸거나 찾아뵈었어요."),
@@ -318,7 +318,7 @@ def status_link(code: str) -> str:
     return f"{settings.SITE_URL}{reverse('report:status')}?code={code}"
 
 
-_STAGE_MESSAGE = {
+_STAGE_MESSAGE: dict[str, str] = {  # keyed by PublicStage (a str): looked up with _send_stage()'s stage
     PublicStage.RECEIVED: gettext_noop("접수했어요"),
     PublicStage.CHECKING: gettext_noop("담당자가 살펴보고 있어요"),
     PublicStage.CONTACTED: gettext_noop("담당자가 연락드렸어요"),
@@ -340,7 +340,7 @@ def _send_stage(request: PublicRequest, stage: str, now: dt.datetime | None = No
             district_id=report.district_id,
             context={
                 "receipt": report.receipt_code,
-                "dong": report.dong.name if report.dong_id else _("주민센터"),
+                "dong": report.dong.name if report.dong_id and report.dong is not None else _("주민센터"),
                 "status": _(_STAGE_MESSAGE[stage]),
                 "link": status_link(report.receipt_code),
             },

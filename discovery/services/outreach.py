@@ -53,6 +53,8 @@ def network_look_request(*, report: CrisisReport, member: NetworkMember, note: s
         errors["note"] = [_("메모는 %(max)s자 이내로 적어 주세요.") % {"max": NOTE_MAX}]
     if errors:
         raise RuleError(errors)
+    # A report without a dong has no network members (network_members_for), so it was refused above.
+    assert report.dong is not None
     road = ROAD_AND_NUMBER.search(report.subject_address or "")
     with transaction.atomic():
         message = message_send(

@@ -94,7 +94,7 @@ def programme_save(*, by: User, data: ProgrammeInput, programme: Programme | Non
               "description": data.description, "partners": data.partners, "budget_krw": data.budget_krw,
               "starts_on": data.starts_on, "ends_on": data.ends_on}
     created = programme is None
-    if created:
+    if programme is None:
         programme = Programme.objects.create(created_by=by, **fields)
     else:
         for name, value in fields.items():

@@ -139,8 +139,8 @@ def dong_targets(round_: BigDataRound, dong: Dong) -> QuerySet[BigDataTarget]:
     return with_linked_services(
         BigDataTarget.objects.filter(round=round_, dong=dong)
         .select_related("report__household", "report__case", "report__duplicate_of", "answered_by", "round")
-        .prefetch_related(Prefetch("indicators", queryset=RiskIndicator.objects.order_by("code")),
-                          Prefetch("unmapped_indicators", queryset=UnmappedIndicator.objects.order_by("name")))
+        .prefetch_related(Prefetch("indicators", queryset=RiskIndicator.objects.order_by("code")))
+        .prefetch_related(Prefetch("unmapped_indicators", queryset=UnmappedIndicator.objects.order_by("name")))
         .order_by("result_code", "report__receipt_code", "pk")
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
@@ -142,7 +142,7 @@ class PublicReportInput:
     rrn: str = ""
     household_kind: str = ""
     notify: bool = False
-    photo: object | None = None  # an uploaded file, checked by the attachment rules
+    photo: IO[bytes] | None = None  # an uploaded file, checked by the attachment rules
     partner: int | None = None  # the signed-in network member's id (their own login): the report is theirs
     # The token of the business whose memo pad or poster QR code opened the form (``/report/?src=``, issue 17).
     source_token: str = ""

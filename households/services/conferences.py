@@ -64,7 +64,7 @@ class PlanItemInput(NamedTuple):
     target_on: dt.date | None
 
 
-def _same(conference: CaseConference, held_on: dt.date, kind: str, body: str, decision: str) -> bool:
+def _same(conference: CaseConference, held_on: dt.date | None, kind: str, body: str, decision: str) -> bool:
     return (conference.held_on, conference.kind, conference.body, conference.decision) == (
         held_on, kind, body, decision)
 
@@ -148,8 +148,8 @@ def conference_record(*, case: Case, by: User, held_on: dt.date | None, kind: st
     """
     require_casework(by)
     staff = list(dict.fromkeys(staff))
-    partners = [PartnerInput(*(str(v or "").strip() for v in p)) for p in partners]
-    partners = [p for p in partners if p.organisation or p.person]
+    rows = [PartnerInput(*(str(v or "").strip() for v in p)) for p in partners]
+    present = [p for p in rows if p.organisation or p.person]
     items = [PlanItemInput(*p) for p in plan_items]
     items = [p._replace(text=(p.text or "").strip(), provider=(p.provider or "").strip()) for p in items]
     reason = (reason or "").strip()
@@ -166,7 +166,7 @@ def conference_record(*, case: Case, by: User, held_on: dt.date | None, kind: st
             return latest, False
         raise RuleError(_("사례회의 단계의 사례만 회의 결과를 기록할 수 있습니다. (지금: %(stage)s)") % {
             "stage": CaseStage(case.stage).label})
-    errors = conference_errors(case=case, held_on=held_on, kind=kind, body=body, staff=staff, partners=partners,
+    errors = conference_errors(case=case, held_on=held_on, kind=kind, body=body, staff=staff, partners=present,
                                decision=decision, reason=reason, plan_items=items)
     if errors:
         raise RuleError(errors)
@@ -175,13 +175,14 @@ def conference_record(*, case: Case, by: User, held_on: dt.date | None, kind: st
                                                decision=decision, reason=reason, created_by=by)
     conference.staff.set(staff)
     ConferencePartner.objects.bulk_create(
-        [ConferencePartner(conference=conference, organisation=p.organisation, person=p.person) for p in partners])
+        [ConferencePartner(conference=conference, organisation=p.organisation, person=p.person) for p in present])
     previous_class = case.case_class
     if decision in DECISION_CLASS:
         # The class is the conference's decision (the case page and the API no longer edit it).
         _bump(case, case.version, case_class=DECISION_CLASS[decision])
         needs = {n.domain: n for n in case.needs.all()}
         for item in items:
+            assert item.target_on is not None  # _item_errors refuses an item without a target day
             goal = CaseGoal.objects.create(case=case, need=needs.get(item.domain), text=item.text,
                                            target_on=item.target_on)
             ConferencePlanItem.objects.create(conference=conference, domain=item.domain, text=item.text,
@@ -196,5 +197,5 @@ def conference_record(*, case: Case, by: User, held_on: dt.date | None, kind: st
     log_action(case, "households.case.conference_recorded", user=by, changes={
         "conference": conference.pk, "held_on": str(held_on), "kind": kind, "body": body, "decision": decision,
         "case_class": [previous_class, case.case_class], "staff": [u.pk for u in staff],
-        "partners": len(partners), "plan_items": len(items)})
+        "partners": len(present), "plan_items": len(items)})
     return conference, True

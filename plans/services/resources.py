@@ -54,7 +54,7 @@ def _checked(data: ResourceData, *, district: District, resource: Resource | Non
             values = list(dict.fromkeys(data[name] or []))  # type: ignore[literal-required]
             if any(v not in choices.values for v in values):
                 raise RuleError({name: _("목록에 있는 항목만 고를 수 있습니다.")})
-            checked[name] = [v for v in choices.values if v in values]  # type: ignore[literal-required]
+            checked[name] = [v for v in choices.values if v in values]
     if any(d.district_id != district.pk for d in data["dongs"]):
         raise RuleError({"dongs": _("우리 자치구의 행정동만 고를 수 있습니다.")})
     clash = Resource.objects.filter(district=district, name=checked["name"], provider=checked["provider"])

@@ -16,7 +16,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # in Django, not in django-stubs
 from django.utils.translation import gettext as _
 
 SELECT = "django/forms/widgets/select.html"
