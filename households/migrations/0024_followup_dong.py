@@ -34,8 +34,16 @@ CREATE TRIGGER households_household_followups_dong
     AFTER UPDATE OF dong_id ON households_household
     FOR EACH ROW WHEN (OLD.dong_id IS DISTINCT FROM NEW.dong_id)
     EXECUTE FUNCTION households_household_move_followups();
+
+-- Which dongs have open follow-ups nobody is assigned to: without it the planner multiplies the three conditions'
+-- chances, expects thousands of a staffed dong's follow-ups in the queue, and walks every open follow-up in due
+-- order instead of reading the queue's index (0.2 s against 0.2 ms at 1,000,000 households).
+CREATE STATISTICS IF NOT EXISTS households_followup_queue_stats (mcv)
+    ON dong_id, status, assigned_to_id FROM households_followup;
+ANALYZE households_followup;
 """
 POSTGRES_BACKWARD = """
+DROP STATISTICS IF EXISTS households_followup_queue_stats;
 DROP TRIGGER IF EXISTS households_household_followups_dong ON households_household;
 DROP FUNCTION IF EXISTS households_household_move_followups();
 DROP TRIGGER IF EXISTS households_followup_dong ON households_followup;
