@@ -33,7 +33,12 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
-        return qs.order_by(*with_tie_breaker(qs.query.order_by)) if value else qs
+        if not value:
+            return qs
+        request = getattr(self.parent, "request", None)
+        if value[0].lstrip("-") == "address" and request is not None and hasattr(qs, "within_district_of"):
+            qs = qs.within_district_of(request.user)  # the same rows, read through the district's address index
+        return qs.order_by(*with_tie_breaker(qs.query.order_by))
 
 
 def with_tie_breaker(ordering) -> list:

@@ -2,8 +2,9 @@
 
 Addresses cluster by district ("서울특별시 성동구 …"): at 1,000,000 households in two districts, the last page of
 one district's list sorted by address walked the (road_address, id, dong) index from its far end through the
-other district's 526,781 households (2.5× the first page). The district admin's list also says ``district = …``
-(``HouseholdQuerySet.visible_to``), and (district, road_address, id) serves both directions of that sort.
+other district's 526,781 households (2.5× the first page). Sorted by address, the district admin's list also says
+``district = …`` (``HouseholdQuerySet.within_district_of``), and (district, road_address, id, dong) serves both
+directions of that sort and its COUNT (the dong checked in the index).
 
 As with ``FollowUp.dong`` (0024), the column is never written by the code: triggers set it on insert and on a
 change of dong (a dong's district never changes); existing rows are filled by one UPDATE.
@@ -80,6 +81,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(forward, backward, elidable=False),
         migrations.AddIndex(
             model_name="household",
-            index=models.Index(fields=["district", "road_address", "id"], name="household_district_address_idx"),
+            index=models.Index(fields=["district", "road_address", "id", "dong"], name="household_district_address_idx"),
         ),
     ]

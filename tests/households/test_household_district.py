@@ -1,6 +1,6 @@
-"""``Household.district`` is its dong's district on every path (kept by the database, households migration 0025),
-and a user who sees a whole district reads households with ``district = …`` too: the same rows, and the address
-sort at district scope then has an index led by the district."""
+"""``Household.district`` is its dong's district on every path (kept by the database, households migration 0025);
+sorted by address, a user who sees a whole district reads households with ``district = …`` too: the same rows,
+through an index led by the district. Other lists do not say it (it would cost the COUNT its index-only scan)."""
 
 from __future__ import annotations
 
@@ -50,13 +50,24 @@ def test_a_household_moved_to_another_districts_dong_takes_that_district(officia
 def test_only_a_whole_district_reader_gets_the_district_condition(official, district_admin, planner, case_team,
                                                                    dong, second_dong, other_district_dong):
     households = [HouseholdFactory(dong=d) for d in (dong, second_dong, other_district_dong)]
-    sql = {user.username: str(Household.objects.visible_to(user).query)
+    sql = {user.username: str(Household.objects.visible_to(user).within_district_of(user).query)
            for user in (official, district_admin, case_team)}
     assert '"district_id" =' in sql["districtadmin"]
     assert '"district_id" =' not in sql["official"] and '"district_id" =' not in sql["hope_team"]
-    assert set(Household.objects.visible_to(district_admin).values_list("pk", flat=True)) == {
-        households[0].pk, households[1].pk}
-    assert not Household.objects.visible_to(planner).exists()  # aggregates only: no rows, no condition needed
+    assert '"district_id" =' not in str(Household.objects.visible_to(district_admin).query)
+    assert set(Household.objects.visible_to(district_admin).within_district_of(district_admin)
+               .values_list("pk", flat=True)) == {households[0].pk, households[1].pk}
+    assert not Household.objects.visible_to(planner).within_district_of(planner).exists()  # aggregates only
+
+
+@pytest.mark.parametrize("sort", ["updated", "next_contact", "last_contact"])
+def test_other_sorts_do_not_say_the_district(rf, district_admin, sort):
+    from households.filters import HouseholdFilter
+
+    request = rf.get("/households/", {"sort": sort})
+    request.user = district_admin
+    filterset = HouseholdFilter(request.GET, queryset=Household.objects.visible_to(district_admin), request=request)
+    assert filterset.is_valid() and '"district_id" =' not in str(filterset.qs.query)
 
 
 @pytest.mark.parametrize("sort", ["address", "-address"])
@@ -72,4 +83,4 @@ def test_the_district_address_sort_has_an_index_led_by_the_district(rf, district
     assert '"households_household"."district_id" = ' in sql
     led = [_normalise(cols) for cols in _index_columns() if cols.startswith('"district_id"')]
     plain = [re.sub(r" DESC$", "", column) for column in order]
-    assert any(columns[1:1 + len(plain)] == plain for columns in led), (order, led)
+    assert any(columns[1:1 + len(plain)] == plain and columns[-1] == '"dong_id"' for columns in led), (order, led)
