@@ -143,7 +143,7 @@ def test_bench_runs_on_the_demo_data():
     out = StringIO()
     call_command("bench", households=N, runs=2, warmup=0, scenario="household_list", stdout=out)
     output = out.getvalue()
-    assert output.count("same ids as page: yes") == 2
+    assert output.count("same ids as the product's queryset: yes") == 2
     assert "page/raw" in output
 
 

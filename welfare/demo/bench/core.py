@@ -135,7 +135,8 @@ def timed(fn: Callable[[], object]) -> tuple[float, int, object]:
     return elapsed, queries[0], result
 
 
-SERVER_CURSOR = re.compile(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH(?:OUT)? HOLD FOR ', re.IGNORECASE)
+# psycopg writes "… CURSOR WITH HOLD FOR" in autocommit and "… CURSOR FOR" inside a transaction.
+SERVER_CURSOR = re.compile(r'^DECLARE "[^"]+" (?:NO )?(?:SCROLL )?CURSOR (?:WITH(?:OUT)? HOLD )?FOR ', re.IGNORECASE)
 
 
 def replayed(client: Client, path: str) -> tuple[Callable[[], int], int]:
