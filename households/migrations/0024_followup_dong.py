@@ -13,6 +13,8 @@ existing rows are filled by one set-based UPDATE. PostgreSQL and SQLite each get
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
+from welfare.common.vendor_sql import VendorSQL
+
 POSTGRES_FORWARD = """
 CREATE OR REPLACE FUNCTION households_followup_set_dong() RETURNS trigger AS $$
 BEGIN
@@ -71,29 +73,20 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS households_followup_dong_insert",
 ]
 
+FORWARD = VendorSQL("FollowUp.dong's triggers", POSTGRES_FORWARD, SQLITE_FORWARD)
+BACKWARD = VendorSQL("FollowUp.dong's triggers", POSTGRES_BACKWARD, SQLITE_BACKWARD)
+
 
 def forward(apps, schema_editor):
     # The rows there are first (one UPDATE, before the triggers that would recompute each row), then the triggers.
     FollowUp, Household = apps.get_model("households", "FollowUp"), apps.get_model("households", "Household")
     FollowUp.objects.update(dong_id=Subquery(Household.objects.filter(pk=OuterRef("household_id"))
                                              .values("dong_id")[:1]))
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD)
-    elif vendor == "sqlite":
-        for statement in SQLITE_FORWARD:
-            schema_editor.execute(statement)
-    else:
-        raise NotImplementedError(f"FollowUp.dong needs its triggers written for {vendor}")
+    FORWARD.run(schema_editor)
 
 
 def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_BACKWARD)
-    elif vendor == "sqlite":
-        for statement in SQLITE_BACKWARD:
-            schema_editor.execute(statement)
+    BACKWARD.run(schema_editor)
 
 
 class Migration(migrations.Migration):

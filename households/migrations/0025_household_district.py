@@ -10,8 +10,14 @@ As with ``FollowUp.dong`` (0024), the column is never written by the code: trigg
 change of dong (a dong's district never changes); existing rows are filled by one UPDATE.
 """
 
+from importlib import import_module
+
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
+
+from welfare.common.vendor_sql import VendorSQL
+
+followup_dong = import_module("households.migrations.0024_followup_dong")
 
 POSTGRES_FORWARD = """
 CREATE OR REPLACE FUNCTION households_household_set_district() RETURNS trigger AS $$
@@ -41,26 +47,28 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS households_household_district_insert",
 ]
 
+FORWARD = VendorSQL("Household.district's triggers", POSTGRES_FORWARD, SQLITE_FORWARD)
+BACKWARD = VendorSQL("Household.district's triggers", POSTGRES_BACKWARD, SQLITE_BACKWARD)
+
 
 def forward(apps, schema_editor):
     Household, Dong = apps.get_model("households", "Household"), apps.get_model("welfare", "Dong")
     Household.objects.update(district_id=Subquery(Dong.objects.filter(pk=OuterRef("dong_id")).values("district_id")[:1]))
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD)
-    elif vendor == "sqlite":
-        for statement in SQLITE_FORWARD:
-            schema_editor.execute(statement)
-    else:
-        raise NotImplementedError(f"Household.district needs its triggers written for {vendor}")
+    FORWARD.run(schema_editor)
 
 
 def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_BACKWARD)
-    elif vendor == "sqlite":
-        for statement in SQLITE_BACKWARD:
+    BACKWARD.run(schema_editor)
+    # Removing the column remakes households_household on SQLite, and SQLite refuses to rename the new table
+    # into place while another table's trigger names it: 0024's follow-up triggers step aside until it is done.
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in followup_dong.SQLITE_BACKWARD:
+            schema_editor.execute(statement)
+
+
+def restore_followup_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in followup_dong.SQLITE_FORWARD:
             schema_editor.execute(statement)
 
 
@@ -71,6 +79,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, restore_followup_triggers, elidable=False),
         migrations.AddField(
             model_name="household",
             name="district",
