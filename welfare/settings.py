@@ -173,6 +173,9 @@ if DATABASE_ROUTERS:
     # middleware's process_view (CSRF, the account gate) has run.
     MIDDLEWARE.append("welfare.db_router.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Server processes (welfare.wsgi) collect young objects every GC_THRESHOLD allocations, not Python's 700, with the
+# start-up objects frozen (welfare.common.gc_tuning); 0 keeps Python's threshold.
+GC_THRESHOLD = env.int("GC_THRESHOLD", default=50_000)
 
 # --- Login protection, passwords, second factor (welfare.security) -----------------------------------------
 AUTHENTICATION_BACKENDS = [

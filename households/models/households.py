@@ -112,6 +112,19 @@ class HouseholdQuerySet(ScopedQuerySet):
         head = Resident.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD, left_on__isnull=True)
         return self.annotate(head_name=models.Subquery(head.values("name")[:1]))
 
+    def as_list_rows(self) -> HouseholdQuerySet:
+        """The columns the household list's rows show (``{% household_rows %}``), with the head's name, the dong
+        and the assigned official joined: no timestamps, flags or the official's password hash are read and
+        converted for 25 rows that never show them."""
+        return (self.select_related("dong", "assigned_official").with_head_name()
+                .only(*LIST_ROW_FIELDS))
+
+
+LIST_ROW_FIELDS = (
+    "road_address", "address_detail", "housing_type", "risk_level", "status", "next_contact_on", "is_demo",
+    "dong__name", "assigned_official__first_name", "assigned_official__last_name", "assigned_official__username",
+)
+
 
 class Household(ChoiceLabels, models.Model):
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="households", verbose_name=_("행정동"))

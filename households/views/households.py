@@ -46,7 +46,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     # The page's ids first (bare table, index order), then the head name and joins for those 25 rows only.
     page = IdsFirstPaginator(
         queryset.order_by(*ordering), 25,
-        decorate=lambda rows: rows.select_related("dong", "assigned_official").with_head_name(),
+        decorate=lambda rows: rows.as_list_rows(),
     ).get_page(request.GET.get("page"))
     log_list("households.household.listed", user=request.user, params=request.GET,
              count=len(page.object_list), total=page.paginator.count)
