@@ -175,12 +175,16 @@ def test_care_ended_on_the_server_meanwhile_is_reported_and_the_visit_kept(page,
     page.wait_for_function("() => document.querySelectorAll('#fh-queue > li[data-state=pending]').length === 1")
 
     page.context.set_offline(False)
+    languages = []  # the sync says the page's language itself (not left to the network layer's Accept-Language)
+    page.on("request", lambda r: languages.append(r.headers.get("accept-language"))
+            if "/api/v1/field/sync/" in r.url else None)
     page.goto(f"{live_server.url}/households/field/")
     page.evaluate("() => window.dispatchEvent(new Event('online'))")  # as the browser does when the signal returns
     page.wait_for_function("() => document.querySelectorAll('#field-queue > li:not([data-state=pending])').length === 1")
     assert queue_states(page) == ["conflict"], page.inner_text("#field-queue")
 
     assert "관리가 종료" in page.inner_text("#field-queue")
+    assert languages and set(languages) == {"ko"}
     visit = Visit.objects.get(household=household)
     assert visit.observations == "관리 종료 전에 한 방문" and visit.next_contact_on is None
 

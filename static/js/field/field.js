@@ -9,6 +9,15 @@
   var S = window.FieldStore, cfg = script.dataset, syncing = null, retryTimer = null;
   var REFRESH_MS = 30 * 60 * 1000, MAX_BACKOFF_MS = 10 * 60 * 1000;
 
+  // The server writes its notes (a sync's conflicts, refusals) in the language of the page that shows them: the
+  // page's own lang, said on every call, not whatever Accept-Language the browser's network layer adds.
+  var LANG = document.documentElement.lang || "ko";
+  function headers(extra) {
+    var h = { Accept: "application/json", "Accept-Language": LANG };
+    Object.keys(extra || {}).forEach(function (k) { h[k] = extra[k]; });
+    return h;
+  }
+
   function emit() { document.dispatchEvent(new CustomEvent("field:updated")); badge(); }
 
   function cookie(name) {
@@ -27,7 +36,7 @@
   }
   function download() {
     var url = cfg.pack + (opened().length ? "?opened=" + opened().join(",") : "");
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+    return fetch(url, { credentials: "same-origin", headers: headers() }).then(function (r) {
       if (r.status === 401 || r.status === 403) { return S.set("needLogin", true).then(function () { emit(); throw new Error("login"); }); }
       if (!r.ok) throw new Error("pack " + r.status);
       return r.json();
@@ -44,7 +53,7 @@
 
   // --- Sync ---------------------------------------------------------------------------------------------------
   function session() {
-    return fetch(cfg.session, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+    return fetch(cfg.session, { credentials: "same-origin", headers: headers() }).then(function (r) {
       if (r.status === 401 || r.status === 403) return null;
       if (!r.ok) throw new Error("session " + r.status);
       return r.json();
@@ -59,7 +68,7 @@
       data.append("file", item.blob, item.file_name || "field-upload");
       return fetch(cfg.attachments, {
         method: "POST", credentials: "same-origin", body: data,
-        headers: { Accept: "application/json", "X-CSRFToken": csrf }
+        headers: headers({ "X-CSRFToken": csrf })
       }).then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (body) {
           if (r.status === 200 || r.status === 201) body = { status: "sent", id: body.id, notes: [] };
@@ -69,7 +78,7 @@
     }
     return fetch(cfg.sync, {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+      headers: headers({ "Content-Type": "application/json", "X-CSRFToken": csrf }),
       body: JSON.stringify({ kind: item.kind, pack_generated_at: item.pack_generated_at || "", item: item.payload })
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (body) { return { status: r.status, body: body }; });
