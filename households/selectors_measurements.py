@@ -51,13 +51,15 @@ def _guides(kind: str) -> list[float]:
 
 def household_health(household: Household, *, today: dt.date | None = None) -> list[HealthRow]:
     """Per kind and person, the latest reading and a chart of the last 90 days. Two queries: the latest per kind
-    and person (a window), the readings of the 90 days (bounded)."""
+    and person (a window), the readings of the 90 days (bounded); one when there is no reading at all."""
     today = today or timezone.localdate()
     since = start_of(today - dt.timedelta(days=CHART_DAYS - 1))
     readable = Measurement.objects.filter(household=household).with_consent().select_related("resident")
     latest = list(readable.annotate(rank=Window(RowNumber(), partition_by=[F("resident_id"), F("kind")],
                                                 order_by=[F("measured_at").desc(), F("id").desc()]))
                   .filter(rank=1))
+    if not latest:  # no reading this page may show: none in the 90 days either (most households have no device)
+        return []
     recent: dict[tuple[int | None, str], list[Measurement]] = defaultdict(list)
     for m in readable.filter(measured_at__gte=since).order_by("-measured_at", "-id")[:CHART_MAX_READINGS]:
         recent[(m.resident_id, m.kind)].append(m)

@@ -175,3 +175,13 @@ def test_the_demo_gives_a_few_households_devices_with_some_readings_out_of_range
     assert FollowUp.objects.filter(reason="health", status="open", assigned_to=nurse).exists()
     assert Measurement.objects.filter(check_in__isnull=False).count() == len(DEVICES)
     assert seed_measurements(rng=random.Random(1), districts=[dong.district], today=timezone.localdate()) == 0
+
+
+def test_a_household_without_readings_costs_one_query_and_shows_none(household, head):
+    from households.selectors_measurements import household_health
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert household_health(household) == []
+    assert len(ctx.captured_queries) == 1  # the latest per kind and person: nothing, so no 90-day read
+    record(household, "glucose", "120")
+    assert [row.readings for row in household_health(household)] == [1]
