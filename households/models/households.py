@@ -120,6 +120,9 @@ class HouseholdQuerySet(ScopedQuerySet):
                 .only(*LIST_ROW_FIELDS))
 
 
+# What a filtered list's page needs of each matching household to sort it and take its ids (PostgreSQL INCLUDE
+# columns; SQLite makes plain indexes of the same keys).
+LIST_SORT_COVER = ["updated_at", "next_contact_on", "last_contact_on", "id"]
 LIST_ROW_FIELDS = (
     "road_address", "address_detail", "housing_type", "risk_level", "status", "next_contact_on", "is_demo",
     "dong__name", "assigned_official__first_name", "assigned_official__last_name", "assigned_official__username",
@@ -181,7 +184,12 @@ class Household(ChoiceLabels, models.Model):
         indexes = [
             models.Index(fields=["dong", "-updated_at"], name="household_dong_updated_idx"),
             models.Index(fields=["dong", "next_contact_on"], name="household_dong_next_idx"),
-            models.Index(fields=["dong", "risk_level", "status"], name="household_dong_risk_idx"),
+            # The list's filters within the user's dongs, covering every sortable date and the id: a filtered page
+            # is an index-only scan of the matching entries and a top-25 sort (at 1,000,000 households the official's
+            # `?risk_level=medium&page=2` had walked 27,000 rows of the date index through the heap, 95 ms → 3 ms).
+            models.Index(fields=["dong", "risk_level", "status"], name="household_dong_risk_idx",
+                         include=LIST_SORT_COVER),
+            models.Index(fields=["dong", "housing_type"], name="household_dong_housing_idx", include=LIST_SORT_COVER),
             # One index per sort the list offers (households.filters), across dongs: the sort column, the id
             # tie-breaker, then the dong so the district scope's "dong IN (...)" is checked in the index while it
             # walks in order. The nullable dates' NULLS LAST indexes are PostgreSQL-only (migration 0020,

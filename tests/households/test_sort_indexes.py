@@ -39,7 +39,7 @@ def _index_columns() -> list[str]:
     postgres_only = importlib.import_module(f"households.migrations.{name}").HOUSEHOLD_SORT
     editor = POSTGRES.SchemaEditorClass(POSTGRES, collect_sql=True)
     statements = [str(index.create_sql(Household, editor)) for index in [*Household._meta.indexes, *postgres_only]]
-    return [re.search(r"\((.*)\)", s).group(1) for s in statements]
+    return [re.search(r"\(([^()]*)\)", s).group(1) for s in statements]  # the key columns, not INCLUDE (...)
 
 
 def _normalise(columns: str) -> list[str]:
@@ -62,3 +62,20 @@ def test_each_offered_sort_has_an_index_in_its_order(rf: RequestFactory, officia
     reverse = [[c[:-5] if c.endswith(" DESC") else f"{c} DESC" for c in cols] for cols in forward
                if not any("NULLS" in c for c in cols)]
     assert order in forward + reverse, (order, forward)
+
+
+@pytest.mark.parametrize("filtered", ["risk_level", "status", "housing_type"])
+def test_each_list_filter_has_a_dong_index_covering_every_date_sort_and_the_id(filtered):
+    """A filtered page within the user's dongs is an index-only scan of the matching entries, sorted for the page:
+    the filter's index holds the sort keys of every date sort and the id (PostgreSQL INCLUDE columns)."""
+    editor = POSTGRES.SchemaEditorClass(POSTGRES, collect_sql=True)
+    covering = []
+    for index in Household._meta.indexes:
+        sql = str(index.create_sql(Household, editor))
+        keys = _normalise(re.search(r"\(([^()]*)\)", sql).group(1))
+        included = re.search(r"INCLUDE \(([^()]*)\)", sql)
+        if keys[0] == '"dong_id"' and f'"{filtered}"' in keys and included:
+            covering.append({c.strip() for c in included.group(1).split(",")})
+    assert covering, f"no dong index for the {filtered} filter"
+    sort_columns = {'"updated_at"', '"next_contact_on"', '"last_contact_on"', '"id"'}
+    assert any(sort_columns <= cols for cols in covering)
