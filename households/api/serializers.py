@@ -83,7 +83,8 @@ class HouseholdSerializer(serializers.ModelSerializer):
     status_display = ChoiceDisplayField(source="status")
     benefit_status_display = ChoiceDisplayField(source="benefit_status")
     assigned_official = PersonSerializer(read_only=True, allow_null=True)
-    residents = ResidentSerializer(many=True, read_only=True, help_text=_("현재 가구원과 이탈한 가구원(이탈일 순)"))
+    residents = ResidentSerializer(many=True, read_only=True, source="resident_list",  # the views' prefetch
+                                   help_text=_("현재 가구원과 이탈한 가구원(이탈일 순)"))
 
     class Meta:
         model = Household

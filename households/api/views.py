@@ -88,7 +88,9 @@ class HouseholdViewSet(ApiViewSet):
         residents = Resident.objects.order_by(F("left_on").asc(nulls_first=True), "id")
         return (
             Household.objects.select_related("dong", "assigned_official")
-            .prefetch_related(Prefetch("residents", queryset=residents))
+            # Into a list attribute: a prefetch into the related manager builds a queryset per household to hold
+            # its cache (200 of them on a full page), and nothing here needs one.
+            .prefetch_related(Prefetch("residents", queryset=residents, to_attr="resident_list"))
             .annotate(next_contact_last=Coalesce("next_contact_on", Value(dt.date.max), output_field=DateField()),
                       next_contact_first=Coalesce("next_contact_on", Value(dt.date.min), output_field=DateField()))
         )
