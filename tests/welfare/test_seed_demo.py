@@ -144,6 +144,7 @@ def test_bench_runs_on_the_demo_data():
     call_command("bench", households=N, runs=2, warmup=0, scenario="household_list", stdout=out)
     output = out.getvalue()
     assert output.count("same ids as the product's queryset: yes") == 2
+    assert output.count("same row HTML as the page: yes") == 2  # the equal-work baseline wrote the page's rows
     assert "page/raw" in output
 
 
