@@ -18,6 +18,7 @@ from django.urls import reverse
 from households import selectors, timeline
 from households.filters import HouseholdFilter, with_tie_breaker
 from households.models import CaseStage, Household, RiskLevel
+from households.models.households import LIST_ROW_FIELDS
 from households.templatetags.household_rows import ROW
 from welfare.common.choices import choice_labels
 
@@ -25,10 +26,8 @@ from ..busy import seed_busy_household
 from .core import Bench, Row, committed, compiled, get_ok, page_row, replayed, rolled_back
 
 LIST_PAGE = 25
-# The columns the list page shows.
-LIST_COLUMNS = ("pk", "road_address", "address_detail", "is_demo", "dong__name", "housing_type", "risk_level",
-                "status", "assigned_official__first_name", "assigned_official__last_name",
-                "assigned_official__username", "next_contact_on", "head_name")
+# The columns the list page shows (the ones its rows read, as plain values).
+LIST_COLUMNS = ("pk", *LIST_ROW_FIELDS, "head_name")
 
 
 def listed_households(user, risk_level: str | None) -> QuerySet:
@@ -76,8 +75,8 @@ def written_rows(client, path: str, rows: QuerySet):
                     if sql == row_sql:
                         page = fetched
         out = []
-        for (pk, road, detail_address, is_demo, dong, housing_type, risk_level, state, first, last, username,
-             next_on, head) in page:
+        for (pk, road, detail_address, housing_type, risk_level, state, next_on, is_demo, dong, first, last,
+             username, head) in page:
             official = (f"{first} {last}".strip() or username) if username is not None else "—"
             out.append(ROW.format(
                 f"{detail}{pk}/", escape(head or no_head), demo if is_demo else "",
