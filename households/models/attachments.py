@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common import filetypes
@@ -35,12 +35,17 @@ class AttachmentKind(models.TextChoices):
 class AttachmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> AttachmentQuerySet:
         """Attachments whose owner the user may open (each owner kind's own ``visible_to``): another dong's
-        attachment is not found, as its record is not."""
+        attachment is not found, as its record is not.
+
+        Each kind is a correlated ``EXISTS`` (the owner by its primary key, then the kind's scoping), so the
+        database looks up the owners of the attachments it reads. ``owner_id IN (the visible records)`` made
+        PostgreSQL hash every visible visit of the user's dongs for one household's attachment: 177 ms at 100,000
+        households, a sequential scan of all visits."""
         from ..attachment_owners import owner_kinds
 
         visible = Q(pk__in=[])
         for kind in owner_kinds().values():
-            visible |= Q(owner_kind=kind.key, owner_id__in=kind.visible(user).values("pk"))
+            visible |= Q(owner_kind=kind.key) & Exists(kind.visible(user).filter(pk=OuterRef("owner_id")))
         return self.filter(visible)
 
     def live(self) -> AttachmentQuerySet:

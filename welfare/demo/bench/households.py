@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from households import selectors, timeline
 from households.filters import HouseholdFilter, with_tie_breaker
-from households.models import CaseStage, Household, RiskLevel
+from households.models import Attachment, AttachmentKind, Case, CaseStage, Household, RiskLevel, Visit
 from households.models.households import LIST_ROW_FIELDS
 from households.templatetags.household_rows import ROW
 from welfare.common.choices import choice_labels
@@ -175,6 +175,24 @@ def district_list(bench: Bench) -> list[Row]:
 
 
 BUSY_EVENTS = 200
+BUSY_ATTACHMENTS = 3
+
+
+def attach_rows(household: Household, by) -> int:
+    """A photo on the household, its last visit and its case, as rows only (the page lists them and never opens
+    the file; the bench rolls them back): the household page reads each attachment's owner to check it may
+    show it. Returns how many."""
+    owners = [("household", household.pk)]
+    owners += [("visit", pk) for pk in Visit.objects.filter(household=household).order_by("-pk").values_list(
+        "pk", flat=True)[:1]]
+    owners += [("case", pk) for pk in Case.objects.filter(household=household).order_by("-pk").values_list(
+        "pk", flat=True)[:1]]
+    Attachment.objects.bulk_create([
+        Attachment(owner_kind=kind, owner_id=pk, household=household, kind=AttachmentKind.PHOTO,
+                   title=f"현관 사진 {i + 1}", content_type="image/jpeg", size=48_000, sha256="0" * 64,
+                   width=1280, height=960, storage_name=f"bench/{kind}-{pk}", added_by=by)
+        for i, (kind, pk) in enumerate(owners[:BUSY_ATTACHMENTS])])
+    return min(len(owners), BUSY_ATTACHMENTS)
 TIMELINE_ITEM = re.compile(r'<li class="tl-item ')
 PICKED_ROW = re.compile(r'<input type="checkbox" name="ids"')
 
@@ -188,7 +206,7 @@ def busy_household(user) -> Household:
 
 
 def household_page(bench: Bench) -> list[Row]:
-    """The household page with 200 timeline events, first and last page of the timeline.
+    """The household page with 200 timeline events and three attached photos, first and last page of the timeline.
 
     The events are seeded inside a transaction that is rolled back at the end, so a re-run finds the demo
     data as seed_demo left it and seeds again (a second or so of bulk inserts).
@@ -201,14 +219,19 @@ def household_page(bench: Bench) -> list[Row]:
             household = busy_household(user)
             already = timeline.household_timeline_rows(household).count()
             seed_busy_household(household, events=max(0, BUSY_EVENTS - already), by=user)
+            attached = attach_rows(household, user)
+            download = reverse("households:attachment_download", args=[0]).removesuffix("0/")
+            attachment_link = re.compile(r'href="' + re.escape(download) + r'\d+/"')
             total = timeline.household_timeline_rows(household).count()
             url = reverse("households:detail", args=[household.pk])
             last = math.ceil(total / timeline.TIMELINE_PER_PAGE)
             for variant, path in (("timeline page 1", url), (f"timeline page {last} (?tpage={last})",
                                                               f"{url}?tpage={last}")):
-                shown = len(TIMELINE_ITEM.findall(get_ok(client, path).content.decode()))
+                html = get_ok(client, path).content.decode()
+                shown, photos = len(TIMELINE_ITEM.findall(html)), len(attachment_link.findall(html))
                 rows.append(page_row(bench, client, "household_page", variant, path,
-                                     note=f"household #{household.pk}: {total} events, {shown} shown"))
+                                     note=(f"household #{household.pk}: {total} events, {shown} shown; "
+                                           f"{photos} of {attached} attachments listed")))
             page = rows[0]
             replay, statements = replayed(client, url)
             raw_median, raw_p95 = bench.time(replay)
