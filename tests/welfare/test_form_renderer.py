@@ -26,11 +26,17 @@ class Every(forms.Form):
     nullable = forms.NullBooleanField()
     year = forms.TypedChoiceField(choices=[(2026, 2026), (2025, 2025)], coerce=int)
     empty = forms.ChoiceField(choices=[])
+    radio = forms.ChoiceField(choices=[("a", "A&B"), ("G & H", [("1", "one"), ("2", mark_safe("<b>2</b>"))])],
+                              widget=forms.RadioSelect(attrs={"class": "c d"}), required=False)
+    boxes = forms.MultipleChoiceField(choices=[(1, "x"), (2, 'q"uote')], widget=forms.CheckboxSelectMultiple,
+                                      required=False)
+    no_id = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect(attrs={"id": ""}), required=False)
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
-@pytest.mark.parametrize("data", [None, {"plain": "2", "many": ["1", "2"], "nullable": "true", "year": "2025"},
-                                  {"plain": '"><script>', "many": ["9"], "year": "x"}])
+@pytest.mark.parametrize("data", [None, {"plain": "2", "many": ["1", "2"], "nullable": "true", "year": "2025",
+                                         "radio": "2", "boxes": ["1", "2"]},
+                                  {"plain": '"><script>', "many": ["9"], "year": "x", "radio": "<x>", "boxes": ["3"]}])
 def test_select_markup_equals_the_templates(language, data):
     with translation.override(language):
         ours, theirs = Every(data, renderer=FormRenderer()), Every(data, renderer=TemplatesSetting())
@@ -49,6 +55,16 @@ def test_the_household_filter_bar_is_unchanged(official, dong):
         bound = filterset.form[name]
         assert bound.as_widget() == bound.field.widget.render(bound.html_name, bound.value(),
                                                               {"id": bound.auto_id}, renderer=TemplatesSetting())
+
+
+def test_radio_buttons_and_checkbox_lists_are_written_without_templates(monkeypatch):
+    def no_template(*args, **kwargs):
+        raise AssertionError("a template was rendered")
+
+    form = Every({"radio": "a", "boxes": ["2"]}, renderer=FormRenderer())
+    monkeypatch.setattr(TemplatesSetting, "get_template", no_template)
+
+    assert 'type="radio"' in str(form["radio"]) and 'type="checkbox"' in str(form["boxes"])
 
 
 def test_the_product_uses_it(settings):

@@ -6,7 +6,8 @@ about 3 ms of a 35 ms page in templates. :func:`render_select` writes the same m
 ``select.html`` + ``select_option.html`` (with this project's "— 선택 —" for the empty choice, as
 templates/django/forms/widgets/select_option.html does). Inputs (every widget whose template only includes
 input.html) and labels went the same way: the household page's visit form drew a dozen of each through three
-nested includes apiece. tests/welfare/test_form_renderer.py renders each widget, label, whole forms in every
+nested includes apiece; radio buttons and checkbox lists (multiple_input.html, an include per option, two more
+inside it) too. tests/welfare/test_form_renderer.py renders each widget, label, whole forms in every
 layout and the product's forms both ways and compares them byte for byte.
 """
 
@@ -24,6 +25,10 @@ OPTION = "django/forms/widgets/select_option.html"
 EMPTY_LABEL = "---------"
 LABEL = "django/forms/label.html"
 # The widgets whose template is only ``{% include "django/forms/widgets/input.html" %}``.
+# The widgets whose template is only ``{% include "django/forms/widgets/multiple_input.html" %}``, and the
+# templates of their options (each only ``{% include "django/forms/widgets/input_option.html" %}``).
+MULTIPLE = frozenset({"django/forms/widgets/radio.html", "django/forms/widgets/checkbox_select.html"})
+MULTIPLE_OPTIONS = frozenset({"django/forms/widgets/radio_option.html", "django/forms/widgets/checkbox_option.html"})
 INPUTS = frozenset(f"django/forms/widgets/{name}.html" for name in (
     "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search", "tel", "color",
     "checkbox", "file"))
@@ -72,6 +77,34 @@ def render_input(widget: dict) -> str:
     return f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
 
 
+def render_multiple(widget: dict) -> str:
+    """The markup of multiple_input.html (radio.html and checkbox_select.html include it) with each option's
+    input_option.html (the radio and checkbox options include it), as the templates write them."""
+    attrs = widget["attrs"]
+    out = ["<div"]
+    if attrs.get("id"):
+        out.append(f' id="{_shown(attrs["id"])}"')
+    if attrs.get("class"):
+        out.append(f' class="{_shown(attrs["class"])}"')
+    out.append(">")
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            out.append(f"\n  <div><label>{_shown(group)}</label>")
+        for option in options:
+            out.append("<div>\n    ")
+            # Each included template ends with a newline, kept inside the option's <div>.
+            if option["wrap_label"]:
+                option_id = option["attrs"].get("id")
+                out.append(f'<label for="{_shown(option_id)}">' if option_id else "<label>")
+                out.append(f"{render_input(option)}\n {_shown(option['label'])}</label>\n\n</div>")
+            else:
+                out.append(f"{render_input(option)}\n\n\n</div>")
+        if group:
+            out.append("\n  </div>")
+    out.append("\n</div>")
+    return "".join(out)
+
+
 def render_label(context: dict) -> str:
     """The markup of label.html."""
     if not context["use_tag"]:
@@ -80,8 +113,12 @@ def render_label(context: dict) -> str:
     return f"<{tag}{_attrs(context['attrs'] or {})}>{_shown(context['label'])}</{tag}>"
 
 
+def _options_are(widget: dict, templates: frozenset[str]) -> bool:
+    return all(option["template_name"] in templates for _g, options, _i in widget["optgroups"] for option in options)
+
+
 def _plain(widget: dict) -> bool:
-    return all(option["template_name"] == OPTION for _g, options, _i in widget["optgroups"] for option in options)
+    return _options_are(widget, frozenset({OPTION}))
 
 
 class FormRenderer(TemplatesSetting):
@@ -91,6 +128,8 @@ class FormRenderer(TemplatesSetting):
                 return render_select(context["widget"])
             if template_name in INPUTS:
                 return render_input(context["widget"])
+            if template_name in MULTIPLE and _options_are(context["widget"], MULTIPLE_OPTIONS):
+                return render_multiple(context["widget"])
             if template_name == LABEL:
                 return render_label(context)
         return super().render(template_name, context, request)
