@@ -154,3 +154,21 @@ def test_both_demo_districts_have_emergency_and_general_households():
     for district in District.objects.filter(dongs__households__is_demo=True).distinct():
         levels = set(Household.objects.filter(dong__district=district).values_list("risk_level", flat=True))
         assert {"emergency", "general"} <= levels, district.name
+
+
+@pytest.mark.django_db
+def test_the_access_review_scenario_times_a_busy_month_and_leaves_the_log_as_it_was():
+    from welfare.demo.bench.access import access_review
+    from welfare.demo.bench.core import Bench
+    from welfare.models import AccessLog
+
+    seed()
+    before = AccessLog.objects.count()
+    bench = Bench(runs=1, warmup=0, write=lambda _line: None)
+
+    rows = access_review(bench, rows=300)
+
+    assert [row.variant for row in rows] == ["page 1, this month (admin)", "unusual only, this month (admin)"]
+    assert all("300 added" in row.note and row.queries for row in rows)
+    assert len(bench.targets) == 2 and (bench.runs, bench.warmup) == (1, 0)
+    assert AccessLog.objects.count() == before  # the entries and the pages' own rows were rolled back

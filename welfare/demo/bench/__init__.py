@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .access import access_review
 from .api import api_pages, case_list_api
 from .attachments import attachment_photo
 from .core import Bench, Row
@@ -47,4 +48,5 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "attachment_photo": attachment_photo,
     "search": search_page,
     "today": today_page,
+    "access_review": access_review,
 }
