@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import (
     BooleanField,
     Count,
+    DateField,
     F,
     OuterRef,
     Q,
@@ -18,6 +19,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from welfare.common.dates import seoul_today
@@ -132,15 +134,21 @@ SILENT_DAYS = 30
 
 
 def silent_cases(dong_ids: Iterable[int], *, today: dt.date | None = None, days: int = SILENT_DAYS) -> QuerySet:
-    """Open cases whose household has had no contact for ``days`` days (or never)."""
+    """Open cases whose household has had no contact for ``days`` days (or never), never contacted first, then the
+    longest silent.
+
+    The order is written as ``COALESCE(last_contact_on, 0001-01-01)``, the same order as ``NULLS FIRST``: with the
+    bare column PostgreSQL walked the households' last-contact index (39,000 households of a district at 100,000)
+    looking for the few with an open case, 131 ms; from the open cases it is 3 ms."""
     today = today or seoul_today()
     since = today - dt.timedelta(days=days)
+    never = Value(dt.date.min, output_field=DateField())
     return (
         Case.objects.filter(household__dong__in=list(dong_ids)).open()
         .filter(Q(household__last_contact_on__isnull=True) | Q(household__last_contact_on__lt=since))
         .with_deadline_flags(today)
         .select_related("household__dong", "client", "assigned_official")
-        .order_by(F("household__last_contact_on").asc(nulls_first=True), "id")
+        .order_by(Coalesce(F("household__last_contact_on"), never), "id")
     )
 
 
