@@ -55,11 +55,12 @@ def household_health(household: Household, *, today: dt.date | None = None) -> l
     to), the readings of the 90 days (bounded). Most households have no device: for them the first, a lookup on
     the household's index, is the only one (the window query with its two consent checks took 5 ms to build and
     plan for nothing)."""
-    if not Measurement.objects.filter(household=household).exists():
+    readings = Measurement.objects.filter(household=household)
+    if not readings.exists():
         return []
     today = today or timezone.localdate()
     since = start_of(today - dt.timedelta(days=CHART_DAYS - 1))
-    readable = Measurement.objects.filter(household=household).with_consent().select_related("resident")
+    readable = readings.with_consent().select_related("resident")
     latest = list(readable.annotate(rank=Window(RowNumber(), partition_by=[F("resident_id"), F("kind")],
                                                 order_by=[F("measured_at").desc(), F("id").desc()]))
                   .filter(rank=1))

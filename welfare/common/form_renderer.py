@@ -24,11 +24,11 @@ SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 EMPTY_LABEL = "---------"
 LABEL = "django/forms/label.html"
-# The widgets whose template is only ``{% include "django/forms/widgets/input.html" %}``.
 # The widgets whose template is only ``{% include "django/forms/widgets/multiple_input.html" %}``, and the
 # templates of their options (each only ``{% include "django/forms/widgets/input_option.html" %}``).
 MULTIPLE = frozenset({"django/forms/widgets/radio.html", "django/forms/widgets/checkbox_select.html"})
 MULTIPLE_OPTIONS = frozenset({"django/forms/widgets/radio_option.html", "django/forms/widgets/checkbox_option.html"})
+# The widgets whose template is only ``{% include "django/forms/widgets/input.html" %}``.
 INPUTS = frozenset(f"django/forms/widgets/{name}.html" for name in (
     "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search", "tel", "color",
     "checkbox", "file"))

@@ -193,6 +193,8 @@ def attach_rows(household: Household, by) -> int:
                    width=1280, height=960, storage_name=f"bench/{kind}-{pk}", added_by=by)
         for i, (kind, pk) in enumerate(owners[:BUSY_ATTACHMENTS])])
     return min(len(owners), BUSY_ATTACHMENTS)
+
+
 TIMELINE_ITEM = re.compile(r'<li class="tl-item ')
 PICKED_ROW = re.compile(r'<input type="checkbox" name="ids"')
 
