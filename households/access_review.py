@@ -1,9 +1,16 @@
-"""Tells the access-log review (welfare.access_review) which dong an entry's subject household is in."""
+"""Tells the access-log review (welfare.access_review) which dong and district an entry's subject household is in,
+when the entry is written: one query for a batch of households."""
 
-from django.db.models import OuterRef
+from collections.abc import Iterable
 
 from welfare.access_review.subjects import register
 
 from .models import Household
 
-register(lambda: Household.objects.filter(pk=OuterRef("household_id")).order_by().values("dong_id")[:1])
+
+def places(household_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    rows = Household.objects.filter(pk__in=list(household_ids)).order_by().values_list("pk", "dong_id", "district_id")
+    return {pk: (dong_id, district_id) for pk, dong_id, district_id in rows}
+
+
+register(places)

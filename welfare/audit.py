@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_started
 from django.db import models
 
+from .access_review import subjects
 from .common.net import client_ip  # also what django-axes calls (AXES_CLIENT_IP_CALLABLE)
 from .models import AccessAction, AccessLog
 
@@ -82,7 +83,9 @@ def log_action(
     action: str | None = None,
 ) -> AccessLog:
     """Append one entry: ``log_action(household, "households.household.viewed", user=request.user)``."""
-    return AccessLog.objects.create(**_entry(obj, verb, user, reason, changes, household_id, action))
+    row = _entry(obj, verb, user, reason, changes, household_id, action)
+    subjects.stamp([row], user, [obj])
+    return AccessLog.objects.create(**row)
 
 
 def logged_params(params, *, skip: Iterable[str] = ("page",)) -> dict[str, str]:
@@ -106,7 +109,10 @@ def log_list(verb: str, *, user, params, count: int, total: int | None = None,
 
 def log_actions(objs: Iterable[models.Model], verb: str, *, user=None, reason: str = "") -> None:
     """One entry per object in a single INSERT, for bulk services."""
-    AccessLog.objects.bulk_create([AccessLog(**_entry(o, verb, user, reason, None, None, None)) for o in objs])
+    objs = list(objs)
+    rows = [_entry(o, verb, user, reason, None, None, None) for o in objs]
+    subjects.stamp(rows, user, objs)
+    AccessLog.objects.bulk_create([AccessLog(**row) for row in rows])
 
 
 def _entry(obj, verb, user, reason, changes, household_id, action) -> dict:

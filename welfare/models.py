@@ -121,7 +121,8 @@ class AccessLog(ChoiceLabels, models.Model):
     trigger refuses it at the database too.
     """
 
-    at = models.DateTimeField(_("일시"), auto_now_add=True, db_index=True)
+    # Stamped by welfare.access_review.subjects when the entry is written (office hours are judged on this value).
+    at = models.DateTimeField(_("일시"), default=timezone_now, editable=False, db_index=True)
     # No database constraint and no cascade: a row is never rewritten, even when its user is deleted
     # (the username column keeps who it was).
     user = models.ForeignKey(
@@ -147,6 +148,24 @@ class AccessLog(ChoiceLabels, models.Model):
         verbose_name=_("API 토큰"),
     )
     token_prefix = models.CharField(_("API 토큰 앞자리"), max_length=8, blank=True)
+    # What the review asks of every entry, fixed when the entry is written (welfare.access_review.subjects), so
+    # the review reads columns instead of looking the account and the household up for each of a month's rows:
+    # the account's district, the subject household's dong and district, whether the household was outside the
+    # account's own dongs (dong roles) or district (district roles) at that moment, and whether it was off hours.
+    actor_district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        verbose_name=_("계정의 자치구"),
+    )
+    subject_dong = models.ForeignKey(
+        Dong, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        verbose_name=_("정보주체 동"),
+    )
+    subject_district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        verbose_name=_("정보주체 자치구"),
+    )
+    outside_assignment = models.BooleanField(_("담당 외"), default=False)
+    off_hours = models.BooleanField(_("업무시간 외"), default=False, help_text=_("07시 전, 21시 이후, 주말 (서울)"))
 
     objects = AccessLogQuerySet.as_manager()
 
@@ -154,7 +173,15 @@ class AccessLog(ChoiceLabels, models.Model):
         verbose_name = _("접근 기록")
         verbose_name_plural = _("접근 기록")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="accesslog_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="accesslog_object_idx"),
+            # The review: a district's entries of a period are those of its accounts or about its households.
+            models.Index(fields=["actor_district", "at"], name="accesslog_actor_district_idx"),
+            models.Index(fields=["subject_district", "at"], name="accesslog_subject_district_idx"),
+            # "Many reveals (exports) that day" counts an account's few reveals and exports, never its views.
+            models.Index(fields=["user", "action", "at"], name="accesslog_reveals_exports_idx",
+                         condition=models.Q(action__in=["reveal", "export"])),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.verb}"

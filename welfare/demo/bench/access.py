@@ -4,23 +4,23 @@ The demo writes a few thousand log rows; a district of about 160 officials write
 is a row). The scenario adds ``ACCESS_ROWS`` rows to this month (Seoul) for the demo district's staff, spread from
 the first of the month to now, about households of the demo (one reveal in 500 rows, one export in 2,000), times
 the page as the district admin sees it by default (this month, the unusual entries first) and with "unusual only",
-and rolls the rows back. The page computes each entry's flags (office hours, outside the account's dongs, many
-reveals or exports that day) in SQL over every entry of the period, so its time grows with the month's rows.
+and rolls the rows back. Each entry carries, from when it is written, its account's district and its household's
+dong and district and whether that was outside the account's dongs; the page reads the district's entries of the
+month by those columns and counts reveals and exports per account and day only for the reveal and export rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from households.models import Household
-from welfare.models import AccessAction, AccessLog, StaffMembership
+from welfare.access_review import subjects
+from welfare.models import AccessAction, AccessLog
 
 from .core import Bench, Row, page_row, rolled_back
 
@@ -29,42 +29,36 @@ PAGE_TARGET_MS = 1000
 BATCH = 5000
 
 
-@contextmanager
-def _dated(model) -> Iterator[None]:
-    """Rows keep the ``at`` they are given (the field stamps "now" on insert otherwise): a bench-only switch."""
-    field = model._meta.get_field("at")
-    saved = field.auto_now_add
-    field.auto_now_add = False
-    try:
-        yield
-    finally:
-        field.auto_now_add = saved
-
-
 def add_month_of_entries(rows: int, *, district_id: int, seed: int = 19) -> tuple[int, int]:
     """``rows`` view entries this month by the district's staff about its demo households (in batches of bulk
-    inserts); returns how many and how many of them are reveals or exports."""
+    inserts, each entry with the review's columns filled as the product fills them when it writes an entry);
+    returns how many and how many of them are reveals or exports."""
     rng = random.Random(seed)
-    staff = list(StaffMembership.objects.filter(district_id=district_id).values_list("user_id", "user__username"))
+    staff = list(get_user_model().objects.filter(staff__district_id=district_id).select_related("staff")
+                 .order_by("pk"))
     households = list(Household.objects.filter(is_demo=True, dong__district_id=district_id).order_by("pk")
                       .values_list("pk", flat=True)[:50_000])
     now = timezone.now()
     start = timezone.make_aware(dt.datetime.combine(timezone.localdate().replace(day=1), dt.time.min))
     span = max((now - start).total_seconds(), 3600.0)
     special = 0
-    with _dated(AccessLog):
-        for first in range(0, rows, BATCH):
-            batch = []
-            for n in range(first, min(rows, first + BATCH)):
-                user_id, username = staff[n % len(staff)]
-                action = (AccessAction.REVEAL if n % 500 == 0 else AccessAction.EXPORT if n % 2000 == 1
-                          else AccessAction.VIEW)
-                special += action != AccessAction.VIEW
-                batch.append(AccessLog(
-                    at=start + dt.timedelta(seconds=rng.random() * span), user_id=user_id, username=username,
-                    ip="127.0.0.1", action=action, verb="households.household.viewed",
-                    household_id=rng.choice(households) if households else None, object_repr="(bench)"))
-            AccessLog.objects.bulk_create(batch)
+    for first in range(0, rows, BATCH):
+        by_user: dict[int, list[dict]] = {}
+        for n in range(first, min(rows, first + BATCH)):
+            user = staff[n % len(staff)]
+            action = (AccessAction.REVEAL if n % 500 == 0 else AccessAction.EXPORT if n % 2000 == 1
+                      else AccessAction.VIEW)
+            special += action != AccessAction.VIEW
+            by_user.setdefault(user.pk, []).append(dict(
+                at=start + dt.timedelta(seconds=rng.random() * span), user_id=user.pk, username=user.username,
+                ip="127.0.0.1", action=action, verb="households.household.viewed",
+                household_id=rng.choice(households) if households else None, object_repr="(bench)"))
+        batch = []
+        for user in staff:
+            entries = by_user.get(user.pk, [])
+            subjects.stamp(entries, user)
+            batch.extend(AccessLog(**entry) for entry in entries)
+        AccessLog.objects.bulk_create(batch)
     return rows, special
 
 
