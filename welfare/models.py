@@ -164,8 +164,10 @@ class AccessLog(ChoiceLabels, models.Model):
         District, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
         verbose_name=_("정보주체 자치구"),
     )
-    outside_assignment = models.BooleanField(_("담당 외"), default=False)
-    off_hours = models.BooleanField(_("업무시간 외"), default=False, help_text=_("07시 전, 21시 이후, 주말 (서울)"))
+    # A database default too: a row written by hand (a DBA's INSERT) is valid, and simply not flagged.
+    outside_assignment = models.BooleanField(_("담당 외"), default=False, db_default=False)
+    off_hours = models.BooleanField(_("업무시간 외"), default=False, db_default=False,
+                                    help_text=_("07시 전, 21시 이후, 주말 (서울)"))
 
     objects = AccessLogQuerySet.as_manager()
 
