@@ -19,6 +19,11 @@ def pytest_configure(config):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": "welfare-tests"}}
 
+    # Test accounts get a cheap password hash: Django's PBKDF2 (1,000,000 rounds) costs about 240 ms per account
+    # here, and most tests make several. The product's hashers stay listed after it, so a hash they made still
+    # checks; the tests of the login, the lockout and the password rules run through the same code either way.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
     # Messages never leave a test: the console backend unless a test points the gateway at its own fake server.
     settings.MESSAGING_BACKEND = "console"
     settings.MESSAGING_GATEWAY_URL = ""

@@ -17,11 +17,6 @@ N = 300
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_case_list_api_scenario_times_a_full_page_beside_the_raw_sql_and_keeps_only_its_access_log():
     # given the demo data
     call_command("seed_demo", households=N, stdout=StringIO())

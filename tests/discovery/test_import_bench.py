@@ -15,11 +15,6 @@ from welfare.demo.bench import imports as bench
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_synthetic_list_is_cp949_with_about_one_percent_bad_rows(tmp_path):
     path = tmp_path / "list.csv"
 

@@ -18,11 +18,6 @@ N = 300
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_demo_programmes_in_both_districts_and_the_bench_scenario_leaves_nothing():
     # given the demo data
     call_command("seed_demo", households=N, stdout=StringIO())

@@ -13,11 +13,6 @@ from welfare.models import AccessLog
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_triage_queue_scenario_times_both_users_at_a_constant_query_count():
     out = StringIO()
     call_command("bench", households=120, runs=2, warmup=0, scenario="triage_queue", stdout=out)

@@ -16,11 +16,6 @@ from welfare.demo.bench.attachments import PHOTO_BYTES, synthetic_photo
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_photo_is_phone_sized():
     assert abs(len(synthetic_photo()) - PHOTO_BYTES) < PHOTO_BYTES * 0.05
 

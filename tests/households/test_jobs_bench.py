@@ -16,11 +16,6 @@ N = 300
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def snapshot() -> tuple:
     return (
         sorted(FollowUp.objects.values_list("pk", "status", "due_on", "overdue_at")),

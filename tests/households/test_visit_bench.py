@@ -17,11 +17,6 @@ N = 120
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_visit_form_scenario_times_the_form_the_copy_and_a_save_and_leaves_only_the_access_log():
     # given the demo data
     call_command("seed_demo", households=N, stdout=StringIO())

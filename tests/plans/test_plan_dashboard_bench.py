@@ -16,11 +16,6 @@ N = 300
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_plan_dashboard_scenario_times_17_dongs_by_6_metrics_and_drafts_nothing_for_good():
     # given the demo data
     call_command("seed_demo", households=N, stdout=StringIO())

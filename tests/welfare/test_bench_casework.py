@@ -16,11 +16,6 @@ N = 300  # enough for the demo official to hold a caseload with households that 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def bench(scenario: str) -> list[str]:
     out = StringIO()
     call_command("bench", households=N, runs=2, warmup=0, scenario=scenario, stdout=out)

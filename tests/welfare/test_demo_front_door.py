@@ -17,11 +17,6 @@ from discovery.services import public_stage
 from welfare.messaging.models import MessageTemplate, OutboundMessage
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_has_the_door_and_its_messages_once():
     # By day in Seoul: the messages leave at once (at night they would wait for the morning).

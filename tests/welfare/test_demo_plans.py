@@ -25,8 +25,7 @@ TODAY = dt.date(2026, 9, 15)
 
 
 @pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo(db):
     with time_machine.travel(dt.datetime(2026, 9, 15, 10, 0, tzinfo=ZoneInfo("Asia/Seoul")), tick=False):
         call_command("seed_demo", households=240, stdout=StringIO())
         yield {d.name: d for d in District.objects.all()}

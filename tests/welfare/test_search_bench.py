@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 ROW = re.compile(r"^(search \([^)]*\))\s+(official|admin): '([^']*)'\s+(\d+\.\d)\s+(\d+\.\d)\s+(\d+)\s+(.*)$")
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_search_scenario_times_every_kind_of_term_for_both_users():
     out = StringIO()
     # --volume (the visits and reports at realistic rates) is PostgreSQL's: make bench runs there; SQLite refuses it.

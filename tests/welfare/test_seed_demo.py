@@ -19,11 +19,6 @@ from welfare.models import District, Dong, Role, StaffMembership
 N = 60
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def seed(households: int = N) -> str:
     out = StringIO()
     call_command("seed_demo", households=households, stdout=out)

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 ROW = re.compile(r"^(today|dong_queue|inbox)\s+(page.*?)\s{2,}(\d+\.\d)\s+(\d+\.\d)\s+(\d+)")
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_today_scenario_times_the_pages_of_the_official_and_the_lead():
     out = StringIO()
     call_command("bench", households=60, runs=1, warmup=0, scenario="today", stdout=out)
