@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import (
     BooleanField,
@@ -95,26 +96,28 @@ class OfficialLoad:
 def team_load(dong_ids: Iterable[int], *, today: dt.date | None = None) -> list[OfficialLoad]:
     """Households under care or monitoring, open cases and overdue contacts per assigned official.
 
-    One grouped query. A household has at most one open case, but may have closed ones: the join with cases
-    multiplies its rows, hence the DISTINCT counts.
+    Three small grouped queries rather than one: the households per official and their overdue contacts from the
+    (dong, status) index alone (no join, no DISTINCT: the team's households are the only rows read); the open
+    cases, a few hundred at most, from the cases' stage; the officials' names for the ids found. One grouped query
+    over households joined to their cases sorted the team's every household (22 ms at 100,000 households).
     """
     today = today or seoul_today()
-    rows = (
-        Household.objects.filter(dong__in=list(dong_ids), status__in=CARE_STATUSES)
-        .order_by()
-        .values("assigned_official", "assigned_official__username", "assigned_official__first_name",
-                "assigned_official__last_name")
-        .annotate(
-            n_households=Count("id", distinct=True),
-            n_open_cases=Count("cases", filter=Q(cases__stage__in=OPEN_STAGES), distinct=True),
-            n_overdue=Count("id", filter=Q(next_contact_on__lt=today), distinct=True),
-        )
-    )
+    dong_ids = list(dong_ids)
+    counts = {r["assigned_official"]: r for r in (
+        Household.objects.filter(dong__in=dong_ids, status__in=CARE_STATUSES).order_by().values("assigned_official")
+        .annotate(n=Count("id"), overdue=Count("id", filter=Q(next_contact_on__lt=today))))}
+    open_cases = dict(  # from the open cases to their households, not from the team's households to their cases
+        Case.objects.filter(stage__in=OPEN_STAGES, household__dong__in=dong_ids,
+                            household__status__in=CARE_STATUSES).order_by()
+        .values_list("household__assigned_official").annotate(n=Count("id")))
+    officials = {u["pk"]: u for u in get_user_model().objects.filter(
+        pk__in=[pk for pk in counts if pk is not None]).values("pk", "username", "first_name", "last_name")}
     loads = []
-    for r in rows:
-        full = f"{r['assigned_official__first_name']} {r['assigned_official__last_name']}".strip()
-        name = full or r["assigned_official__username"] or _("미배정")
-        loads.append(OfficialLoad(r["assigned_official"], name, r["n_households"], r["n_open_cases"], r["n_overdue"]))
+    for user_id, row in counts.items():
+        user = officials.get(user_id, {})
+        full = f"{user.get('first_name', '')} {user.get('last_name', '')}".strip()
+        name = full or user.get("username") or _("미배정")
+        loads.append(OfficialLoad(user_id, name, row["n"], open_cases.get(user_id, 0), row["overdue"]))
     # Most overdue first; the unassigned row last.
     loads.sort(key=lambda x: (x.user_id is None, -x.overdue, -x.households, x.name))
     return loads

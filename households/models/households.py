@@ -190,6 +190,10 @@ class Household(ChoiceLabels, models.Model):
             models.Index(fields=["dong", "risk_level", "status"], name="household_dong_risk_idx",
                          include=LIST_SORT_COVER),
             models.Index(fields=["dong", "housing_type"], name="household_dong_housing_idx", include=LIST_SORT_COVER),
+            # The team's load (selectors.team_load, the team page and the lead's today page): the households under
+            # care of the team's dongs, counted per official with their overdue contacts, from the index alone.
+            models.Index(fields=["dong", "status"], name="household_dong_status_idx",
+                         include=["assigned_official", "next_contact_on", "id"]),
             # One index per sort the list offers (households.filters), across dongs: the sort column, the id
             # tie-breaker, then the dong so the district scope's "dong IN (...)" is checked in the index while it
             # walks in order. The nullable dates' NULLS LAST indexes are PostgreSQL-only (migration 0020,

@@ -316,6 +316,23 @@ def test_team_load_counts_households_open_cases_and_overdue_per_official(client_
     assert rows == [(official.pk, 3, 1, 2), (colleague.pk, 1, 0, 0), (None, 1, 0, 1)]
 
 
+def test_team_load_counts_the_households_without_joining_their_cases(official, dong):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from households.selectors import team_load
+
+    cared(dong, official, next_in=-1)
+    with CaptureQueriesContext(connection) as ctx:
+        team_load([dong.pk])
+
+    # The team's households are counted from their own table (the (dong, status) index covers it), never joined
+    # to their cases and counted DISTINCT, which sorted every household of the team.
+    households = [q["sql"] for q in ctx.captured_queries if 'FROM "households_household"' in q["sql"]]
+    assert len(households) == 1
+    assert '"households_case"' not in households[0] and "DISTINCT" not in households[0]
+
+
 def test_team_lists_overdue_contacts_and_cases_without_contact_for_30_days(client_for, lead, official, dong,
                                                                            other_household):
     # Given an overdue household, a case whose household was last seen 45 days ago, one never contacted,
@@ -355,10 +372,11 @@ def test_team_page_query_count_is_constant(client_for, lead, official, colleague
     many = count_queries(client, TEAM)
 
     # session, user, membership, visible dong ids (cached on the user for the rest), the lead's dongs (the dong
-    # filter), load per official (one grouped query), overdue count + page, silent cases count + page, officials
-    # for the reassign choices, the saved filters and the dongs to share them with (issue 15), the bell's
-    # unread-notification COUNT (base.html), the access-log INSERT (issue 11): 15
-    assert few == many == 15
+    # filter), load per official (households, open cases, the officials' names: three small grouped queries),
+    # overdue count + page, silent cases count + page, officials for the reassign choices, the saved filters and
+    # the dongs to share them with (issue 15), the bell's unread-notification COUNT (base.html), the access-log
+    # INSERT (issue 11): 17
+    assert few == many == 17
 
 
 def test_team_page_empty_states(client_for, lead):
