@@ -41,7 +41,7 @@ def my_reports(user: User, today: dt.date) -> TodayBlock | None:
         return None
     reports = (CrisisReport.objects.visible_to(user).open().filter(assigned_official=user)
                .order_by("first_contact_due_at", "pk"))
-    found, total = rows_and_total(reports, LIMIT)
+    found, total = rows_and_total(reports, LIMIT, ids_first=True)
     return TodayBlock("reports", _("나에게 배정된 위기 제보"), _report_rows(found), total,
                       more_url=reverse("discovery:queue") + "?mine=on", empty=_("처리할 위기 제보가 없습니다."))
 
@@ -68,7 +68,7 @@ def unassigned_reports(user: User, today: dt.date) -> TodayBlock | None:
     reports = (CrisisReport.objects.visible_to(user).open()
                .filter(assigned_official__isnull=True, dong__in=personal_dong_ids(user))
                .order_by("first_contact_due_at", "pk"))
-    found, total = rows_and_total(reports, LIMIT)
+    found, total = rows_and_total(reports, LIMIT, ids_first=True)
     rows = _report_rows(found)
     for row in rows:
         row.action = _("배정")

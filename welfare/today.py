@@ -61,9 +61,15 @@ def today_blocks(user: User, today: dt.date) -> list[TodayBlock]:
     return [b for b in blocks if b is not None]
 
 
-def rows_and_total(queryset: Any, limit: int) -> tuple[list[Any], int]:
-    """The first ``limit`` rows and the count, in two queries (one when fewer than ``limit``)."""
-    rows = list(queryset[: limit + 1])
+def rows_and_total(queryset: Any, limit: int, *, ids_first: bool = False) -> tuple[list[Any], int]:
+    """The first ``limit`` rows and the count, in two queries (one when fewer than ``limit``).
+
+    ``ids_first``: the rows are those whose ids a subquery finds (``id IN (SELECT id … LIMIT n)``), so that with a
+    covering index the ordering and the limit read the index alone, and only the rows shown are read from the
+    table: for a section over thousands of rows (the open crisis reports of a dong after a Ministry round).
+    """
+    shown = queryset.filter(pk__in=queryset.values("pk")[: limit + 1]) if ids_first else queryset
+    rows = list(shown[: limit + 1])
     if len(rows) <= limit:
         return rows, len(rows)
     return rows[:limit], queryset.count()

@@ -180,6 +180,15 @@ class CrisisReport(ChoiceLabels, models.Model):
             models.Index(fields=["dong", "status", "first_contact_due_at"], name="report_queue_idx"),
             models.Index(fields=["district", "status"], name="report_district_status_idx"),
             models.Index(fields=["household", "-received_at"], name="report_household_idx"),
+            # The today page: an official's open reports, and the open reports of a lead's dongs with no official,
+            # each the first ten by first-contact deadline and how many in all. Partial (open reports only) and
+            # covering what the scoping asks, so the ten ids and the count are read from the index alone; with
+            # 29,000 open reports in two dongs (a Ministry round) the lead's page took 190 ms without them.
+            models.Index(fields=["assigned_official", "first_contact_due_at", "id"], include=["dong", "district"],
+                         condition=~Q(status="resolved"), name="report_mine_open_idx"),
+            models.Index(fields=["dong", "first_contact_due_at", "id"], include=["district"],
+                         condition=~Q(status="resolved") & Q(assigned_official__isnull=True),
+                         name="report_unassigned_open_idx"),
         ]
 
     def __str__(self) -> str:
