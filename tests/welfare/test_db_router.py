@@ -20,6 +20,7 @@ from welfare.db_router import (
     REPLICA_VIEW_NAMES,
     ReplicaReadsMiddleware,
     ReplicaRouter,
+    jit_options,
     pooler_options,
     replica_databases,
     replica_reads,
@@ -134,6 +135,25 @@ def test_pgbouncer_turns_off_server_side_cursors_and_prepared_statements():
     assert pooler_options("django.db.backends.sqlite3", pgbouncer=True) == ({}, False)
 
 
+def test_jit_is_off_on_direct_postgresql_connections_unless_asked():
+    assert jit_options("django.db.backends.postgresql", jit=False, pgbouncer=False) == {"options": "-c jit=off"}
+    assert jit_options("django.db.backends.postgresql", jit=True, pgbouncer=False) == {}
+    assert jit_options("django.db.backends.postgresql", jit=False, pgbouncer=True) == {}  # the role's setting
+    assert jit_options("django.db.backends.sqlite3", jit=False, pgbouncer=False) == {}
+
+
+@pytest.mark.django_db
+def test_the_suites_own_connection_runs_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":  # the embedded default has no JIT to turn off
+        assert "options" not in connection.settings_dict.get("OPTIONS", {})
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def _settings_with(**env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
              if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL", "DATABASE_POOLER", "DEBUG")}
@@ -142,6 +162,7 @@ def _settings_with(**env) -> subprocess.CompletedProcess:
             "'aliases': sorted(s.DATABASES), 'routers': s.DATABASE_ROUTERS, 'last': s.MIDDLEWARE[-1], "
             "'cursors': [d.get('DISABLE_SERVER_SIDE_CURSORS', False) for d in s.DATABASES.values()], "
             "'prepare': [d.get('OPTIONS', {}).get('prepare_threshold', 'unset') for d in s.DATABASES.values()], "
+            "'options': [d.get('OPTIONS', {}).get('options', '') for d in s.DATABASES.values()], "
             "'mirror': [d.get('TEST', {}).get('MIRROR') for d in s.DATABASES.values()]}))")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
                           timeout=120)
@@ -156,6 +177,7 @@ def test_the_environment_switches_the_replicas_and_the_pooler_on():
     assert found["routers"] == ["welfare.db_router.ReplicaRouter"]
     assert found["last"] == "welfare.db_router.ReplicaReadsMiddleware"
     assert found["cursors"] == [True, True, True] and found["prepare"] == [None, None, None]
+    assert found["options"] == ["", "", ""]  # PgBouncer passes no start-up options: jit is the role's setting
     assert found["mirror"] == [None, "default", "default"]
 
     off = _settings_with(DATABASE_URL="postgres://u@primary:5432/welfare")
@@ -163,6 +185,7 @@ def test_the_environment_switches_the_replicas_and_the_pooler_on():
     assert found["aliases"] == ["default"] and found["routers"] == []
     assert found["last"] != "welfare.db_router.ReplicaReadsMiddleware"
     assert found["cursors"] == [False] and found["prepare"] == ["unset"]
+    assert found["options"] == ["-c jit=off"]
 
     wrong = _settings_with(DATABASE_POOLER="pgpool")
     assert wrong.returncode != 0 and "DATABASE_POOLER" in wrong.stderr
