@@ -82,10 +82,19 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "former": [r for r in residents if r.left_on is not None],
         "sensitive_rows": [(r, profiles[r.pk]) for r in residents if r.pk in profiles],
         "show_sensitive": show_sensitive,
-        "attachments": with_owners(Attachment.objects.visible_to(request.user).live().filter(household=household)
-                                   .select_related("added_by")[:ATTACHMENTS_SHOWN]),
+        "attachments": _attachments(request.user, household),
         "attachment_owner": f"household:{household.pk}", "may_add": can(request.user, "edit_casework"),
     })
+
+
+def _attachments(user, household) -> list:
+    """The household's attachments the user may open, with their owners. Most households have none: a plain
+    look-up on the household's index says so first, instead of building and planning the visibility query (an
+    ``EXISTS`` per owner kind: about 10 ms of the page at 100,000 households, for nothing)."""
+    live = Attachment.objects.live().filter(household=household)
+    if not live.exists():
+        return []
+    return with_owners(live.visible_to(user).select_related("added_by")[:ATTACHMENTS_SHOWN])
 
 
 def household_create(request: HttpRequest) -> HttpResponse:

@@ -179,6 +179,31 @@ def test_attachments_go_on_each_kind_of_record(client_for, official, household):
         in case_page
 
 
+def _reads_attachments(sql: str) -> bool:
+    # The page's own reads of the table (the consent section's query looks into it from a subquery).
+    return sql.startswith(('SELECT "households_attachment".', 'SELECT 1 AS "a" FROM "households_attachment"'))
+
+
+def test_a_household_without_attachments_skips_the_visibility_query(client_for, official, household):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(official)
+    url = reverse("households:detail", args=[household.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    attachments = [q["sql"] for q in ctx.captured_queries if _reads_attachments(q["sql"])]
+    assert len(attachments) == 1 and "EXISTS" not in attachments[0]  # one look-up on the household's index
+
+    assert post_file(client, f"household:{household.pk}", "scan.pdf", clean_pdf(), kind="application").status_code \
+        == 302
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    attachments = [q["sql"] for q in ctx.captured_queries if _reads_attachments(q["sql"])]
+    assert len(attachments) == 2 and "EXISTS" in attachments[1]  # then the scoped list, as before
+    assert reverse("households:attachment_download", args=[Attachment.objects.get().pk]) in page
+
+
 def test_another_dongs_record_takes_no_attachment(client_for, official, other_household):
     response = post_file(client_for(official), f"household:{other_household.pk}", "a.jpg", jpeg_with_gps())
 
