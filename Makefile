@@ -69,7 +69,7 @@ browser-deps:
 
 ## lint: ruff, the migrations check, and mypy (django-stubs) on the typed boundaries: the core and every
 ## app's services.
-MYPY_TARGETS := welfare/errors.py welfare/permissions.py welfare/common welfare/api \
+MYPY_TARGETS := welfare/errors.py welfare/permissions.py welfare/audit.py welfare/access_review/subjects.py welfare/common welfare/api \
 	households/services discovery/services plans/services
 lint: install
 	$(BIN)/ruff check .

@@ -104,7 +104,8 @@ def stamp(rows: Sequence[dict], user, objs: Sequence | None = None) -> None:
     for row in rows:
         at = row.setdefault("at", now)
         row["off_hours"] = is_off_hours(at)
-        dong_id, district_id = known.get(row.get("household_id"), (None, None))
+        household_id = row.get("household_id")
+        dong_id, district_id = known[household_id] if household_id in known else (None, None)
         row["actor_district_id"] = who.district_id if who else None
         row["subject_dong_id"] = dong_id
         row["subject_district_id"] = district_id
