@@ -191,3 +191,13 @@ def test_the_upgrade_fills_old_entries_as_entries_are_filled_when_written(offici
     assert refilled == stamped  # the written entries keep their values
     assert [columns(e) for e in old] == [stamped[e.pk] for e in written]
     assert len({v for v in stamped.values()}) > 8  # the grid covers many different answers
+
+
+def test_a_large_batch_finds_its_households_a_chunk_at_a_time(official, household, other_household, monkeypatch):
+    from households import access_review
+
+    monkeypatch.setattr(access_review, "CHUNK", 1)
+    found = access_review.places([household.pk, other_household.pk, household.pk, 10**9])
+
+    assert found == {household.pk: (household.dong_id, household.dong.district_id),
+                     other_household.pk: (other_household.dong_id, other_household.dong.district_id)}
