@@ -8,7 +8,7 @@ to another dong later does not turn last month's visits into "outside".
 
 The core stores only ``household_id`` on an entry and imports no app: the households app registers, in its
 ``access_review.py`` (found with ``autodiscover_modules``), a function giving ``{household id: (dong id, district
-id)}`` for some ids in one query.
+id)}`` for a batch of ids in one query (one per 5,000).
 """
 
 from __future__ import annotations
