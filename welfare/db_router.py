@@ -92,6 +92,17 @@ def jit_options(engine: str, *, jit: bool, pgbouncer: bool) -> dict:
     return {"options": "-c jit=off"}
 
 
+def apply_connection_options(databases: dict, *, pgbouncer: bool, jit: bool) -> None:
+    """Give every alias what the pooler and the JIT choice ask of its connection (settings calls this once)."""
+    for db in databases.values():
+        options, no_cursors = pooler_options(db["ENGINE"], pgbouncer=pgbouncer)
+        if no_cursors:
+            db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        options = {**options, **jit_options(db["ENGINE"], jit=jit, pgbouncer=pgbouncer)}
+        if options:
+            db.setdefault("OPTIONS", {}).update(options)
+
+
 def _label(model) -> tuple[str, str]:
     meta = model._meta
     return meta.app_label, f"{meta.app_label}.{meta.object_name}"

@@ -16,8 +16,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from welfare.db_router import jit_options as _jit_options
-from welfare.db_router import pooler_options as _pooler_options
+from welfare.db_router import apply_connection_options as _apply_connection_options
 from welfare.db_router import replica_databases as _replica_databases
 from welfare.settings_api import SPECTACULAR_SETTINGS  # noqa: F401  (a setting, read by drf-spectacular)
 from welfare.settings_api import rest_framework as _rest_framework
@@ -167,14 +166,7 @@ DATABASES.update(_replica_databases(env.list("DATABASE_REPLICA_URL", default=[])
                                     env.db_url_config))
 # PostgreSQL's JIT compiler, off unless DATABASE_JIT=True (welfare.db_router.jit_options).
 DATABASE_JIT = env.bool("DATABASE_JIT", default=False)
-for _db in DATABASES.values():
-    _options, _no_cursors = _pooler_options(_db["ENGINE"], pgbouncer=DATABASE_POOLER == "pgbouncer")
-    if _no_cursors:
-        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
-        _db.setdefault("OPTIONS", {}).update(_options)
-    _jit = _jit_options(_db["ENGINE"], jit=DATABASE_JIT, pgbouncer=DATABASE_POOLER == "pgbouncer")
-    if _jit:
-        _db.setdefault("OPTIONS", {}).update(_jit)
+_apply_connection_options(DATABASES, pgbouncer=DATABASE_POOLER == "pgbouncer", jit=DATABASE_JIT)
 DATABASE_ROUTERS = ["welfare.db_router.ReplicaRouter"] if len(DATABASES) > 1 else []
 if DATABASE_ROUTERS:
     # Last: it calls the view itself inside the replica-reads context (welfare.db_router), after every other
