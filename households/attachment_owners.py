@@ -10,7 +10,7 @@ its own kinds below.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -67,8 +67,14 @@ def visible_owner(user, key: str, pk: int) -> tuple[OwnerKind, models.Model] | N
     kind = owner_kind(key)
     if kind is None:
         return None
-    owner = kind.visible(user).select_related(*kind.select_related).filter(pk=pk).first()
+    owner = _related(kind.visible(user), kind).filter(pk=pk).first()
     return (kind, owner) if owner is not None else None
+
+
+def _related(queryset: models.QuerySet, kind: OwnerKind) -> models.QuerySet:
+    """The kind's ``select_related`` if it names any. ``select_related()`` with no names would follow every
+    non-null foreign key (a visit's household, its dong and district: three joins the labels never read)."""
+    return queryset.select_related(*kind.select_related) if kind.select_related else queryset
 
 
 # households' own kinds ------------------------------------------------------------------------------------------
@@ -111,19 +117,21 @@ register_owner(OwnerKind(
 ))
 
 
-def with_owners(attachments) -> list:
+def with_owners(attachments, known: Iterable[models.Model] = ()) -> list:
     """The attachments with ``owner_label`` and ``owner_url`` set, one query per kind of owner present (at most one
-    per registered kind, whatever the number of attachments)."""
+    per registered kind, whatever the number of attachments). ``known``: owners the caller already holds (the
+    page's household), not read again."""
     rows = list(attachments)
+    kinds = owner_kinds()
+    owners: dict[tuple[str, int], models.Model] = {(kind_of(obj).key, obj.pk): obj for obj in known}
     by_kind: dict[str, set[int]] = {}
     for row in rows:
-        by_kind.setdefault(row.owner_kind, set()).add(row.owner_id)
-    kinds = owner_kinds()
-    owners: dict[tuple[str, int], models.Model] = {}
+        if (row.owner_kind, row.owner_id) not in owners:
+            by_kind.setdefault(row.owner_kind, set()).add(row.owner_id)
     for key, ids in by_kind.items():
         kind = kinds.get(key)
         if kind is not None:
-            found = kind.model._default_manager.select_related(*kind.select_related).in_bulk(sorted(ids))
+            found = _related(kind.model._default_manager.order_by(), kind).in_bulk(sorted(ids))
             owners.update({(key, pk): obj for pk, obj in found.items()})
     for row in rows:
         owner, kind = owners.get((row.owner_kind, row.owner_id)), kinds.get(row.owner_kind)
