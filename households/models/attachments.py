@@ -13,6 +13,7 @@ what it is, who added it and, once deleted, the tombstone (who, when, why; the f
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q

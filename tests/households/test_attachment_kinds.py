@@ -99,6 +99,6 @@ def test_the_page_does_not_read_its_household_again_for_the_labels(client_for, o
         page = client.get(url).content.decode()
 
     by_pk = [q["sql"] for q in ctx.captured_queries
-             if q["sql"].startswith('SELECT "households_household".') and f'"households_household"."id" IN' in q["sql"]]
+             if q["sql"].startswith('SELECT "households_household".') and '"households_household"."id" IN' in q["sql"]]
     assert by_pk == []
     assert f'{reverse("households:detail", args=[household.pk])}#attachments' in page
