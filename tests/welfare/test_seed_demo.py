@@ -141,6 +141,8 @@ def test_bench_runs_on_the_demo_data():
     assert output.count("same ids as the product's queryset: yes") == 2
     assert output.count("same row HTML as the page: yes") == 2  # the equal-work baseline wrote the page's rows
     assert "page/raw" in output
+    pages = re.findall(r"^household_list.*page \(view \+ template\)\s+[\d.]+\s+[\d.]+\s+(\d+)", output, re.M)
+    assert len(pages) == 2 and all(int(count) > 0 for count in pages)  # each page's statements counted
 
 
 @pytest.mark.django_db

@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, QuerySet
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -31,7 +30,7 @@ from welfare.audit import log_list
 from welfare.models import ApiToken
 from welfare.scoping import personal_dong_ids
 
-from .core import Bench, Row, committed, compiled, fetch_raw
+from .core import Bench, CaptureQueries, Row, committed, compiled, fetch_raw
 
 CASE_LIST_PAGE = 50
 # What CaseSerializer shows of a case (its labels are looked up in Python, as the serializer does).
@@ -152,11 +151,10 @@ def case_list_api(bench: Bench) -> list[Row]:
             log_list("households.case.listed", user=user, params=filters, count=len(found))
             return encoded
 
-        api_median, api_p95 = bench.time(lambda: _get(client, path))
-        with CaptureQueriesContext(connection) as api_queries:
+        (api_median, api_p95), (raw_median, raw_p95) = bench.time_side_by_side(lambda: _get(client, path), raw)
+        with CaptureQueries(connection) as api_queries:
             response = _get(client, path)
-        raw_median, raw_p95 = bench.time(raw)
-        with CaptureQueriesContext(connection) as raw_queries:
+        with CaptureQueries(connection) as raw_queries:
             encoded = raw()
     shown = [row["id"] for row in response.json()["results"]]
     same = shown == [row["id"] for row in json.loads(encoded)]
@@ -191,7 +189,7 @@ def api_pages(bench: Bench) -> list[Row]:
         for label, path in (("api households", f"/api/v1/households/?page_size={API_PAGE}"),
                             ("api cases", f"/api/v1/cases/?page_size={API_PAGE}")):
             median, p95 = bench.time(lambda path=path: _get(client, path))
-            with CaptureQueriesContext(connection) as queries:
+            with CaptureQueries(connection) as queries:
                 response = _get(client, path)
             shown = len(response.json()["results"])
             rows.append(Row(label, f"page_size={API_PAGE} (admin, token)", median, p95, len(queries),

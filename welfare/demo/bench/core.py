@@ -18,6 +18,28 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 
+class CaptureQueries(CaptureQueriesContext):
+    """Django's CaptureQueriesContext, counted from an empty log and kept on leaving. A request through the test
+    client empties the connection's log as it starts (``reset_queries`` on ``request_started``), and Django's
+    context reads its statements back from that log when asked: a count begun on a log that already held entries,
+    or read after a later request, came out wrong (0 for a page of 9 statements)."""
+
+    kept: list[dict] | None = None
+
+    def __enter__(self):
+        self.connection.queries_log.clear()
+        self.kept = None
+        return super().__enter__()
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        super().__exit__(exc_type, exc_value, traceback)
+        self.kept = list(super().captured_queries)
+
+    @property
+    def captured_queries(self) -> list[dict]:
+        return self.kept if self.kept is not None else super().captured_queries
+
+
 @dataclass
 class Row:
     scenario: str
@@ -58,13 +80,34 @@ class Bench:
             began = time.perf_counter()
             fn()
             samples.append((time.perf_counter() - began) * 1000)
-        samples.sort()
-        return statistics.median(samples), samples[max(0, math.ceil(0.95 * len(samples)) - 1)]
+        return _median_p95(samples)
+
+    def time_side_by_side(self, *fns: Callable[[], object]) -> list[tuple[float, float]]:
+        """Median and p95 of each function, their runs interleaved (a, b, b, a, a, b...): a page and its baseline
+        see the same machine, so a shared machine's slow spell moves both and their ratio stays honest. Timing
+        one then the other gave ratios that moved by a third between runs on a busy machine."""
+        for _ in range(self.warmup):
+            for fn in fns:
+                fn()
+        samples: list[list[float]] = [[] for _ in fns]
+        order = list(range(len(fns)))
+        for _ in range(self.runs):
+            for index in order:
+                began = time.perf_counter()
+                fns[index]()
+                samples[index].append((time.perf_counter() - began) * 1000)
+            order.reverse()
+        return [_median_p95(each) for each in samples]
 
     def login(self, username: str) -> Client:
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         return client
+
+
+def _median_p95(samples: list[float]) -> tuple[float, float]:
+    samples = sorted(samples)
+    return statistics.median(samples), samples[max(0, math.ceil(0.95 * len(samples)) - 1)]
 
 
 @contextmanager
@@ -96,7 +139,7 @@ def get_ok(client: Client, path: str):
 
 def page_row(bench: Bench, client: Client, label: str, variant: str, path: str, note: str = "") -> Row:
     median, p95 = bench.time(lambda: get_ok(client, path))
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueries(connection) as queries:
         get_ok(client, path)
     return Row(label, variant, median, p95, len(queries), note=note)
 
@@ -143,7 +186,7 @@ def replayed(client: Client, path: str) -> tuple[Callable[[], int], int]:
     """An equal-work raw baseline of a GET page: the very statements the page sent (its scoping, its rows, its
     access-log INSERT) captured once and replayed on a bare cursor, each fetched in full. It leaves out what the
     view, the ORM and the template add: model instances, labels, HTML. Returns the replay and its statements."""
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueries(connection) as captured:
         get_ok(client, path)
     # A server-side cursor (a ModelChoiceField's choices) is replayed as its SELECT, fetched in full: the page
     # fetched every row of it too, and a replayed DECLARE would collide with the cursor of the same name.

@@ -7,7 +7,6 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from plans.figures import figures_recompute
 from plans.models import AnnualPlan, DongMonthFigure
 
 from ..plans import seed_plans
-from .core import Bench, Row, page_row, rolled_back
+from .core import Bench, CaptureQueries, Row, page_row, rolled_back
 
 
 def plan_dashboard(bench: Bench) -> list[Row]:
@@ -56,7 +55,7 @@ def plan_dashboard(bench: Bench) -> list[Row]:
         finally:
             client.logout()
         median, p95 = bench.time(lambda: plan_progress(plan, dong_ids=dong_ids))
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueries(connection) as queries:
             plan_progress(plan, dong_ids=dong_ids)
         rows.append(Row("plan_dashboard", "read model alone (plan_progress)", median, p95, len(queries),
                         note="targets 1 + actuals 3 + monthly trend 1"))

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +18,7 @@ from households.models import Resident
 from plans.models import AnnualPlan
 
 from ..plans import seed_plans
-from .core import Bench, Row, page_row, rolled_back
+from .core import Bench, CaptureQueries, Row, page_row, rolled_back
 
 PROGRAMMES_PER_DONG = 4
 PARTICIPANTS_PER_PROGRAMME = 30
@@ -78,7 +77,7 @@ def programme_outcomes(bench: Bench) -> list[Row]:
         finally:
             client.logout()
         median, p95 = bench.time(lambda: outcomes.by_dong(dong_ids, year=plan.year))
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueries(connection) as queries:
             outcomes.by_dong(dong_ids, year=plan.year)
         rows.append(Row("programme_outcomes", "read model alone (by_dong)", median, p95, len(queries),
                         note="one grouped query"))

@@ -14,14 +14,13 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from households import services
 from households.models import Household
 
-from .core import Bench, Row, committed, page_row, rolled_back
+from .core import Bench, CaptureQueries, Row, committed, page_row, rolled_back
 
 # 100 characters: the "visit with a 100-character note".
 NOTE = ("냉장고가 거의 비어 있고 당뇨 약을 2주째 드시지 못함. 월세 3개월 체납으로 집주인 독촉을 받고 있어 "
@@ -62,7 +61,7 @@ def visit_form(bench: Bench) -> list[Row]:
         try:
             with committed():
                 median, p95 = bench.time(save)
-                with CaptureQueriesContext(connection) as queries:
+                with CaptureQueries(connection) as queries:
                     save()
         finally:
             url = reverse("households:visit_add", args=[household.pk])
@@ -81,7 +80,7 @@ def visit_form(bench: Bench) -> list[Row]:
             rows.append(page_row(bench, client, "visit_form", "?copy=last (copied, logged)", f"{url}?copy=last",
                                  note="the last visit's kind, staff and needs"))
             median, p95 = bench.time(save)
-            with CaptureQueriesContext(connection) as queries:
+            with CaptureQueries(connection) as queries:
                 save()
             rows.append(Row("visit_form", "save: 100-char note, two needs", median, p95, len(queries),
                             note="visit, needs, household, follow-ups, log; then the redirect; "

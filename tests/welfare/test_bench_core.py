@@ -1,0 +1,47 @@
+"""The bench's shared timer and query counter (issue 19): a page and its baseline are timed interleaved, and a
+query count taken around a test-client request is right even when an earlier count left entries in the log."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from welfare.demo.bench.core import Bench, CaptureQueries
+
+
+def test_side_by_side_interleaves_the_runs_and_alternates_who_goes_first():
+    calls: list[str] = []
+    bench = Bench(runs=4, warmup=1, write=lambda _line: None)
+
+    figures = bench.time_side_by_side(lambda: calls.append("page"), lambda: calls.append("raw"))
+
+    assert calls == ["page", "raw",  # warm-up
+                     "page", "raw", "raw", "page", "page", "raw", "raw", "page"]
+    assert len(figures) == 2 and all(median >= 0 and p95 >= median for median, p95 in figures)
+
+
+@pytest.mark.django_db
+def test_a_second_count_around_a_request_is_not_short(client_for, official):
+    client = client_for(official)
+    url = reverse("households:list")
+
+    with CaptureQueries(connection) as first:
+        assert client.get(url).status_code == 200
+    with CaptureQueries(connection) as second:
+        assert client.get(url).status_code == 200
+
+    assert len(first) == len(second) > 0
+
+
+@pytest.mark.django_db
+def test_a_count_read_after_later_requests_keeps_its_statements(client_for, official):
+    client = client_for(official)
+    url = reverse("households:list")
+
+    with CaptureQueries(connection) as page:
+        assert client.get(url).status_code == 200
+    statements = list(page.captured_queries)
+    client.get(reverse("households:caseload"))  # another request empties and refills the connection's log
+
+    assert len(page) == len(statements) > 0 and page.captured_queries == statements
