@@ -32,9 +32,11 @@ def _require_editor(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _household(request: HttpRequest, pk: int) -> Household:
-    """The household if this user may open it; 404 for another dong's, as if it did not exist."""
-    return get_object_or_404(Household.objects.visible_to(request.user).select_related("dong__district"), pk=pk)
+def _household(request: HttpRequest, pk: int, *related: str) -> Household:
+    """The household if this user may open it; 404 for another dong's, as if it did not exist. ``related``: more
+    relations the page shows, read in the same query."""
+    households = Household.objects.visible_to(request.user).select_related("dong__district", *related)
+    return get_object_or_404(households, pk=pk)
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
@@ -60,7 +62,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household(request, pk)
+    household = _household(request, pk, "assigned_official")
     show_sensitive = can(request.user, "view_sensitive")
     residents = list(
         household.residents.order_by("left_on", "id").prefetch_related(

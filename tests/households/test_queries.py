@@ -66,3 +66,17 @@ def test_household_list_pages_ids_first_in_the_same_order(client_for, official, 
     page_sql = [q["sql"] for q in ctx.captured_queries if "LIMIT" in q["sql"] and "head_name" in q["sql"]]
     # page 2 of 2 is past the middle: found from the end in the reversed order (LIMIT 5, nothing skipped)
     assert len(page_sql) == 1 and "OFFSET" not in page_sql[0] and '"road_address" ASC' in page_sql[0]
+
+
+def test_household_detail_reads_the_assigned_official_with_the_household(client_for, official, dong):
+    h = HouseholdFactory(dong=dong, assigned_official=official)
+    client = client_for(official)
+    url = reverse("households:detail", args=[h.pk])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+
+    users = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "auth_user".')]
+    assert len(users) == 1  # the signed-in account; the official comes in the household's own query
+    assert official.get_full_name() in page
