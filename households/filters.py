@@ -35,9 +35,8 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         qs = super().filter(qs, value)
         if not value:
             return qs
-        request = getattr(self.parent, "request", None)
-        if value[0].lstrip("-") == "address" and request is not None and hasattr(qs, "within_district_of"):
-            qs = qs.within_district_of(request.user)  # the same rows, read through the district's address index
+        # The order only: which index reads it is the reader's choice (HouseholdQuerySet.read_in_order), so the
+        # page's COUNT keeps its own index.
         return qs.order_by(*with_tie_breaker(qs.query.order_by))
 
 

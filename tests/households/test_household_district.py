@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from households.models import Household
 from tests.factories import DongFactory, HouseholdFactory
@@ -68,6 +70,7 @@ def test_other_sorts_do_not_say_the_district(rf, district_admin, sort):
     request.user = district_admin
     filterset = HouseholdFilter(request.GET, queryset=Household.objects.visible_to(district_admin), request=request)
     assert filterset.is_valid() and '"district_id" =' not in str(filterset.qs.query)
+    assert '"district_id" =' not in str(filterset.qs.read_in_order(district_admin).query)
 
 
 @pytest.mark.parametrize("sort", ["address", "-address"])
@@ -78,9 +81,30 @@ def test_the_district_address_sort_has_an_index_led_by_the_district(rf, district
     request.user = district_admin
     filterset = HouseholdFilter(request.GET, queryset=Household.objects.visible_to(district_admin), request=request)
     assert filterset.is_valid()
-    sql, _params = filterset.qs.values("pk").query.get_compiler(connection=POSTGRES).as_sql()
+    assert '"district_id" =' not in str(filterset.qs.query)  # what the page counts: the dong index's scan
+    sql, _params = filterset.qs.read_in_order(district_admin).values("pk").query.get_compiler(
+        connection=POSTGRES).as_sql()
     order = _normalise(re.sub(r'"households_household"\.', "", sql.split("ORDER BY", 1)[1]))
     assert '"households_household"."district_id" = ' in sql
     led = [_normalise(cols) for cols in _index_columns() if cols.startswith('"district_id"')]
     plain = [re.sub(r" DESC$", "", column) for column in order]
     assert any(columns[1:1 + len(plain)] == plain and columns[-1] == '"dong_id"' for columns in led), (order, led)
+
+
+@pytest.mark.parametrize("sort", ["address", "-address"])
+def test_the_address_sorted_page_counts_without_the_district(client_for, district_admin, dong, second_dong, sort):
+    """The page's ids are read with the district said (its address index); its COUNT is not, so it keeps the dong
+    index's index-only scan (at 1,000,000 households: 75–94 ms with the district, 40 ms without)."""
+    made = [HouseholdFactory(dong=d, road_address=f"왕십리로 {n}") for n in range(3) for d in (dong, second_dong)]
+    client = client_for(district_admin)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("households:list"), {"sort": sort})
+    assert response.status_code == 200
+    statements = [q["sql"] for q in ctx.captured_queries if 'FROM "households_household"' in q["sql"]]
+    counts = [sql for sql in statements if sql.startswith("SELECT COUNT(*)")]
+    pages = [sql for sql in statements if "LIMIT" in sql and not sql.startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1 and '"district_id" =' not in counts[0]
+    assert len(pages) == 1 and '"district_id" =' in pages[0]
+    shown = [h.pk for h in response.context["page"].object_list]
+    expected = sorted(made, key=lambda h: (h.road_address, h.pk), reverse=sort.startswith("-"))
+    assert shown == [h.pk for h in expected] and response.context["page"].paginator.count == len(made)

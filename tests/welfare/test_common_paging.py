@@ -64,3 +64,20 @@ def test_a_page_past_the_middle_is_read_backwards(households):
     # the last page (rows 21-23) skips nothing from the end: LIMIT 3, no OFFSET, ascending
     sql = last.captured_queries[0]["sql"]
     assert "OFFSET" not in sql.upper() and "ASC" in sql.upper()
+
+
+@pytest.mark.django_db
+def test_ids_from_narrows_the_page_read_and_not_the_count(dong):
+    households = [HouseholdFactory(dong=dong) for _ in range(7)]
+    ordered = Household.objects.filter(pk__in=[h.pk for h in households]).order_by("-id")
+    paginator = IdsFirstPaginator(ordered, 3, decorate=lambda rows: rows,
+                                  ids_from=lambda bare: bare.filter(dong=dong))
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = paginator.page(1)
+        shown = [h.pk for h in page.object_list]
+
+    count_sql, page_sql = (q["sql"] for q in ctx.captured_queries)
+    assert count_sql.startswith("SELECT COUNT(*)") and '"dong_id" =' not in count_sql
+    assert '"dong_id" =' in page_sql
+    assert shown == sorted((h.pk for h in households), reverse=True)[:3] and paginator.count == 7

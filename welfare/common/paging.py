@@ -20,9 +20,12 @@ class IdsFirstPaginator(Paginator):
     """
 
     def __init__(self, object_list: QuerySet, per_page: int, *, decorate: Callable[[QuerySet], QuerySet],
-                 **kwargs) -> None:
+                 ids_from: Callable[[QuerySet], QuerySet] | None = None, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.decorate = decorate
+        # The same rows said so that the page's ids are read through another index (the household list sorted by
+        # address at district scope); the COUNT reads ``object_list`` as it is.
+        self.ids_from = ids_from
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
@@ -31,6 +34,8 @@ class IdsFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         bare = cast(QuerySet, self.object_list)
+        if self.ids_from is not None:
+            bare = self.ids_from(bare)
         if bottom > self.count - top and bare.query.order_by:
             # Past the middle, the page is counted from the end: the reversed order (each direction and NULLS
             # placement flipped, the same index read backwards) skips count - top entries instead of bottom, so
