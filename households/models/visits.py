@@ -179,6 +179,10 @@ class FollowUp(ChoiceLabels, models.Model):
             # The dong queue (today page, 통·대기열): open follow-ups nobody is assigned to, earliest due first.
             models.Index(fields=["dong", "due_on", "id"], name="followup_dong_queue_idx",
                          condition=Q(status="open", assigned_to__isnull=True)),
+            # The API's list in its order (Meta.ordering): read in order, each row's household checked by its key
+            # until the page is full, instead of sorting the district's follow-ups (212 → 19 ms for a district
+            # admin at 1,000,000 households).
+            models.Index(fields=["due_on", "id"], name="followup_due_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -214,6 +218,8 @@ class CheckIn(ChoiceLabels, models.Model):
             models.Index(fields=["household", "-at"], name="checkin_household_at_idx"),
             # The silence watch: the recent signs of life (alerts are not) of all households at once.
             models.Index(fields=["at"], condition=Q(is_alert=False), name="checkin_life_at_idx"),
+            # The API's list in its order, as the follow-ups' (126 → 16 ms for a district admin at 1,000,000).
+            models.Index(fields=["-at", "-id"], name="checkin_at_id_idx"),
         ]
 
     def __str__(self) -> str:
