@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from welfare.common.dates import seoul_today
@@ -62,11 +62,16 @@ def pack_household_ids(user: User, *, opened: Sequence[int] = (), today: dt.date
     today = today or seoul_today()
     cap = settings.OFFLINE_PACK_MAX_HOUSEHOLDS
     visible = Household.objects.visible_to(user).filter(anonymised_at__isnull=True)
-    due_soon = FollowUp.objects.filter(household=OuterRef("pk"), assigned_to=user, status=FollowUpStatus.OPEN,
-                                       due_on__lte=today + dt.timedelta(days=DAYS_AHEAD))
-    own = (visible.filter(Q(assigned_official=user, status__in=CARE_STATUSES) | Q(Exists(due_soon)))
-           .order_by("next_contact_on", "id").values_list("pk", flat=True)[:cap])
-    ids = list(own)
+    # Two look-ups, each in the pack's order and capped, merged here: the caseload (for a busy official, a walk of
+    # the households in next-contact order that stops at the cap) and the households of the follow-ups due (from
+    # the official's follow-ups). One OR with an EXISTS had PostgreSQL test every household a district admin or a
+    # lead may see (802 ms at 1,000,000 households); one UNION made a busy official's 9,537 households sort.
+    order = (F("next_contact_on").asc(nulls_last=True), "pk")
+    mine = visible.filter(assigned_official=user, status__in=CARE_STATUSES).order_by(*order)
+    due = visible.filter(follow_ups__assigned_to=user, follow_ups__status=FollowUpStatus.OPEN,
+                         follow_ups__due_on__lte=today + dt.timedelta(days=DAYS_AHEAD)).order_by(*order).distinct()
+    found = {pk: next_on for part in (mine, due) for pk, next_on in part.values_list("pk", "next_contact_on")[:cap]}
+    ids = sorted(found, key=lambda pk: (found[pk] is None, found[pk] or dt.date.min, pk))[:cap]
     room = cap - len(ids)
     wanted = [pk for pk in dict.fromkeys(opened) if pk not in set(ids)][:max(0, room)]
     if wanted:

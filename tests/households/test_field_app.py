@@ -241,3 +241,41 @@ def test_a_resent_item_gets_its_first_answer_again_notes_included(field, officia
     assert first["status"] == "conflict"
     assert again.status_code == 200 and again.json() == {**first, "created": False}
     assert Visit.objects.filter(household=household).count() == 1
+
+
+def test_the_pack_merges_the_caseload_and_the_follow_ups_due_in_next_contact_order(official, dong, second_dong):
+    """Two capped look-ups merged (issue 19): a household found both ways is there once, a follow-up due later
+    than the coming days or assigned to someone else brings nothing, and no next contact sorts last."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from households.field_pack import pack_household_ids
+
+    today = timezone.localdate()
+
+    def household(next_in: int | None, **extra) -> Household:
+        return HouseholdFactory(dong=dong, next_contact_on=None if next_in is None else today + dt.timedelta(next_in),
+                                **extra)
+
+    def due(target: Household, days: int, to=official) -> None:
+        FollowUp.objects.create(household=target, due_on=today + dt.timedelta(days), reason="cadence",
+                                assigned_to=to)
+
+    own_late = household(9, assigned_official=official, status=CareStatus.UNDER_CARE)
+    own_undated = household(None, assigned_official=official, status=CareStatus.MONITORING)
+    both = household(1, assigned_official=official, status=CareStatus.UNDER_CARE)
+    due(both, 1)
+    due_only = household(4)
+    due(due_only, 3)
+    later = household(2)
+    due(later, 30)  # beyond the coming days
+    others = household(0)
+    due(others, 1, to=None)
+    household(0, assigned_official=official, status=CareStatus.NOT_UNDER_CARE)  # not under care
+
+    with CaptureQueriesContext(connection) as ctx:
+        ids = pack_household_ids(official, today=today)
+
+    assert ids == [both.pk, due_only.pk, own_late.pk, own_undated.pk]
+    households = [q["sql"] for q in ctx.captured_queries if 'FROM "households_household"' in q["sql"]]
+    assert len(households) == 2 and not any("EXISTS" in sql or " OR " in sql for sql in households)
