@@ -7,7 +7,7 @@ with an open difficult (고난도) case and those whose case a transfer request 
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from welfare.scoping import register_case_households
 
@@ -15,13 +15,15 @@ from .models import OPEN_STAGES, OPEN_TRANSFER_STATUSES, Case, CaseClass
 
 
 def difficult_case_households(user, district_dong_ids: frozenset[int]) -> QuerySet:
-    """Household ids (a subquery): open difficult cases of the district, and cases with a transfer in progress."""
-    return (
-        Case.objects.filter(household__dong__in=district_dong_ids)
-        .filter(Q(case_class=CaseClass.DIFFICULT, stage__in=OPEN_STAGES)
-                | Q(transfers__status__in=OPEN_TRANSFER_STATUSES))
-        .order_by().values("household_id")
-    )
+    """Household ids (a subquery): open difficult cases of the district, and cases with a transfer in progress.
+
+    Two parts joined by UNION, each starting from its few cases: written as one OR over a LEFT JOIN of the
+    transfers, no case could be left out before the join, and PostgreSQL matched every case to every household
+    of the district (109 ms at 1,000,000 households, on every page and list of the team)."""
+    district = Case.objects.filter(household__dong__in=district_dong_ids).order_by()
+    difficult = district.filter(case_class=CaseClass.DIFFICULT, stage__in=OPEN_STAGES).values("household_id")
+    transferred = district.filter(transfers__status__in=OPEN_TRANSFER_STATUSES).values("household_id")
+    return difficult.union(transferred)
 
 
 register_case_households("sees_difficult_cases", difficult_case_households)

@@ -325,3 +325,30 @@ def test_the_household_timeline_shows_the_transfer(client_for, difficult, offici
     page = client_for(official).get(reverse("households:detail", args=[difficult.household_id])).content.decode()
 
     assert "희망복지지원단 이관 요청 · 반려 · 동에서 계속 관리" in page
+
+
+# --- What the team sees, and how it is asked (issue 19) -------------------------------------------------------
+
+
+def test_the_team_sees_difficult_cases_and_transfers_in_progress_through_two_small_look_ups(
+        difficult, official, case_team, dong, other_district_dong):
+    general = make_case(household_with_client(dong), stage=CaseStage.IN_SERVICE, by=official)
+    asked = make_case(household_with_client(dong), stage=CaseStage.IN_SERVICE, by=official)
+    CaseTransfer.objects.create(case=asked, household=asked.household, district=dong.district, reason="고난도 의심",
+                                requested_by=official)
+    returned = make_case(household_with_client(dong), stage=CaseStage.IN_SERVICE, by=official)
+    CaseTransfer.objects.create(case=returned, household=returned.household, district=dong.district, reason="-",
+                                requested_by=official, status=TransferStatus.RETURNED)
+    elsewhere = make_case(household_with_client(other_district_dong), stage=CaseStage.IN_SERVICE, by=official,
+                          case_class="difficult")
+
+    seen = set(Household.objects.visible_to(case_team).values_list("pk", flat=True))
+
+    assert seen == {difficult.household_id, asked.household_id}
+    assert not {general.household_id, returned.household_id, elsewhere.household_id} & seen
+    with CaptureQueriesContext(connection) as ctx:
+        list(Household.objects.visible_to(case_team).values_list("pk", flat=True))
+    (sql,) = [q["sql"] for q in ctx.captured_queries]
+    # Each part starts from its own cases: no OR over a LEFT JOIN of the transfers, which matched every case of
+    # the database to every household of the district (109 ms at 1,000,000 households).
+    assert "UNION" in sql and "LEFT OUTER JOIN" not in sql
