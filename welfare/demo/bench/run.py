@@ -16,7 +16,7 @@ from welfare.common import gc_tuning
 
 from .. import seeding
 from ..report import format_table
-from . import SCENARIOS
+from . import BULK_WRITERS, SCENARIOS
 from .core import Bench, Row
 from .volume import seed_volume
 
@@ -35,6 +35,21 @@ def settle(write: Callable[[str], None]) -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
     write(f"  settle: VACUUM (ANALYZE) in {time.perf_counter() - began:.1f} s")
+
+
+def run_scenarios(bench: Bench, names: list[str], write: Callable[[str], None]) -> list[Row]:
+    """Runs ``names`` in order. After scenarios that write in bulk (``BULK_WRITERS``), the database is settled
+    before the next scenario that reads, so autovacuum does not run beside its timings (on PostgreSQL)."""
+    rows: list[Row] = []
+    unsettled = False
+    for name in names:
+        if unsettled and name not in BULK_WRITERS:
+            if connection.vendor == "postgresql":
+                settle(write)
+            unsettled = False
+        rows.extend(SCENARIOS[name](bench))
+        unsettled = unsettled or name in BULK_WRITERS
+    return rows
 
 
 def run(*, households: int, seed: int, runs: int, warmup: int, names: list[str],
@@ -65,11 +80,9 @@ def run(*, households: int, seed: int, runs: int, warmup: int, names: list[str],
     if "testserver" not in hosts and "*" not in hosts:
         hosts.append("testserver")
     bench = Bench(runs=runs, warmup=warmup, write=write)
-    rows: list[Row] = []
     # The garbage collector as the server's (welfare.wsgi): start-up objects frozen, young ones collected less often.
     with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts), gc_tuning.tuned(settings.GC_THRESHOLD):
-        for name in names:
-            rows.extend(SCENARIOS[name](bench))
+        rows = run_scenarios(bench, names, write)
 
     vendor = connection.vendor
     if vendor == "postgresql":
