@@ -34,6 +34,9 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "district_list": district_list,
     "household_page": household_page,
     "caseload": caseload,
+    # Before the triage queue and the today page: its round (imported on its first run, kept) puts 50,000 open
+    # reports in the demo official's two dongs, which they count.
+    "round_export": round_export,
     "triage_queue": triage_queue,
     "daily_sweep": daily_sweep,
     "plan_dashboard": plan_dashboard,
@@ -43,7 +46,6 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "import_resumed": import_resumed,
     "case_list_api": case_list_api,
     "api_pages": api_pages,
-    "round_export": round_export,
     "visit_form": visit_form,
     "attachment_photo": attachment_photo,
     "search": search_page,
