@@ -31,11 +31,14 @@ PACK_REPORTS = 100
 @register_pack_section("reports")
 def open_reports(user: User, household_ids: Sequence[int]) -> dict[str, Any]:
     """The open reports assigned to the official (or about a household of the pack), oldest deadline first, with
-    what a contact attempt needs: who, where, and the deadline. One query."""
-    from django.db.models import Q
-
-    reports = (CrisisReport.objects.visible_to(user).open()
-               .filter(Q(assigned_official=user) | Q(household_id__in=list(household_ids)))
+    what a contact attempt needs: who, where, and the deadline. One query: the official's first reports by
+    deadline (an index in that order) and those about the pack's households (the household index), joined by
+    UNION; one OR of the two read every open report of the official's dongs (26 ms with a Ministry round of
+    50,000 in them)."""
+    open_reports = CrisisReport.objects.visible_to(user).open().order_by()
+    mine = open_reports.filter(assigned_official=user).order_by("first_contact_due_at", "id").values("pk")
+    about = open_reports.filter(household_id__in=list(household_ids)).values("pk")
+    reports = (CrisisReport.objects.filter(pk__in=mine[:PACK_REPORTS].union(about))
                .order_by("first_contact_due_at", "id")
                .only("pk", "receipt_code", "household_id", "subject_name", "subject_address", "first_contact_due_at",
                      "first_contacted_at", "urgency")[:PACK_REPORTS])
