@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -77,3 +78,10 @@ def main_nav(context) -> SafeString:
         html = _MAIN_NAV[key] = SafeString(render_to_string("_mainnav.html", {
             "user": user, "staff_membership": membership, "can": Capabilities(user)}))
     return html
+
+
+@register.simple_tag
+def select_options(choices) -> SafeString:
+    """``<option>`` elements for ``(value, label)`` pairs, each escaped: for a list of selects that share their
+    choices (one per row), written once and put in every row."""
+    return format_html_join("", '<option value="{}">{}</option>', choices)
