@@ -64,20 +64,26 @@ def rows_written() -> dict[str, int]:
 def run_scenarios(bench: Bench, names: list[str], write: Callable[[str], None]) -> list[Row]:
     """Runs ``names`` in order. After scenarios that write in bulk (``BULK_WRITERS``), the database is settled
     before the next scenario that reads, so autovacuum does not run beside its timings (on PostgreSQL), and the
-    tables they wrote at least ``REINDEX_MIN_ROWS`` rows to have their indexes rebuilt."""
+    tables they wrote at least ``REINDEX_MIN_ROWS`` rows to have their indexes rebuilt; and after the last
+    scenario if it wrote, so that the next run does not start with its debris."""
     rows: list[Row] = []
     postgres = connection.vendor == "postgresql"
     before: dict[str, int] | None = None  # the counts before the first bulk writer since the last settle
     for name in names:
         if before is not None and name not in BULK_WRITERS:
-            after = rows_written()
-            settle(write, reindex=[table for table, count in after.items()
-                                   if count - before.get(table, 0) >= REINDEX_MIN_ROWS])
+            _settle_since(before, write)
             before = None
         if postgres and before is None and name in BULK_WRITERS:
             before = rows_written()
         rows.extend(SCENARIOS[name](bench))
+    if before is not None:  # the last scenarios wrote: the next run starts from a settled database
+        _settle_since(before, write)
     return rows
+
+
+def _settle_since(before: dict[str, int], write: Callable[[str], None]) -> None:
+    after = rows_written()
+    settle(write, reindex=[table for table, count in after.items() if count - before.get(table, 0) >= REINDEX_MIN_ROWS])
 
 
 def run(*, households: int, seed: int, runs: int, warmup: int, names: list[str],
