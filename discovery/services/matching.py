@@ -107,7 +107,7 @@ def report_candidates(report: CrisisReport, *, user=None, limit: int = 10) -> li
         people |= Q(name__startswith=similar)
     # The households that match any criterion, as ids: one small look-up per criterion on its own index, joined
     # by UNION. Written as one OR (an EXISTS over residents or an address), PostgreSQL could use no index and read
-    # every household of the district: 69 ms of the report page at 47,000 households a district.
+    # every household of the district: 72 ms of the report page at 47,000 households a district.
     person = Exists(Resident.objects.filter(people, household=OuterRef("pk"), left_on__isnull=True)) if people \
         else None
     parts: list[QuerySet] = []
