@@ -122,7 +122,9 @@ def test_a_queued_visit_is_recorded_once_and_moves_the_follow_up(field, official
     assert again.status_code == 200 and again.json() == {**first.json(), "created": False}
     visit = Visit.objects.get(household=household)
     household.refresh_from_db()
-    assert household.next_contact_on == timezone.localdate() + dt.timedelta(days=14)
+    # The cadence counts from the day of the visit (Seoul time): typed half an hour ago, which is yesterday just
+    # after midnight.
+    assert household.next_contact_on == timezone.localtime(visit.visited_at).date() + dt.timedelta(days=14)
     assert FollowUp.objects.get(household=household, status=FollowUpStatus.OPEN).due_on == household.next_contact_on
     assert list(visit.needs.values_list("domain", "severity")) == [("health", "medium")]
 
