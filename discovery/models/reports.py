@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedCharField
@@ -91,6 +91,9 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
                                                 first_contact_due_at__lt=now or timezone.now())
 
 
+TRIAGE_ORDER = ("-urgent_rank", "-overdue_rank", "received_at", "id")
+
+
 class CrisisReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> CrisisReportQuerySet:
         """Reports of the user's dongs; the district queue (no dong yet) for district admins and leads."""
@@ -110,6 +113,18 @@ class CrisisReportQuerySet(models.QuerySet):
 
     def overdue(self, now: dt.datetime | None = None) -> CrisisReportQuerySet:
         return self.filter(overdue_q(now))
+
+    def with_triage_ranks(self, now: dt.datetime | None = None) -> CrisisReportQuerySet:
+        """The keys of the triage order: ``urgent_rank`` and ``overdue_rank`` (1 or 0)."""
+        return self.annotate(
+            urgent_rank=Case(When(urgency=Urgency.URGENT, then=Value(1)), default=Value(0),
+                             output_field=IntegerField()),
+            overdue_rank=Case(When(overdue_q(now), then=Value(1)), default=Value(0), output_field=IntegerField()),
+        )
+
+    def in_triage_order(self, now: dt.datetime | None = None) -> CrisisReportQuerySet:
+        """Urgent first, then overdue (first contact due and not made), then oldest, then by id."""
+        return self.with_triage_ranks(now).order_by(*TRIAGE_ORDER)
 
 
 class CrisisReport(ChoiceLabels, models.Model):

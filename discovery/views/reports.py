@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -53,7 +53,6 @@ from ..models import (
     ReporterIdentity,
     ReportStatus,
     Urgency,
-    overdue_q,
 )
 
 PER_PAGE = 25
@@ -93,26 +92,18 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 # --- The triage queue --------------------------------------------------------------------------------------------
 
 
-QUEUE_ORDER = ("-urgent_rank", "-overdue_rank", "received_at", "id")
 QUEUE_RELATED = ("dong", "assigned_official", "household")
 
 
-def _ranked(reports, now: dt.datetime):
-    return reports.annotate(
-        urgent_rank=Case(When(urgency=Urgency.URGENT, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        overdue_rank=Case(When(overdue_q(now), then=Value(1)), default=Value(0), output_field=IntegerField()),
-    )
-
-
 def triage_queryset(user, form: QueueFilterForm, now: dt.datetime):
-    """Urgent first, then overdue (first contact due and not made), then oldest: the scoped, filtered reports in
-    that order, without joins (the queue reads a page's ids from these, then ``queue_rows`` for those ids)."""
-    return _ranked(form.filter(CrisisReport.objects.visible_to(user), user), now).order_by(*QUEUE_ORDER)
+    """The scoped, filtered reports in the triage order, without joins (the queue reads a page's ids from these,
+    then ``queue_rows`` for those ids)."""
+    return form.filter(CrisisReport.objects.visible_to(user), user).in_triage_order(now)
 
 
 def queue_rows(reports, now: dt.datetime):
     """The rows the queue shows, with their dong, official and household."""
-    return _ranked(reports, now).select_related(*QUEUE_RELATED)
+    return reports.with_triage_ranks(now).select_related(*QUEUE_RELATED)
 
 
 def queue(request: HttpRequest) -> HttpResponse:
