@@ -38,7 +38,10 @@ def open_reports(user: User, household_ids: Sequence[int]) -> dict[str, Any]:
     open_reports = CrisisReport.objects.visible_to(user).open().order_by()
     mine = open_reports.filter(assigned_official=user).order_by("first_contact_due_at", "id").values("pk")
     about = open_reports.filter(household_id__in=list(household_ids)).values("pk")
-    reports = (CrisisReport.objects.filter(pk__in=mine[:PACK_REPORTS].union(about))
+    # The first reports as a subquery of their own: a LIMIT inside UNION's arms is PostgreSQL's alone (SQLite, the
+    # embedded default, refuses it), a LIMIT inside IN is both's.
+    first_mine = CrisisReport.objects.filter(pk__in=mine[:PACK_REPORTS]).order_by().values("pk")
+    reports = (CrisisReport.objects.filter(pk__in=first_mine.union(about))
                .order_by("first_contact_due_at", "id")
                .only("pk", "receipt_code", "household_id", "subject_name", "subject_address", "first_contact_due_at",
                      "first_contacted_at", "urgency")[:PACK_REPORTS])
