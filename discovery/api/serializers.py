@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from welfare.api.filters import MAX_ID
 from welfare.api.refs import ChoiceDisplayField, DongRefSerializer, PersonSerializer
+from welfare.api.serializers import ModelSerializer, Serializer
 
 from .. import services
 from ..models import (
@@ -31,7 +32,7 @@ from ..models import (
 API_CHANNELS = [(c.value, c.label) for c in services.OFFICIAL_CHANNELS]
 
 
-class CrisisReportSerializer(serializers.ModelSerializer):
+class CrisisReportSerializer(ModelSerializer):
     dong = DongRefSerializer(read_only=True, allow_null=True, help_text=_("비어 있으면 구 접수함(동 미정)"))
     channel_display = ChoiceDisplayField(source="channel")
     reporter_kind_display = ChoiceDisplayField(source="reporter_kind")
@@ -58,7 +59,7 @@ class CrisisReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReporterInputSerializer(serializers.Serializer):
+class ReporterInputSerializer(Serializer):
     """Who reported. Stored apart from the report, encrypted; never returned by the API."""
 
     name = serializers.CharField(required=False, allow_blank=True, default="")
@@ -71,7 +72,7 @@ class ReporterInputSerializer(serializers.Serializer):
     wants_reply = serializers.BooleanField(required=False, default=False)
 
 
-class CrisisReportCreateSerializer(serializers.Serializer):
+class CrisisReportCreateSerializer(Serializer):
     """What a client sends (discovery.services.ReportInput). Only the shape is checked here; the rules are
     discovery.services.report_take's, as on the page."""
 
@@ -100,7 +101,7 @@ class CrisisReportCreateSerializer(serializers.Serializer):
     reporter = ReporterInputSerializer(required=False, allow_null=True, default=None)
 
 
-class NetworkMemberSerializer(serializers.ModelSerializer):
+class NetworkMemberSerializer(ModelSerializer):
     role = serializers.ChoiceField(choices=NetworkRole.choices, read_only=True)
     role_display = ChoiceDisplayField(source="role")
     occupation = serializers.ChoiceField(choices=Occupation.choices, read_only=True)

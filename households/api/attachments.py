@@ -25,6 +25,7 @@ from welfare.api.base import ApiViewSet
 from welfare.api.filters import IdFilter, SinceFilter
 from welfare.api.refs import ChoiceDisplayField, PersonSerializer
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from welfare.api.serializers import ModelSerializer, Serializer
 from welfare.common.downloads import stored_file_response
 
 from .. import services
@@ -44,7 +45,7 @@ class AttachmentFilter(django_filters.FilterSet):
         fields = ("household", "owner_kind", "owner_id", "kind", "added_since")
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     kind_display = ChoiceDisplayField(source="kind")
     added_by = PersonSerializer(read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
@@ -60,7 +61,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return f"/api/v1/attachments/{attachment.pk}/download/"
 
 
-class AttachmentCreateSerializer(serializers.Serializer):
+class AttachmentCreateSerializer(Serializer):
     """What a client sends (multipart): the arguments of households.services.attachment_add."""
 
     owner_kind = serializers.ChoiceField(choices=(), help_text=_("household, resident, case, visit, consent, report"))

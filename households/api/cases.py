@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from welfare.api.base import ApiViewSet
 from welfare.api.refs import ChoiceDisplayField, PersonSerializer
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
+from welfare.api.serializers import ModelSerializer, Serializer
 from welfare.errors import RuleError
 
 from .. import services
@@ -44,7 +45,7 @@ from .views import rule_fields, with_dong
 # Cases -------------------------------------------------------------------------------------------------------
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     dong = serializers.IntegerField(source="household_dong_id", read_only=True)
     client = ResidentRefSerializer(read_only=True)
     source_display = ChoiceDisplayField(CaseSource.choices, source="source")
@@ -77,12 +78,12 @@ class CaseSerializer(serializers.ModelSerializer):
         return case.reassessment_state(self.context.get("today"))
 
 
-class ConferencePartnerSerializer(serializers.Serializer):
+class ConferencePartnerSerializer(Serializer):
     organisation = serializers.CharField(help_text=_("기관명"))
     person = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("참석자·직위"))
 
 
-class ConferencePlanItemSerializer(serializers.Serializer):
+class ConferencePlanItemSerializer(Serializer):
     domain = serializers.ChoiceField(choices=NeedDomain.choices)
     domain_display = ChoiceDisplayField(NeedDomain.choices, source="domain")
     text = serializers.CharField()
@@ -92,7 +93,7 @@ class ConferencePlanItemSerializer(serializers.Serializer):
                                     help_text=_("선정 시 만들어진 서비스 제공계획 목표"))
 
 
-class CaseConferenceSerializer(serializers.ModelSerializer):
+class CaseConferenceSerializer(ModelSerializer):
     kind_display = ChoiceDisplayField(ConferenceKind.choices, source="kind")
     body_display = ChoiceDisplayField(ConferenceBody.choices, source="body")
     decision_display = ChoiceDisplayField(ConferenceDecision.choices, source="decision")
@@ -127,7 +128,7 @@ class StaffField(serializers.PrimaryKeyRelatedField):
         super().__init__(queryset=get_user_model().objects.filter(is_active=True), **kwargs)
 
 
-class ConferenceInputSerializer(serializers.Serializer):
+class ConferenceInputSerializer(Serializer):
     """What a client sends to record a case conference (households.services.conference_record has the rules)."""
 
     held_on = serializers.DateField(help_text=_("회의일 (미래 불가)"))
@@ -150,7 +151,7 @@ class ConferenceInputSerializer(serializers.Serializer):
         }
 
 
-class CaseAftercareSerializer(serializers.Serializer):
+class CaseAftercareSerializer(Serializer):
     """The outcome of an after-care contact (households.services.aftercare_record holds the rules)."""
 
     outcome = serializers.ChoiceField(choices=AftercareOutcome.choices)
@@ -166,7 +167,7 @@ class CaseAftercareSerializer(serializers.Serializer):
 # sentence the page shows ("300자 이내로 적어 주세요. (지금 301자)").
 
 
-class CaseTransitionSerializer(serializers.Serializer):
+class CaseTransitionSerializer(Serializer):
     to = serializers.ChoiceField(choices=CaseStage.choices, help_text=_("옮겨 갈 단계"))
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text=_("읽었을 때의 version; 그사이 바뀌었으면 409"))
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from welfare.api.permissions import capability_permission
 from welfare.api.schema import WRITE_ERRORS, errors
+from welfare.api.serializers import Serializer
 from welfare.audit import log_action
 from welfare.models import AccessAction
 from welfare.permissions import can
@@ -67,7 +68,7 @@ class FieldPackViewSet(viewsets.ViewSet):
         return response
 
 
-class SyncItemSerializer(serializers.Serializer):
+class SyncItemSerializer(Serializer):
     kind = serializers.ChoiceField(choices=["visit", "check_in", "consent", "contact_attempt"])
     pack_generated_at = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
     item = serializers.DictField(help_text=_("기록 내용: client_id와 각 종류의 필드"))
@@ -77,7 +78,7 @@ class SyncItemSerializer(serializers.Serializer):
         self.fields["kind"].choices = sorted(sync_kinds())  # every kind an app registered (the schema lists them)
 
 
-class SyncResultSerializer(serializers.Serializer):
+class SyncResultSerializer(Serializer):
     status = serializers.ChoiceField(choices=["sent", "conflict"])
     id = serializers.IntegerField(allow_null=True)
     notes = serializers.ListField(child=serializers.CharField())

@@ -15,6 +15,7 @@ from welfare.api.errors import flat_errors
 from welfare.api.filters import MAX_ID
 from welfare.api.refs import ChoiceDisplayField
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from welfare.api.serializers import ModelSerializer, Serializer
 from welfare.permissions import can
 
 from .. import services
@@ -31,7 +32,7 @@ from .views import measurement_input, with_dong
 # Health measurements -----------------------------------------------------------------------------------------
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class MeasurementSerializer(ModelSerializer):
     dong = serializers.IntegerField(source="household_dong_id", read_only=True)
     kind_display = ChoiceDisplayField(source="kind")
     value = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False, read_only=True,
@@ -52,19 +53,19 @@ class MeasurementBulkRowSerializer(MeasurementRowSerializer):
     measured_at = UtcDateTimeField(help_text=_("측정 일시"))
 
 
-class MeasurementBulkSerializer(serializers.Serializer):
+class MeasurementBulkSerializer(Serializer):
     """The bulk request's shape (for the schema: the view reads each row on its own, so one bad row is reported
     with its index while the others go in)."""
 
     measurements = MeasurementBulkRowSerializer(many=True, help_text=_("측정값 목록(최대 500건)"))
 
 
-class MeasurementRowErrorSerializer(serializers.Serializer):
+class MeasurementRowErrorSerializer(Serializer):
     index = serializers.IntegerField(help_text=_("요청 measurements 안의 순번(0부터)"))
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
-class MeasurementBulkResultSerializer(serializers.Serializer):
+class MeasurementBulkResultSerializer(Serializer):
     created = MeasurementSerializer(many=True, help_text=_("새로 저장한 측정값"))
     existing = MeasurementSerializer(many=True, help_text=_("external_id로 이미 저장되어 있던 측정값"))
     errors = MeasurementRowErrorSerializer(many=True, help_text=_("거부한 행: 나머지 행은 저장했습니다"))

@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from plans.models import Resource
 from welfare.api.refs import ChoiceDisplayField, DongRefSerializer, PersonSerializer, person_name  # noqa: F401
+from welfare.api.serializers import ModelSerializer, Serializer
 
 from ..models import (
     CHARACTERISTIC_FIELDS,
@@ -41,7 +42,7 @@ from ..services import (
 )
 
 
-class ResidentRefSerializer(serializers.Serializer):
+class ResidentRefSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
 
@@ -49,7 +50,7 @@ class ResidentRefSerializer(serializers.Serializer):
 # Households --------------------------------------------------------------------------------------------------
 
 
-class ResidentSerializer(serializers.ModelSerializer):
+class ResidentSerializer(ModelSerializer):
     relation_display = ChoiceDisplayField(source="relation")
     sex_display = ChoiceDisplayField(source="sex")
     birth_year = serializers.SerializerMethodField()
@@ -74,7 +75,7 @@ class ResidentSerializer(serializers.ModelSerializer):
         return resident.left_on is None
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     dong = DongRefSerializer(read_only=True)
     housing_type_display = ChoiceDisplayField(source="housing_type")
     characteristics = serializers.SerializerMethodField()
@@ -116,7 +117,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 # Visits ------------------------------------------------------------------------------------------------------
 
 
-class VisitNeedSerializer(serializers.Serializer):
+class VisitNeedSerializer(Serializer):
     domain = serializers.ChoiceField(choices=NeedDomain.choices)
     domain_display = ChoiceDisplayField(NeedDomain.choices, source="domain")
     severity = serializers.ChoiceField(choices=Severity.choices)
@@ -124,7 +125,7 @@ class VisitNeedSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(ModelSerializer):
     kind_display = ChoiceDisplayField(source="kind")
     contact_result_display = ChoiceDisplayField(source="contact_result")
     risk_level_display = ChoiceDisplayField(source="risk_level")
@@ -197,7 +198,7 @@ class VisibleResidentField(PreloadedMixin, serializers.PrimaryKeyRelatedField):
         return Resident.objects.visible_to(self.context["request"].user)
 
 
-class VisitCreateSerializer(serializers.Serializer):
+class VisitCreateSerializer(Serializer):
     """What a client sends to record a visit; ``visit_data()`` is the service's input
     (households.services.visit_record holds the rules, the page's form uses the same)."""
 
@@ -249,7 +250,7 @@ def _need_rows(needs: list[dict]) -> tuple[tuple[str, str, str], ...]:
 # Health measurements (the row a check-in carries; the rest is in measurements.py) ----------------
 
 
-class MeasurementRowSerializer(serializers.Serializer):
+class MeasurementRowSerializer(Serializer):
     """One reading as a gateway sends it; households.services.measurement_rules holds the rules (possible values,
     time, person, consent), so this only turns JSON into the service's input."""
 
@@ -268,7 +269,7 @@ class MeasurementRowSerializer(serializers.Serializer):
 # Follow-ups, check-ins ---------------------------------------------------------------------------------------
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ModelSerializer):
     dong = serializers.IntegerField(source="household_dong_id", read_only=True)
     reason_display = ChoiceDisplayField(source="reason")
     status_display = ChoiceDisplayField(source="status")
@@ -287,7 +288,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         return follow_up.status == "open" and follow_up.due_on < self.context["today"]
 
 
-class CheckInSerializer(serializers.ModelSerializer):
+class CheckInSerializer(ModelSerializer):
     dong = serializers.IntegerField(source="household_dong_id", read_only=True)
     source_display = ChoiceDisplayField(source="source")
     client_id = serializers.CharField(source="external_id", read_only=True, allow_null=True)
@@ -300,7 +301,7 @@ class CheckInSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CheckInCreateSerializer(serializers.Serializer):
+class CheckInCreateSerializer(Serializer):
     """What a gateway sends: the arguments of households.services.checkin_record (which holds the rules)."""
 
     client_id = serializers.CharField(max_length=100, help_text=_(
@@ -318,7 +319,7 @@ class CheckInCreateSerializer(serializers.Serializer):
 # Service links and resources ---------------------------------------------------------------------------------
 
 
-class ResourceRefSerializer(serializers.ModelSerializer):
+class ResourceRefSerializer(ModelSerializer):
     sector_display = ChoiceDisplayField(source="sector")
     category_display = ChoiceDisplayField(source="category")
 
@@ -328,7 +329,7 @@ class ResourceRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ServiceLinkSerializer(serializers.ModelSerializer):
+class ServiceLinkSerializer(ModelSerializer):
     dong = serializers.IntegerField(source="household_dong_id", read_only=True)
     resource = ResourceRefSerializer(read_only=True)
     need_domain = serializers.ChoiceField(source="need.domain", choices=NeedDomain.choices, read_only=True,
@@ -349,7 +350,7 @@ class ServiceLinkSerializer(serializers.ModelSerializer):
         return [s for s in LinkStatus.values if link.can_move_to(s)]
 
 
-class ServiceLinkStatusSerializer(serializers.Serializer):
+class ServiceLinkStatusSerializer(Serializer):
     to = serializers.ChoiceField(choices=LinkStatus.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="",
                                    help_text=_("거절·중단일 때 필수"))
@@ -359,7 +360,7 @@ class ServiceLinkStatusSerializer(serializers.Serializer):
 # Phrase templates --------------------------------------------------------------------------------------------
 
 
-class PhraseSerializer(serializers.Serializer):
+class PhraseSerializer(Serializer):
     """One phrase of the visit form's "자주 쓰는 문구" (households.selectors.Phrase)."""
 
     id = serializers.IntegerField(read_only=True, allow_null=True,
@@ -370,7 +371,7 @@ class PhraseSerializer(serializers.Serializer):
     order = serializers.IntegerField(read_only=True)
 
 
-class PhraseSetSerializer(serializers.Serializer):
+class PhraseSetSerializer(Serializer):
     """The user's district's active phrases in the visit form's order (households.selectors.PhraseSet)."""
 
     district = serializers.IntegerField(source="district_id", read_only=True, allow_null=True)

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from welfare.api.filters import MAX_ID
 from welfare.api.refs import ChoiceDisplayField, DongRefSerializer
+from welfare.api.serializers import ModelSerializer, Serializer
 
 from ..dashboard import Pace
 from ..metrics import METRIC_CHOICES
@@ -24,12 +25,12 @@ from ..models import (
 )
 
 
-class DistrictRefSerializer(serializers.Serializer):
+class DistrictRefSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ModelSerializer):
     status = serializers.ChoiceField(choices=MilestoneStatus.choices, read_only=True)
     status_display = ChoiceDisplayField(source="status")
 
@@ -39,7 +40,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ModelSerializer):
     department = serializers.CharField(source="department.name", read_only=True)
     funding_source = serializers.ChoiceField(choices=FundingSource.choices, read_only=True)
     funding_source_display = ChoiceDisplayField(source="funding_source")
@@ -57,7 +58,7 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(ModelSerializer):
     tasks = TaskSerializer(many=True, read_only=True)
 
     class Meta:
@@ -66,7 +67,7 @@ class AreaSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ModelSerializer):
     district = DistrictRefSerializer(read_only=True)
     status = serializers.ChoiceField(choices=PlanStatus.choices, read_only=True)
     status_display = ChoiceDisplayField(source="status")
@@ -82,7 +83,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProgressFields(serializers.Serializer):
+class ProgressFields(Serializer):
     """One target (or a metric's total) against its actual and the calendar (plans.dashboard.Progress)."""
 
     metric = serializers.ChoiceField(choices=METRIC_CHOICES, read_only=True)
@@ -103,7 +104,7 @@ class DongProgressSerializer(ProgressFields):
     dong = DongRefSerializer(read_only=True)
 
 
-class PlanProgressSerializer(serializers.Serializer):
+class PlanProgressSerializer(Serializer):
     as_of = serializers.DateField(source="today", read_only=True)
     elapsed_percent = serializers.IntegerField(read_only=True, help_text=_("올해 지난 날의 비율(%)"))
     targets = DongProgressSerializer(many=True, read_only=True, help_text=_("동별 목표(미달 동 먼저)"))
@@ -119,7 +120,7 @@ class PlanDetailSerializer(PlanSerializer):
         read_only_fields = fields
 
 
-class FigureSerializer(serializers.ModelSerializer):
+class FigureSerializer(ModelSerializer):
     metric = serializers.ChoiceField(choices=METRIC_CHOICES, read_only=True)
     month = serializers.DateField(read_only=True, help_text=_("그 달 1일"))
 
@@ -129,7 +130,7 @@ class FigureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FigureQuerySerializer(serializers.Serializer):
+class FigureQuerySerializer(Serializer):
     dong = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
                                     help_text=_("이 동만(보이지 않는 동이면 빈 목록)"))
     metric = serializers.ChoiceField(choices=METRIC_CHOICES, required=False, help_text=_("이 지표만"))
@@ -146,7 +147,7 @@ class ProgressRow:
         return getattr(self._cell, name)
 
 
-class ResourceSerializer(serializers.ModelSerializer):
+class ResourceSerializer(ModelSerializer):
     sector_display = ChoiceDisplayField(source="sector")
     category_display = ChoiceDisplayField(source="category")
     dongs = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("비어 있으면 구 전체"))

@@ -7,12 +7,14 @@ from rest_framework import serializers
 
 from welfare.common.choices import labels_of
 
+from .serializers import Serializer
+
 
 def person_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(Serializer):
     """A staff member: id and display name."""
 
     id = serializers.IntegerField(read_only=True)
@@ -59,6 +61,6 @@ class ChoiceDisplayField(serializers.CharField):
         return str(value) if label is None else label
 
 
-class DongRefSerializer(serializers.Serializer):
+class DongRefSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)

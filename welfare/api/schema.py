@@ -8,8 +8,10 @@ from drf_spectacular.plumbing import build_parameter_type
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from .serializers import Serializer
 
-class ErrorBodySerializer(serializers.Serializer):
+
+class ErrorBodySerializer(Serializer):
     code = serializers.CharField(help_text="machine code: invalid, not_found, not_authenticated, stale_version…")
     message = serializers.CharField(help_text="a sentence for a person (Korean by default)")
     # A field named "fields" (the error body's), which shadows Serializer.fields for the type checker only.
@@ -19,7 +21,7 @@ class ErrorBodySerializer(serializers.Serializer):
                    "non_field_errors for the whole input"))
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(Serializer):
     error = ErrorBodySerializer()
 
 
