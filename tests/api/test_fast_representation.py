@@ -119,6 +119,28 @@ class Plain(Serializer):
     made = serializers.CharField(source="make")  # a callable value: DRF calls it
 
 
+class Wrapping:
+    """A descriptor that keeps the raw value in the row's ``__dict__`` under its own name and gives something else
+    (Django's ``FileDescriptor`` gives a FieldFile for the stored name)."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, row, owner=None):
+        return self if row is None else f"wrapped {row.__dict__[self.name]}"
+
+    def __set__(self, row, value):
+        row.__dict__[self.name] = value
+
+
+class Row:
+    name = Wrapping()
+
+    def __init__(self, name, make):
+        self.name = name
+        self.make = make
+
+
 def both_ways(monkeypatch, make):
     fast = make()
     with monkeypatch.context() as m:
@@ -142,14 +164,16 @@ def test_model_fields_of_every_kind_as_drf_writes_them(monkeypatch, world, db):
         assert fast[0]["flagged"] is False and fast[0]["label"] == str(household)
 
 
-def test_dicts_mappings_and_callables_as_drf_reads_them(monkeypatch):
+def test_dicts_mappings_descriptors_and_callables_as_drf_reads_them(monkeypatch):
     rows = [
+        Row("raw", "object"),  # a name read through its class's descriptor
         {"name": "dict", "make": lambda: "called"},  # a callable under a key
         {"name": "no size", "make": "plain"},  # a missing key: the default
         Box({"name": "key", "size": 3, "make": "boxed"}),
     ]
     fast, drf = both_ways(monkeypatch, lambda: Plain(rows, many=True).data)
     assert fast == drf == [
+        {"name": "wrapped raw", "size": 7, "made": "object"},
         {"name": "dict", "size": 7, "made": "called"},
         {"name": "no size", "size": 7, "made": "plain"},
         {"name": "key", "size": 3, "made": "boxed"},

@@ -5,8 +5,9 @@ check, a "simple callable" check by ``inspect``, exception handlers, then the PK
 page (about 11,000 fields with the residents) that was a fifth of the response. Most fields read one attribute the
 row already holds as plain data: a column, an annotation, a ``to_attr`` prefetch, a foreign key's id. Those are
 read here from the row's ``__dict__`` (or the dict's key) directly; every other field (a property, a method, a
-related object, a dotted source, a missing key) goes through DRF's own ``get_attribute``. The output is DRF's:
-``tests/api/test_fast_representation.py`` compares both ways over every list endpoint.
+related object, a dotted source, a missing key, a name the row's class reads through a descriptor of its own, as
+Django's ``FileField`` does) goes through DRF's own ``get_attribute``. The output is DRF's:
+``tests/api/test_fast_representation.py`` compares both ways over every list and detail endpoint.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
@@ -24,9 +26,28 @@ _MISSING = object()
 _SELF = "*"  # a field whose source is the whole row (SerializerMethodField, source="*")
 
 
-def _plain_key(field: serializers.Field, model: type[models.Model] | None) -> str | None:
-    """The key under which a row holds this field's value as plain data, if it has one: its one-part source; a
-    foreign key's ``<name>_id`` for a primary-key field of a model's foreign key; ``*`` for the whole row."""
+def _read_through(row_class: type, name: str) -> bool:
+    """Whether the row's class reads ``name`` through a data descriptor (a property, Django's ``FileDescriptor``),
+    which may give something other than what ``__dict__`` holds. A foreign key's id descriptor reads ``__dict__``
+    as it is."""
+    for klass in row_class.__mro__:
+        if name in vars(klass):
+            attribute = vars(klass)[name]
+            return hasattr(attribute, "__set__") and not isinstance(attribute, ForeignKeyDeferredAttribute)
+    return False
+
+
+def _plain_key(field: serializers.Field, model: type[models.Model] | None, row_class: type) -> str | None:
+    """The key under which a row of ``row_class`` holds this field's value as plain data, if it has one: its
+    one-part source; a foreign key's ``<name>_id`` for a primary-key field of a model's foreign key; ``*`` for the
+    whole row."""
+    key = _source_key(field, model)
+    if key is None or key is _SELF or issubclass(row_class, dict):
+        return key
+    return None if _read_through(row_class, key) else key
+
+
+def _source_key(field: serializers.Field, model: type[models.Model] | None) -> str | None:
     if field.source == "*":
         return _SELF
     if len(field.source_attrs) != 1:
@@ -47,13 +68,15 @@ def _plain_key(field: serializers.Field, model: type[models.Model] | None) -> st
 class FastRepresentation:
     """``to_representation`` as DRF's ``Serializer`` writes it, reading plain values directly (module docstring)."""
 
-    def _read_plan(self) -> tuple[tuple[str, Any, str | None, bool], ...]:
-        plan = self.__dict__.get("_fast_read_plan")
+    def _read_plan(self, row_class: type) -> tuple[tuple[str, Any, str | None, bool], ...]:
+        """The fields and where each is read, once per response (a serializer lives for one) and kind of row."""
+        plans = self.__dict__.setdefault("_fast_read_plans", {})
+        plan = plans.get(row_class)
         if plan is None:
-            meta = getattr(self, "Meta", None)
-            model = getattr(meta, "model", None)
-            plan = self.__dict__["_fast_read_plan"] = tuple(
-                (field.field_name, field, _plain_key(field, model), isinstance(field, PrimaryKeyRelatedField))
+            model = getattr(getattr(self, "Meta", None), "model", None)
+            plan = plans[row_class] = tuple(
+                (field.field_name, field, _plain_key(field, model, row_class),
+                 isinstance(field, PrimaryKeyRelatedField))
                 for field in self._readable_fields  # type: ignore[attr-defined]  # the serializer this mixes into
             )
         return plan
@@ -64,7 +87,7 @@ class FastRepresentation:
         else:
             values = getattr(instance, "__dict__", None) or {}
         ret = {}
-        for name, field, key, pk_only in self._read_plan():
+        for name, field, key, pk_only in self._read_plan(type(instance)):
             if key is _SELF:
                 ret[name] = field.to_representation(instance)
                 continue
