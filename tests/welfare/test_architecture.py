@@ -118,6 +118,46 @@ def test_api_modules_import_no_form():
     assert offenders == [], "API modules use input serializers and services, never forms:\n" + "\n".join(offenders)
 
 
+# --- every API serializer inherits the core's bases ---------------------------------------------------------
+
+DRF_SERIALIZER_BASES = frozenset({"Serializer", "ModelSerializer", "HyperlinkedModelSerializer"})
+SERIALIZER_BASES_HOME = "welfare/api/serializers.py"
+
+
+def drf_serializer_bases(tree: ast.Module) -> list[tuple[int, str]]:
+    """Classes whose base is DRF's own serializer (``serializers.Serializer``, or the name imported from
+    ``rest_framework.serializers``)."""
+    from_drf = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                and node.module == "rest_framework.serializers" for alias in node.names}
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for base in node.bases:
+            drf = (isinstance(base, ast.Attribute) and base.attr in DRF_SERIALIZER_BASES
+                   and isinstance(base.value, ast.Name) and base.value.id == "serializers") or (
+                isinstance(base, ast.Name) and base.id in from_drf and base.id in DRF_SERIALIZER_BASES)
+            if drf:
+                found.append((node.lineno, node.name))
+    return found
+
+
+def test_every_api_serializer_inherits_the_cores_bases():
+    offenders = [f"{_rel(path)}:{line} {name}" for path in _modules("welfare", *APPS)
+                 if _rel(path) != SERIALIZER_BASES_HOME for line, name in drf_serializer_bases(_tree(path))]
+    assert offenders == [], ("API serializers inherit welfare.api.serializers' Serializer or ModelSerializer (they "
+                             "read plain values directly), not DRF's:\n" + "\n".join(offenders))
+
+
+def test_the_serializer_guard_sees_both_spellings():
+    tree = ast.parse("from rest_framework import serializers\n"
+                     "from rest_framework.serializers import ModelSerializer\n"
+                     "class A(serializers.Serializer): pass\n"
+                     "class B(ModelSerializer): pass\n"
+                     "class C(serializers.CharField): pass\n")
+    assert drf_serializer_bases(tree) == [(3, "A"), (4, "B")]
+
+
 # --- the core imports no app --------------------------------------------------------------------------------
 
 def _is_core(path: Path) -> bool:
