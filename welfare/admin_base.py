@@ -52,6 +52,12 @@ class ReadOnlyInlineMixin:
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        """Every field the inline names is read-only, so none goes into its form: a non-editable one (a creation
+        time) named in ``fields`` otherwise made Django refuse to build the form, and the parent's page answered
+        500."""
+        return [*super().get_readonly_fields(request, obj), *(self.fields or ())]
+
 
 class ReadOnlyTabularInline(ReadOnlyInlineMixin, admin.TabularInline):
     pass
