@@ -21,4 +21,7 @@ def _crisis_report(r: CrisisReport) -> dict:
 
 
 register(TimelineSource("report", gettext_lazy("위기가구 제보"), CrisisReport, "received_at", _crisis_report,
-                        select_related=("assigned_official",)))
+                        select_related=("assigned_official",),
+                        # A report is its dong's: someone who sees the household through its case (the district's
+                        # case team) sees the line without a link to a page that would answer 404.
+                        visible=lambda user: CrisisReport.objects.visible_to(user)))

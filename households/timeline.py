@@ -20,9 +20,11 @@ from django.db.models import (
     CharField,
     DateTimeField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Model,
+    OuterRef,
     QuerySet,
     Value,
 )
@@ -75,6 +77,10 @@ class TimelineSource:
     ``at`` is the column (or expression) the timeline sorts by; ``describe`` turns one fetched row into the
     parts of a line. The rows of a page are fetched with ``select_related``/``prefetch_related`` so each kind
     costs one query (two for visits and their needs) whatever the number of its rows.
+
+    ``visible``, for a kind whose own page is scoped more narrowly than the household (a crisis report is its
+    dong's), gives the rows a user may open: a line the user may not open keeps its summary but loses its link
+    (read in the same query as the rows), so the page never offers a link that answers 404.
     """
 
     kind: str
@@ -86,6 +92,7 @@ class TimelineSource:
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
     date_only: bool = False
+    visible: Callable[[object], QuerySet] | None = None
 
     def rows(self, household: Household) -> QuerySet:
         at = self.at() if callable(self.at) else F(self.at)
@@ -96,8 +103,11 @@ class TimelineSource:
             .values_list("tl_kind", "tl_id", "tl_at")
         )
 
-    def fetch(self, ids: Iterable[int]) -> dict[int, Model]:
+    def fetch(self, ids: Iterable[int], user=None) -> dict[int, Model]:
         queryset = self.model._default_manager.filter(pk__in=list(ids))
+        if self.visible is not None:
+            openable = self.visible(user).filter(pk=OuterRef("pk")) if user is not None else None
+            queryset = queryset.annotate(tl_openable=Exists(openable)) if openable is not None else queryset
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         if self.prefetch_related:
@@ -269,8 +279,10 @@ class CompiledRows:
 
 
 def household_timeline(household: Household, *, page: object = 1, per_page: int = TIMELINE_PER_PAGE,
-                       sources: list[TimelineSource] | None = None) -> Page:
-    """One page of the household's timeline; ``page.object_list`` holds :class:`TimelineEntry` items.
+                       sources: list[TimelineSource] | None = None, user=None) -> Page:
+    """One page of the household's timeline; ``page.object_list`` holds :class:`TimelineEntry` items. ``user``:
+    who reads it; without one, the lines of kinds with their own scoping (``TimelineSource.visible``) carry no
+    link.
 
     Queries: 1 count + 1 page of the union (compiled once for both) + 1 per kind on the page (+1 for the needs
     of its visits).
@@ -282,14 +294,17 @@ def household_timeline(household: Household, *, page: object = 1, per_page: int 
     wanted: dict[str, list[int]] = {}
     for kind, pk, _at in keys:
         wanted.setdefault(kind, []).append(pk)
-    fetched = {kind: by_kind[kind].fetch(ids) for kind, ids in wanted.items()}
+    fetched = {kind: by_kind[kind].fetch(ids, user) for kind, ids in wanted.items()}
     entries = []
     for kind, pk, at in keys:
         obj = fetched[kind].get(pk)
         if obj is None:  # deleted between the two queries
             continue
         source = by_kind[kind]
+        parts = source.describe(obj)
+        if source.visible is not None and not getattr(obj, "tl_openable", False):
+            parts["url"] = None
         entries.append(TimelineEntry(kind=kind, label=str(source.label), at=at, obj=obj,
-                                     date_only=source.date_only, **source.describe(obj)))
+                                     date_only=source.date_only, **parts))
     result.object_list = entries
     return result

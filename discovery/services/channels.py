@@ -14,7 +14,7 @@ from welfare.common import bounds
 from welfare.errors import RuleError
 from welfare.models import District, Dong
 from welfare.permissions import can
-from welfare.scoping import personal_dong_ids
+from welfare.scoping import membership, personal_dong_ids
 
 from ..models import Channel, CrisisReport, ReportSource, SourceKind
 from .intake import report_create
@@ -26,6 +26,12 @@ MAX_PADS = 100_000
 
 
 @transaction.atomic
+def may_keep_sources(user) -> bool:
+    """The reporting places (업소, memo pads, posters) are a district's, kept by those who edit its network: a
+    superuser without a district keeps them in the admin."""
+    return membership(user) is not None and can(user, "edit_network")
+
+
 def source_save(*, by: User, district: District, name: str, kind: str, dong: Dong | None = None,
                 pads_given: int = 0, source: ReportSource | None = None) -> ReportSource:
     if not can(by, "edit_network"):

@@ -26,7 +26,6 @@ from django.views.decorators.http import require_POST
 
 from welfare.errors import RuleError, show_on_form
 from welfare.models import District, Dong
-from welfare.permissions import can
 from welfare.scoping import membership, personal_dong_ids
 
 from ..models import Channel, CrisisReport, ReportSource, SourceKind
@@ -47,10 +46,9 @@ class SourceForm(forms.Form):
 
 
 def _district(request: HttpRequest) -> District:
-    staff = membership(request.user)
-    if staff is None or not can(request.user, "edit_network"):
+    if not services.may_keep_sources(request.user):
         raise PermissionDenied
-    return staff.district
+    return membership(request.user).district
 
 
 def source_list(request: HttpRequest) -> HttpResponse:

@@ -126,7 +126,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
     _require_uploader(request)
     batches = batches_visible_to(request.user).select_related("round", "uploaded_by")
     page = Paginator(batches.order_by("-uploaded_at", "-id"), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "discovery/imports/list.html", {"page": page, "query_string": ""})
+    return render(request, "discovery/imports/list.html", {
+        "page": page, "query_string": "", "may_upload": upload_district_id(request.user) is not None})
 
 
 def import_create(request: HttpRequest) -> HttpResponse:
@@ -182,6 +183,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "discovery/imports/detail.html", {
         "batch": batch, "page": page, "query_string": "", "running": running(batch), "unmapped": list(unmapped),
         "stalled": batch.is_stalled, "status_label": status_label(batch),
+        "may_upload": upload_district_id(request.user) is not None,
         "dropped_message": dropped_message(batch) if batch.error_rows_dropped else "",
         "upload_retention_days": settings.IMPORT_UPLOAD_RETENTION_DAYS,
     })

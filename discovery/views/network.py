@@ -24,6 +24,7 @@ from ..models import CrisisReport, NetworkMember, NetworkRole, Occupation
 from ..selectors import member_report_counts
 from ..services import network as services
 from ..services import partners
+from ..services.channels import may_keep_sources
 
 PER_PAGE = 25
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -140,6 +141,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
     return render(request, "discovery/network/list.html", {
         "form": form, "page": page, "query_string": params.urlencode(),
         "can_edit": services.can_edit_members(request.user), "today": timezone.localdate(),
+        "may_keep_sources": may_keep_sources(request.user),
         "filtered": bool(request.GET.get("q") or request.GET.get("role") or request.GET.get("occupation")
                          or request.GET.get("dong") or request.GET.get("active") not in (None, "", "active")),
     })

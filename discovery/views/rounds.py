@@ -81,9 +81,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     progress = services.round_progress(round_, request.user)
     dong, page, forms_by_target, open_only = None, None, {}, request.GET.get("open") == "1"
+    # The dongs whose targets this user may list (a district role sees the progress of every dong, the names only).
+    personal = personal_dong_ids(request.user)
     if request.GET.get("dong"):
         # Another dong's targets answer 404, as if the dong did not exist.
-        dong = get_object_or_404(Dong.objects.filter(district_id=round_.district_id, pk__in=personal_dong_ids(request.user)),
+        dong = get_object_or_404(Dong.objects.filter(district_id=round_.district_id, pk__in=personal),
                                  pk=request.GET["dong"] if request.GET["dong"].isdigit() else 0)
         targets = services.dong_targets(round_, dong)
         if open_only:
@@ -103,7 +105,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "round": round_, "progress": progress, "dong": dong, "page": page, "rows": rows, "open_only": open_only,
         "query_string": urlencode(query), "days_left": services.days_left(round_),
         "days_late": -services.days_left(round_),
-        "due_soon": services.DUE_SOON_DAYS, "can_export": bool(personal_dong_ids(request.user)),
+        "due_soon": services.DUE_SOON_DAYS, "can_export": bool(personal), "open_dongs": personal,
         "totals": (sum(p.targets for p in progress), sum(p.answered for p in progress)),
     })
 

@@ -42,7 +42,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 def detail_context(request: HttpRequest, household: Household) -> dict:
     """The timeline of the household page: a constant number of queries (see households.timeline.household_timeline)."""
     return {
-        "timeline": timeline.household_timeline(household, page=request.GET.get("tpage")),
+        "timeline": timeline.household_timeline(household, page=request.GET.get("tpage"), user=request.user),
         "timeline_query": _query_without(request, "tpage"),
     }
 

@@ -40,6 +40,9 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     return render(request, "plans/resource_list.html", {
         "form": form, "page": page, "query_string": params.urlencode(),
+        # The guide and the new-resource form are a district's: a superuser without one keeps the directory in
+        # the admin, so neither link is offered where it would be refused.
+        "in_district": membership(request.user) is not None,
         "can_manage": can(request.user, "manage_resources"),
     })
 
