@@ -7,6 +7,7 @@ class WelfareConfig(AppConfig):
     verbose_name = _("조직·접근기록")
 
     def ready(self) -> None:
-        from .common import model_choices
+        from .common import lookups, model_choices
 
         model_choices.install()  # choice lists read with one plain SELECT, not a server-side cursor
+        lookups.install()  # ``id__in`` leaves out numbers too large for the column (SQLite failed on them)

@@ -6,20 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .common.requests import local_url
 from .errors import RuleError
 from .models import Dong, SavedFilter
 from .services.saved_filters import saved_filter_delete, saved_filter_save
 
 
 def _back(request: HttpRequest) -> str:
-    target = request.POST.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return "/"
+    return local_url(request, request.POST.get("next"), "/")
 
 
 def _message(error: RuleError) -> str:

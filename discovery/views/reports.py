@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -25,6 +24,7 @@ from households.forms import HeadForm, HouseholdForm
 from households.models import Attachment, Household
 from welfare.audit import log_action, log_list
 from welfare.common.paging import IdsFirstPaginator
+from welfare.common.requests import given_id, local_url
 from welfare.errors import RuleError, show_on_form
 from welfare.messaging.models import OutboundMessage
 from welfare.permissions import can
@@ -83,10 +83,7 @@ def age_label(moment: dt.datetime, now: dt.datetime) -> str:
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
+    return local_url(request, request.POST.get("next"), fallback)
 
 
 # --- The triage queue --------------------------------------------------------------------------------------------
@@ -275,7 +272,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_link(request: HttpRequest, pk: int) -> HttpResponse:
     _require_editor(request)
     report = _report(request, pk)
-    household = get_object_or_404(Household.objects.visible_to(request.user), pk=request.POST.get("household") or 0)
+    household = get_object_or_404(Household.objects.visible_to(request.user), pk=given_id(request.POST.get("household")))
     try:
         services.report_link_household(report=report, household=household, by=request.user)
     except ValidationError as error:

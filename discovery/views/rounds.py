@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from welfare.audit import log_list
+from welfare.common.requests import given_id
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.scoping import membership, personal_dong_ids
@@ -86,7 +87,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("dong"):
         # Another dong's targets answer 404, as if the dong did not exist.
         dong = get_object_or_404(Dong.objects.filter(district_id=round_.district_id, pk__in=personal),
-                                 pk=request.GET["dong"] if request.GET["dong"].isdigit() else 0)
+                                 pk=given_id(request.GET["dong"]))
         targets = services.dong_targets(round_, dong)
         if open_only:
             targets = targets.filter(result_code="")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from welfare.audit import log_list
+from welfare.common.requests import given_id
 from welfare.errors import RuleError, show_on_form
 from welfare.models import Dong
 from welfare.permissions import can, roles_with
@@ -72,7 +73,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, "manage_areas")
     if request.method == "POST" and request.POST.get("action") == "from_addresses":
         dong = get_object_or_404(Dong.objects.filter(pk__in=personal_dong_ids(request.user)),
-                                 pk=request.POST.get("dong"))
+                                 pk=given_id(request.POST.get("dong")))
         try:
             done = areas_from_addresses(dong=dong, by=request.user, overwrite=request.POST.get("overwrite") == "1")
         except RuleError as error:

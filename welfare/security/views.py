@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from welfare.common.requests import local_url
 from welfare.errors import RuleError
 from welfare.models import AccountSecurity
 from welfare.permissions import can
@@ -37,11 +37,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return settings.LOGIN_REDIRECT_URL
+    return local_url(request, request.POST.get("next") or request.GET.get("next"), settings.LOGIN_REDIRECT_URL)
 
 
 def _verified(request: HttpRequest) -> bool:
