@@ -57,8 +57,8 @@ def test_areas_from_addresses_for_a_dong_that_is_not_a_number_is_404(client_for,
 
 
 def test_a_round_page_for_a_dong_that_is_not_a_number_is_404(client_for, dong, official):
-    from .test_rounds import detail, imported_round
     from .factories_imports import crisis_row
+    from .test_rounds import detail, imported_round
 
     round_ = imported_round(dong.district, [crisis_row(1)])
     assert client_for(official).get(detail(round_, dong=dong.pk)).status_code == 200
