@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from welfare.audit import log_list
-from welfare.common.requests import given_id
+from welfare.common.requests import given_id, given_ids
 from welfare.errors import RuleError, show_on_form
 from welfare.models import Dong
 from welfare.permissions import can, roles_with
@@ -128,7 +128,7 @@ class QueueAssignForm(forms.Form):
     def clean(self):
         data = super().clean()
         # The rows ticked (the service checks each: scope, still unassigned, the official's dong).
-        data["ids"] = [int(v) for v in self.data.getlist("ids") if str(v).isdigit()]
+        data["ids"] = given_ids(self.data.getlist("ids"))
         if not data["ids"]:
             raise forms.ValidationError(_("배정할 항목을 하나 이상 고르세요."))
         return data

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from welfare.audit import log_list
 from welfare.common.paging import IdsFirstPaginator
+from welfare.common.requests import given_id, given_ids
 from welfare.models import Dong
 from welfare.permissions import can, roles_with
 from welfare.scoping import personal_dong_ids
@@ -124,7 +125,7 @@ class BulkForm(forms.Form):
 
 def _checked(request: HttpRequest) -> set[int]:
     """The rows ticked in a refused submission, to tick them again."""
-    return {int(v) for v in request.POST.getlist("ids") if v.isdigit()}
+    return set(given_ids(request.POST.getlist("ids")))
 
 
 def _bulk(request: HttpRequest) -> HttpResponse | BulkForm:
@@ -205,9 +206,9 @@ def team(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     dong_ids = selectors.team_dong_ids(request.user)
     team_dongs = list(Dong.objects.filter(pk__in=dong_ids).order_by("name"))
-    chosen = request.GET.get("dong", "")
-    if chosen.isdigit() and int(chosen) in dong_ids:  # one of the lead's dongs (a saved filter may name it)
-        dong_ids = frozenset({int(chosen)})
+    chosen = given_id(request.GET.get("dong"))
+    if chosen in dong_ids:  # one of the lead's dongs (a saved filter may name it)
+        dong_ids = frozenset({chosen})
     # Ids first: a deep page of a large team's overdue contacts skips bare rows, not head-name subqueries.
     overdue = IdsFirstPaginator(selectors.overdue_contacts(dong_ids, today=today), CASELOAD_PER_PAGE,
                                 decorate=lambda rows: rows.select_related("dong", "assigned_official").with_head_name())

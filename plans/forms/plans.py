@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from welfare.common.bounds import LONG_TEXT, NOTE_TEXT, counter_attrs
+from welfare.common.bounds import LONG_TEXT, NOTE_TEXT, counter_attrs, whole_number
 from welfare.common.dates import seoul_today
 from welfare.models import Dong
 
@@ -70,7 +70,7 @@ class MoneyField(forms.CharField):
             return 0
         if not re.fullmatch(r"-?\d+", text):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(text)
+        return whole_number(text)
 
     def validate(self, value):
         if value < 0:
@@ -146,7 +146,7 @@ def parse_target(raw: str) -> int:
     text = re.sub(r"[\s,]", "", raw or "")
     if not re.fullmatch(r"-?\d+", text):
         raise ValidationError(_("목표는 0 이상의 정수로 적으세요."), code="invalid")
-    value = int(text)
+    value = whole_number(text)
     if value < 0:
         raise ValidationError(_("목표는 0 이상의 정수여야 합니다."), code="negative")
     return value

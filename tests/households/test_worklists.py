@@ -384,3 +384,17 @@ def test_team_page_empty_states(client_for, lead):
 
     assert "접촉 기한이 지난 세대가 없습니다." in html
     assert "30일 넘게 접촉이 없는 진행 중 사례가 없습니다." in html
+
+
+def test_checked_rows_or_a_dong_that_name_nothing_change_nothing_and_never_fail(client_for, official, lead,
+                                                                                 household):
+    before = household.next_contact_on
+    for ids in (["9" * 5000], ["9" * 20], ["abc", "", "-1"]):
+        response = client_for(official).post(CASELOAD, {"action": "reschedule", "ids": ids, "on": days(7)})
+        assert response.status_code in (200, 302)
+        response = client_for(lead).post(TEAM, {"action": "reschedule", "ids": ids, "on": days(7)})
+        assert response.status_code in (200, 302)
+    for dong in ("9" * 5000, "9" * 20, "abc"):
+        assert client_for(lead).get(TEAM, {"dong": dong}).status_code == 200
+    household.refresh_from_db()
+    assert household.next_contact_on == before

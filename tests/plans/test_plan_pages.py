@@ -520,3 +520,20 @@ def test_the_plan_list_runs_the_same_number_of_queries_for_one_or_many_plans(cli
     # Session, user, membership, dongs in scope; count and page of current plans; their older revisions;
     # the clone form's choices (exists + options) — whatever the number of plans and revisions.
     assert list_queries(client) == one
+
+
+@pytest.mark.parametrize("digits", [19, 5000])  # Python refuses to read a number of over 4,300 digits at all
+def test_a_far_too_large_budget_or_target_is_refused_with_the_limit(client_for, planner, plan, dong, digits):
+    task = plan.areas.get().tasks.get()
+    client = client_for(planner)
+
+    response = client.post(url("task_edit", plan.pk, task.pk), task_post(task.department, budget_krw="9" * digits))
+    assert response.status_code == 200
+    assert "원 이하로 적어 주세요" in response.content.decode()
+    task.refresh_from_db()
+    assert task.budget_krw == 12_000_000
+
+    response = client.post(url("targets_save", plan.pk), {f"t-{dong.pk}-cases_opened": "9" * digits})
+    assert response.status_code == 200
+    assert "이하의 수를 적어 주세요" in response.content.decode()
+    assert not plan.dong_targets.filter(dong=dong, metric="cases_opened", target__gt=10**6).exists()

@@ -7,17 +7,30 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 
-from welfare.common.requests import MAX_ID, given_id, local_url
+from welfare.common.bounds import whole_number
+from welfare.common.requests import MAX_ID, given_id, given_ids, local_url
 from welfare.models import Dong
 
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("42", 42), (" 7 ", 7), (str(MAX_ID), MAX_ID),
     ("", 0), (None, 0), ("abc", 0), ("-1", 0), ("1e5", 0), ("4 2", 0), ("\x00", 0), ("١٢", 0),  # Arabic digits
-    (str(MAX_ID + 1), 0), ("9" * 400, 0), (42, 0),
+    (str(MAX_ID + 1), 0), ("9" * 400, 0), ("9" * 5000, 0), ("0" * 30 + "7", 0), (42, 0),
 ])
 def test_given_id_reads_only_a_plain_number_a_column_can_hold(value, expected):
     assert given_id(value) == expected
+
+
+def test_given_ids_keeps_the_ids_in_order_and_leaves_out_the_rest():
+    assert given_ids(["3", "abc", "", "9" * 5000, " 1 ", "-2", "3"]) == [3, 1, 3]
+
+
+@pytest.mark.parametrize(("digits", "expected"), [
+    ("0", 0), ("12000000", 12_000_000), ("-5000", -5000), ("9" * 18, 10**18 - 1),
+    ("9" * 19, 10**18), ("9" * 5000, 10**18), ("-" + "9" * 5000, -(10**18)),
+])
+def test_a_typed_number_longer_than_any_limit_reads_as_one_over_every_limit(digits, expected):
+    assert whole_number(digits) == expected
 
 
 @pytest.mark.parametrize(("target", "secure", "expected"), [

@@ -101,6 +101,18 @@ def text_problem(value: object, limit: int) -> str | None:
     return None
 
 
+# Longer than any limit here; Python refuses to read a number of over 4,300 digits at all.
+LONGEST_NUMBER = 18
+
+
+def whole_number(digits: str) -> int:
+    """A whole number already checked to be ``-?[0-9]+``: as written, or ±10**18 when it has more digits than any
+    limit (the service's bounds then say how large it may be, instead of Python refusing the text)."""
+    sign = -1 if digits.startswith("-") else 1
+    magnitude = digits.lstrip("-")
+    return sign * (int(magnitude) if len(magnitude) <= LONGEST_NUMBER else 10**LONGEST_NUMBER)
+
+
 def amount_problem(value: int | None, limit: int) -> str | None:
     """An amount in won below 0 or above ``limit``."""
     if value is None:

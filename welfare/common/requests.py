@@ -7,6 +7,8 @@ string, twenty digits, a NUL, another site's address. A page answers a clear ref
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -19,10 +21,16 @@ def given_id(value: object) -> int:
     given_id(request.POST.get("dong")))`` answers 404 for a missing, empty, non-numeric or too large value instead
     of failing on it."""
     text = value.strip() if isinstance(value, str) else ""
-    if not text.isascii() or not text.isdigit():
+    # At most 19 digits: a longer one names nothing, and Python refuses to read one of over 4,300 digits.
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
         return 0
     number = int(text)
     return number if number <= MAX_ID else 0
+
+
+def given_ids(values: Iterable[object]) -> list[int]:
+    """The ids written in ``values`` (a form's repeated field), in order, without what names nothing."""
+    return [number for number in map(given_id, values) if number]
 
 
 def local_url(request: HttpRequest, target: str | None, fallback: str) -> str:
