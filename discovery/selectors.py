@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from welfare.common.phones import digits
 from welfare.search import SearchQuery, any_of
 
-from .models import CrisisReport, NetworkMember
+from .models import CrisisReport, NetworkMember, Programme
 
 
 def member_report_counts():
@@ -62,3 +62,18 @@ def search_network_members(user, query: SearchQuery) -> QuerySet | None:
     if condition is None:
         return None
     return NetworkMember.objects.visible_to(user).filter(condition).order_by("name", "id")
+
+
+def enrol_candidates(programme: Programme, query: SearchQuery | None = None) -> QuerySet:
+    """Who may join ``programme``: the current residents of its dong not yet enrolled (the enrolment form accepts
+    only these). With ``query``, those it finds by name or phone (none when it cannot find a resident): the page
+    lists a few found residents, never the dong's thousands."""
+    from households.models import Resident
+    from households.selectors_search import resident_condition
+
+    residents = (Resident.objects.current().filter(household__dong_id=programme.dong_id)
+                 .exclude(programmes__programme=programme))
+    if query is not None:
+        condition = resident_condition(query)
+        residents = residents.filter(condition) if condition is not None else residents.none()
+    return residents.select_related("household").order_by("name", "pk")

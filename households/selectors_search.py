@@ -23,9 +23,15 @@ def search_households(user, query: SearchQuery) -> QuerySet | None:
             .order_by("road_address", "address_detail", "id"))
 
 
+def resident_condition(query: SearchQuery) -> Q | None:
+    """Residents by name (a fragment, or the start or end of a 2-syllable one) or phone digits (any part: the last
+    4); None when the query cannot find a resident."""
+    return any_of(query.matches("name"), Q(phone__contains=query.digits) if query.is_phone else None)
+
+
 def search_residents(user, query: SearchQuery) -> QuerySet | None:
-    """By name (a fragment, or the start or end of a 2-syllable one) or phone digits (any part: the last 4)."""
-    condition = any_of(query.matches("name"), Q(phone__contains=query.digits) if query.is_phone else None)
+    """The user's visible residents :func:`resident_condition` finds."""
+    condition = resident_condition(query)
     if condition is None:
         return None
     return (Resident.objects.visible_to(user).filter(condition).select_related("household__dong")

@@ -12,6 +12,7 @@ from plans.models import AnnualPlan
 from welfare.models import Dong
 
 from ..models import Instrument, Participant, Phase, Programme
+from ..selectors import enrol_candidates
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,16 +43,14 @@ class SessionForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
-    resident = forms.ModelChoiceField(label=_("참여할 주민"), queryset=Resident.objects.none(),
-                                      help_text=_("이 동의 현재 세대원. 개인정보 수집·이용 동의가 유효해야 등록됩니다."))
+    """The resident is one the page found (``?find=``): a current resident of the programme's dong not yet enrolled."""
+
+    resident = forms.ModelChoiceField(label=_("참여할 주민"), queryset=Resident.objects.none())
     enrolled_on = forms.DateField(label=_("등록일"), widget=DATE_WIDGET)
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = (
-            Resident.objects.current().filter(household__dong_id=programme.dong_id)
-            .exclude(programmes__programme=programme).select_related("household").order_by("name", "pk"))
-        self.fields["resident"].label_from_instance = lambda r: f"{r.name} ({r.household.road_address} {r.household.address_detail})".strip()
+        self.fields["resident"].queryset = enrol_candidates(programme)
 
 
 class MeasureForm(forms.Form):

@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from welfare import search
 from welfare.audit import log_action, log_list
 from welfare.common.dates import seoul_today
 from welfare.errors import RuleError, show_on_form
@@ -24,9 +25,12 @@ from welfare.scoping import membership, personal_dong_ids, visible_dong_ids
 from .. import programme_outcomes as outcomes
 from ..forms.programmes import EnrolForm, MeasureForm, ProgrammeForm, SessionForm
 from ..models import Measurement, Participant, Phase, Programme, ProgrammeSession
+from ..selectors import enrol_candidates
 from ..services import programmes as services
 
 PER_PAGE = 25
+# Residents the enrolment search shows at most (a longer list asks for a more precise name).
+ENROL_SHOWN = 20
 
 
 def _programme_or_404(request: HttpRequest, pk: int) -> Programme:
@@ -127,9 +131,25 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session_form": SessionForm(initial={"held_on": seoul_today()}),
             "enrol_form": EnrolForm(programme=programme, initial={"enrolled_on": seoul_today()}),
         })
-        log_list("discovery.programme.participants_viewed", user=request.user, params=request.GET,
+        log_list("discovery.programme.participants_viewed", user=request.user, params=request.GET, skip=("page", "find"),
                  count=len(participants), obj=programme)
+        context.update(_enrol_search(request, programme))
     return render(request, "discovery/programmes/detail.html", context)
+
+
+def _enrol_search(request: HttpRequest, programme: Programme) -> dict:
+    """The residents ``?find=`` names (name or phone) among who may join: at most ENROL_SHOWN, the search logged as
+    a list read. The dong's thousands of residents are never written into the page."""
+    find = search.parse(request.GET.get("find"))
+    if not find.text:
+        return {"find": ""}
+    if not find.searchable and not find.is_phone:  # one syllable would match a fifth of the dong
+        return {"find": find.text, "too_short": True}
+    found = list(enrol_candidates(programme, find)[:ENROL_SHOWN + 1])
+    log_list("discovery.programme.candidates_searched", user=request.user, params={"find": find.text},
+             count=len(found[:ENROL_SHOWN]), obj=programme)
+    return {"find": find.text, "candidates": found[:ENROL_SHOWN], "more_candidates": len(found) > ENROL_SHOWN,
+            "shown": ENROL_SHOWN}
 
 
 @require_POST

@@ -28,8 +28,10 @@ def test_official_enrols_takes_attendance_and_measures(page, live_server, login,
     login("official")
     page.goto(f"{live_server.url}/discovery/programmes/")
     page.click("a:has-text('함께 만드는 반찬')")
-    # enrols the resident
-    page.select_option("#participants select[name=resident]", str(resident.pk))
+    # finds the resident by name and enrols them
+    page.fill("#participants input[name=find]", "최복희")
+    page.click("#participants button:has-text('찾기')")
+    page.check(f"#participants input[name=resident][value='{resident.pk}']")
     page.click("#participants button:has-text('참여자 등록')")
     page.wait_for_selector("text=참여자를 등록했습니다")
     # takes attendance of the first session

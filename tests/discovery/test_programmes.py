@@ -4,6 +4,7 @@ outcome figures (set-based), the pages and their scoping."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -270,3 +271,54 @@ def test_plan_dashboard_shows_programme_outcomes_per_dong_in_constant_queries(cl
     assert "사회관계망 프로그램 성과" in html and "마장동" in html and "왕십리도선동" in html
     assert html.count('class="before-after"') == 2
     assert Programme.objects.count() == 3
+
+
+def test_enrolment_finds_residents_by_name_and_never_lists_the_whole_dong(client_for, official, dong, second_dong,
+                                                                          lsns):
+    # Given a programme, residents of its dong (one already enrolled) and one of another dong
+    programme = make_programme(official, dong, lsns)
+    wanted, namesake = consenting_resident(dong, "김복순"), consenting_resident(dong, "김복남")
+    enrolled = consenting_resident(dong, "김복자")
+    services.participant_enrol(by=official, programme=programme, resident=enrolled, enrolled_on=START)
+    elsewhere = consenting_resident(second_dong, "김복희")
+    client = client_for(official)
+    url = reverse("discovery:programme_detail", args=[programme.pk])
+
+    # The page alone names no resident who is not a participant: there is no list of the dong to pick from
+    html = client.get(url).content.decode()
+    assert 'name="find"' in html
+    assert "김복순" not in html and "김복남" not in html and 'name="resident"' not in html
+
+    # A search offers the matching residents who may join, not the enrolled one nor another dong's
+    html = client.get(url, {"find": "김복"}).content.decode()
+    offered = set(re.findall(r'name="resident" value="(\d+)"', html))
+    assert offered == {str(wanted.pk), str(namesake.pk)}
+    assert str(enrolled.pk) not in offered and str(elsewhere.pk) not in offered
+    assert AccessLog.objects.filter(verb="discovery.programme.candidates_searched", changes__count=2).exists()
+
+    # Picking one enrols them; they are no longer offered
+    response = client.post(reverse("discovery:programme_enrol", args=[programme.pk]),
+                           {"resident": wanted.pk, "enrolled_on": f"{START:%Y-%m-%d}"})
+    assert response.status_code == 302
+    assert Participant.objects.filter(programme=programme, resident=wanted).exists()
+    html = client.get(url, {"find": "김복"}).content.decode()
+    assert set(re.findall(r'name="resident" value="(\d+)"', html)) == {str(namesake.pk)}
+    assert "찾은, 등록할 수 있는 주민이 없습니다" in client.get(url, {"find": "없는이름"}).content.decode()
+    html = client.get(url, {"find": "김"}).content.decode()  # one syllable: a fifth of the dong
+    assert "두 글자 이상" in html and 'name="resident"' not in html
+
+
+def test_enrolment_search_shows_a_bounded_list_in_constant_queries(client_for, official, dong, lsns):
+    from discovery.views.programmes import ENROL_SHOWN
+
+    programme = make_programme(official, dong, lsns)
+    url = reverse("discovery:programme_detail", args=[programme.pk]) + "?find=박민"
+    consenting_resident(dong, "박민수")
+    client = client_for(official)
+    few, _ = queries_of(client, url)
+    for i in range(ENROL_SHOWN + 3):
+        consenting_resident(dong, f"박민{i:02d}")
+    many, response = queries_of(client, url)
+    html = response.content.decode()
+    assert len(re.findall(r'name="resident" value="\d+"', html)) == ENROL_SHOWN
+    assert "명까지만 보입니다" in html and few == many
