@@ -82,6 +82,10 @@ def test_demo_programmes_in_both_districts_and_the_bench_scenario_leaves_nothing
     assert re.search(r"17 dongs, \+68 programmes", page)
     model = next(line for line in lines if "read model alone (by_dong)" in line)
     assert re.search(r"\s1\s+one grouped query", model)
+    # and the official's programme page, whose enrolment finds residents instead of listing the dong's
+    page = next(line for line in lines if line.startswith("programme_page") and "programme page (official)" in line)
+    assert re.search(r"\d+ participants; the dong's [\d,]+ current residents are never listed", page)
+    assert any(line.startswith("programme_page") and "enrolment search ?find=" in line for line in lines)
     # and what it wrote was rolled back
     assert (Programme.objects.count(), Participant.objects.count(), Measurement.objects.count()) == before
     assert outcomes.by_dong(list(Programme.objects.values_list("dong_id", flat=True))) is not None

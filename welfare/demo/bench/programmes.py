@@ -76,9 +76,34 @@ def programme_outcomes(bench: Bench) -> list[Row]:
                                  reverse("discovery:programme_list")))
         finally:
             client.logout()
+        rows += _programme_page(bench)
         median, p95 = bench.time(lambda: outcomes.by_dong(dong_ids, year=plan.year))
         with CaptureQueries(connection) as queries:
             outcomes.by_dong(dong_ids, year=plan.year)
         rows.append(Row("programme_outcomes", "read model alone (by_dong)", median, p95, len(queries),
                         note="one grouped query"))
     return rows
+
+
+def _programme_page(bench: Bench) -> list[Row]:
+    """A programme's own page as the official who runs it: its participants, and the enrolment search, which finds
+    a few of the dong's residents by name (the page once listed every one of them in a select: 500 ms)."""
+    official = get_user_model().objects.get(username="official")
+    programme = (Programme.objects.filter(dong__in=official.staff.dongs.all(), title__startswith="벤치")
+                 .order_by("pk").first())
+    if programme is None:
+        return []
+    residents = Resident.objects.current().filter(household__dong_id=programme.dong_id)
+    name = residents.order_by("pk").values_list("name", flat=True).first() or "김민"
+    url = reverse("discovery:programme_detail", args=[programme.pk])
+    note = (f"{programme.participants.count()} participants; the dong's {residents.count():,} current residents "
+            f"are never listed")
+    client = bench.login("official")
+    try:
+        return [
+            page_row(bench, client, "programme_page", "programme page (official)", url, note),
+            page_row(bench, client, "programme_page", f"enrolment search ?find={name[:2]}", f"{url}?find={name[:2]}",
+                     "at most 20 residents shown"),
+        ]
+    finally:
+        client.logout()
