@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .common.requests import local_url
+from .common.requests import given_id, local_url
 from .errors import RuleError
 from .models import Dong, SavedFilter
 from .services.saved_filters import saved_filter_delete, saved_filter_save
@@ -26,7 +26,7 @@ def _message(error: RuleError) -> str:
 @require_POST
 def save(request: HttpRequest) -> HttpResponse:
     share = request.POST.get("share_with") or ""
-    dong = Dong.objects.filter(pk=int(share)).first() if share.isdigit() else None
+    dong = Dong.objects.filter(pk=given_id(share)).first() if share else None
     try:
         if share and dong is None:
             raise RuleError({"share_with": _("담당 동에만 공유할 수 있습니다.")})

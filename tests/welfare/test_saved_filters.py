@@ -126,3 +126,13 @@ def test_the_team_page_filters_by_one_of_the_leads_dongs_and_saves_it(client_for
 def test_a_user_who_does_not_triage_sees_no_saved_filters_on_the_queue(client_for, nurse):
     response = client_for(nurse).get(QUEUE)
     assert response.status_code == 200 and "saved-filters" not in response.content.decode()
+
+
+@pytest.mark.parametrize("share", ["abc", "-1", "9" * 20, "9" * 5000])
+def test_sharing_with_a_dong_that_is_not_an_id_is_refused_with_the_reason(client_for, official, share):
+    response = client_for(official).post(reverse("saved_filter_save"), {
+        "list_key": "caseload", "name": "고위험", "query": "risk_level=high", "share_with": share}, follow=True)
+
+    assert response.status_code == 200
+    assert "담당 동에만 공유할 수 있습니다." in response.content.decode()
+    assert not SavedFilter.objects.exists()
