@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from welfare.common.downloads import stored_file_response
+from welfare.common.requests import given_id
 from welfare.errors import show_on_form
 from welfare.permissions import can
 
@@ -28,7 +29,7 @@ from ..models import Attachment
 
 def _owner(request: HttpRequest, value: str | None):
     key, _sep, pk = (value or "").partition(":")
-    found = visible_owner(request.user, key, int(pk)) if pk.isdigit() else None
+    found = visible_owner(request.user, key, number) if (number := given_id(pk)) else None
     if found is None:
         raise Http404
     return found

@@ -75,3 +75,9 @@ def test_a_member_for_a_dong_id_too_large_for_the_column_is_refused_on_the_form(
     assert response.status_code == 200
     assert response.context["form"].errors["dongs"]
     assert not NetworkMember.objects.exists()
+
+
+@pytest.mark.parametrize("owner", ["household:abc", "household:", "household:" + "9" * 5000, "nothing:1", ":"])
+def test_an_attachment_for_an_owner_that_names_nothing_is_404(client_for, official, owner):
+    response = client_for(official).get(reverse("households:attachment_add"), {"owner": owner})
+    assert response.status_code == 404
