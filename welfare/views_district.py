@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
+from .common.requests import given_id
 from .district_settings import Section, sections
 from .errors import RuleError
 from .forms import (
@@ -46,9 +47,7 @@ def district_for(request: HttpRequest, capability: str = "manage_district") -> D
     if user.is_superuser:
         raw = request.GET.get("district", "")
         if raw:
-            if not raw.isdigit():
-                raise Http404
-            return get_object_or_404(District, pk=raw)
+            return get_object_or_404(District, pk=given_id(raw))
         district = District.objects.order_by("name", "pk").first()
         if district is None:
             raise Http404

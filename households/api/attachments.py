@@ -27,6 +27,7 @@ from welfare.api.refs import ChoiceDisplayField, PersonSerializer
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from welfare.api.serializers import ModelSerializer, Serializer
 from welfare.common.downloads import stored_file_response
+from welfare.common.requests import given_id
 
 from .. import services
 from ..attachment_owners import owner_kinds, visible_owner
@@ -136,10 +137,10 @@ class AttachmentViewSet(ApiViewSet):
         client_id = request.data.get("client_id")
         kind, owner_id = request.data.get("owner_kind"), str(request.data.get("owner_id") or "")
         if not isinstance(client_id, str) or not client_id.strip() or len(client_id) > 100 or "\x00" in client_id \
-                or not owner_id.isdigit():
+                or not given_id(owner_id):
             return None
         return self.get_queryset().filter(added_by=request.user, client_id=client_id.strip(), owner_kind=kind,
-                                          owner_id=int(owner_id)).first()
+                                          owner_id=given_id(owner_id)).first()
 
     @extend_schema(
         summary="파일 내려받기",

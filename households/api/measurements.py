@@ -12,10 +12,10 @@ from rest_framework.response import Response
 
 from welfare.api.base import ApiViewSet
 from welfare.api.errors import flat_errors
-from welfare.api.filters import MAX_ID
 from welfare.api.refs import ChoiceDisplayField
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from welfare.api.serializers import ModelSerializer, Serializer
+from welfare.common.requests import given_id
 from welfare.permissions import can
 
 from .. import services
@@ -78,8 +78,7 @@ class MeasurementBulkResultSerializer(Serializer):
 
 def _visible_by_id(queryset, rows: list, name: str) -> dict:
     """``{id: object}`` of the ids the rows name under ``name`` that the queryset (already scoped) holds."""
-    ids = {int(r[name]) for r in rows if isinstance(r, Mapping) and isinstance(r.get(name), (int, str))
-           and not isinstance(r.get(name), bool) and str(r.get(name)).isdigit() and 0 < int(r[name]) <= MAX_ID}
+    ids = {number for r in rows if isinstance(r, Mapping) and (number := given_id(r.get(name)))}
     return queryset.in_bulk(list(ids)) if ids else {}
 
 

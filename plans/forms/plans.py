@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from welfare.common.bounds import LONG_TEXT, NOTE_TEXT, counter_attrs, whole_number
 from welfare.common.dates import seoul_today
+from welfare.common.requests import given_id
 from welfare.models import Dong
 
 from ..metrics import METRIC_CHOICES, METRICS
@@ -155,7 +156,7 @@ def parse_target(raw: str) -> int:
 def parse_cell(key: str) -> tuple[int | None, str]:
     """``"12:cases_opened"`` → (12, "cases_opened"); a missing part comes back empty for the service to refuse."""
     dong, _sep, metric = (key or "").partition(":")
-    return (int(dong) if dong.isdigit() else None), metric
+    return (given_id(dong) or None), metric
 
 
 class CommentForm(forms.Form):

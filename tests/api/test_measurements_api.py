@@ -163,3 +163,13 @@ def test_a_refused_measurement_refuses_the_check_in_too(api_client_for, official
     assert response.status_code == 400
     assert list(error_of(response)["fields"]) == ["measurements.1.value"]
     assert not CheckIn.objects.exists() and not Measurement.objects.exists()
+
+
+@pytest.mark.parametrize("resident", ["9" * 5000, "9" * 20, 2**70, True, "abc"])
+def test_a_resident_id_that_names_nothing_is_reported_on_its_row(api_client_for, official, household, resident):
+    response = api_client_for(official).post(URL, {"measurements": [
+        row(household, kind="steps", value=5120, value2=None, resident=resident, external_id="gw-x")]},
+        format="json")
+    assert response.status_code == 200, response.content  # nothing created; the row's error says why
+    assert [sorted(e["fields"]) for e in response.json()["errors"]] == [["resident"]]
+    assert not Measurement.objects.exists()

@@ -537,3 +537,11 @@ def test_a_far_too_large_budget_or_target_is_refused_with_the_limit(client_for, 
     assert response.status_code == 200
     assert "이하의 수를 적어 주세요" in response.content.decode()
     assert not plan.dong_targets.filter(dong=dong, metric="cases_opened", target__gt=10**6).exists()
+
+
+@pytest.mark.parametrize("dong_id", ["9" * 5000, "9" * 20, "abc"])
+def test_a_target_cell_for_a_dong_that_is_not_an_id_is_refused(client_for, planner, plan, dong_id):
+    response = client_for(planner).post(url("targets_save", plan.pk), {
+        "cell": f"{dong_id}:cases_opened", f"t-{dong_id}-cases_opened": "5"}, **HX)
+    assert response.status_code in (400, 404)  # no such dong in the plan
+    assert not DongTarget.objects.filter(plan=plan, target=5).exists()

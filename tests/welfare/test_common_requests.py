@@ -15,7 +15,8 @@ from welfare.models import Dong
 @pytest.mark.parametrize(("value", "expected"), [
     ("42", 42), (" 7 ", 7), (str(MAX_ID), MAX_ID),
     ("", 0), (None, 0), ("abc", 0), ("-1", 0), ("1e5", 0), ("4 2", 0), ("\x00", 0), ("١٢", 0),  # Arabic digits
-    (str(MAX_ID + 1), 0), ("9" * 400, 0), ("9" * 5000, 0), ("0" * 30 + "7", 0), (42, 0),
+    (str(MAX_ID + 1), 0), ("9" * 400, 0), ("9" * 5000, 0), ("0" * 30 + "7", 0),
+    (42, 42), (0, 0), (-5, 0), (True, 0), (2**70, 0), (4.0, 0),
 ])
 def test_given_id_reads_only_a_plain_number_a_column_can_hold(value, expected):
     assert given_id(value) == expected

@@ -610,3 +610,12 @@ def test_the_policies_page_assembles_the_sections_the_apps_register():
         ("discovery", "discovery/district/discovery_policy.html"),
         ("phrases", "households/district/phrase_templates.html"),
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("district", ["abc", "9" * 20, "9" * 5000])
+def test_a_superuser_asking_for_a_district_that_is_not_an_id_gets_404(client, district):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get("/district/", {"district": district}).status_code == 404

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 
+from ..common.requests import given_id
 from ..models import AccessAction, AccessLog, District, Dong
 from .subjects import SEOUL
 
@@ -93,8 +94,8 @@ def entries(district: District, filters: Filters) -> QuerySet[AccessLog]:
     busy = _busy_days(period)
     queryset = period
     person = filters.person.strip()
-    if person.isdigit():
-        queryset = queryset.filter(household_id=int(person))
+    if person.isdigit():  # a household's number (one too long for an id names none)
+        queryset = queryset.filter(household_id=given_id(person))
     elif person:
         queryset = queryset.filter(object_repr__icontains=person)
     if filters.account.strip():

@@ -13,9 +13,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
-# The largest id a database here stores (a signed 64-bit integer). A larger value in a filter must be a 400: the
+from welfare.common.requests import MAX_ID
+
+# The largest id a database here stores (welfare.common.requests). A larger value in a filter must be a 400: the
 # database driver raises on it (OverflowError) instead of matching nothing.
-MAX_ID = 2**63 - 1
 
 
 def _exact_id(queryset, name: str, value: int):

@@ -17,9 +17,11 @@ MAX_ID = 2**63 - 1
 
 
 def given_id(value: object) -> int:
-    """The id written in ``value`` (``"42"``), else 0, which names no record: ``get_object_or_404(…, pk=
-    given_id(request.POST.get("dong")))`` answers 404 for a missing, empty, non-numeric or too large value instead
-    of failing on it."""
+    """The id written in ``value`` (``"42"``, or a JSON number), else 0, which names no record:
+    ``get_object_or_404(…, pk=given_id(request.POST.get("dong")))`` answers 404 for a missing, empty, non-numeric
+    or too large value instead of failing on it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value <= MAX_ID else 0
     text = value.strip() if isinstance(value, str) else ""
     # At most 19 digits: a longer one names nothing, and Python refuses to read one of over 4,300 digits.
     if not text.isascii() or not text.isdigit() or len(text) > 19:
