@@ -18,11 +18,11 @@ LOAD_USERS ?= 50
 LOAD_SECONDS ?= 60
 SATURATION_SECONDS ?= 30
 
-.PHONY: run test install lint bench load browser-deps clean
+.PHONY: run test install lint bench load crawl browser-deps clean
 
 # The settings default to production (DEBUG off, secrets required, HTTPS only); these targets are for
 # development and tests, so they run with DEBUG=True (as CI does through `make test`).
-run test lint bench load: export DEBUG = True
+run test lint bench load crawl: export DEBUG = True
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,16 @@ bench: install
 	@psql "$(BENCH_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --households $(BENCH_HOUSEHOLDS) --volume $(BENCH_ARGS)
+
+## crawl: on the database of `make run` (DATABASE_URL if set), every link of the demo followed as each demo account
+## and every form sent again with odd values, all rolled back; lists 5xx answers and links that answer 403 or 404
+## (exit 1 if any). CRAWL_ARGS: accounts and options (`manage.py crawl --help`).
+CRAWL_ARGS ?=
+crawl: install
+	$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py shell -c "import sys; from households.models import Household; sys.exit(0 if Household.objects.exists() else 1)" \
+		|| $(PY) manage.py seed_demo
+	$(PY) manage.py crawl $(CRAWL_ARGS)
 
 ## load: gunicorn (3 workers, production settings: the command gives the server DEBUG off and its secrets) on
 ## PostgreSQL (welfare_load, seeded with the bench's data up to HOUSEHOLDS) and Redis, driven by Locust on 127.0.0.1:

@@ -140,3 +140,32 @@ def test_every_admin_page_of_the_demo_renders_for_a_superuser(seeded, client):
 
     assert failed == []
     assert changed >= 40  # the demo fills most models: the change pages were really drawn
+
+
+@pytest.mark.django_db
+def test_the_crawl_finds_nothing_on_the_demo_and_would_report_a_refused_link(seeded):
+    """``manage.py crawl`` over the demo (a few pages and two odd values per field, to stay quick): no 5xx, no link
+    to a refusal. And a page that links to a refusal is reported."""
+    from django.test import Client
+
+    from welfare.demo.crawl import Finding, crawl, crawl_account
+
+    lines: list[str] = []
+    assert crawl(("official", "lead", "planner"), pages=25, values=("abc", "9" * 5000), write=lines.append) == []
+    assert [line.split(":")[0] for line in lines] == ["official", "lead", "planner"]
+    assert all(int(line.split(", ")[1].split()[0]) > 0 for line in lines)  # forms were sent
+
+    # A link the reader may not open: the household list of an aggregates-only planner links to a household
+    found: list[Finding] = []
+    planner = get_user_model().objects.get(username="planner")
+    household = Household.objects.filter(dong__district=planner.staff.district).first()
+    client = Client(raise_request_exception=False)
+    client.force_login(planner)
+    from unittest import mock
+
+    from welfare.demo import crawl as crawl_module
+
+    with mock.patch.object(crawl_module, "START", ("/households/",)), \
+            mock.patch.object(crawl_module, "_links", lambda page, html: [f"/households/{household.pk}/"]):
+        crawl_account(client, planner, pages=5, per_kind=2, values=(), report=found.append)
+    assert [(f.status, f.url, f.via) for f in found] == [(404, f"/households/{household.pk}/", "/households/")]
