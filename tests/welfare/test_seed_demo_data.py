@@ -151,8 +151,9 @@ def test_the_crawl_finds_nothing_on_the_demo_and_would_report_a_refused_link(see
     from welfare.demo.crawl import Finding, crawl, crawl_account
 
     lines: list[str] = []
-    assert crawl(("official", "lead", "planner"), pages=25, values=("abc", "9" * 5000), write=lines.append) == []
-    assert [line.split(":")[0] for line in lines] == ["official", "lead", "planner"]
+    accounts = ("official", "lead", "planner", "anonymous")  # anonymous: the public tip-off form, signed out
+    assert crawl(accounts, pages=25, values=("abc", "9" * 5000), write=lines.append) == []
+    assert [line.split(":")[0] for line in lines] == list(accounts)
     assert all(int(line.split(", ")[1].split()[0]) > 0 for line in lines)  # forms were sent
 
     # A link the reader may not open: the household list of an aggregates-only planner links to a household

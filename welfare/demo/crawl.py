@@ -1,6 +1,6 @@
 """``manage.py crawl``: the demo tried as each of its accounts would, and as an attacker would.
 
-For each account, signed in, it follows the links of the pages it is shown (breadth first, a few pages per kind
+For each account, signed in (and signed out: ``anonymous``, from the public tip-off form), it follows the links of the pages it is shown (breadth first, a few pages per kind
 of address), then sends every form it found (POST) again with odd values in one field at a time: text where an id
 belongs, a number of 5,000 digits, a NUL, an impossible date, a page address of another site. It reports:
 
@@ -32,8 +32,11 @@ NOT_FOLLOWED = re.compile(r"/(logout|static/|media/|i18n/|download|export|qr|att
 NOT_SENT = re.compile(r"/(logout|i18n|admin)/|delete|setlang")
 ODD_VALUES = ("abc", "-1", "9" * 20, "9" * 5000, "\x00", "2026-13-45", "<script>", "https://evil.example/")
 START = ("/", "/households/")
+# Signed out: the public tip-off form (its receipt and status pages) and the sign-in page, what anyone can reach.
+ANONYMOUS = "anonymous"
+PUBLIC_START = ("/report/", "/report/status/", "/login/")
 ACCOUNTS = ("official", "lead", "official_ydp", "nurse", "hope_team", "planner", "admin", "admin_ydp",
-            "superadmin", "partner")
+            "superadmin", "partner", ANONYMOUS)
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,9 @@ def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: It
                   report: Callable[[Finding], None]) -> tuple[int, int]:
     """Follow the account's links, then send its forms with odd values; returns (pages read, forms sent). Signed
     in again before each form, as one (a password change, say) may end the session."""
-    account = user.get_username()
-    queue, seen, kinds, forms = collections.deque((url, "-") for url in START), set(), collections.Counter(), {}
+    account = user.get_username() if user is not None else ANONYMOUS  # None: signed out
+    start = START if user is not None else PUBLIC_START
+    queue, seen, kinds, forms = collections.deque((url, "-") for url in start), set(), collections.Counter(), {}
     while queue and len(seen) < pages:
         url, via = queue.popleft()
         if url in seen:
@@ -129,7 +133,8 @@ def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: It
         for name in [n for n in form.fields if n != "csrfmiddlewaretoken"]:
             for value in values:
                 sent += 1
-                client.force_login(user)
+                if user is not None:
+                    client.force_login(user)
                 response = client.post(form.action, {**form.fields, name: value})
                 if response.status_code >= 500:
                     report(Finding(account, response.status_code, form.action, f"POST {name}={value[:20]!r}"))
@@ -149,12 +154,13 @@ def crawl(accounts: Iterable[str] = ACCOUNTS, *, pages: int = 150, per_kind: int
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"], OTP_REQUIRED=False, SECURE_SSL_REDIRECT=False), \
             transaction.atomic():
         for account in accounts:
-            user = users.filter(username=account).first()
-            if user is None:
+            user = users.filter(username=account).first() if account != ANONYMOUS else None
+            if user is None and account != ANONYMOUS:
                 write(f"{account}: no such account (seed the demo first: manage.py seed_demo)")
                 continue
             client = Client(raise_request_exception=False)
-            client.force_login(user)
+            if user is not None:
+                client.force_login(user)
             read, sent = crawl_account(client, user, pages=pages, per_kind=per_kind, values=tuple(values),
                                        report=report)
             write(f"{account}: {read} pages read, {sent} form posts with odd values")
