@@ -1,8 +1,9 @@
 """``manage.py crawl``: the demo tried as each of its accounts would, and as an attacker would.
 
-For each account, signed in (and signed out: ``anonymous``, from the public tip-off form), it follows the links of the pages it is shown (breadth first, a few pages per kind
-of address), then sends every form it found (POST) again with odd values in one field at a time: text where an id
-belongs, a number of 5,000 digits, a NUL, an impossible date, a page address of another site. It reports:
+For each account, signed in (and signed out: ``anonymous``, from the public tip-off form), it follows the links
+of the pages it is shown (breadth first, a few pages per kind of address), then sends every form it found (POST,
+and GET: filter bars and searches) again with odd values in one field at a time: text where an id belongs, a number
+of 5,000 digits, a NUL, an impossible date, a page address of another site. It reports:
 
 - a **5xx** answer to any request (a page, a link, a form sent with odd values);
 - a **link to a refusal**: a page offering a link that answers 403 or 404 to the account it was shown to.
@@ -54,11 +55,12 @@ class Finding:
 class Form:
     action: str
     fields: dict[str, str] = field(default_factory=dict)
+    method: str = "post"
 
 
 class _Forms(HTMLParser):
-    """The POST forms of a page: their action and the values the page gives their fields (checked boxes and
-    radios, selected options, inputs and text areas; file inputs left out)."""
+    """The forms of a page (POST, and GET: filter bars and searches): their action and the values the page gives
+    their fields (checked boxes and radios, selected options, inputs and text areas; file inputs left out)."""
 
     def __init__(self, page: str):
         super().__init__()
@@ -67,10 +69,9 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self._form = Form(urljoin(self.page, a.get("action") or self.page)) if a.get("method", "").lower() \
-                == "post" else None
-            if self._form is not None:
-                self.forms.append(self._form)
+            action = urljoin(self.page, a.get("action") or self.page).split("#")[0]
+            self._form = Form(action, method="post" if a.get("method", "").lower() == "post" else "get")
+            self.forms.append(self._form)
         elif self._form is None or not a.get("name"):
             return
         elif tag == "select":
@@ -123,7 +124,7 @@ def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: It
         parser.feed(html)
         for form in parser.forms:
             if not NOT_SENT.search(form.action):
-                forms.setdefault(_kind(form.action), form)
+                forms.setdefault((form.method, _kind(form.action)), form)
         for link in _links(url, html):
             kinds[_kind(link)] += 1
             if link not in seen and not NOT_FOLLOWED.search(link) and kinds[_kind(link)] <= per_kind:
@@ -135,9 +136,11 @@ def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: It
                 sent += 1
                 if user is not None:
                     client.force_login(user)
-                response = client.post(form.action, {**form.fields, name: value})
+                send = client.post if form.method == "post" else client.get
+                response = send(form.action, {**form.fields, name: value})
                 if response.status_code >= 500:
-                    report(Finding(account, response.status_code, form.action, f"POST {name}={value[:20]!r}"))
+                    report(Finding(account, response.status_code, form.action,
+                                   f"{form.method.upper()} {name}={value[:20]!r}"))
     return len(seen), sent
 
 
@@ -163,6 +166,6 @@ def crawl(accounts: Iterable[str] = ACCOUNTS, *, pages: int = 150, per_kind: int
                 client.force_login(user)
             read, sent = crawl_account(client, user, pages=pages, per_kind=per_kind, values=tuple(values),
                                        report=report)
-            write(f"{account}: {read} pages read, {sent} form posts with odd values")
+            write(f"{account}: {read} pages read, {sent} forms sent with odd values")
         transaction.set_rollback(True)
     return found
