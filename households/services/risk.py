@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common import bounds
 from welfare.common.dates import seoul_today
 from welfare.errors import RuleError
 from welfare.permissions import can
@@ -43,8 +44,7 @@ def _clean_reason(reason: str, *, required: bool) -> str:
     reason = " ".join((reason or "").split())
     if required and len(reason) < EMERGENCY_REASON_MIN:
         raise RuleError({"reason": _("사유를 %(min)d자 이상 적어 주세요.") % {"min": EMERGENCY_REASON_MIN}})
-    if len(reason) > EMERGENCY_REASON_MAX:
-        raise RuleError({"reason": _("사유는 %(max)d자 이내로 적어 주세요.") % {"max": EMERGENCY_REASON_MAX}})
+    bounds.Checks().text("reason", reason, EMERGENCY_REASON_MAX).done()
     return reason
 
 

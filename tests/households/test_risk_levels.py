@@ -157,3 +157,13 @@ def test_the_household_page_sets_and_clears_emergency(client_for, official, hous
     client.post(url, {})
     household.refresh_from_db()
     assert household.risk_level == "high"  # no checklist yet
+
+
+def test_an_emergency_reason_with_a_nul_is_refused_with_a_message(client_for, official, household):
+    """PostgreSQL cannot store a NUL in text: the page once answered 500 there (SQLite stored it)."""
+    response = client_for(official).post(reverse("households:emergency", args=[household.pk]),
+                                         {"reason": "이웃 신고\x00 인기척 없음"}, follow=True)
+    assert response.status_code == 200
+    assert "제어 문자(NUL)" in response.content.decode()
+    household.refresh_from_db()
+    assert household.risk_level != "emergency"

@@ -59,3 +59,11 @@ def test_an_id_too_large_for_the_column_matches_nothing_in_an_in_list(dong):
     sql, params = Dong.objects.filter(pk__in=[huge, dong.pk]).query.sql_with_params()
     assert huge not in params and dong.pk in params
     assert connection.ops.integer_field_range("BigAutoField")[1] < huge
+
+
+def test_a_text_with_a_nul_is_a_problem_whatever_its_length():
+    from welfare.common.bounds import Checks, text_problem
+
+    assert "NUL" in text_problem("정상\x00", 100)
+    assert text_problem("정상", 100) is None and text_problem("가" * 101, 100) is not None
+    assert Checks().text("note", "a\x00b", 500).errors == {"note": [text_problem("a\x00b", 500)]}

@@ -95,6 +95,9 @@ def moment_problem(value: dt.datetime, *, future: str | None = None) -> str | No
 
 
 def text_problem(value: object, limit: int) -> str | None:
+    """A text longer than ``limit``, or holding a NUL, which PostgreSQL refuses to store (SQLite takes it)."""
+    if isinstance(value, str) and "\x00" in value:
+        return _("보이지 않는 제어 문자(NUL)는 적을 수 없습니다.")
     n = len(value) if isinstance(value, str) else 0
     if n > limit:
         return _("%(limit)s자 이내로 적어 주세요. (지금 %(n)s자)") % {"limit": f"{limit:,}", "n": f"{n:,}"}

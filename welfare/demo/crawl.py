@@ -2,8 +2,8 @@
 
 For each account, signed in (and signed out: ``anonymous``, from the public tip-off form), it follows the links
 of the pages it is shown (breadth first, a few pages per kind of address), then sends every form it found (POST,
-and GET: filter bars and searches) again with odd values in one field at a time: text where an id belongs, a number
-of 5,000 digits, a NUL, an impossible date, a page address of another site. It reports:
+and GET: filter bars and searches) again with odd values in one field at a time: text where an id belongs, numbers
+of 10, 20 and 5,000 digits, a NUL, an impossible date, a page address of another site. It reports:
 
 - a **5xx** answer to any request (a page, a link, a form sent with odd values);
 - a **link to a refusal**: a page offering a link that answers 403 or 404 to the account it was shown to.
@@ -31,7 +31,7 @@ from django.test.utils import override_settings
 HREF = re.compile(r'href="([^"#]+)')
 NOT_FOLLOWED = re.compile(r"/(logout|static/|media/|i18n/|download|export|qr|attachments/\d+/)|\.pdf|format=")
 NOT_SENT = re.compile(r"/(logout|i18n|admin)/|delete|setlang")
-ODD_VALUES = ("abc", "-1", "9" * 20, "9" * 5000, "\x00", "2026-13-45", "<script>", "https://evil.example/")
+ODD_VALUES = ("abc", "-1", "9" * 10, "9" * 20, "9" * 5000, "\x00", "2026-13-45", "<script>", "https://evil.example/")
 START = ("/", "/households/")
 # Signed out: the public tip-off form (its receipt and status pages) and the sign-in page, what anyone can reach.
 ANONYMOUS = "anonymous"
@@ -102,6 +102,16 @@ def _links(page: str, html: str) -> Iterable[str]:
             yield parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def _isolated(send: Callable, *args, **kwargs):
+    """One request in a savepoint rolled back after it: what it wrote is undone at once, and a statement the
+    database refused (which aborts a PostgreSQL transaction) does not fail every request after it."""
+    savepoint = transaction.savepoint()
+    try:
+        return send(*args, **kwargs)
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
 def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: Iterable[str],
                   report: Callable[[Finding], None]) -> tuple[int, int]:
     """Follow the account's links, then send its forms with odd values; returns (pages read, forms sent). Signed
@@ -114,7 +124,7 @@ def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: It
         if url in seen:
             continue
         seen.add(url)
-        response = client.get(url)
+        response = _isolated(client.get, url)
         if response.status_code >= 500 or (response.status_code in (403, 404) and via != "-"):
             report(Finding(account, response.status_code, url, via))
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
@@ -137,7 +147,7 @@ def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: It
                 if user is not None:
                     client.force_login(user)
                 send = client.post if form.method == "post" else client.get
-                response = send(form.action, {**form.fields, name: value})
+                response = _isolated(send, form.action, {**form.fields, name: value})
                 if response.status_code >= 500:
                     report(Finding(account, response.status_code, form.action,
                                    f"{form.method.upper()} {name}={value[:20]!r}"))
