@@ -136,3 +136,11 @@ def test_sharing_with_a_dong_that_is_not_an_id_is_refused_with_the_reason(client
     assert response.status_code == 200
     assert "담당 동에만 공유할 수 있습니다." in response.content.decode()
     assert not SavedFilter.objects.exists()
+
+
+def test_a_filter_name_with_a_nul_is_refused(official):
+    """PostgreSQL cannot store a NUL in text: the save once answered 500 there."""
+    with pytest.raises(RuleError) as refused:
+        saved_filter_save(by=official, list_key="caseload", name="고위험\x00", query="risk_level=high")
+    assert "NUL" in " ".join(refused.value.messages)
+    assert not SavedFilter.objects.exists()
