@@ -20,6 +20,7 @@ from welfare.api.permissions import capability_permission
 from welfare.api.schema import WRITE_ERRORS, errors
 from welfare.api.serializers import Serializer
 from welfare.audit import log_action
+from welfare.common.requests import given_ids
 from welfare.models import AccessAction
 from welfare.permissions import can
 
@@ -36,12 +37,7 @@ def _require_field_user(request: Request) -> None:
 
 
 def _opened(raw: str) -> list[int]:
-    ids = []
-    for part in (raw or "").split(",")[:MAX_OPENED]:
-        part = part.strip()
-        if part.isdigit() and len(part) < 12:
-            ids.append(int(part))
-    return ids
+    return given_ids((raw or "").split(",")[:MAX_OPENED])
 
 
 class FieldPackViewSet(viewsets.ViewSet):
