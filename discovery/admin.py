@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from welfare.admin_base import (
+    DATE_FILTER,
     CaseworkAdmin,
     PolicyAdmin,
     ReadOnlyAdmin,
@@ -64,9 +65,8 @@ class ContactAttemptInline(ReadOnlyTabularInline):
 class CrisisReportAdmin(CaseworkAdmin):
     list_display = ("receipt_code", "received_at", "district", "dong", "channel", "urgency", "status", "outcome",
                     "assigned_official", "first_contact_due_at")
-    list_filter = ("district", "status", "outcome", "channel", "urgency", "reporter_kind", "dong")
+    list_filter = ("district", "status", "outcome", "channel", "urgency", "reporter_kind", "dong", ("received_at", DATE_FILTER))
     search_fields = ("=receipt_code", "subject_name", "subject_address")
-    date_hierarchy = "received_at"
     list_select_related = ("district", "dong", "assigned_official")
     raw_id_fields = ("household", "case", "service_link", "duplicate_of", "network_member", "assigned_official",
                      "import_batch")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from welfare.admin_base import CaseworkAdmin, PolicyAdmin, ReadOnlyAdmin, ReadOnlyTabularInline
+from welfare.admin_base import DATE_FILTER, CaseworkAdmin, PolicyAdmin, ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .forms.policy import CadencePolicyForm
 from .models import (
@@ -149,9 +149,8 @@ class VisitNeedInline(ReadOnlyTabularInline):
 @admin.register(Visit)
 class VisitAdmin(CaseworkAdmin):
     list_display = ("visited_at", "household", "kind", "contact_result", "risk_level", "next_contact_on", "recorded_by")
-    list_filter = ("kind", "contact_result", "risk_level", "household__dong__district")
+    list_filter = ("kind", "contact_result", "risk_level", "household__dong__district", ("visited_at", DATE_FILTER))
     search_fields = ("household__road_address", "observations", "=household__id")
-    date_hierarchy = "visited_at"
     raw_id_fields = ("household", "case", "recorded_by")
     filter_horizontal = ("staff_present",)
     list_select_related = ("household", "recorded_by")
@@ -162,9 +161,8 @@ class VisitAdmin(CaseworkAdmin):
 @admin.register(FollowUp)
 class FollowUpAdmin(CaseworkAdmin):
     list_display = ("due_on", "household", "reason", "status", "priority", "assigned_to", "overdue_at")
-    list_filter = ("status", "reason", "priority", "household__dong__district")
+    list_filter = ("status", "reason", "priority", "household__dong__district", ("due_on", DATE_FILTER))
     search_fields = ("household__road_address", "note", "=household__id")
-    date_hierarchy = "due_on"
     raw_id_fields = ("household", "assigned_to", "visit")
     list_select_related = ("household", "assigned_to")
     show_full_result_count = False
@@ -176,9 +174,8 @@ class MeasurementAdmin(CaseworkAdmin):
     check consent; the admin is for superusers tracing a gateway's rows)."""
 
     list_display = ("measured_at", "household", "kind", "is_out_of_range", "device_id", "external_id")
-    list_filter = ("kind", "is_out_of_range")
+    list_filter = ("kind", "is_out_of_range", ("measured_at", DATE_FILTER))
     search_fields = ("external_id", "device_id", "=household__id")
-    date_hierarchy = "measured_at"
     raw_id_fields = ("household", "resident", "check_in", "recorded_by")
     list_select_related = ("household",)
     show_full_result_count = False
@@ -187,9 +184,8 @@ class MeasurementAdmin(CaseworkAdmin):
 @admin.register(CheckIn)
 class CheckInAdmin(CaseworkAdmin):
     list_display = ("at", "household", "source", "is_alert", "external_id")
-    list_filter = ("source", "is_alert")
+    list_filter = ("source", "is_alert", ("at", DATE_FILTER))
     search_fields = ("household__road_address", "external_id", "=household__id")
-    date_hierarchy = "at"
     raw_id_fields = ("household", "recorded_by")
     list_select_related = ("household",)
     show_full_result_count = False

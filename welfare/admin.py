@@ -7,7 +7,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin_base import ReadOnlyAdmin
+from .admin_base import DATE_FILTER, ReadOnlyAdmin
+from .common.paging import EstimatedCountPaginator
 from .models import (
     AccessLog,
     AccessReview,
@@ -61,9 +62,8 @@ class AccessLogAdmin(ReadOnlyAdmin):
     """Read-only: the log is append-only by law (kept at least two years)."""
 
     list_display = ("at", "username", "token_prefix", "ip", "action", "verb", "object_repr", "household_id", "reason")
-    list_filter = ("action", "content_type")
+    list_filter = ("action", "content_type", ("at", DATE_FILTER))
     search_fields = ("username", "verb", "object_repr", "reason", "=household_id", "=token_prefix")
-    date_hierarchy = "at"
     readonly_fields = [f.name for f in AccessLog._meta.fields]
 
 
@@ -120,9 +120,10 @@ class SavedFilterAdmin(ReadOnlyAdmin):
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("created_at", "user", "kind", "title", "read_at", "emailed_at")
-    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter), ("emailed_at", admin.EmptyFieldListFilter))
+    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter), ("emailed_at", admin.EmptyFieldListFilter),
+                   ("created_at", DATE_FILTER))
     search_fields = ("title", "user__username", "dedupe_key", "=household_id")
-    date_hierarchy = "created_at"
+    paginator = EstimatedCountPaginator
     list_select_related = ("user",)
     raw_id_fields = ("user",)
     readonly_fields = ("dedupe_key", "created_at", "emailed_at")
@@ -211,8 +212,7 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
     """The log of every outbound message (masked number only; the number itself is never shown)."""
 
     list_display = ("created_at", "district", "purpose", "phone_masked", "state", "sent_at", "attempts")
-    list_filter = ("state", "purpose", "district")
+    list_filter = ("state", "purpose", "district", ("created_at", DATE_FILTER))
     search_fields = ("=idempotency_key", "=gateway_id", "ref")
-    date_hierarchy = "created_at"
     list_select_related = ("district",)
     exclude = ("phone",)

@@ -12,10 +12,19 @@ from django import forms
 from django.contrib import admin
 
 from .audit import log_action
+from .common.paging import EstimatedCountPaginator
+
+# The date filter of the tables that grow with the years (visits, the access log, reports, messages): today, the
+# last 7 days, this month, this year, without a query. Django's ``date_hierarchy`` lists the years first with a
+# ``SELECT DISTINCT`` over every row: 400 ms of the visits' admin list at 1,000,000 visits.
+DATE_FILTER = admin.DateFieldListFilter
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """No add, change or delete for anyone; the change page shows the record."""
+    """No add, change or delete for anyone; the change page shows the record. A whole table of millions (visits,
+    the access log) is counted by PostgreSQL's estimate (``EstimatedCountPaginator``)."""
+
+    paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request) -> bool:
         return False

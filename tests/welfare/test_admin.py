@@ -105,3 +105,32 @@ def test_every_casework_page_with_a_row_renders_and_logs_one_entry(client, root,
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
         assert client.get(url).status_code == 200, url
         assert AccessLog.objects.count() == before + 1, url
+
+
+GROWING = ("households.visit", "households.followup", "households.measurement", "households.checkin",
+           "discovery.crisisreport", "welfare.accesslog", "welfare.notification", "welfare.outboundmessage")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", GROWING)
+def test_the_lists_of_growing_tables_do_not_read_every_row_for_their_dates(client, root, household, label):
+    """Django's date hierarchy lists the years with a SELECT DISTINCT over every row (400 ms at 1,000,000 visits);
+    these lists filter by date instead (today, 7 days, this month, this year), and page by the table's estimate."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from welfare.common.paging import EstimatedCountPaginator
+
+    app_label, model_name = label.split(".")
+    url = reverse(f"admin:{app_label}_{model_name}_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert not [q["sql"] for q in queries if "DISTINCT" in q["sql"].upper()]
+    model_admin = admin.site._registry[apps.get_model(label)]
+    assert model_admin.paginator is EstimatedCountPaginator
+    date_field = model_admin.list_filter[-1][0]
+    # The filter's own links: a date, or an aware time for a date and time column.
+    time = " 00:00:00+09:00" if apps.get_model(label)._meta.get_field(date_field).get_internal_type() == "DateTimeField" else ""
+    response = client.get(url, {f"{date_field}__gte": f"2000-01-01{time}", f"{date_field}__lt": f"2100-01-01{time}"})
+    assert response.status_code == 200

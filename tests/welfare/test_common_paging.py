@@ -81,3 +81,37 @@ def test_ids_from_narrows_the_page_read_and_not_the_count(dong):
     assert count_sql.startswith("SELECT COUNT(*)") and '"dong_id" =' not in count_sql
     assert '"dong_id" =' in page_sql
     assert shown == sorted((h.pk for h in households), reverse=True)[:3] and paginator.count == 7
+
+
+def test_a_whole_large_table_is_counted_by_the_estimate_and_a_filtered_one_exactly(households, dong, monkeypatch):
+    """The admin's paginator (welfare.common.paging.EstimatedCountPaginator): on PostgreSQL a whole table past
+    ESTIMATE_FROM rows is counted by the planner's estimate (shown here by rows added after ANALYZE, which the
+    estimate does not see); a filtered list, a small table and SQLite count exactly."""
+    from welfare.common import paging
+    from welfare.common.paging import EstimatedCountPaginator
+
+    whole = Household.objects.order_by("pk")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE households_household")
+    HouseholdFactory(dong=dong)  # after ANALYZE: counted exactly, unknown to the estimate
+    exact = whole.count()
+    monkeypatch.setattr(paging, "ESTIMATE_FROM", 1)
+    with CaptureQueriesContext(connection) as queries:
+        counted = EstimatedCountPaginator(whole, 10).count
+    if connection.vendor == "postgresql":
+        assert counted == exact - 1 and len(queries) == 1 and "pg_class" in queries[0]["sql"]
+    else:
+        assert counted == exact
+    assert EstimatedCountPaginator(whole.filter(dong=dong), 10).count == exact  # a filter: exact
+    monkeypatch.setattr(paging, "ESTIMATE_FROM", exact + 100)
+    assert EstimatedCountPaginator(whole, 10).count == exact  # a small table: exact
+
+
+def test_the_admin_lists_of_casework_page_by_the_estimate(rf):
+    from django.contrib import admin as django_admin
+
+    from households.models import Visit
+    from welfare.common.paging import EstimatedCountPaginator
+
+    assert django_admin.site._registry[Visit].paginator is EstimatedCountPaginator

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import cast
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 
 
 class IdsFirstPaginator(Paginator):
@@ -45,3 +47,45 @@ class IdsFirstPaginator(Paginator):
             ids = bare.values("pk")[bottom:top]
         rows = self.decorate(bare.model._default_manager.filter(pk__in=ids)).order_by(*bare.query.order_by)
         return Page(rows, number, self)
+
+
+# A table of fewer rows than this is counted exactly (the estimate is only worth it where COUNT(*) is slow).
+ESTIMATE_FROM = 100_000
+# PostgreSQL's own row estimate of a table, kept by ANALYZE and autovacuum; a partitioned table (the access log)
+# is the sum of its partitions'. -1: never analysed.
+TABLE_ESTIMATE = """
+    SELECT SUM(c.reltuples) FILTER (WHERE c.reltuples >= 0), COUNT(*) FILTER (WHERE c.reltuples < 0)
+    FROM pg_class c
+    WHERE c.oid = to_regclass(%s) AND c.relkind = 'r'
+       OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(%s))
+"""
+
+
+def table_estimate(queryset: QuerySet) -> int | None:
+    """PostgreSQL's estimate of the rows of the queryset's table, for an unfiltered queryset of a table it has
+    analysed; ``None`` otherwise (a filter, another database, a table never analysed)."""
+    query = queryset.query
+    if query.where or query.distinct or query.combinator or query.is_sliced:
+        return None
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(TABLE_ESTIMATE, [table, table])
+        rows, unanalysed = cursor.fetchone()
+    return None if rows is None or unanalysed else int(rows)
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counts a whole large table by PostgreSQL's estimate instead of ``COUNT(*)``: the Django admin's list of
+    a million visits took 525 ms to count them, on every page. A filtered or searched list, a small table and
+    SQLite are counted exactly. The last page of an estimate may be short or empty; the admin's lists are for
+    superusers, and their search and filters count exactly."""
+
+    @cached_property
+    def count(self) -> int:
+        estimate = table_estimate(cast(QuerySet, self.object_list))
+        if estimate is not None and estimate >= ESTIMATE_FROM:
+            return estimate
+        return super().count
