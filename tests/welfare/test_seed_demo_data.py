@@ -167,6 +167,64 @@ def test_the_crawl_finds_nothing_on_the_demo_and_would_report_a_refused_link(see
     from welfare.demo import crawl as crawl_module
 
     with mock.patch.object(crawl_module, "START", ("/households/",)), \
-            mock.patch.object(crawl_module, "_links", lambda page, html: [f"/households/{household.pk}/"]):
+            mock.patch.object(crawl_module, "_links", lambda page, html, pattern=crawl_module.HREF:
+                              [f"/households/{household.pk}/"] if pattern is crawl_module.HREF else []):
         crawl_account(client, planner, pages=5, per_kind=2, values=(), report=found.append)
     assert [(f.status, f.url, f.via) for f in found] == [(404, f"/households/{household.pk}/", "/households/")]
+
+
+def test_the_crawl_reads_htmx_posts_as_the_browser_sends_them():
+    """A form with ``hx-post`` is posted to that address; an element HTMX posts by itself (a plan's target cell)
+    is a form of its name and its ``hx-vals``."""
+    from welfare.demo.crawl import _Forms
+
+    parser = _Forms("/plans/7/")
+    parser.feed("""<form method="post" action="/plans/7/areas/" hx-post="/plans/7/areas/" hx-target="#areas">
+        <input type="hidden" name="csrfmiddlewaretoken" value="t"><input name="title" value="돌봄"></form>
+      <table><tr><td><input type="text" name="t-3-5" value="12" hx-post="/plans/7/targets/" hx-trigger="change"
+        hx-vals='{"cell": "3-5"}'></td></tr></table>
+      <input name="js" hx-post="/plans/7/x/" hx-vals="js:{a: 1}">
+      <form method="get" action="/households/"><input name="q" value=""></form>""")
+    assert [(f.method, f.action, f.htmx, f.fields) for f in parser.forms] == [
+        ("post", "/plans/7/areas/", True, {"csrfmiddlewaretoken": "t", "title": "돌봄"}),
+        ("post", "/plans/7/targets/", True, {"cell": "3-5", "t-3-5": "12"}),
+        ("post", "/plans/7/x/", True, {"js": ""}),  # hx-vals written as JavaScript: the name alone
+        ("get", "/households/", False, {"q": ""}),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_crawl_posts_a_plans_target_cells_with_the_htmx_header(seeded):
+    """On a plan's page the crawl sends the target cells (HTMX only) with ``HX-Request``, and the HTMX forms both
+    ways; nothing it sent answered 5xx."""
+    from unittest import mock
+
+    from django.test import Client
+
+    from plans.models import AnnualPlan
+    from plans.services import plan_create_from_previous
+    from welfare.demo import crawl as crawl_module
+
+    admin = get_user_model().objects.get(username="planner")
+    # The demo's plans are approved; next year's draft, made from this year's as a planner does in December.
+    current = AnnualPlan.objects.filter(district=admin.staff.district).order_by("-year").first()
+    plan = plan_create_from_previous(previous=current, by=admin, year=current.year + 1)
+    sent: list[tuple[str, str, bool]] = []
+    real_post = Client.post
+
+    def post(self, path, data=None, **extra):
+        sent.append((path, ",".join(sorted(data or {})), extra.get("HTTP_HX_REQUEST") == "true"))
+        return real_post(self, path, data, **extra)
+
+    found: list = []
+    with mock.patch.object(crawl_module, "START", (f"/plans/{plan.pk}/",)), \
+            mock.patch.object(crawl_module, "_links", lambda page, html, pattern=crawl_module.HREF: []), \
+            mock.patch.object(Client, "post", post):
+        crawl_module.crawl_account(Client(raise_request_exception=False), admin, pages=1, per_kind=1,
+                                   values=("abc",), report=found.append)
+    targets = f"/plans/{plan.pk}/targets/"
+    cells = [fields.split(",") for path, fields, htmx in sent if path == targets and htmx]
+    assert cells and all(len(fields) == 2 and fields[0] == "cell" for fields in cells)  # one cell and its key
+    both_ways = {htmx for path, _fields, htmx in sent if path == f"/plans/{plan.pk}/areas/"}
+    assert both_ways == {True, False}
+    assert found == []

@@ -8,8 +8,14 @@ of 10, 20 and 5,000 digits, a NUL, an impossible date, a page address of another
 - a **5xx** answer to any request (a page, a link, a form sent with odd values);
 - a **link to a refusal**: a page offering a link that answers 403 or 404 to the account it was shown to.
 
-Everything runs inside one transaction rolled back at the end (the forms it sends write nothing that stays, and
-nothing is queued for the worker), with DEBUG off, as ``make bench`` does. Downloads, exports, sign-out, the
+Each request runs in a transaction of its own, signed in inside it and rolled back after it (the forms it sends
+write nothing that stays, and nothing is queued for the worker), with DEBUG off, as ``make bench`` does. One
+transaction for the whole crawl, with a savepoint per request, was how it began: on PostgreSQL an account's
+run slowed down as the crawl went on, and vacuum was held back for the whole run.
+
+HTMX is tried as the browser sends it: a form with ``hx-post`` is sent both plainly and with ``HX-Request``
+(the view answers a fragment then), an element of its own with ``hx-post`` (a plan's target cell) is sent
+with its ``hx-vals``, and an ``hx-get`` address is read with the header. Downloads, exports, sign-out, the
 language switch and the admin's forms are not sent. Found this way and fixed: the risk indicator's admin pages
 (500), five links that answered 403 or 404, and about twenty forms that answered 500 to such values.
 """
@@ -17,6 +23,7 @@ language switch and the admin's forms are not sent. Found this way and fixed: th
 from __future__ import annotations
 
 import collections
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,6 +36,8 @@ from django.test import Client
 from django.test.utils import override_settings
 
 HREF = re.compile(r'href="([^"#]+)')
+HX_GET = re.compile(r'hx-get="([^"#]+)')
+HTMX = {"HTTP_HX_REQUEST": "true"}
 NOT_FOLLOWED = re.compile(r"/(logout|static/|media/|i18n/|download|export|qr|attachments/\d+/)|\.pdf|format=")
 NOT_SENT = re.compile(r"/(logout|i18n|admin)/|delete|setlang")
 ODD_VALUES = ("abc", "-1", "9" * 10, "9" * 20, "9" * 5000, "\x00", "2026-13-45", "<script>", "https://evil.example/")
@@ -56,11 +65,22 @@ class Form:
     action: str
     fields: dict[str, str] = field(default_factory=dict)
     method: str = "post"
+    htmx: bool = False  # sent by HTMX (``hx-post``): with the HX-Request header, as well as plainly if it is a form
+
+
+def _hx_vals(text: str) -> dict[str, str]:
+    """An element's ``hx-vals`` (JSON; the ``js:`` form is not read)."""
+    try:
+        values = json.loads(text) if text and not text.startswith(("js:", "javascript:")) else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
 
 
 class _Forms(HTMLParser):
     """The forms of a page (POST, and GET: filter bars and searches): their action and the values the page gives
-    their fields (checked boxes and radios, selected options, inputs and text areas; file inputs left out)."""
+    their fields (checked boxes and radios, selected options, inputs and text areas; file inputs left out). An
+    element outside a form that HTMX posts by itself (``hx-post`` with its name and ``hx-vals``) is a form too."""
 
     def __init__(self, page: str):
         super().__init__()
@@ -69,10 +89,15 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            action = urljoin(self.page, a.get("action") or self.page).split("#")[0]
-            self._form = Form(action, method="post" if a.get("method", "").lower() == "post" else "get")
+            action = urljoin(self.page, a.get("hx-post") or a.get("action") or self.page).split("#")[0]
+            method = "post" if a.get("hx-post") or a.get("method", "").lower() == "post" else "get"
+            self._form = Form(action, method=method, htmx="hx-post" in a)
             self.forms.append(self._form)
-        elif self._form is None or not a.get("name"):
+            return
+        if a.get("hx-post") and a.get("name"):  # in a form or not: HTMX sends its name and hx-vals alone
+            fields = {**_hx_vals(a.get("hx-vals", "")), a["name"]: a.get("value", "")}
+            self.forms.append(Form(urljoin(self.page, a["hx-post"]).split("#")[0], fields, htmx=True))
+        if self._form is None or not a.get("name"):
             return
         elif tag == "select":
             self._select = a["name"]
@@ -95,38 +120,44 @@ def _kind(url: str) -> str:
     return re.sub(r"\d+", "N", urlsplit(url).path)
 
 
-def _links(page: str, html: str) -> Iterable[str]:
-    for href in HREF.findall(html):
+def _links(page: str, html: str, pattern: re.Pattern = HREF) -> Iterable[str]:
+    for href in pattern.findall(html):
         parts = urlsplit(urljoin(page, href.replace("&amp;", "&")))
         if parts.netloc in ("", "testserver") and parts.path.startswith("/"):
             yield parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _isolated(send: Callable, *args, **kwargs):
-    """One request in a savepoint rolled back after it: what it wrote is undone at once, and a statement the
-    database refused (which aborts a PostgreSQL transaction) does not fail every request after it."""
-    savepoint = transaction.savepoint()
-    try:
-        return send(*args, **kwargs)
-    finally:
-        transaction.savepoint_rollback(savepoint)
+def _isolated(client: Client, user, send: Callable, *args, **kwargs):
+    """One request in a transaction of its own, rolled back after it: what it wrote is undone at once, and a
+    statement the database refused (which aborts a PostgreSQL transaction) fails nothing after it. The account
+    signs in inside that transaction (its session goes with the rollback)."""
+    with transaction.atomic():
+        try:
+            if user is not None:
+                client.force_login(user)
+            return send(*args, **kwargs)
+        finally:
+            transaction.set_rollback(True)
 
 
 def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: Iterable[str],
                   report: Callable[[Finding], None]) -> tuple[int, int]:
     """Follow the account's links, then send its forms with odd values; returns (pages read, forms sent). Signed
-    in again before each form, as one (a password change, say) may end the session."""
+    in inside each request's own transaction (``_isolated``)."""
     account = user.get_username() if user is not None else ANONYMOUS  # None: signed out
     start = START if user is not None else PUBLIC_START
-    queue, seen, kinds, forms = collections.deque((url, "-") for url in start), set(), collections.Counter(), {}
+    # (address, the page that offered it, read as HTMX does)
+    queue = collections.deque((url, "-", False) for url in start)
+    seen: set[tuple[str, bool]] = set()
+    kinds, forms = collections.Counter(), {}
     while queue and len(seen) < pages:
-        url, via = queue.popleft()
-        if url in seen:
+        url, via, htmx = queue.popleft()
+        if (url, htmx) in seen:
             continue
-        seen.add(url)
-        response = _isolated(client.get, url)
+        seen.add((url, htmx))
+        response = _isolated(client, user, client.get, url, **(HTMX if htmx else {}))
         if response.status_code >= 500 or (response.status_code in (403, 404) and via != "-"):
-            report(Finding(account, response.status_code, url, via))
+            report(Finding(account, response.status_code, url, f"{via} (hx-get)" if htmx else via))
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode(errors="replace")
@@ -134,29 +165,33 @@ def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: It
         parser.feed(html)
         for form in parser.forms:
             if not NOT_SENT.search(form.action):
-                forms.setdefault((form.method, _kind(form.action)), form)
-        for link in _links(url, html):
-            kinds[_kind(link)] += 1
-            if link not in seen and not NOT_FOLLOWED.search(link) and kinds[_kind(link)] <= per_kind:
-                queue.append((link, url))
+                forms.setdefault((form.method, _kind(form.action), form.htmx), form)
+        for pattern, by_htmx in ((HREF, False), (HX_GET, True)):
+            for link in _links(url, html, pattern):
+                kind = (_kind(link), by_htmx)
+                kinds[kind] += 1
+                if (link, by_htmx) not in seen and not NOT_FOLLOWED.search(link) and kinds[kind] <= per_kind:
+                    queue.append((link, url, by_htmx))
     sent = 0
     for form in forms.values():
+        # An HTMX form is sent both ways: a browser without JavaScript posts it plainly.
+        ways = [HTMX, {}] if form.htmx and form.fields.get("csrfmiddlewaretoken") is not None else \
+            [HTMX if form.htmx else {}]
         for name in [n for n in form.fields if n != "csrfmiddlewaretoken"]:
             for value in values:
-                sent += 1
-                if user is not None:
-                    client.force_login(user)
-                send = client.post if form.method == "post" else client.get
-                response = _isolated(send, form.action, {**form.fields, name: value})
-                if response.status_code >= 500:
-                    report(Finding(account, response.status_code, form.action,
-                                   f"{form.method.upper()} {name}={value[:20]!r}"))
+                for headers in ways:
+                    sent += 1
+                    send = client.post if form.method == "post" else client.get
+                    response = _isolated(client, user, send, form.action, {**form.fields, name: value}, **headers)
+                    if response.status_code >= 500:
+                        report(Finding(account, response.status_code, form.action,
+                                       f"{form.method.upper()}{' (HTMX)' if headers else ''} {name}={value[:20]!r}"))
     return len(seen), sent
 
 
 def crawl(accounts: Iterable[str] = ACCOUNTS, *, pages: int = 150, per_kind: int = 2,
           values: Iterable[str] = ODD_VALUES, write: Callable[[str], None] = print) -> list[Finding]:
-    """Every account in turn, in one transaction rolled back at the end; returns what it found."""
+    """Every account in turn, each request in its own rolled-back transaction; returns what it found."""
     found: list[Finding] = []
 
     def report(finding: Finding) -> None:
@@ -164,18 +199,14 @@ def crawl(accounts: Iterable[str] = ACCOUNTS, *, pages: int = 150, per_kind: int
         write(f"  {finding}")
 
     users = get_user_model().objects
-    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"], OTP_REQUIRED=False, SECURE_SSL_REDIRECT=False), \
-            transaction.atomic():
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"], OTP_REQUIRED=False, SECURE_SSL_REDIRECT=False):
         for account in accounts:
             user = users.filter(username=account).first() if account != ANONYMOUS else None
             if user is None and account != ANONYMOUS:
                 write(f"{account}: no such account (seed the demo first: manage.py seed_demo)")
                 continue
             client = Client(raise_request_exception=False)
-            if user is not None:
-                client.force_login(user)
             read, sent = crawl_account(client, user, pages=pages, per_kind=per_kind, values=tuple(values),
                                        report=report)
             write(f"{account}: {read} pages read, {sent} forms sent with odd values")
-        transaction.set_rollback(True)
     return found
