@@ -228,3 +228,23 @@ def test_the_crawl_posts_a_plans_target_cells_with_the_htmx_header(seeded):
     both_ways = {htmx for path, _fields, htmx in sent if path == f"/plans/{plan.pk}/areas/"}
     assert both_ways == {True, False}
     assert found == []
+
+
+@pytest.mark.django_db
+def test_the_crawl_reports_answers_slower_than_asked(seeded):
+    """``--slow-ms``: an answer that took longer is a finding, with its time; without it, time is not judged."""
+    from unittest import mock
+
+    from django.test import Client
+
+    from welfare.demo import crawl as crawl_module
+
+    official = get_user_model().objects.get(username="official")
+    found: list = []
+    with mock.patch.object(crawl_module, "START", ("/households/",)), \
+            mock.patch.object(crawl_module, "_links", lambda page, html, pattern=crawl_module.HREF: []):
+        for slow_ms in (None, 60_000, -1):  # -1: every answer is slower than that
+            crawl_module.crawl_account(Client(raise_request_exception=False), official, pages=1, per_kind=1,
+                                       values=(), report=found.append, slow_ms=slow_ms)
+    assert [(f.status, f.url) for f in found] == [(200, "/households/")]
+    assert found[0].ms >= 0 and "slow:" in str(found[0])

@@ -6,7 +6,9 @@ and GET: filter bars and searches) again with odd values in one field at a time:
 of 10, 20 and 5,000 digits, a NUL, an impossible date, a page address of another site. It reports:
 
 - a **5xx** answer to any request (a page, a link, a form sent with odd values);
-- a **link to a refusal**: a page offering a link that answers 403 or 404 to the account it was shown to.
+- a **link to a refusal**: a page offering a link that answers 403 or 404 to the account it was shown to;
+- with ``slow_ms``, a **slow answer**: a request that took longer (on the 100,000-household bench data, the
+  paths an odd filter or sort makes slow).
 
 Each request runs in a transaction of its own, signed in inside it and rolled back after it (the forms it sends
 write nothing that stays, and nothing is queued for the worker), with DEBUG off, as ``make bench`` does. One
@@ -25,6 +27,7 @@ from __future__ import annotations
 import collections
 import json
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -55,9 +58,11 @@ class Finding:
     status: int
     url: str
     via: str  # the page that offered the link, or "POST field=value" for a form sent with an odd value
+    ms: int | None = None  # a slow answer: how long it took
 
     def __str__(self) -> str:
-        return f"{self.status} {self.account} {self.url} ← {self.via}"
+        slow = f" slow: {self.ms} ms" if self.ms is not None else ""
+        return f"{self.status}{slow} {self.account} {self.url} ← {self.via}"
 
 
 @dataclass
@@ -127,24 +132,29 @@ def _links(page: str, html: str, pattern: re.Pattern = HREF) -> Iterable[str]:
             yield parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _isolated(client: Client, user, send: Callable, *args, **kwargs):
+def _isolated(client: Client, user, send: Callable, *args, **kwargs) -> tuple:
     """One request in a transaction of its own, rolled back after it: what it wrote is undone at once, and a
     statement the database refused (which aborts a PostgreSQL transaction) fails nothing after it. The account
-    signs in inside that transaction (its session goes with the rollback)."""
+    signs in inside that transaction (its session goes with the rollback). Returns the response and the
+    milliseconds the request took, the sign-in left out."""
     with transaction.atomic():
         try:
             if user is not None:
                 client.force_login(user)
-            return send(*args, **kwargs)
+            began = time.perf_counter()
+            response = send(*args, **kwargs)
+            return response, round((time.perf_counter() - began) * 1000)
         finally:
             transaction.set_rollback(True)
 
 
 def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: Iterable[str],
-                  report: Callable[[Finding], None]) -> tuple[int, int]:
+                  report: Callable[[Finding], None], slow_ms: int | None = None) -> tuple[int, int]:
     """Follow the account's links, then send its forms with odd values; returns (pages read, forms sent). Signed
-    in inside each request's own transaction (``_isolated``)."""
+    in inside each request's own transaction (``_isolated``). With ``slow_ms``, an answer that took longer is
+    reported too (its time taken from the request alone, the sign-in left out)."""
     account = user.get_username() if user is not None else ANONYMOUS  # None: signed out
+
     start = START if user is not None else PUBLIC_START
     # (address, the page that offered it, read as HTMX does)
     queue = collections.deque((url, "-", False) for url in start)
@@ -155,9 +165,12 @@ def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: It
         if (url, htmx) in seen:
             continue
         seen.add((url, htmx))
-        response = _isolated(client, user, client.get, url, **(HTMX if htmx else {}))
+        response, ms = _isolated(client, user, client.get, url, **(HTMX if htmx else {}))
+        shown_by = f"{via} (hx-get)" if htmx else via
         if response.status_code >= 500 or (response.status_code in (403, 404) and via != "-"):
-            report(Finding(account, response.status_code, url, f"{via} (hx-get)" if htmx else via))
+            report(Finding(account, response.status_code, url, shown_by))
+        elif slow_ms is not None and ms > slow_ms:
+            report(Finding(account, response.status_code, url, shown_by, ms))
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode(errors="replace")
@@ -182,15 +195,19 @@ def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: It
                 for headers in ways:
                     sent += 1
                     send = client.post if form.method == "post" else client.get
-                    response = _isolated(client, user, send, form.action, {**form.fields, name: value}, **headers)
+                    response, ms = _isolated(client, user, send, form.action, {**form.fields, name: value},
+                                             **headers)
+                    how = f"{form.method.upper()}{' (HTMX)' if headers else ''} {name}={value[:20]!r}"
                     if response.status_code >= 500:
-                        report(Finding(account, response.status_code, form.action,
-                                       f"{form.method.upper()}{' (HTMX)' if headers else ''} {name}={value[:20]!r}"))
+                        report(Finding(account, response.status_code, form.action, how))
+                    elif slow_ms is not None and ms > slow_ms:
+                        report(Finding(account, response.status_code, form.action, how, ms))
     return len(seen), sent
 
 
 def crawl(accounts: Iterable[str] = ACCOUNTS, *, pages: int = 150, per_kind: int = 2,
-          values: Iterable[str] = ODD_VALUES, write: Callable[[str], None] = print) -> list[Finding]:
+          values: Iterable[str] = ODD_VALUES, write: Callable[[str], None] = print,
+          slow_ms: int | None = None) -> list[Finding]:
     """Every account in turn, each request in its own rolled-back transaction; returns what it found."""
     found: list[Finding] = []
 
@@ -207,6 +224,6 @@ def crawl(accounts: Iterable[str] = ACCOUNTS, *, pages: int = 150, per_kind: int
                 continue
             client = Client(raise_request_exception=False)
             read, sent = crawl_account(client, user, pages=pages, per_kind=per_kind, values=tuple(values),
-                                       report=report)
+                                       report=report, slow_ms=slow_ms)
             write(f"{account}: {read} pages read, {sent} forms sent with odd values")
     return found

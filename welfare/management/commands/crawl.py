@@ -19,10 +19,15 @@ class Command(BaseCommand):
         parser.add_argument("--per-kind", type=int, default=2,
                             help="Pages followed per kind of address, ids aside (default %(default)s).")
         parser.add_argument("--no-forms", action="store_true", help="Follow the links only.")
+        parser.add_argument("--slow-ms", type=int, default=None,
+                            help="Also report any answer slower than this many milliseconds (default: off).")
 
     def handle(self, *args, **options):
         found = crawl(options["accounts"], pages=options["pages"], per_kind=options["per_kind"],
-                      values=() if options["no_forms"] else ODD_VALUES, write=self.stdout.write)
+                      values=() if options["no_forms"] else ODD_VALUES, write=self.stdout.write,
+                      slow_ms=options["slow_ms"])
         if found:
-            raise CommandError(f"{len(found)} finding(s): 5xx answers or links to a refusal (listed above).")
-        self.stdout.write("Nothing found: no 5xx, no link to a refusal.")
+            raise CommandError(f"{len(found)} finding(s): 5xx answers, links to a refusal or slow answers "
+                               "(listed above).")
+        self.stdout.write("Nothing found: no 5xx, no link to a refusal" +
+                          (f", no answer slower than {options['slow_ms']} ms." if options["slow_ms"] else "."))
