@@ -77,8 +77,14 @@ class PlanItemRowForm(forms.Form):
         return PlanItemInput(*values) if any(values) else None
 
 
-PartnerFormSet = forms.formset_factory(PartnerRowForm, extra=PARTNER_ROWS, max_num=30)
-PlanItemFormSet = forms.formset_factory(PlanItemRowForm, extra=ITEM_ROWS, max_num=30)
+# At most 30 rows each, whatever the management form says: Django builds up to ``max_num`` + 1,000 forms by
+# default, so one POST claiming ten billion rows took 800 ms (found by ``make crawl --slow-ms``). More is refused
+# with a message instead.
+ROWS_MAX = 30
+PartnerFormSet = forms.formset_factory(PartnerRowForm, extra=PARTNER_ROWS, max_num=ROWS_MAX, absolute_max=ROWS_MAX,
+                                       validate_max=True)
+PlanItemFormSet = forms.formset_factory(PlanItemRowForm, extra=ITEM_ROWS, max_num=ROWS_MAX, absolute_max=ROWS_MAX,
+                                        validate_max=True)
 
 
 def conference_forms(data=None, *, case: Case) -> tuple[ConferenceForm, forms.BaseFormSet, forms.BaseFormSet]:

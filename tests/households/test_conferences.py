@@ -261,6 +261,25 @@ def test_the_case_page_form_records_the_conference(client_for, dong, official):
     assert "정신건강복지센터 (상담사)" in body and "정신건강 상담 연계" in body and "일반사례 선정" in body
 
 
+def test_a_claim_of_more_rows_than_the_form_holds_is_refused_without_building_them(client_for, dong, official):
+    """The management form says how many rows came; ten billion made Django build 1,030 forms (800 ms). Now at
+    most 30 are built and the claim is refused with a message; nothing is recorded."""
+    case = to_conference(dong, official, on=dt.date(2026, 3, 2))
+    url = reverse("households:case_conference", args=[case.household_id, case.pk])
+    data = {"held_on": "2026-03-02", "kind": "general", "body": "internal", "staff": [official.pk],
+            "decision": "selected_general", "reason": "", "partners-TOTAL_FORMS": "0", "partners-INITIAL_FORMS": "0",
+            "items-TOTAL_FORMS": "9999999999", "items-INITIAL_FORMS": "0"}
+    with at(dt.date(2026, 3, 2)):
+        response = client_for(official).post(url, data)
+
+    assert response.status_code == 200
+    items = response.context["item_forms"]
+    assert len(items.forms) == 30 and items.non_form_errors()
+    assert str(items.non_form_errors()[0]) in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == CaseStage.CONFERENCE
+
+
 def test_the_demo_records_the_demo_officials_conferences(dong, official):
     # given the demo official (username "official") with a demo case at conference and one at intake
     official.username = "official"
