@@ -7,9 +7,7 @@ reason, is written to the access log, masks names and carries only what the repl
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,13 +16,13 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import LinkStatus, ServiceLink
 from welfare.audit import log_action
 from welfare.common import bounds
-from welfare.common.cells import safe_row
+from welfare.common.csv_stream import StreamedFile, in_language, stream_csv
 from welfare.common.updates import model_update
 from welfare.common.xlsx_stream import stream_xlsx
 from welfare.errors import RuleError
@@ -298,46 +296,7 @@ def _services_texts(chunk: list[tuple]) -> dict[int, str]:
     return texts
 
 
-@dataclass
-class ExportFile:
-    """A file sent as it is made: ``chunks`` yields its bytes (the view streams them)."""
-
-    name: str
-    content_type: str
-    chunks: Iterator[bytes]
-    rows: int
-
-
-CSV_ROWS_PER_CHUNK = 500
-
-
-def _in_language(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """The chunks made in the request's language, though the server asks for them after the view returned."""
-    language = translation.get_language()
-    with translation.override(language):
-        yield from chunks
-
-
-def _csv_chunks(round_: BigDataRound, by: User) -> Iterator[bytes]:
-    """UTF-8 with BOM, for Excel; the header at once (the download starts before the rows are read, as the
-    XLSX's does), then a chunk every 500 rows, so memory holds one chunk of targets at a time."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    out.write("\ufeff")
-    writer.writerow(safe_row(export_header()))
-    yield out.getvalue().encode("utf-8")
-    out.seek(0)
-    out.truncate()
-    for n, row in enumerate(export_rows(round_, by), start=1):
-        writer.writerow(safe_row(row))
-        if n % CSV_ROWS_PER_CHUNK == 0:
-            yield out.getvalue().encode("utf-8")
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue().encode("utf-8")
-
-
-def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> ExportFile:
+def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> StreamedFile:
     """The round's results for the user's dongs as CSV (UTF-8 with BOM, for Excel) or XLSX, logged with its
     reason before the file is made. Both are made while they are sent (the XLSX by
     :mod:`welfare.common.xlsx_stream`), one chunk of rows in memory at a time."""
@@ -352,7 +311,8 @@ def round_export(*, round_: BigDataRound, by: User, reason: str, fmt: str) -> Ex
     log_action(round_, "discovery.round.exported", user=by, reason=reason, changes={"format": fmt, "rows": count})
     name = f"{'lonely_death' if round_.is_lonely_death else 'bigdata'}_{round_.year}_{round_.number}"
     if fmt == "csv":
-        return ExportFile(f"{name}.csv", "text/csv; charset=utf-8", _in_language(_csv_chunks(round_, by)), count)
+        return StreamedFile(f"{name}.csv", "text/csv; charset=utf-8",
+                            in_language(stream_csv(export_header(), export_rows(round_, by))), count)
     rows = stream_xlsx(str(round_), export_header(), export_rows(round_, by))
-    return ExportFile(f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      _in_language(rows), count)
+    return StreamedFile(f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        in_language(rows), count)

@@ -203,12 +203,32 @@ def test_export_needs_a_reason_and_is_logged_as_an_export(client_for, district_a
     sent = client.post(url, {"reason": "11월 정기 점검"})
 
     assert refused.status_code == 400 and short.status_code == 400
-    assert sent.status_code == 200 and sent["Content-Type"].startswith("text/csv")
-    body = sent.content.decode("utf-8-sig")
+    assert sent.status_code == 200 and sent["Content-Type"].startswith("text/csv") and sent.streaming
+    body = b"".join(sent.streaming_content).decode("utf-8-sig")
     assert "households.household.viewed" in body and "'=HYPERLINK" in body
     entry = AccessLog.objects.get(verb="welfare.accesslog.exported")
     assert (entry.action, entry.reason, entry.user, entry.changes["count"]) == (
         "export", "11월 정기 점검", district_admin, 1)
+
+
+def test_a_long_export_is_sent_while_it_is_made(client_for, district_admin, official, household):
+    """A district's log over months is millions of rows: the file goes out a chunk of 500 rows at a time, the
+    export logged (with its count) before the first row is read."""
+    from welfare.audit import log_actions
+
+    with time_machine.travel(TUESDAY, tick=False):
+        log_actions([household] * 1_201, "households.household.viewed", user=official)
+    url = reverse("district:access_export") + "?start=2026-11-01&end=2026-11-30"
+
+    sent = client_for(district_admin).post(url, {"reason": "11월 정기 점검"})
+
+    assert sent.streaming
+    chunks = iter(sent.streaming_content)
+    header = next(chunks).decode("utf-8-sig")
+    assert header.startswith("일시,계정") and header.count("\r\n") == 1
+    assert AccessLog.objects.get(verb="welfare.accesslog.exported").changes["count"] == 1_201  # logged already
+    rest = [chunk.decode("utf-8").count("\r\n") for chunk in chunks]
+    assert rest == [500, 500, 201]
 
 
 # --- the API token on its entries ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,14 +77,13 @@ def export(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = FilterForm(request.GET or None, district=district).filters()
         try:
-            body = services.entries_export(district=district, filters=filters, by=request.user,
-                                           reason=form.cleaned_data["reason"])
+            export = services.entries_export(district=district, filters=filters, by=request.user,
+                                             reason=form.cleaned_data["reason"])
         except RuleError as error:
             form.add_error(None, error)
         else:
-            response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-            name = f"access-log-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
+            response["Content-Disposition"] = f'attachment; filename="{export.name}"'
             response["Cache-Control"] = "no-store"
             return response
     return _page(request, export_form=form, status=400)
