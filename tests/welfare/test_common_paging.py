@@ -115,3 +115,25 @@ def test_the_admin_lists_of_casework_page_by_the_estimate(rf):
     from welfare.common.paging import EstimatedCountPaginator
 
     assert django_admin.site._registry[Visit].paginator is EstimatedCountPaginator
+
+
+def test_the_access_log_is_estimated_from_its_partitions_with_the_empty_months_ahead(official):
+    """The access log is partitioned by month on PostgreSQL: its estimate is the sum of its partitions', and a month
+    made ahead and never analysed (PostgreSQL says -1 rows) counts as the empty file it is, not as unknown."""
+    from welfare.audit import log_action
+    from welfare.common.paging import table_estimate
+    from welfare.models import AccessLog
+
+    for _ in range(3):
+        log_action(None, "households.household.listed", user=official)
+    if connection.vendor != "postgresql":
+        assert table_estimate(AccessLog.objects.all()) is None  # SQLite: counted exactly
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE welfare_accesslog")
+        cursor.execute("CREATE TABLE welfare_accesslog_p209901 PARTITION OF welfare_accesslog "
+                       "FOR VALUES FROM ('2099-01-01 00:00:00+09') TO ('2099-02-01 00:00:00+09')")
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'welfare_accesslog_p209901'")
+        assert cursor.fetchone()[0] < 0  # never analysed
+    assert table_estimate(AccessLog.objects.all()) == AccessLog.objects.count()
+    assert table_estimate(AccessLog.objects.filter(verb="x")) is None  # a filter: counted exactly

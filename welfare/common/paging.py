@@ -52,9 +52,10 @@ class IdsFirstPaginator(Paginator):
 # A table of fewer rows than this is counted exactly (the estimate is only worth it where COUNT(*) is slow).
 ESTIMATE_FROM = 100_000
 # PostgreSQL's own row estimate of a table, kept by ANALYZE and autovacuum; a partitioned table (the access log)
-# is the sum of its partitions'. -1: never analysed.
+# is the sum of its partitions'. -1: never analysed, which an empty file (the months made ahead) counts as 0.
 TABLE_ESTIMATE = """
-    SELECT SUM(c.reltuples) FILTER (WHERE c.reltuples >= 0), COUNT(*) FILTER (WHERE c.reltuples < 0)
+    SELECT SUM(CASE WHEN c.reltuples >= 0 THEN c.reltuples ELSE 0 END),
+           COUNT(*) FILTER (WHERE c.reltuples < 0 AND pg_relation_size(c.oid) > 0)
     FROM pg_class c
     WHERE c.oid = to_regclass(%s) AND c.relkind = 'r'
        OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(%s))
