@@ -85,7 +85,8 @@ def _hx_vals(text: str) -> dict[str, str]:
 class _Forms(HTMLParser):
     """The forms of a page (POST, and GET: filter bars and searches): their action and the values the page gives
     their fields (checked boxes and radios, selected options, inputs and text areas; file inputs left out). An
-    element outside a form that HTMX posts by itself (``hx-post`` with its name and ``hx-vals``) is a form too."""
+    element HTMX posts by itself (``hx-post`` with its name and ``hx-vals``), in a form or not, is a form too. A
+    form with ``hx-post`` is sent to that address (the product's forms give the same one as their ``action``)."""
 
     def __init__(self, page: str):
         super().__init__()
