@@ -71,6 +71,7 @@ class Form:
     fields: dict[str, str] = field(default_factory=dict)
     method: str = "post"
     htmx: bool = False  # sent by HTMX (``hx-post``): with the HX-Request header, as well as plainly if it is a form
+    element: bool = False  # an element HTMX posts by itself (no <form>: never sent without JavaScript)
 
 
 def _hx_vals(text: str) -> dict[str, str]:
@@ -102,7 +103,8 @@ class _Forms(HTMLParser):
             return
         if a.get("hx-post") and a.get("name"):  # in a form or not: HTMX sends its name and hx-vals alone
             fields = {**_hx_vals(a.get("hx-vals", "")), a["name"]: a.get("value", "")}
-            self.forms.append(Form(urljoin(self.page, a["hx-post"]).split("#")[0], fields, htmx=True))
+            self.forms.append(Form(urljoin(self.page, a["hx-post"]).split("#")[0], fields, htmx=True,
+                                   element=True))
         if self._form is None or not a.get("name"):
             return
         elif tag == "select":
@@ -189,8 +191,7 @@ def crawl_account(client: Client, user, *, pages: int, per_kind: int, values: It
     sent = 0
     for form in forms.values():
         # An HTMX form is sent both ways: a browser without JavaScript posts it plainly.
-        ways = [HTMX, {}] if form.htmx and form.fields.get("csrfmiddlewaretoken") is not None else \
-            [HTMX if form.htmx else {}]
+        ways = [HTMX, {}] if form.htmx and not form.element else [HTMX if form.htmx else {}]
         for name in [n for n in form.fields if n != "csrfmiddlewaretoken"]:
             for value in values:
                 for headers in ways:
