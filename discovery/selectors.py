@@ -55,13 +55,23 @@ def search_crisis_reports(user, query: SearchQuery) -> QuerySet | None:
             .order_by("-received_at", "-id"))
 
 
+def network_member_condition(query: SearchQuery) -> Q | None:
+    """A network member by name, organisation or phone digits; None when the query cannot match one."""
+    return any_of(query.matches("name"), query.contains("organisation"),
+                  Q(phone__contains=query.digits) if query.is_phone else None)
+
+
 def search_network_members(user, query: SearchQuery) -> QuerySet | None:
     """Network members active (or once active) in the user's dongs, by name, organisation or phone digits."""
-    condition = any_of(query.matches("name"), query.contains("organisation"),
-                       Q(phone__contains=query.digits) if query.is_phone else None)
+    condition = network_member_condition(query)
     if condition is None:
         return None
     return NetworkMember.objects.visible_to(user).filter(condition).order_by("name", "id")
+
+
+def reporting_members(user) -> QuerySet:
+    """Whom an official may name as a report's reporting network member: those active today in the user's dongs."""
+    return NetworkMember.objects.visible_to(user).active().order_by("name", "id")
 
 
 def enrol_candidates(programme: Programme, query: SearchQuery | None = None) -> QuerySet:

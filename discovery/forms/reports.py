@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare import search
 from welfare.errors import show_on_form
 from welfare.models import Dong
 
@@ -19,6 +20,7 @@ from ..models import (
     RiskSignal,
     Urgency,
 )
+from ..selectors import network_member_condition, reporting_members
 from .common import (
     DATETIME_INPUT,
     DISTRICT_QUEUE,
@@ -78,6 +80,11 @@ class ReportForm(_ReportFieldsForm):
                                       initial=ReporterKind.ANONYMOUS)
     network_member = forms.ModelChoiceField(label=_("인적안전망 신고자"), queryset=NetworkMember.objects.none(),
                                             required=False, empty_label=_("(해당 없음)"))
+    member_find = forms.CharField(  # no max_length: search.parse cuts what is longer, a refusal would block the report
+        label=_("인적안전망 구성원 찾기"), required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "maxlength": search.MAX_LENGTH,
+                                      "placeholder": _("이름, 소속 또는 전화번호")}))
+    member_searched = forms.CharField(required=False, widget=forms.HiddenInput)  # what the list shows was found by
     reporter_name = forms.CharField(label=_("신고자 성명"), required=False, max_length=50)
     reporter_phone = forms.CharField(label=_("신고자 연락처"), required=False, max_length=20,
                                      widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
@@ -87,22 +94,40 @@ class ReportForm(_ReportFieldsForm):
     reporter_is_official = forms.BooleanField(label=_("공무원"), required=False)
     reporter_wants_reply = forms.BooleanField(label=_("처리 결과 회신 희망"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, find: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.find = search.parse(self.data.get("member_find") if find is None else find)
         self.fields["dong"].queryset = my_dongs(user)
         self.fields["dong"].required = not sees_district_queue(user)
         self.fields["dong"].label_from_instance = dong_label
-        self.fields["network_member"].queryset = NetworkMember.objects.visible_to(user).active().order_by("name")
+        self.fields["network_member"].queryset = reporting_members(user)
+        self.members = MemberChoices(self)
         if not self.is_bound:
             self.initial.setdefault("received_at", timezone.localtime().replace(second=0, microsecond=0))
             dongs = list(self.fields["dong"].queryset[:2])
             if len(dongs) == 1:
                 self.initial.setdefault("dong", dongs[0].pk)
 
+    @staticmethod
+    def finding_member(data) -> bool:
+        """The POST asks to find a network member rather than to take the report: the 찾기 button, or Enter in the
+        search box (the form's first button is 접수, so a search text not yet searched tells the two apart)."""
+        find = " ".join(data.get("member_find", "").split())
+        return "member_find_go" in data or (find != "" and find != " ".join(data.get("member_searched", "").split()))
+
+    @classmethod
+    def redrawn(cls, data, *, user) -> ReportForm:
+        """The form as typed but unbound (nothing is refused before it is finished), its member list the search's.
+        Every value is read through its widget, as a bound form reads it."""
+        initial = {name: field.widget.value_from_datadict(data, {}, name) for name, field in cls.base_fields.items()}
+        initial["member_searched"] = initial["member_find"] = " ".join((initial["member_find"] or "").split())
+        return cls(initial=initial, user=user, find=initial["member_find"])
+
     @property
     def reporter_fields(self):
-        return [self[name] for name in self.fields if name.startswith(REPORTER_PREFIX)]
+        """The reporter's own details; their kind is drawn before the network member, apart from these."""
+        return [self[name] for name in self.fields if name.startswith(REPORTER_PREFIX) and name != "reporter_kind"]
 
     def report_input(self) -> services.ReportInput:
         """The form's fields as the service's input (the rules are services.report_take's)."""
@@ -115,6 +140,65 @@ class ReportForm(_ReportFieldsForm):
             reporter=self.reporter_input(),
             **{k: data.get(k) or "" for k in (*services.SUBJECT_FIELDS, "details", "referral_agency")},
         )
+
+
+MEMBERS_LISTED = 150  # a dong's network (about 100) is listed whole; a district's thousands are searched
+MEMBERS_FOUND = 20
+
+
+def member_label(member: NetworkMember) -> str:
+    organisation = f" · {member.organisation}" if member.organisation else ""
+    return f"{member.name} ({member.get_role_display()}{organisation})"
+
+
+class MemberChoices:
+    """The options of the report form's network member select: every member the user may name when they are few
+    (a dong's network), else only those the search box found (a district's 2,000 made a 100 KB page of one select);
+    the chosen member always. Its message (the field's help) says which, and what to do."""
+
+    def __init__(self, form: ReportForm) -> None:
+        field = form.fields["network_member"]
+        members = field.queryset
+        find = form.find
+        self.found: list[NetworkMember] | None = None
+        self.more = self.too_many = False
+        if find.text:
+            condition = network_member_condition(find)
+            found = list(members.filter(condition)[:MEMBERS_FOUND + 1]) if condition is not None else []
+            self.more = len(found) > MEMBERS_FOUND
+            listed = self.found = found[:MEMBERS_FOUND]
+            self.too_short = condition is None
+        else:
+            listed = list(members[:MEMBERS_LISTED + 1])
+            self.too_many = len(listed) > MEMBERS_LISTED
+            self.too_short = False
+            if self.too_many:
+                listed = []
+        value = form.data.get(form.add_prefix("network_member")) if form.is_bound else form.initial.get("network_member")
+        chosen = None
+        if str(value or "").isdigit() and all(str(m.pk) != str(value) for m in listed):
+            chosen = members.filter(pk=value).first()
+        if chosen is not None:
+            listed = [chosen, *listed]
+        elif not form.is_bound and not value and self.found is not None and len(self.found) == 1:
+            form.initial["network_member"] = self.found[0].pk  # the one found is the one meant
+        field.choices = [("", field.empty_label), *((m.pk, member_label(m)) for m in listed)]
+        field.help_text = self.message(find.text)
+
+    def message(self, find: str) -> str:
+        if self.too_short:
+            return _("이름은 두 글자, 전화번호는 세 자리 이상 적어 찾으세요.")
+        if self.found is not None:
+            if not self.found:
+                return _("'%(find)s'(으)로 찾은, 오늘 활동 중인 구성원이 없습니다.") % {"find": find}
+            if self.more:
+                return _("'%(find)s'(으)로 찾은 구성원 중 처음 %(n)s명입니다. 더 자세히 적어 찾으세요.") % {
+                    "find": find, "n": len(self.found)}
+            return _("'%(find)s'(으)로 찾은 구성원 %(n)s명입니다.") % {"find": find, "n": len(self.found)}
+        if self.too_many:
+            return _("구성원이 %(n)s명이 넘어 목록에 다 싣지 않습니다. 아래에서 이름, 소속 또는 전화번호로 찾아 고르세요.") % {
+                "n": MEMBERS_LISTED}
+        return _("목록에 없으면 아래에서 이름, 소속 또는 전화번호로 찾으세요.")
 
 
 class PublicReportForm(_ReportFieldsForm):

@@ -21,7 +21,8 @@ from welfare.models import Dong
 from welfare.permissions import can
 from welfare.scoping import membership, personal_dong_ids
 
-from ..models import CrisisReport, NetworkMember, ReporterKind, Urgency
+from ..models import CrisisReport, ReporterKind, Urgency
+from ..selectors import reporting_members
 from .access import OFFICIAL_CHANNELS, SUBJECT_FIELDS, _require_editor
 from .intake import clean_report_data, clean_reporter, report_create
 
@@ -86,7 +87,7 @@ def report_take(given: ReportInput, *, by: User) -> CrisisReport:
             _add(errors, "dong", [_("담당하지 않는 동의 제보는 접수할 수 없습니다.")])
     member = None
     if given.network_member is not None:
-        member = NetworkMember.objects.visible_to(by).active().filter(pk=given.network_member).first()
+        member = reporting_members(by).filter(pk=given.network_member).first()
         if member is None:
             _add(errors, "network_member", [_("고를 수 없는 인적안전망 구성원입니다.")])
     elif given.reporter_kind == ReporterKind.NETWORK_MEMBER:

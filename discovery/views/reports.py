@@ -202,6 +202,9 @@ def _find_by_code(request: HttpRequest, code: str) -> CrisisReport | None:
 
 def report_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
+    if request.method == "POST" and ReportForm.finding_member(request.POST):
+        form = ReportForm.redrawn(request.POST, user=request.user)  # a search for the reporting member: nothing saved
+        return render(request, "discovery/reports/form.html", {"form": form})
     form = ReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -77,3 +77,39 @@ def test_tip_off_is_triaged_into_a_case(page, live_server, login, screenshot, of
     assert report.case == case and case.source == "report" and report.first_contacted_at is not None
     path = screenshot("tipoff_triaged")
     assert path.exists()
+
+
+def test_an_official_finds_the_reporting_member_by_name_and_loses_nothing_typed(page, login, live_server, official,
+                                                                               dong, screenshot):
+    from tests.discovery.factories_network import member
+
+    gas = member(dong, name="김가스", organisation="성동도시가스")
+    member(dong, name="이통장")
+
+    # given an official halfway through a network member's report
+    login("official")
+    page.goto(f"{live_server.url}/discovery/reports/new/")
+    page.select_option("select[name=channel]", "network")
+    page.fill("input[name=subject_name]", "박복순")
+    page.check("input[name=risk_signals][value=no_food]")
+    page.fill("textarea[name=details]", "가스 검침 때 인기척이 없음")
+    page.select_option("select[name=reporter_kind]", "network_member")
+
+    # when they type the member's name and press Enter in the search box
+    page.fill("input[name=member_find]", "김가스")
+    page.press("input[name=member_find]", "Enter")
+    page.wait_for_load_state()
+
+    # then the one found is chosen and what was typed is still there; nothing was taken yet
+    assert page.input_value("select[name=network_member]") == str(gas.pk)
+    assert page.input_value("input[name=subject_name]") == "박복순"
+    assert page.is_checked("input[name=risk_signals][value=no_food]")
+    assert not CrisisReport.objects.exists() and not page.locator(".error").count()
+    screenshot("report_member_found")
+
+    # and Enter in another box takes the report, naming the member
+    page.press("input[name=subject_name]", "Enter")
+    page.wait_for_url(re.compile(r"/discovery/reports/\d+/$"))
+    report = CrisisReport.objects.get()
+    assert report.network_member == gas and report.subject_name == "박복순"
+    assert report.reporter_kind == "network_member"  # the form once drew this select twice, and the second won
