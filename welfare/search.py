@@ -83,8 +83,13 @@ class SearchQuery:
         return Q(**{f"{field_path}__contains": text}) if len(text) >= TRIGRAM_MIN else None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff]")
+
+
 def parse(raw: str | None) -> SearchQuery:
-    text = " ".join(nfkc(raw).split())[:MAX_LENGTH]
+    # Control and format characters (a NUL, which PostgreSQL refuses in a parameter; a zero-width space pasted
+    # with a name) are no part of what anyone searches for.
+    text = " ".join(_CONTROL.sub("", nfkc(raw)).split())[:MAX_LENGTH]
     number = _CASE_NUMBER.fullmatch(text)
     phone = phone_digits(text) if set(text) <= _PHONE_CHARS else ""
     compact = text.replace(" ", "")

@@ -137,8 +137,8 @@ class AttachmentViewSet(ApiViewSet):
         client_id = request.data.get("client_id")
         kind, owner_id = request.data.get("owner_kind"), str(request.data.get("owner_id") or "")
         if not isinstance(client_id, str) or not client_id.strip() or len(client_id) > 100 or "\x00" in client_id \
-                or not given_id(owner_id):
-            return None
+                or not isinstance(kind, str) or "\x00" in kind or not given_id(owner_id):
+            return None  # the serializer refuses what cannot be stored; a look-up with it would fail in PostgreSQL
         return self.get_queryset().filter(added_by=request.user, client_id=client_id.strip(), owner_kind=kind,
                                           owner_id=given_id(owner_id)).first()
 

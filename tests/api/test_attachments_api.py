@@ -58,6 +58,15 @@ def test_an_upload_needs_a_client_id_and_a_visible_record(api_client_for, offici
     assert not Attachment.objects.exists()
 
 
+def test_a_nul_in_the_owner_kind_is_refused_not_a_500(api_client_for, official, household):
+    # The retry look-up read owner_kind raw: PostgreSQL refuses a NUL in a text parameter
+    response = api_client_for(official).post(URL, body(household, jpeg_with_gps(), owner_kind="household\x00"),
+                                             format="multipart")
+
+    assert response.status_code == 400 and "owner_kind" in error_of(response)["fields"]
+    assert not Attachment.objects.exists()
+
+
 @pytest.mark.parametrize(("data", "message"), [
     (b"", "빈 파일"), (b"not an image at all", "내용으로 확인"), (bomb_png(), "화소 수가 너무 많습니다"),
     (b"%PDF-1.4\n1 0 obj << /S /Launch /F (x.exe) >> endobj", "실행 동작(Launch)"),

@@ -172,3 +172,12 @@ def test_a_search_finding_more_than_it_shows_asks_for_more(client_for, official,
 
     html = client_for(official).post(reverse(URL), typed(dong, member_find="5678", member_find_go="1")).content.decode()
     assert options(html) == ["전화 (명예사회복지공무원)"]
+
+
+@pytest.mark.parametrize("find", ["김가\x00스", "가" * 5000, "%_\\", "  "])
+def test_odd_search_text_is_searched_safely(client_for, official, dong, find):
+    member(dong, name="김가스")
+
+    response = client_for(official).post(reverse(URL), typed(dong, member_find=find, member_find_go="1"))
+
+    assert response.status_code == 200 and not CrisisReport.objects.exists()

@@ -50,6 +50,19 @@ def test_the_query_is_read_once_into_its_shapes(raw, text, digits, code, number)
     assert (query.text, query.digits, query.code, query.number) == (text, digits, code, number)
 
 
+def test_control_characters_are_dropped_before_the_database_sees_them():
+    # PostgreSQL refuses a NUL in a text parameter: the search answered 500 to "김\x00순자"
+    assert parse("김\x00순자\x07").text == "김순자" and parse("\u200b010\x00-2345-6789").digits == "01023456789"
+
+
+def test_a_search_with_a_nul_byte_finds_what_it_would_without(client_for, dong, official):
+    person(dong, "김순자")
+
+    response = client_for(official).get(SEARCH, {"q": "김\x00순자"})
+
+    assert response.status_code == 200 and "김순자" in response.content.decode()
+
+
 def test_a_phone_or_a_number_is_not_searched_as_a_name():
     assert parse("010-2345-6789").words == "" and parse("#12").words == ""
     assert parse("김순자").words == "김순자" and parse("김").words == ""
