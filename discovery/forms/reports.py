@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from welfare import search
+from welfare.common.requests import given_id
 from welfare.errors import show_on_form
 from welfare.models import Dong
 
@@ -174,9 +175,10 @@ class MemberChoices:
             self.too_short = False
             if self.too_many:
                 listed = []
-        value = form.data.get(form.add_prefix("network_member")) if form.is_bound else form.initial.get("network_member")
+        value = given_id(form.data.get(form.add_prefix("network_member")) if form.is_bound
+                         else form.initial.get("network_member"))
         chosen = None
-        if str(value or "").isdigit() and all(str(m.pk) != str(value) for m in listed):
+        if value and all(m.pk != value for m in listed):
             chosen = members.filter(pk=value).first()
         if chosen is not None:
             listed = [chosen, *listed]

@@ -181,3 +181,14 @@ def test_odd_search_text_is_searched_safely(client_for, official, dong, find):
     response = client_for(official).post(reverse(URL), typed(dong, member_find=find, member_find_go="1"))
 
     assert response.status_code == 200 and not CrisisReport.objects.exists()
+
+
+@pytest.mark.parametrize("given", ["9" * 20, "9" * 5000, "-1", "abc", "１２"])
+def test_an_odd_member_id_is_refused_with_a_message(client_for, official, dong, given):
+    # The crawl found the 20- and 5,000-digit ids answering 500 (PostgreSQL's bigint; Python's 4,300 digits)
+    member(dong, name="김가스")
+
+    response = client_for(official).post(reverse(URL), typed(dong, network_member=given))
+
+    assert response.status_code == 200 and not CrisisReport.objects.exists()
+    assert 'class="error"' in response.content.decode()
