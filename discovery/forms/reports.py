@@ -154,7 +154,7 @@ def member_label(member: NetworkMember) -> str:
 
 class MemberChoices:
     """The options of the report form's network member select: every member the user may name when they are few
-    (a dong's network), else only those the search box found (a district's 2,000 made a 100 KB page of one select);
+    (a dong's network), else only those the search box found (a district's 2,000 made one select of over 100 KB);
     the chosen member always. Its message (the field's help) says which, and what to do."""
 
     def __init__(self, form: ReportForm) -> None:
