@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 
 from households import rrn
 from households.models import Household, Relation, Resident
+from welfare import search
 from welfare.demo.people import PUBLIC_FIGURES
 from welfare.models import District, Dong, Role, StaffMembership
 
@@ -248,3 +249,33 @@ def test_the_crawl_reports_answers_slower_than_asked(seeded):
                                        values=(), report=found.append, slow_ms=slow_ms)
     assert [(f.status, f.url) for f in found] == [(200, "/households/")]
     assert found[0].ms >= 0 and "slow:" in str(found[0])
+
+
+@pytest.mark.django_db
+def test_the_crawls_nul_inside_a_name_reaches_the_search_and_is_answered(seeded):
+    """The header search (a GET form on every page) sent with the crawl's NUL inside a name: on PostgreSQL this
+    answered 500 until the search dropped control characters (a NUL alone was too short to be searched)."""
+    from unittest import mock
+
+    from django.test import Client
+
+    from welfare.demo import crawl as crawl_module
+
+    official = get_user_model().objects.get(username="official")
+    odd = next(value for value in crawl_module.ODD_VALUES if "\x00" in value)
+    sent: list[str] = []
+    real_get = Client.get
+
+    def get(self, path, data=None, **extra):
+        sent.append(f"{path} {sorted((data or {}).items())}")
+        return real_get(self, path, data, **extra)
+
+    found: list = []
+    with mock.patch.object(crawl_module, "START", ("/notifications/",)), \
+            mock.patch.object(crawl_module, "_links", lambda page, html, pattern=crawl_module.HREF: []), \
+            mock.patch.object(Client, "get", get):
+        crawl_module.crawl_account(Client(raise_request_exception=False), official, pages=1, per_kind=1,
+                                   values=(odd,), report=found.append)
+    assert search.parse(odd).searchable
+    assert any(line.startswith("/search/ ") and repr(odd) in line for line in sent)
+    assert found == []
