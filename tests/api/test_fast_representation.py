@@ -1,5 +1,5 @@
-"""The API's serializers read a row's plain values directly (welfare.api.serializers.FastRepresentation); what they
-write is DRF's own ``Serializer.to_representation``, byte for byte: over every list and detail of every registered
+"""The API's serializers read a row's plain values directly (welfare.api.serializers.FastRepresentation), build
+their fields once per class and ask the time zone once per field; what they write is DRF's own, byte for byte: over every list and detail of every registered
 viewset, and over the sources DRF reads in its own ways (a foreign key's id, a deferred column, a property, a
 dotted source, the whole row, a dict, a mapping that is not a dict, a callable value, a missing key with a default).
 """
@@ -27,11 +27,15 @@ API = "/api/v1"
 
 @pytest.fixture
 def drf_way(monkeypatch):
-    """Within it, every API serializer writes through DRF's own ``to_representation``."""
+    """Within it, every API serializer writes through DRF's own ``to_representation``, with its fields built by
+    DRF for each serializer and its date-times asking the time zone for each value (the bases' shortcuts off)."""
 
     def use():
         monkeypatch.setattr(api_serializers.FastRepresentation, "to_representation",
                             serializers.Serializer.to_representation)
+        monkeypatch.setattr(api_serializers.ModelSerializer, "get_fields", serializers.ModelSerializer.get_fields)
+        monkeypatch.setattr(api_serializers.DateTimeField, "default_timezone",
+                            serializers.DateTimeField.default_timezone)
 
     return use
 
@@ -178,3 +182,59 @@ def test_dicts_mappings_descriptors_and_callables_as_drf_reads_them(monkeypatch)
         {"name": "no size", "size": 7, "made": "plain"},
         {"name": "key", "size": 3, "made": "boxed"},
     ]
+
+
+# Fields built once per class; the time zone asked once per field --------------------------------------------------
+
+
+class ChoicesAtRunTime(ModelSerializer):
+    class Meta:
+        model = Household
+        fields = ("id", "risk_level", "updated_at")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["risk_level"].choices = [("only", "하나뿐")]  # as the sync and upload serializers do
+
+
+def test_each_serializer_gets_fields_of_its_own_built_once_per_class(monkeypatch):
+    built = []
+    drf_build = serializers.ModelSerializer.get_fields
+
+    def counting(self):
+        built.append(type(self))
+        return drf_build(self)
+
+    monkeypatch.setattr(serializers.ModelSerializer, "get_fields", counting)
+    monkeypatch.setattr(api_serializers, "_BUILT_FIELDS", {})
+    first, second = HouseholdProbe(), HouseholdProbe()
+    assert list(first.fields) == list(second.fields) == list(HouseholdProbe.Meta.fields)
+    assert built == [HouseholdProbe]  # the second serializer copied the first build
+    for name in first.fields:
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first and second.fields[name].parent is second
+    changed = ChoicesAtRunTime()
+    assert list(changed.fields["risk_level"].choices) == ["only"]
+    assert list(ChoicesAtRunTime().fields["risk_level"].choices) == ["only"]
+    assert "high" in HouseholdProbe().fields["risk_level"].choices  # another class's copy is DRF's, whole
+    assert built == [HouseholdProbe, ChoicesAtRunTime]
+
+
+def test_date_times_are_written_in_the_time_zone_active_for_the_response():
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    moment = datetime(2026, 12, 6, 15, 30, tzinfo=UTC)
+    row = {"id": 1, "risk_level": "high", "updated_at": moment}
+
+    class Small(ModelSerializer):
+        class Meta:
+            model = Household
+            fields = ("id", "updated_at")
+
+    assert isinstance(Small().fields["updated_at"], api_serializers.DateTimeField)
+    assert Small([row, row], many=True).data[1]["updated_at"] == "2026-12-07T00:30:00+09:00"  # Asia/Seoul
+    with timezone.override("UTC"):  # a later response under another zone is not given the first one's
+        assert Small([row], many=True).data[0]["updated_at"] == "2026-12-06T15:30:00Z"
+        assert serializers.DateTimeField().to_representation(moment) == "2026-12-06T15:30:00Z"

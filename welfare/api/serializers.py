@@ -12,6 +12,7 @@ Django's ``FileField`` does) goes through DRF's own ``get_attribute``. The outpu
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -112,5 +113,37 @@ class Serializer(FastRepresentation, serializers.Serializer):
     pass
 
 
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, asking the active time zone once per field, not once per value. DRF asks
+    ``timezone.get_current_timezone()`` (a context-local read) for every value it writes: 16 µs a value against 5,
+    about 1 ms of a 50-case page. A field lives for one response, in which the active time zone does not change."""
+
+    _default_timezone: Any  # a tzinfo or None, set on the first value written
+
+    def default_timezone(self):
+        try:
+            return self._default_timezone
+        except AttributeError:
+            self._default_timezone = super().default_timezone()
+            return self._default_timezone
+
+
+# Each model serializer class's fields as DRF builds them, built once per class and process.
+_BUILT_FIELDS: dict[type, dict[str, serializers.Field]] = {}
+
+
 class ModelSerializer(FastRepresentation, serializers.ModelSerializer):
-    pass
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.DateTimeField: DateTimeField}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """DRF's fields, built once per class: DRF builds a model serializer's fields anew for every serializer
+        (the model's fields read, every field's arguments worked out: about 2 ms of each API response). What it
+        builds depends on the class alone (``Meta`` and the declared fields; no serializer here overrides the
+        building hooks), so each serializer gets a deep copy of the first build, as DRF copies declared fields:
+        new, unbound field objects of its own. A serializer that changes ``self.fields`` (choices known at run
+        time) changes its copy only."""
+        built = _BUILT_FIELDS.get(type(self))
+        if built is None:
+            built = _BUILT_FIELDS[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
