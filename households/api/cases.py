@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from welfare.api.base import ApiViewSet
-from welfare.api.refs import ChoiceDisplayField, PersonSerializer
+from welfare.api.refs import ChoiceDisplayField, PersonSerializer, person_columns
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from welfare.api.serializers import ModelSerializer, Serializer
 from welfare.errors import RuleError
@@ -202,8 +202,7 @@ class CaseViewSet(ApiViewSet):
         return with_dong(
             Case.objects.select_related("client", "assigned_official")
             # The case whole; of the client its name only (no decryption per row), of the official the name.
-            .only(*CASE_FIELDS, "client__id", "client__name", "assigned_official__id",
-                  "assigned_official__username", "assigned_official__first_name", "assigned_official__last_name")
+            .only(*CASE_FIELDS, "client__id", "client__name", *person_columns("assigned_official"))
             .with_deadline_flags(timezone.localdate())
         )
 

@@ -61,6 +61,30 @@ def test_household_list_query_count_is_constant(api_client_for, official, dong):
     assert few == many == 5
 
 
+def test_household_and_case_lists_read_only_the_columns_they_show(api_client_for, official, dong):
+    """The official's password hash and login times, and the residents' timestamps and number hash, are not read
+    (a 200-row page parsed about 1,000 timestamps it never wrote); what the rows show still is."""
+    households(dong, official)
+    client = api_client_for(official)
+    client.get("/api/v1/households/", {"page_size": 5})  # the token's first use writes last_used_at
+    for url in ("/api/v1/households/", "/api/v1/cases/"):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, {"page_size": 5})
+        assert response.status_code == 200
+        statements = [q["sql"] for q in ctx.captured_queries if "welfare_apitoken" not in q["sql"]]  # not the token's
+        rows_sql = [sql for sql in statements if '"auth_user"' in sql]
+        assert rows_sql  # the rows' statement joins their official
+        assert not any('"auth_user"."password"' in sql or '"auth_user"."last_login"' in sql for sql in rows_sql)
+        if url == "/api/v1/households/":
+            residents_sql = [sql for sql in statements if 'FROM "households_resident"' in sql]
+            assert len(residents_sql) == 1
+            assert '"households_resident"."created_at"' not in residents_sql[0]
+            assert '"households_resident"."rrn_hash"' not in residents_sql[0]
+            row = response.json()["results"][0]
+            assert row["assigned_official"]["name"] and row["residents"][0]["name"].startswith(("가구주", "전출자"))
+            assert row["created_at"] and row["updated_at"]
+
+
 def test_case_list_query_count_is_constant(api_client_for, official, dong):
     rows = households(dong, official)
     heads = {r.household_id: r for r in Resident.objects.filter(relation="head")}
