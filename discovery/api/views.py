@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from welfare.api.base import ApiViewSet
 from welfare.api.permissions import capability_permission
-from welfare.api.refs import person_deferred
+from welfare.api.refs import with_people
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from welfare.models import Dong
 
@@ -46,7 +46,7 @@ class CrisisReportViewSet(ApiViewSet):
     retrieve_verb = "discovery.crisisreport.viewed"
 
     def base_queryset(self):
-        return CrisisReport.objects.select_related("dong", "assigned_official").defer(*person_deferred("assigned_official"))
+        return with_people(CrisisReport.objects.select_related("dong"), "assigned_official")
 
     @extend_schema(
         summary="위기가구 제보 접수",

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from welfare.api.base import ApiViewSet
 from welfare.api.filters import IdFilter, SinceFilter
-from welfare.api.refs import ChoiceDisplayField, PersonSerializer, person_deferred
+from welfare.api.refs import ChoiceDisplayField, PersonSerializer, with_people
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from welfare.api.serializers import ModelSerializer, Serializer
 from welfare.common.downloads import stored_file_response
@@ -106,7 +106,7 @@ class AttachmentViewSet(ApiViewSet):
     retrieve_verb = "households.attachment.described"
 
     def base_queryset(self):
-        return Attachment.objects.live().select_related("added_by").defer(*person_deferred("added_by"))
+        return with_people(Attachment.objects.live(), "added_by")
 
     @extend_schema(
         summary="문서 올리기 (client_id로 멱등)",

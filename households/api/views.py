@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from welfare.api.base import ApiViewSet
 from welfare.api.filters import refuse_unknown
 from welfare.api.permissions import capability_permission
-from welfare.api.refs import person_deferred
+from welfare.api.refs import with_people
 from welfare.api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, errors
 from welfare.errors import RuleError
 from welfare.scoping import ScopedQuerySet, membership
@@ -91,8 +91,7 @@ class HouseholdViewSet(ApiViewSet):
         residents = (Resident.objects.order_by(F("left_on").asc(nulls_first=True), "id")
                      .defer("created_at", "updated_at", "rrn_hash"))
         return (
-            Household.objects.select_related("dong", "assigned_official")
-            .defer(*person_deferred("assigned_official"))
+            with_people(Household.objects.select_related("dong"), "assigned_official")
             # Into a list attribute: a prefetch into the related manager builds a queryset per household to hold
             # its cache (200 of them on a full page), and nothing here needs one.
             .prefetch_related(Prefetch("residents", queryset=residents, to_attr="resident_list"))
@@ -132,8 +131,7 @@ class VisitViewSet(ApiViewSet):
     retrieve_verb = "households.visit.viewed"
 
     def base_queryset(self):
-        return (Visit.objects.select_related("recorded_by").defer(*person_deferred("recorded_by"))
-                .prefetch_related("needs", "staff_present"))
+        return with_people(Visit.objects.prefetch_related("needs", "staff_present"), "recorded_by")
 
     @extend_schema(
         summary="방문·상담 기록",
@@ -189,7 +187,7 @@ class FollowUpViewSet(ApiViewSet):
     retrieve_verb = "households.followup.viewed"
 
     def base_queryset(self):
-        return with_dong(FollowUp.objects.select_related("assigned_to").defer(*person_deferred("assigned_to")))
+        return with_dong(with_people(FollowUp.objects.all(), "assigned_to"))
 
 
 # Service links -----------------------------------------------------------------------------------------------
@@ -255,7 +253,7 @@ class CheckInViewSet(ApiViewSet):
     retrieve_verb = "households.checkin.viewed"
 
     def base_queryset(self):
-        return with_dong(CheckInQuerySet(model=CheckIn).select_related("recorded_by").defer(*person_deferred("recorded_by")))
+        return with_dong(with_people(CheckInQuerySet(model=CheckIn), "recorded_by"))
 
     @extend_schema(
         summary="안부 확인 기록 (IoT·AI 안부전화 게이트웨이)",

@@ -1,7 +1,8 @@
 """The API's serializers read a row's plain values directly (welfare.api.serializers.FastRepresentation), build
-their fields once per class and ask the time zone once per field; what they write is DRF's own, byte for byte: over every list and detail of every registered
-viewset, and over the sources DRF reads in its own ways (a foreign key's id, a deferred column, a property, a
-dotted source, the whole row, a dict, a mapping that is not a dict, a callable value, a missing key with a default).
+their fields once per class and ask the time zone once per field; what they write is DRF's own, byte for byte:
+over every list and detail of every registered viewset, and over the sources DRF reads in its own ways (a foreign
+key's id, a deferred column, a property, a dotted source, the whole row, a dict, a mapping that is not a dict, a
+callable value, a missing key with a default).
 """
 
 from __future__ import annotations

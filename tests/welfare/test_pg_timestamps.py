@@ -54,7 +54,8 @@ def test_every_connection_reads_timestamps_with_the_compiled_loader_and_gets_dja
 
 def test_a_model_saved_and_read_back_keeps_its_instant(household, official):
     visited = timezone.make_aware(dt.datetime(2026, 3, 29, 2, 30, 15, 250))  # Asia/Seoul
-    visit = Visit.objects.create(household=household, recorded_by=official, visited_at=visited, contact_result="met", risk_level="low")
+    visit = Visit.objects.create(household=household, recorded_by=official, visited_at=visited,
+                                 contact_result="met", risk_level="low")
     again = Visit.objects.get(pk=visit.pk)
     assert again.visited_at == visited
     assert timezone.localtime(again.visited_at).strftime("%Y-%m-%d %H:%M:%S.%f") == "2026-03-29 02:30:15.000250"
