@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.choices import translated_choices
 from welfare.models import Dong
 
 from .models import CareStatus, Household, HousingType, RiskLevel
@@ -23,6 +24,9 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """
 
     descending_fmt = _("%s (내림차순)")  # django-filter's own "%s (descending)" showed in English
+
+    def build_choices(self, fields, labels):
+        return translated_choices(self, super().build_choices(fields, labels))
 
     def get_ordering_value(self, param):
         value = super().get_ordering_value(param)
@@ -52,10 +56,10 @@ def with_tie_breaker(ordering) -> list:
 class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("검색"))
     dong = django_filters.ModelChoiceFilter(queryset=_visible_dongs, label=_("행정동"), empty_label=_("전체 동"))
-    risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("위기도"), empty_label=_("전체"))
-    status = django_filters.ChoiceFilter(choices=CareStatus.choices, label=_("관리 상태"), empty_label=_("전체"))
+    risk_level = django_filters.ChoiceFilter(choices=translated_choices(RiskLevel, RiskLevel.choices), label=_("위기도"), empty_label=_("전체"))
+    status = django_filters.ChoiceFilter(choices=translated_choices(CareStatus, CareStatus.choices), label=_("관리 상태"), empty_label=_("전체"))
     housing_type = django_filters.ChoiceFilter(
-        choices=HousingType.choices, label=_("주거 형태"), empty_label=_("전체")
+        choices=translated_choices(HousingType, HousingType.choices), label=_("주거 형태"), empty_label=_("전체")
     )
     sort = NullsLastOrderingFilter(
         label=_("정렬"),

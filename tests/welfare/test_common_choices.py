@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import translation
 
-from welfare.common.choices import ChoiceLabels, choice_labels, labels_of
+from welfare.common.choices import ChoiceLabels, choice_labels, labels_of, translated_choices
 
 APPS = ("welfare", "households", "discovery", "plans")
 PRODUCT_MODELS = [m for m in apps.get_models() if m._meta.app_label in APPS]
@@ -71,3 +71,51 @@ def test_labels_are_built_once_per_field_and_language():
 def test_option_groups_are_flattened():
     owner = object()
     assert labels_of(owner, [("a", "A"), ("G", [("b", "B"), ("c", "C")])], "ko") == {"a": "A", "b": "B", "c": "C"}
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_translated_choices_are_the_enums_choices_in_the_active_language(language):
+    from households.models import CareStatus, HousingType, RiskLevel
+
+    for enum in (RiskLevel, CareStatus, HousingType):
+        choices = translated_choices(enum, enum.choices)
+        with translation.override(language):
+            pairs = choices()
+            assert pairs == [(code, str(label)) for code, label in enum.choices]
+            assert all(type(label) is str for _code, label in pairs)
+
+
+def test_translated_choices_follow_the_language_and_are_translated_once():
+    from households.models import RiskLevel
+
+    choices = translated_choices(RiskLevel, RiskLevel.choices)
+    with translation.override("ko"):
+        ko = dict(choices())
+        assert choices() is not choices() and dict(choices()) == ko  # a fresh list each call, same labels
+    with translation.override("en"):
+        en = dict(choices())
+    assert ko[RiskLevel.HIGH] != en[RiskLevel.HIGH] and set(ko) == set(en)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_household_filters_selects_offer_the_enums_choices_and_validate(official, language):
+    from django.test import RequestFactory
+
+    from households.filters import HouseholdFilter
+    from households.models import CareStatus, Household, HousingType, RiskLevel
+
+    request = RequestFactory().get("/households/")
+    request.user = official
+    with translation.override(language):
+        form = HouseholdFilter(None, queryset=Household.objects.all(), request=request).form
+        for name, enum in (("risk_level", RiskLevel), ("status", CareStatus), ("housing_type", HousingType)):
+            html = str(form[name])
+            for code, label in enum.choices:
+                assert f'<option value="{code}">{label}</option>' in html, (name, code)
+        sort = str(form["sort"])
+        assert 'value="-next_contact"' in sort and ("다음 접촉일 (늦은 순)" if language == "ko" else "Next contact") in sort
+    good = HouseholdFilter({"risk_level": RiskLevel.HIGH, "sort": "-address"}, queryset=Household.objects.all(),
+                           request=request)
+    bad = HouseholdFilter({"risk_level": "nope", "sort": "nope"}, queryset=Household.objects.all(), request=request)
+    assert good.is_valid() and not bad.is_valid() and set(bad.errors) == {"risk_level", "sort"}

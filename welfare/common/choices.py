@@ -8,7 +8,7 @@ on each call: a 25-row list showing three labelled columns made about 600 ``gett
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.utils.encoding import force_str
 from django.utils.translation import get_language
@@ -34,6 +34,15 @@ def labels_of(owner: object, choices: Iterable, language: str | None = None) -> 
                 labels[code] = str(label)
         _LABELS[key] = entry = (owner, labels)
     return entry[1]
+
+
+def translated_choices(owner: object, choices: Iterable) -> Callable[[], list[tuple]]:
+    """Callable ``choices`` for a form field or filter: ``choices`` (flat pairs, lazy labels) in the active language,
+    translated once per language per process under ``owner`` (the enum or filter they belong to). A select of lazy
+    labels translates each of them on every render, and a filter set deep-copies the list for every request; a
+    callable is neither."""
+    pairs = list(choices)
+    return lambda: list(labels_of(owner, pairs).items())
 
 
 def choice_labels(field) -> dict:

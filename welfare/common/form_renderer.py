@@ -13,12 +13,16 @@ layout and the product's forms both ways and compares them byte for byte.
 
 from __future__ import annotations
 
+from html import escape  # what django.utils.html.escape calls, without its lazy-argument wrapper
+
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeData
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # in Django, not in django-stubs
 from django.utils.translation import gettext as _
+
+from .escaping import esc
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
@@ -46,13 +50,16 @@ def _attrs(attrs: dict) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        out.append(f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{_stringformat(value)}"')
+        out.append(f" {esc(name)}" if value is True else f' {esc(name)}="{_stringformat(value)}"')
     return "".join(out)
 
 
 def _shown(value) -> str:
-    """What ``{{ value }}`` prints: localised, escaped unless already safe."""
-    return conditional_escape(localize(template_localtime(value)))
+    """What ``{{ value }}`` prints: localised, escaped unless already safe. Text (labels, names, most values) is
+    neither localised nor converted to local time, so it goes straight to :func:`esc`."""
+    if isinstance(value, (str, Promise)):
+        return esc(value)
+    return esc(localize(template_localtime(value)))
 
 
 def render_select(widget: dict) -> str:
