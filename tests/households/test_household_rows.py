@@ -39,29 +39,38 @@ def households(dong):
     headless = HouseholdFactory(dong=dong, address_detail="", risk_level="low", assigned_official=bare)
     plain = HouseholdFactory(dong=dong, housing_type="gosiwon")
     ResidentFactory(household=plain, name="이영희")
-    ids = [hostile.pk, headless.pk, plain.pk]
+    return [hostile.pk, headless.pk, plain.pk]
+
+
+def as_instances(ids):
+    """The households as the template drew them: model instances, head name annotated."""
     return list(Household.objects.filter(pk__in=ids).select_related("dong", "assigned_official")
                 .with_head_name().order_by("pk"))
+
+
+def as_rows(ids):
+    """The households as the list reads them for the tag: plain named rows."""
+    return list(Household.objects.filter(pk__in=ids).order_by("pk").as_list_rows())
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_rows_are_the_templates_byte_for_byte(households, language):
     with translation.override(language):
-        expected = Template(TEMPLATE_ROWS).render(Context({"households": households}))
+        expected = Template(TEMPLATE_ROWS).render(Context({"households": as_instances(households)}))
         written = Template("{% load household_rows %}{% household_rows households %}").render(
-            Context({"households": households}))
+            Context({"households": as_rows(households)}))
     assert written == expected.lstrip("\n").replace("</tr>\n\n", "</tr>\n")
 
 
 def test_rows_escape_every_value_and_link_each_household(households):
     with translation.override("ko"):
         html = Template("{% load household_rows %}{% household_rows households %}").render(
-            Context({"households": households}))
+            Context({"households": as_rows(households)}))
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "홍&quot;길동&quot;&lt;b&gt;" in html and "A&amp;B 101호" in html and "no&lt;name&gt;" in html
     assert html.count("<tr>") == 3
-    for household in households:
-        assert f'href="{reverse("households:detail", args=[household.pk])}"' in html
+    for pk in households:
+        assert f'href="{reverse("households:detail", args=[pk])}"' in html
     assert '<span class="tag demo">DEMO</span>' in html and "2026-12-24" in html and "—" in html
     assert "(세대주 없음)" in html and '<span class="risk risk-high">' in html
 

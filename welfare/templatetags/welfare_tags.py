@@ -17,7 +17,15 @@ def person(user) -> str:
     """A staff member's display name: full name, else username, else a dash."""
     if user is None:
         return "—"
-    return user.get_full_name() or user.get_username()
+    return staff_name(user.first_name, user.last_name, user.get_username())
+
+
+def staff_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """:func:`person` from the account's columns (a row of plain values): ``"first last"`` as Django's
+    ``get_full_name`` writes it, else the username; a dash for no account (``username`` None)."""
+    if username is None:
+        return "—"
+    return f"{first_name} {last_name}".strip() or username
 
 
 @register.filter

@@ -17,7 +17,6 @@ from django.urls import reverse
 from households import selectors, timeline
 from households.filters import HouseholdFilter, with_tie_breaker
 from households.models import Attachment, AttachmentKind, Case, CaseStage, Household, RiskLevel, Visit
-from households.models.households import LIST_ROW_FIELDS
 from households.templatetags.household_rows import ROW
 from welfare.common.choices import choice_labels
 
@@ -25,8 +24,6 @@ from ..busy import seed_busy_household
 from .core import Bench, CaptureQueries, Row, committed, compiled, get_ok, page_row, replayed, rolled_back
 
 LIST_PAGE = 25
-# The columns the list page shows (the ones its rows read, as plain values).
-LIST_COLUMNS = ("pk", *LIST_ROW_FIELDS, "head_name")
 
 
 def listed_households(user, risk_level: str | None) -> QuerySet:
@@ -37,12 +34,12 @@ def listed_households(user, risk_level: str | None) -> QuerySet:
 
 def household_list_rows(user, risk_level: str | None, ordering: tuple) -> QuerySet:
     """The list page's rows as the page gets them (``IdsFirstPaginator``): the first page's ids from the bare
-    rows in the view's order (with its ``-id`` tie-breaker), then the head's name for those rows alone, as plain
-    values of the columns it shows: the database's share of the page, in the same one statement."""
+    rows in the view's order (with its ``-id`` tie-breaker), then the head's name for those rows alone, as the
+    plain values of the columns it shows (the product's ``as_list_rows``): the database's share of the page, in the
+    same one statement."""
     listed = listed_households(user, risk_level)
     ids = listed.order_by(*ordering).values("pk")[:LIST_PAGE]
-    return (Household.objects.filter(pk__in=ids).order_by(*ordering).with_head_name()
-            .values_list(*LIST_COLUMNS))
+    return Household.objects.filter(pk__in=ids).order_by(*ordering).as_list_rows()
 
 
 def written_rows(client, path: str, rows: QuerySet):
