@@ -55,12 +55,14 @@ def with_tie_breaker(ordering) -> list:
 
 class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("검색"))
+    # Each enum's labels translated once per language (translated_choices): the filter bar is on every list page.
     dong = django_filters.ModelChoiceFilter(queryset=_visible_dongs, label=_("행정동"), empty_label=_("전체 동"))
-    risk_level = django_filters.ChoiceFilter(choices=translated_choices(RiskLevel, RiskLevel.choices), label=_("위기도"), empty_label=_("전체"))
-    status = django_filters.ChoiceFilter(choices=translated_choices(CareStatus, CareStatus.choices), label=_("관리 상태"), empty_label=_("전체"))
-    housing_type = django_filters.ChoiceFilter(
-        choices=translated_choices(HousingType, HousingType.choices), label=_("주거 형태"), empty_label=_("전체")
-    )
+    risk_level = django_filters.ChoiceFilter(choices=translated_choices(RiskLevel, RiskLevel.choices),
+                                             label=_("위기도"), empty_label=_("전체"))
+    status = django_filters.ChoiceFilter(choices=translated_choices(CareStatus, CareStatus.choices),
+                                         label=_("관리 상태"), empty_label=_("전체"))
+    housing_type = django_filters.ChoiceFilter(choices=translated_choices(HousingType, HousingType.choices),
+                                               label=_("주거 형태"), empty_label=_("전체"))
     sort = NullsLastOrderingFilter(
         label=_("정렬"),
         fields=(
