@@ -29,22 +29,23 @@ def membership(user):
 
 
 def visible_dong_ids(user) -> frozenset[int]:
-    """Dongs whose records the user may see at all (aggregates included). Cached on the user object."""
+    """Dongs whose records the user may see at all (aggregates included). Cached on the user object. A set, read
+    without the dongs' default order (which joins the district to sort by its name)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     if not getattr(user, "is_authenticated", False):
         ids: frozenset[int] = frozenset()
     elif user.is_superuser:
-        ids = frozenset(Dong.objects.values_list("pk", flat=True))
+        ids = frozenset(Dong.objects.order_by().values_list("pk", flat=True))
     else:
         staff = membership(user)
         if staff is None:
             ids = frozenset()
         elif staff.role in DISTRICT_ROLES:
-            ids = frozenset(Dong.objects.filter(district_id=staff.district_id).values_list("pk", flat=True))
+            ids = frozenset(Dong.objects.filter(district_id=staff.district_id).order_by().values_list("pk", flat=True))
         else:
-            ids = frozenset(staff.dongs.values_list("pk", flat=True))
+            ids = frozenset(staff.dongs.order_by().values_list("pk", flat=True))
     setattr(user, _CACHE_ATTR, ids)
     return ids
 
