@@ -40,7 +40,7 @@ def translated_choices(owner: object, choices: Iterable) -> Callable[[], list[tu
     """Callable ``choices`` for a form field or filter: ``choices`` (flat pairs, lazy labels) in the active language,
     translated once per language per process under ``owner`` (the enum or filter they belong to). A select of lazy
     labels translates each of them on every render, and a filter set deep-copies the list for every request; a
-    callable is neither."""
+    callable is neither. The cache is keyed by ``owner``: one owner, one list of pairs."""
     pairs = list(choices)
     return lambda: list(labels_of(owner, pairs).items())
 
