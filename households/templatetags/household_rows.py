@@ -2,11 +2,10 @@
 
 The list is the page officials open most. Drawn by the template language, its 25 rows cost more than the rest of
 the page together (each cell a variable lookup, a filter chain and an escape: about 700 calls a row); written here
-they cost one ``str.format`` a row, each cell escaped by :func:`welfare.common.escaping.esc` and each label read
-from the field's label dictionary, looked up once a page (``format_html`` and ``get_FOO_display`` still made 270
-calls a row), from the row's plain values (``HouseholdQuerySet.as_list_rows``: no model instances). The markup is
-the template's (``tests/households/test_household_rows.py`` compares the two), and
-every value is escaped.
+they cost one ``str.format`` a row, from the row's plain values (``HouseholdQuerySet.as_list_rows``: no model
+instances), each cell escaped by :func:`welfare.common.escaping.esc` and each label read from the field's label
+dictionary, looked up once a page (``format_html`` and ``get_FOO_display`` still made 270 calls a row). The markup
+is the template's (``tests/households/test_household_rows.py`` compares the two), and every value is escaped.
 """
 
 from __future__ import annotations
