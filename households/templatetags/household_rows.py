@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from welfare.common.choices import choice_labels
 from welfare.common.escaping import esc
-from welfare.templatetags.welfare_tags import staff_name
+from welfare.common.people import staff_name
 
 from ..models import Household
 from ..models.households import full_address

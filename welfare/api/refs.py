@@ -6,12 +6,14 @@ from django.utils.translation import get_language
 from rest_framework import serializers
 
 from welfare.common.choices import labels_of
+from welfare.common.people import display_name
 
 from .serializers import Serializer
 
 
 def person_name(user) -> str:
-    return user.get_full_name() or user.get_username()
+    """A staff member's display name (welfare.common.people)."""
+    return display_name(user)
 
 
 # What ``PersonSerializer`` reads of a user: a queryset that selects a staff member for it reads these alone.
@@ -44,7 +46,7 @@ class PersonSerializer(Serializer):
     name = serializers.SerializerMethodField()
 
     def get_name(self, user) -> str:
-        return person_name(user)
+        return display_name(user)
 
 
 class ChoiceDisplayField(serializers.CharField):

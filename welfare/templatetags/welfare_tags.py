@@ -6,6 +6,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from welfare.common.people import display_name
+
 register = template.Library()
 
 # The main menu once drawn, by what it depends on (see main_nav). A few entries: roles × flags × languages.
@@ -14,18 +16,8 @@ _MAIN_NAV: dict[tuple, SafeString] = {}
 
 @register.filter
 def person(user) -> str:
-    """A staff member's display name: full name, else username, else a dash."""
-    if user is None:
-        return "—"
-    return staff_name(user.first_name, user.last_name, user.get_username())
-
-
-def staff_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
-    """:func:`person` from the account's columns (a row of plain values): ``"first last"`` as Django's
-    ``get_full_name`` writes it, else the username; a dash for no account (``username`` None)."""
-    if username is None:
-        return "—"
-    return f"{first_name} {last_name}".strip() or username
+    """A staff member's display name: full name, else username, else a dash (welfare.common.people)."""
+    return display_name(user)
 
 
 @register.filter
