@@ -53,4 +53,6 @@ def test_templates_use_it_and_print_seoul_time():
     with timezone.override(SEOUL):
         assert template.render({"when": when, "day": dt.date(2026, 12, 6)}) == (
             "2026-12-06 08:30 2026-12-06T08:30:00+09:00 2026-12-06")
-    assert engines["django"].engine.template_builtins[-1].filters["date"] is dates.date
+    # the last builtin that has a ``date`` filter: the one templates get
+    with_date = [library for library in engines["django"].engine.template_builtins if "date" in library.filters]
+    assert with_date[-1].filters["date"] is dates.date

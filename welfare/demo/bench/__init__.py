@@ -19,6 +19,7 @@ from .api import api_pages, case_list_api
 from .attachments import attachment_photo
 from .core import Bench, Row
 from .exports import round_export
+from .floor import orm_floor
 from .households import caseload, district_list, household_list, household_page
 from .imports import import_crisis_list, import_large_list, import_resumed
 from .plans import plan_dashboard
@@ -51,6 +52,7 @@ SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "search": search_page,
     "today": today_page,
     "access_review": access_review,
+    "orm_floor": orm_floor,
 }
 
 # Scenarios that write many rows (the round export imports its 50,000-row round on its first run and keeps it; the

@@ -1,0 +1,53 @@
+"""Django's ``i18n`` template library, with ``{% translate "…" %}`` of a literal rendered once per language.
+
+The settings load this module under the name ``i18n`` (``TEMPLATES[…]["OPTIONS"]["libraries"]``), so every
+template's ``{% load i18n %}`` gets Django's tags and filters unchanged but for ``translate`` (and its old name
+``trans``). Django's node resolves its literal into a lazy translation and renders that proxy on every render:
+about 90 Python calls for a constant string, and the household page has some 120 of them. A literal's
+translation depends on the active language alone (a template literal is safe text, so neither escaping nor
+localisation changes it), so :class:`ConstantTranslateNode` keeps what Django's node rendered, per language, on the
+node itself: the cached template loader keeps the nodes for the life of the process. A translated variable, a
+filter or a ``context`` goes through Django's node unchanged. tests/welfare/test_constant_tags.py compares the two.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.templatetags import i18n as django_i18n
+from django.utils import translation
+
+register = template.Library()
+register.tags.update(django_i18n.register.tags)
+register.filters.update(django_i18n.register.filters)
+
+
+class ConstantTranslateNode(django_i18n.TranslateNode):
+    """Django's ``TranslateNode``; for a literal without filters or context, its output is kept per language."""
+
+    def __init__(self, filter_expression, noop, asvar=None, message_context=None):
+        super().__init__(filter_expression, noop, asvar, message_context)
+        variable = self.filter_expression.var
+        self.constant = (message_context is None and not self.filter_expression.filters
+                         and getattr(variable, "lookups", True) is None)
+        self.rendered: dict[tuple[str | None, bool], str] = {}
+        # Renders the value itself, whatever this tag does with it (``as``): no state of this node changes.
+        self.value_node = django_i18n.TranslateNode(self.filter_expression, noop) if self.constant else None
+
+    def render(self, context):
+        if not self.constant:
+            return super().render(context)
+        key = (translation.get_language(), context.autoescape)
+        value = self.rendered.get(key)
+        if value is None:
+            value = self.rendered[key] = self.value_node.render(context)
+        if self.asvar:
+            context[self.asvar] = value
+            return ""
+        return value
+
+
+@register.tag("translate")
+@register.tag("trans")
+def do_translate(parser, token):
+    node = django_i18n.do_translate(parser, token)
+    return ConstantTranslateNode(node.filter_expression, node.noop, node.asvar, node.message_context)
