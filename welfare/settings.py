@@ -142,8 +142,6 @@ TEMPLATES = [
             # After Django's own: its ``date`` filter with a fast path for numeric formats, its ``url`` tag with a
             # URL of literals reversed once (same output).
             "builtins": ["welfare.templatetags.dates", "welfare.templatetags.constant_urls"],
-            # Django's i18n library but for ``{% translate "literal" %}``, rendered once per language (same output).
-            "libraries": {"i18n": "welfare.templatetags.i18n_constants"},
         },
     },
 ]

@@ -1,17 +1,20 @@
-"""The project's ``{% translate %}`` and ``{% url %}`` (welfare.templatetags.i18n_constants and constant_urls) print
+"""The project's ``{% translate %}`` and ``{% url %}`` (welfare.common.constant_translations and
+welfare.templatetags.constant_urls) print
 what Django's print, in every language, URLconf and script prefix, and they are the ones templates use."""
 
 from __future__ import annotations
 
 import pytest
 from django.http import HttpResponse
-from django.template import Context, Engine, engines
+from django.template import Context, Engine, Library, engines
+from django.templatetags import i18n as django_i18n
 from django.test import override_settings
 from django.urls import NoReverseMatch, include, path, set_script_prefix
 from django.utils import translation
 
+from welfare.common import constant_translations
+from welfare.common.constant_translations import ConstantTranslateNode
 from welfare.templatetags.constant_urls import ConstantURLNode
-from welfare.templatetags.i18n_constants import ConstantTranslateNode
 
 # A URLconf of its own (this module), for a template rendered under two URLconfs.
 urlpatterns = [
@@ -42,8 +45,14 @@ URLS = [
 
 
 def djangos(source: str):
-    """The template as Django's own tags render it (an engine without the project's builtins and libraries)."""
+    """The template as Django's own tags render it: an engine without the project's ``url`` builtin, its ``i18n``
+    library with Django's own ``translate`` parser (the project installs its own into that library)."""
     engine = Engine(builtins=["welfare.templatetags.dates"], libraries={"i18n": "django.templatetags.i18n"})
+    library = Library()
+    library.tags.update(engine.template_libraries["i18n"].tags, translate=django_i18n.do_translate,
+                        trans=django_i18n.do_translate)
+    library.filters.update(engine.template_libraries["i18n"].filters)
+    engine.template_libraries = {**engine.template_libraries, "i18n": library}
     return engine.from_string("{% load i18n %}" + source)
 
 
@@ -115,6 +124,9 @@ def test_the_project_templates_use_them():
     engine = engines["django"].engine
     with_url = [library for library in engine.template_builtins if "url" in library.tags]
     assert with_url[-1].tags["url"].__module__ == "welfare.templatetags.constant_urls"
-    assert engine.template_libraries["i18n"].tags["translate"].__module__ == "welfare.templatetags.i18n_constants"
-    # and the rest of Django's i18n library is still there
-    assert {"blocktranslate", "get_current_language", "language"} <= set(engine.template_libraries["i18n"].tags)
+    i18n = engine.template_libraries["i18n"]
+    assert i18n.tags["translate"] is i18n.tags["trans"] is constant_translations.do_translate
+    # and the reference above is Django's own
+    reference = djangos('{% translate "세대 목록" %}')
+    assert reference.engine.template_libraries["i18n"].tags["translate"] is django_i18n.do_translate
+    assert [type(node) for node in reference.nodelist[1:]] == [django_i18n.TranslateNode]

@@ -1,9 +1,10 @@
-"""Django's ``i18n`` template library, with ``{% translate "…" %}`` of a literal rendered once per language.
+"""``{% translate "…" %}`` of a literal rendered once per language.
 
-The settings load this module under the name ``i18n`` (``TEMPLATES[…]["OPTIONS"]["libraries"]``), so every
-template's ``{% load i18n %}`` gets Django's tags and filters unchanged but for ``translate`` (and its old name
-``trans``). Django's node resolves its literal into a lazy translation and renders that proxy on every render:
-about 90 Python calls for a constant string, and the household page has some 120 of them. A literal's
+:func:`install` (from ``WelfareConfig.ready``) puts this module's ``translate`` (and its old name ``trans``) into
+Django's own ``i18n`` template library, so every template's ``{% load i18n %}`` gets it with Django's other tags
+and filters. (A library of the project loaded under the name ``i18n`` would work too, but Django's system check
+reports a name used twice.) Django's node resolves its literal into a lazy translation and renders that proxy on
+every render: about 90 Python calls for a constant string, and the household page has some 120 of them. A literal's
 translation depends on the active language alone (a template literal is safe text, so neither escaping nor
 localisation changes it), so :class:`ConstantTranslateNode` keeps what Django's node rendered, per language, on the
 node itself: the cached template loader keeps the nodes for the life of the process. A translated variable, a
@@ -12,13 +13,8 @@ filter or a ``context`` goes through Django's node unchanged. tests/welfare/test
 
 from __future__ import annotations
 
-from django import template
 from django.templatetags import i18n as django_i18n
 from django.utils import translation
-
-register = template.Library()
-register.tags.update(django_i18n.register.tags)
-register.filters.update(django_i18n.register.filters)
 
 
 class ConstantTranslateNode(django_i18n.TranslateNode):
@@ -46,8 +42,12 @@ class ConstantTranslateNode(django_i18n.TranslateNode):
         return value
 
 
-@register.tag("translate")
-@register.tag("trans")
 def do_translate(parser, token):
+    """Django's ``{% translate %}`` parsed by Django's own function, as a :class:`ConstantTranslateNode`."""
     node = django_i18n.do_translate(parser, token)
     return ConstantTranslateNode(node.filter_expression, node.noop, node.asvar, node.message_context)
+
+
+def install() -> None:
+    """Once, at start-up: Django's ``i18n`` library's ``translate`` and ``trans`` parse into the node above."""
+    django_i18n.register.tags["translate"] = django_i18n.register.tags["trans"] = do_translate
