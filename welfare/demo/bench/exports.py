@@ -50,6 +50,8 @@ def high_water():
     with open("/proc/self/status") as status:
         return next(int(l.split()[1]) / 1024 for l in status if l.startswith("VmHWM:"))
 
+from welfare.common.warm_up import warm_up
+warm_up()  # as a server process is before its first request (welfare.wsgi)
 client = Client()
 client.force_login(get_user_model().objects.get(username="official"))
 before = high_water()
