@@ -19,7 +19,7 @@ def probe(code: str) -> list[str]:
 LOADED = ("import sys, gc; {first}; "
           "from django.utils.translation import trans_real; "
           "print('households.views.households' in sys.modules, 'discovery.views.rounds' in sys.modules, "
-          "{'ko', 'en'} <= set(trans_real._translations))")
+          "{{'ko', 'en'}} <= set(trans_real._translations))")
 
 
 def test_the_wsgi_application_has_its_views_and_catalogues_before_any_request():
