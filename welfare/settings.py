@@ -139,8 +139,7 @@ TEMPLATES = [
                 "welfare.context_processors.staff",
                 "welfare.context_processors.notifications",
             ],
-            # After Django's own: its ``date`` filter with a fast path for numeric formats, its ``url`` tag with a
-            # URL of literals reversed once (same output).
+            # After Django's: ``date`` with a fast path for numeric formats, ``url`` of literals reversed once (same output).
             "builtins": ["welfare.templatetags.dates", "welfare.templatetags.constant_urls"],
         },
     },
