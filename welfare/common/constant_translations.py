@@ -30,7 +30,7 @@ class ConstantTranslateNode(django_i18n.TranslateNode):
         self.value_node = django_i18n.TranslateNode(self.filter_expression, noop) if self.constant else None
 
     def render(self, context):
-        if not self.constant:
+        if self.value_node is None:  # not a constant
             return super().render(context)
         key = (translation.get_language(), context.autoescape)
         value = self.rendered.get(key)
