@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from welfare.approvals import ApprovalItem, ApprovalSource, register_approval_source
+from welfare.common.people import display_name
 
 from .services.reward_review import reward_return
 from .services.rewards import can_approve, reward_approve, visible_decisions
@@ -33,7 +34,7 @@ def rewards(user: User, limit: int) -> tuple[list[ApprovalItem], int]:
         source="reward", pk=d.pk,
         title=_("신고포상금 %(amount)s원 · %(who)s") % {"amount": f"{d.amount_krw:,}", "who": d.informant_label},
         detail=f"{d.report.receipt_code} · {d.reason}", submitted_at=d.decided_on,
-        submitted_by=(d.decided_by.get_full_name() or d.decided_by.get_username()) if d.decided_by else "",
+        submitted_by=display_name(d.decided_by) if d.decided_by else "",
         url=reverse("discovery:report_detail", args=[d.report_id]),
     ) for d in found[:limit]], total
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from welfare.approvals import ApprovalItem, ApprovalSource, register_approval_source
+from welfare.common.people import display_name
 from welfare.permissions import can
 
 from .models import Case, CaseStage, CaseStageChange
@@ -37,8 +38,7 @@ def closings(user: User, limit: int) -> tuple[list[ApprovalItem], int]:
                                                                           "address": c.household.full_address},
         detail=" · ".join(p for p in (c.get_closing_reason_display(), c.closing_note) if p),
         submitted_at=c.proposed_at,
-        submitted_by=(c.assigned_official.get_full_name() or c.assigned_official.get_username())
-        if c.assigned_official else "",
+        submitted_by=display_name(c.assigned_official) if c.assigned_official else "",
         url=reverse("households:case_detail", args=[c.household_id, c.pk]),
     ) for c in cases[:limit]], total
 

@@ -20,6 +20,7 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from welfare.common.dates import seoul_today
+from welfare.common.people import display_name
 
 from .consent_texts import AGREEMENT, CONSENT_TEXTS
 from .field_registry import pack_sections
@@ -136,7 +137,7 @@ def field_pack(user: User, *, opened: Sequence[int] = (), now: dt.datetime | Non
         "generated_at": now.isoformat(),
         "expires_at": (now + dt.timedelta(hours=hours)).isoformat(),
         "hours": hours,
-        "user": {"id": user.pk, "name": user.get_full_name() or user.get_username()},
+        "user": {"id": user.pk, "name": display_name(user)},
         "policy": {"high": policy.high_days, "medium": policy.medium_days, "low": policy.low_days,
                    "emergency": policy.emergency_days, "general": policy.general_days,
                    "in_service": policy.in_service_days},

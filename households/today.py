@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from welfare.common.people import display_name
 from welfare.permissions import can
 from welfare.scoping import personal_dong_ids
 from welfare.today import TodayBlock, TodayRow, register_today_section, rows_and_total
@@ -123,7 +124,7 @@ def my_returned_closings(user: User, today: dt.date) -> TodayBlock | None:
     rows = [TodayRow(
         title=f"#{c.case_id} · {c.case.household.full_address}",
         detail=_("%(who)s님이 종결 제안을 돌려보냄: %(note)s") % {
-            "who": (c.by.get_full_name() or c.by.get_username()) if c.by else "?", "note": c.note or "—"},
+            "who": display_name(c.by) if c.by else "?", "note": c.note or "—"},
         url=reverse("households:case_detail", args=[c.case.household_id, c.case_id]),
         action=_("사례 보기"), action_url=reverse("households:case_detail", args=[c.case.household_id, c.case_id]),
         tone="urgent") for c in found]

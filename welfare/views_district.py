@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
+from .common.people import display_name
 from .common.requests import given_id
 from .district_settings import Section, sections
 from .errors import RuleError
@@ -190,7 +191,7 @@ def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
             if user.pk == request.user.pk:
                 update_session_auth_hash(request, user)  # keep the admin signed in after changing their own
             messages.success(request, _("%(name)s 님의 비밀번호를 바꿨습니다. 새 비밀번호는 본인에게 직접 알려 주세요.")
-                             % {"name": user.get_full_name() or user.username})
+                             % {"name": display_name(user)})
             return redirect(district_url(request, staff.district, "district:staff_edit", staff.pk))
     return _edit_page(request, staff, StaffEditForm(initial=_initial(staff), district=staff.district), form)
 

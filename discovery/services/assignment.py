@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action, log_actions
+from welfare.common.people import display_name
 from welfare.errors import RuleError
 from welfare.models import Dong
 from welfare.permissions import role_can, roles_with
@@ -104,6 +105,6 @@ def reports_assign(*, reports, by: User, to_user, dong: Dong | None = None) -> A
             status=SqlCase(When(status=ReportStatus.RECEIVED, then=Value(ReportStatus.SCREENING)),
                            default=F("status")),
         )
-        reason = _("배정: %(name)s") % {"name": to_user.get_full_name() or to_user.get_username()}
+        reason = _("배정: %(name)s") % {"name": display_name(to_user)}
         log_actions(targets, "discovery.crisisreport.assigned", user=by, reason=reason)
     return AssignResult(done=len(pks), skipped=len(ids) - len(visible), not_in_dong=len(visible) - len(pks))

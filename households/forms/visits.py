@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common.bounds import counter_attrs
+from welfare.common.people import display_name
 
 from ..models import (
     ISOLATION_ITEMS,
@@ -50,7 +51,7 @@ class ResidentChoiceField(forms.ModelChoiceField):
 
 class StaffChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 def current_residents(household: Household):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.approvals import RETURN_COMMENT_MAX, RETURN_COMMENT_MIN
+from welfare.common.people import display_name
 from welfare.errors import RuleError
 from welfare.models import Notification, NotificationKind
 from welfare.notifications import notify_many
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def _name(user: User | None) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return display_name(user) if user else ""
 
 
 def announce_closing_step(case: Case, *, previous: str, to: str, by: User, note: str = "") -> int:

@@ -26,6 +26,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from welfare.audit import log_action
 from welfare.common import bounds, filetypes
+from welfare.common.people import display_name
 from welfare.errors import RuleError
 
 from .. import consent_pdf
@@ -176,7 +177,7 @@ def _consents_sign(*, resident: Resident, by: User, data: SignedConsentInput) ->
                     recipients=consent.recipients, expires_on=data.expires_on,
                     representative_name=consent.representative_name,
                     representative_relation=consent.representative_relation,
-                    official_name=by.get_full_name() or by.get_username(), consent_id=consent.pk,
+                    official_name=display_name(by), consent_id=consent.pk,
                     signature_png=data.signature_png or b"",
                 ))
                 attachment_add(by=by, data=AttachmentInput(

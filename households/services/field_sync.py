@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from welfare.common.people import display_name
+
 from ..field_registry import SyncResult, household_redirect, register_sync_kind, sync_kinds
 from ..models import CareStatus, CheckIn, FieldSyncReceipt, Household, Visit
 from .followups import checkin_record
@@ -71,7 +73,7 @@ def _moment(value: Any, field: str, errors: dict[str, list[str]]) -> dt.datetime
 
 
 def _person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else _("알 수 없음")
+    return display_name(user) if user else _("알 수 없음")
 
 
 @register_sync_kind("visit")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from welfare.audit import log_actions
 from welfare.common import bounds
 from welfare.common.dates import seoul_today
+from welfare.common.people import display_name
 from welfare.errors import RuleError
 from welfare.permissions import can, role_can
 from welfare.scoping import membership
@@ -109,7 +110,7 @@ def households_reassign(*, households: Iterable[Household | int], by: User, to_u
         cases = list(Case.objects.filter(household_id__in=pks, stage__in=OPEN_STAGES).only("pk", "stage", "household_id"))
         Case.objects.filter(pk__in=[c.pk for c in cases]).update(
             assigned_official=to_user, version=F("version") + 1, updated_at=now)
-        reason = _("일괄 변경: 담당자 %(name)s") % {"name": to_user.get_full_name() or to_user.get_username()}
+        reason = _("일괄 변경: 담당자 %(name)s") % {"name": display_name(to_user)}
         log_actions(targets, "households.household.reassigned", user=by, reason=reason)
         log_actions(cases, "households.case.reassigned", user=by, reason=reason)
     return BulkResult(done=len(pks), skipped=len(ids) - len(visible), not_in_dong=len(visible) - len(targets))
@@ -135,6 +136,6 @@ def queue_assign(*, follow_ups: Iterable[FollowUp | int], by: User, to_user: Use
         FollowUp.objects.filter(pk__in=pks).update(assigned_to=to_user)
         Household.objects.filter(pk__in={f.household_id for f in targets}, assigned_official__isnull=True).update(
             assigned_official=to_user, updated_at=timezone.now())
-        reason = _("동 대기열 배정: %(name)s") % {"name": to_user.get_full_name() or to_user.get_username()}
+        reason = _("동 대기열 배정: %(name)s") % {"name": display_name(to_user)}
         log_actions(targets, "households.followup.assigned", user=by, reason=reason)
     return BulkResult(done=len(pks), skipped=len(ids) - seen, not_in_dong=seen - len(pks))

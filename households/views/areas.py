@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from welfare.audit import log_list
+from welfare.common.people import display_name
 from welfare.common.requests import given_id, given_ids
 from welfare.errors import RuleError, show_on_form
 from welfare.models import Dong
@@ -39,7 +40,7 @@ def _staff_of(dong_ids):
 
 
 def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 class AreaForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from welfare.audit import log_list
 from welfare.common.paging import IdsFirstPaginator
+from welfare.common.people import display_name
 from welfare.common.requests import given_id, given_ids
 from welfare.models import Dong
 from welfare.permissions import can, roles_with
@@ -112,7 +113,7 @@ class BulkForm(forms.Form):
                                             staff__dongs__in=personal_dong_ids(user))
             .distinct().order_by("first_name", "last_name", "username")
         )
-        self.fields["to_user"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["to_user"].label_from_instance = display_name
 
     def clean(self):
         data = super().clean()
@@ -145,7 +146,7 @@ def _bulk(request: HttpRequest) -> HttpResponse | BulkForm:
             result = services.households_reassign(households=data["ids"], by=request.user, to_user=to_user)
             done = ngettext("%(n)d세대의 담당자를 %(name)s(으)로 바꿨습니다.",
                             "%(n)d세대의 담당자를 %(name)s(으)로 바꿨습니다.", result.done)
-            done %= {"n": result.done, "name": to_user.get_full_name() or to_user.get_username()}
+            done %= {"n": result.done, "name": display_name(to_user)}
     except services.RuleError as error:
         form.add_error(None, error)
         return form

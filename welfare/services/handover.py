@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from welfare.audit import log_action
+from welfare.common.people import display_name
 from welfare.errors import RuleError
 from welfare.handover import HandOver, hand_over_parts
 from welfare.models import Notification, NotificationKind, StaffMembership
@@ -72,7 +73,7 @@ def work_hand_over(*, from_user: User, to_user: User | None, by: User, dry_run: 
 
 
 def _name(user: User | None) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return display_name(user) if user else ""
 
 
 def _stamp() -> str:
