@@ -22,15 +22,19 @@ class ConstantTranslateNode(django_i18n.TranslateNode):
 
     def __init__(self, filter_expression, noop, asvar=None, message_context=None):
         super().__init__(filter_expression, noop, asvar, message_context)
-        variable = self.filter_expression.var
-        self.constant = (message_context is None and not self.filter_expression.filters
-                         and getattr(variable, "lookups", True) is None)
+        constant = (message_context is None and not self.filter_expression.filters
+                    and getattr(self.filter_expression.var, "lookups", True) is None)
         self.rendered: dict[tuple[str | None, bool], str] = {}
-        # Renders the value itself, whatever this tag does with it (``as``): no state of this node changes.
-        self.value_node = django_i18n.TranslateNode(self.filter_expression, noop) if self.constant else None
+        # For a constant, renders the value itself, whatever this tag does with it (``as``): no state of this node
+        # changes. None: not a constant, Django's node renders it every time.
+        self.value_node = django_i18n.TranslateNode(self.filter_expression, noop) if constant else None
+
+    @property
+    def constant(self) -> bool:
+        return self.value_node is not None
 
     def render(self, context):
-        if self.value_node is None:  # not a constant
+        if self.value_node is None:
             return super().render(context)
         key = (translation.get_language(), context.autoescape)
         value = self.rendered.get(key)

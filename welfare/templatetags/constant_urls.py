@@ -4,7 +4,7 @@ Django's, so every ``{% url %}`` reaches it).
 ``{% url 'households:list' %}`` names the same path on every render, yet Django's tag reverses it each time: about
 100 Python calls (the namespace walk, the resolver's candidates, the quoting), some fifteen times on every page's
 header alone. When the view name and every argument are literals, the URL depends only on the URLconf, the script
-prefix and the current application (a namespaced URL's instance): :class:`ConstantURLNode` keeps it per those on
+prefix, the language (translated URL patterns) and the current application (a namespaced URL's instance): :class:`ConstantURLNode` keeps it per those on
 the node itself (the cached template loader keeps the nodes for the life of the process). A URL with a variable
 argument (``household.pk``) goes through Django's node unchanged. tests/welfare/test_constant_tags.py compares the
 two.
@@ -40,7 +40,8 @@ def _current_app(context) -> str | None:
 
 
 class ConstantURLNode(defaulttags.URLNode):
-    """Django's ``URLNode``; for a view name and arguments that are all literals, its URL is kept per URLconf."""
+    """Django's ``URLNode``; for a view name and arguments that are all literals, its URL is kept per URLconf,
+    script prefix, language and current application."""
 
     def __init__(self, view_name, args, kwargs, asvar):
         super().__init__(view_name, args, kwargs, asvar)
