@@ -12,20 +12,29 @@ from collections.abc import Callable
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from .models import DISTRICT_ROLES, Dong
+from .common.prepared import Prepared
+from .models import DISTRICT_ROLES, Dong, StaffMembership
 from .permissions import role_can
 
 _CACHE_ATTR = "_welfare_visible_dong_ids"
+
+# Read on every signed-in request, so compiled once (welfare/common/prepared.py): the membership by its user, the
+# dongs of a dong role's membership, every dong of a district role's district.
+_membership_of = Prepared(lambda user_id: StaffMembership.objects.filter(user_id=user_id), int)
+_assigned_dong_ids = Prepared(
+    lambda membership_id: Dong.objects.filter(staff=membership_id).order_by().values_list("pk", flat=True), int)
+_district_dong_ids = Prepared(
+    lambda district_id: Dong.objects.filter(district_id=district_id).order_by().values_list("pk", flat=True), int)
+_user_staff = StaffMembership._meta.get_field("user").remote_field  # the user's reverse "staff" relation
 
 
 def membership(user):
     """The user's StaffMembership or None (anonymous users and plain accounts have none)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    try:
-        return user.staff
-    except Exception:  # RelatedObjectDoesNotExist
-        return None
+    if not _user_staff.is_cached(user):  # read once per user object and kept where ``user.staff`` looks
+        _user_staff.set_cached_value(user, _membership_of.first(user.pk))
+    return _user_staff.get_cached_value(user)
 
 
 def visible_dong_ids(user) -> frozenset[int]:
@@ -43,9 +52,9 @@ def visible_dong_ids(user) -> frozenset[int]:
         if staff is None:
             ids = frozenset()
         elif staff.role in DISTRICT_ROLES:
-            ids = frozenset(Dong.objects.filter(district_id=staff.district_id).order_by().values_list("pk", flat=True))
+            ids = frozenset(_district_dong_ids(staff.district_id))
         else:
-            ids = frozenset(staff.dongs.order_by().values_list("pk", flat=True))
+            ids = frozenset(_assigned_dong_ids(staff.pk))
     setattr(user, _CACHE_ATTR, ids)
     return ids
 

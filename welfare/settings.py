@@ -183,7 +183,7 @@ GC_THRESHOLD = env.int("GC_THRESHOLD", default=50_000)
 # --- Login protection, passwords, second factor (welfare.security) -----------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address before any check
-    "django.contrib.auth.backends.ModelBackend",
+    "welfare.auth_backend.ModelBackend",  # Django's, the signed-in user's read compiled once
 ]
 # A Korean public institution's rule: 10+ characters of two kinds (letters, digits, symbols) or 8+ of three;
 # not like the username or name, not a common password.
@@ -263,8 +263,8 @@ else:
 # and the largest picture in pixels (a "decompression bomb" is refused from its header).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=50_000_000)
-
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_ENGINE = "welfare.sessions"  # Django's database sessions, the read of every request compiled once
 
 # --- Security: client addresses, HTTPS, cookies, headers ---------------------------------------------------
 # How many reverse proxies of our own stand in front of the application server. 0: the client's address is

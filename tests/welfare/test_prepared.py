@@ -1,0 +1,158 @@
+"""welfare.common.prepared: a read built and compiled once, then run with new values, gives what its queryset
+gives (instances with their select_related objects and annotations, rows, counts) in one statement, and refuses a
+build whose SQL would not be the same for every value. Then the reads of every request that use it: the session,
+the signed-in user, their membership and dongs, the bell's count."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import Count, F
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from households.models import Household
+from tests.factories import HouseholdFactory
+from welfare.common.prepared import Prepared
+from welfare.context_processors import unread_notifications
+from welfare.models import Dong, Notification, StaffMembership
+from welfare.scoping import membership, visible_dong_ids
+from welfare.sessions import SessionStore
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+def test_instances_with_their_related_objects_and_annotations_match_the_queryset(dong, second_dong):
+    built = []
+
+    def build(dong_id):
+        built.append(dong_id)
+        return (Household.objects.filter(dong_id=dong_id).select_related("dong__district")
+                .annotate(dong_name=F("dong__name")).order_by("pk"))
+
+    read = Prepared(build, int)
+    mine = HouseholdFactory.create_batch(3, dong=dong)
+    HouseholdFactory(dong=second_dong)
+    builds_at_first_use = None
+    for _round in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            found = read(dong.pk)
+            names = [(h.dong.district.name, h.dong_name) for h in found]
+        assert [h.pk for h in found] == [h.pk for h in mine]
+        assert names == [(dong.district.name, dong.name)] * 3
+        assert len(queries) == 1  # the related objects came in the same statement
+        builds_at_first_use = builds_at_first_use or len(built)
+    assert [h.pk for h in read(second_dong.pk)] == list(Household.objects.filter(dong=second_dong).values_list(
+        "pk", flat=True))
+    assert len(built) == builds_at_first_use  # built at the first call (its check), never again
+
+
+def test_rows_flat_values_counts_and_first(dong, second_dong):
+    HouseholdFactory.create_batch(2, dong=dong)
+    rows = Prepared(lambda d: Household.objects.filter(dong_id=d).order_by("pk").values_list("pk", "dong_id"), int)
+    flat = Prepared(lambda d: Household.objects.filter(dong_id=d).order_by("pk").values_list("pk", flat=True), int)
+    assert rows(dong.pk) == list(Household.objects.filter(dong=dong).order_by("pk").values_list("pk", "dong_id"))
+    assert flat(dong.pk) == list(Household.objects.filter(dong=dong).order_by("pk").values_list("pk", flat=True))
+    assert rows.count(dong.pk) == 2 and rows.count(second_dong.pk) == 0
+    assert flat.first(second_dong.pk) is None
+    assert flat.first(dong.pk) == flat(dong.pk)[0]
+
+
+def test_text_and_instant_arguments(dong):
+    HouseholdFactory(dong=dong, road_address="서울 성동구 왕십리로 1")
+    read = Prepared(lambda road, since: Household.objects.filter(road_address=road, created_at__gt=since)
+                    .values_list("road_address", flat=True), str, dt.datetime)
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    assert read("서울 성동구 왕십리로 1", an_hour_ago) == ["서울 성동구 왕십리로 1"]
+    assert read("서울 성동구 왕십리로 1", timezone.now() + dt.timedelta(hours=1)) == []
+    assert read("서울 성동구 왕십리로 2", an_hour_ago) == []
+
+
+def test_a_build_whose_sql_is_not_the_same_for_every_value_is_refused(dong):
+    transformed = Prepared(lambda name: Dong.objects.filter(name__contains=name), str)
+    with pytest.raises(ImproperlyConfigured, match="changed on its way to the SQL"):
+        transformed("동")
+    reads_the_clock = Prepared(lambda d: Household.objects.filter(dong_id=d, created_at__lt=timezone.now()), int)
+    with pytest.raises(ImproperlyConfigured, match="does not depend on its arguments alone"):
+        reads_the_clock(dong.pk)
+    unused = Prepared(lambda d: Household.objects.all(), int)
+    with pytest.raises(ImproperlyConfigured, match="arguments \\[0\\] are not passed"):
+        unused(dong.pk)
+    prefetching = Prepared(lambda d: Household.objects.filter(dong_id=d).prefetch_related("residents"), int)
+    with pytest.raises(ImproperlyConfigured, match="prefetch_related"):
+        prefetching(dong.pk)
+    grouped = Prepared(lambda d: Household.objects.filter(dong_id=d).values("dong").annotate(n=Count("pk")), int)
+    with pytest.raises(ImproperlyConfigured, match="values_list"):
+        grouped(dong.pk)
+
+
+def test_arguments_of_another_type_or_a_naive_instant_are_refused(dong):
+    read = Prepared(lambda d: Household.objects.filter(dong_id=d), int)
+    for wrong in ("1", True, 1.0, None):
+        with pytest.raises(TypeError):
+            read(wrong)
+    since = Prepared(lambda at: Household.objects.filter(created_at__gt=at), dt.datetime)
+    with pytest.raises(TypeError):
+        since(dt.datetime(2026, 1, 1))
+    with pytest.raises(ImproperlyConfigured):
+        Prepared(lambda d: Household.objects.all(), float)
+
+
+# --- The reads of every request --------------------------------------------------------------------------------
+
+
+def test_membership_is_read_once_and_kept_where_user_staff_looks(official, dong):
+    user = User.objects.get(pk=official.pk)
+    with CaptureQueriesContext(connection) as queries:
+        staff = membership(user)
+        again = membership(user)
+        direct = user.staff
+    assert staff == StaffMembership.objects.get(user=official) and again is staff and direct is staff
+    assert len(queries) == 1
+    plain = User.objects.create_user("plain", password="x" * 12)
+    assert membership(plain) is None and membership(plain) is None
+
+
+def test_dong_ids_of_a_dong_role_and_of_a_district_role(official, district_admin, dong, second_dong,
+                                                        other_district_dong):
+    assert visible_dong_ids(User.objects.get(pk=official.pk)) == {dong.pk}
+    assert visible_dong_ids(User.objects.get(pk=district_admin.pk)) == {dong.pk, second_dong.pk}
+
+
+def test_the_bell_counts_the_users_unread_notifications(rf, official, lead):
+    for n, user in enumerate((official, official, lead)):
+        Notification.objects.create(user=user, kind="overdue", title=f"알림 {n}", dedupe_key=f"k{n}")
+    Notification.objects.filter(user=official).update(read_at=None)
+    Notification.objects.filter(user=lead).update(read_at=timezone.now())
+    request = rf.get("/")
+    request.user = official
+    assert unread_notifications(request) == 2
+    request = rf.get("/")
+    request.user = lead
+    assert unread_notifications(request) == 0
+
+
+def test_an_unexpired_session_is_loaded_and_an_expired_one_is_not(official):
+    store = SessionStore()
+    store["answer"] = 42
+    store.create()
+    key = store.session_key
+    assert SessionStore(key).load() == {"answer": 42}
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    expired = SessionStore(key)
+    assert expired.load() == {}
+    assert expired.session_key is None  # as Django's store: an unknown or expired key is dropped
+
+
+def test_a_signed_in_page_reads_the_session_and_user_and_an_inactive_user_is_signed_out(client, official):
+    client.force_login(official)
+    assert client.get(reverse("households:list")).status_code == 200
+    User.objects.filter(pk=official.pk).update(is_active=False)
+    response = client.get(reverse("households:list"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
