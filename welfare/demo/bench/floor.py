@@ -42,7 +42,8 @@ def _replay(statements: list[str]) -> Callable[[], int]:
 def orm_floor(bench: Bench) -> list[Row]:
     """Four small statements through the ORM and raw: the bell's count and the signed-in user's membership (every
     signed-in page), a household by id with its dong and official (the household page's first read) and the
-    household list's scoped count."""
+    household list's scoped count. The pages now read the first two compiled once (welfare/common/prepared.py);
+    here they are built as any queryset is, standing for the small statements the pages still build anew."""
     user = get_user_model().objects.get(username="official")
     household = selectors.caseload(user).order_by("pk").first()
     if household is None:
