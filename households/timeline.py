@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
@@ -27,6 +27,7 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
@@ -34,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from welfare.common.prepared import Prepared
 from welfare.common.registries import discover
 
 from .models import (
@@ -93,8 +95,9 @@ class TimelineSource:
     prefetch_related: tuple[str, ...] = ()
     date_only: bool = False
     visible: Callable[[object], QuerySet] | None = None
+    by_ids: Prepared = field(init=False, repr=False, compare=False)
 
-    def rows(self, household: Household) -> QuerySet:
+    def rows(self, household: Household | int) -> QuerySet:
         at = self.at() if callable(self.at) else F(self.at)
         return (
             self.model._default_manager.filter(**{self.household_path: household})
@@ -103,7 +106,20 @@ class TimelineSource:
             .values_list("tl_kind", "tl_id", "tl_at")
         )
 
+    def __post_init__(self) -> None:
+        # A page's rows of this kind by their ids: compiled once per number of ids (1 to a page's length).
+        object.__setattr__(self, "by_ids", Prepared(self._by_ids, list))
+
+    def _by_ids(self, ids: list[int]) -> QuerySet:
+        queryset = self.model._default_manager.filter(pk__in=ids)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
+
     def fetch(self, ids: Iterable[int], user=None) -> dict[int, Model]:
+        if self.visible is None:  # no user in the query: its shape is the same for everyone
+            found = self.by_ids(list(ids))
+            if self.prefetch_related:
+                prefetch_related_objects(found, *self.prefetch_related)
+            return {obj.pk: obj for obj in found}
         queryset = self.model._default_manager.filter(pk__in=list(ids))
         if self.visible is not None:
             openable = self.visible(user).filter(pk=OuterRef("pk")) if user is not None else None
@@ -240,10 +256,23 @@ class TimelineEntry:
     date_only: bool = False
 
 
-def household_timeline_rows(household: Household, sources: list[TimelineSource] | None = None) -> QuerySet:
-    """``(kind, id, at)`` of every event of the household, newest first: one ``UNION ALL``."""
+def household_timeline_rows(household: Household | int, sources: list[TimelineSource] | None = None) -> QuerySet:
+    """``(kind, id, at)`` of every event of the household (or household id), newest first: one ``UNION ALL``."""
     parts = [s.rows(household) for s in (sources or timeline_sources())]
     return parts[0].union(*parts[1:], all=True).order_by("-tl_at", "-tl_id", "tl_kind")
+
+
+_unions: dict[tuple[TimelineSource, ...], Prepared] = {}
+
+
+def _union_of(sources: list[TimelineSource]) -> Prepared:
+    """The union of these sources by household id, compiled once per process (one set of sources in production;
+    a source registered later makes a new set)."""
+    key = tuple(sources)
+    union = _unions.get(key)
+    if union is None:
+        union = _unions[key] = Prepared(lambda household_id: household_timeline_rows(household_id, list(key)), int)
+    return union
 
 
 class CompiledRows:
@@ -251,14 +280,19 @@ class CompiledRows:
     a slice runs it with ``LIMIT``/``OFFSET``, its values converted as the queryset's would be (the database's
     converters, e.g. SQLite's text datetimes). For a paginator over a ``UNION ALL`` of many tables, whose
     compilation costs more than running it (2.6 ms for the timeline's eight parts, compiled twice by a plain
-    ``Paginator``: once for the count, once for the page)."""
+    ``Paginator``: once for the count, once for the page). The household timeline's union is compiled once per
+    process and set of sources (:func:`_union_of`)."""
 
-    def __init__(self, queryset: QuerySet):
-        self.connection = connections[queryset.db]
-        compiler = queryset.query.get_compiler(connection=self.connection)
-        self.sql, self.params = compiler.as_sql()
+    def __init__(self, sql: str, params, compiler):
+        self.connection = compiler.connection
+        self.sql, self.params = sql, params
         self._compiler = compiler
         self._converters = compiler.get_converters([selected[0] for selected in compiler.select])
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> CompiledRows:
+        compiler = queryset.query.get_compiler(connection=connections[queryset.db])
+        return cls(*compiler.as_sql(), compiler)
 
     def count(self) -> int:
         with self.connection.cursor() as cursor:
@@ -289,7 +323,7 @@ def household_timeline(household: Household, *, page: object = 1, per_page: int 
     """
     sources = sources or timeline_sources()
     by_kind = {s.kind: s for s in sources}
-    result = Paginator(CompiledRows(household_timeline_rows(household, sources)), per_page).get_page(page)
+    result = Paginator(CompiledRows(*_union_of(sources).statement(household.pk)), per_page).get_page(page)
     keys = list(result.object_list)
     wanted: dict[str, list[int]] = {}
     for kind, pk, _at in keys:

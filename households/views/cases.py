@@ -50,6 +50,7 @@ from ..models import (
 )
 from ..models.cases import DEADLINES
 from ..selectors_closing import closing_review
+from ..selectors_household_page import cases_with_flags
 from ..services.cases import may_approve_closing, next_stages
 from ..services.links import next_link_statuses
 from . import transfers
@@ -350,10 +351,7 @@ def case_goal_achieve(request: HttpRequest, pk: int, case_pk: int, goal_pk: int)
 
 def detail_context(request: HttpRequest, household: Household) -> dict:
     """What the household page shows of cases: one query for all of them, whatever their number."""
-    cases = list(
-        household.cases.with_deadline_flags(seoul_today())
-        .select_related("assigned_official", "client").order_by("-opened_on", "-id")
-    )
+    cases = cases_with_flags(household.pk, seoul_today())
     open_case = next((c for c in cases if c.is_open), None)
     closed = [c for c in cases if not c.is_open]
     can_edit = can(request.user, "edit_casework")

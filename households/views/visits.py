@@ -23,6 +23,7 @@ from welfare.models import AccessAction
 from welfare.permissions import can
 
 from .. import selectors, services
+from .. import selectors_household_page as panels
 from ..forms.visits import (
     CheckInForm,
     FollowUpForm,
@@ -47,10 +48,6 @@ from ..models import (
 
 # households.py imports this module for detail_context; its helpers are looked up when a view runs.
 from . import households as household_pages
-
-PANEL_CHECK_INS = 5
-PANEL_EVENTS = 10
-PANEL_VISITS = 10
 
 
 def _editable_household(request: HttpRequest, pk: int) -> Household:
@@ -311,15 +308,12 @@ def member_join(request: HttpRequest, pk: int) -> HttpResponse:
 def detail_context(request: HttpRequest, household: Household) -> dict:
     """What the household page shows of visits; a constant number of queries (one per list below)."""
     return {"visit_panel": {
-        "visits": list(household.visits.select_related("recorded_by").order_by("-visited_at", "-id")[:PANEL_VISITS]),
-        # At most one open follow-up per reason (a constraint), so this list is short by construction.
-        "follow_ups": list(household.follow_ups.open().select_related("assigned_to").order_by("due_on", "id")),
-        "check_ins": list(household.check_ins.select_related("recorded_by").order_by("-at", "-id")[:PANEL_CHECK_INS]),
-        "member_events": list(
-            household.member_events.select_related("resident").order_by("-on", "-id")[:PANEL_EVENTS]
-        ),
-        "isolation": household.isolation_screenings.select_related("resident").order_by("-screened_on", "-id").first(),
-        "residents": list(household.residents.current().order_by("id")),
+        "visits": panels.latest_visits(household.pk),
+        "follow_ups": panels.open_follow_ups(household.pk),
+        "check_ins": panels.latest_check_ins(household.pk),
+        "member_events": panels.latest_member_events(household.pk),
+        "isolation": panels.latest_isolation_screening.first(household.pk),
+        "residents": panels.current_residents(household.pk),
         "followup_form": FollowUpForm(),
         "checkin_form": CheckInForm(),
         "today": timezone.localdate(),

@@ -74,6 +74,32 @@ def test_text_and_instant_arguments(dong):
     assert read("서울 성동구 왕십리로 2", an_hour_ago) == []
 
 
+def test_a_list_argument_is_compiled_once_per_length_and_an_empty_one_asks_nothing(dong, second_dong):
+    first, second, third = HouseholdFactory.create_batch(3, dong=dong)
+    read = Prepared(lambda ids, d: Household.objects.filter(pk__in=ids, dong_id=d).order_by("pk")
+                    .values_list("pk", flat=True), list, int)
+    assert read([third.pk, first.pk], dong.pk) == [first.pk, third.pk]
+    assert read([second.pk], dong.pk) == [second.pk]
+    assert read([first.pk, second.pk, third.pk], second_dong.pk) == []
+    assert read.count([first.pk, second.pk, first.pk], dong.pk) == 2  # as IN counts a value given twice
+    with CaptureQueriesContext(connection) as queries:
+        assert read([], dong.pk) == [] and read.count([], dong.pk) == 0
+    assert len(queries) == 0  # as the ORM: an empty IN is known to match nothing
+    with pytest.raises(TypeError):
+        read([first.pk, None], dong.pk)
+
+
+def test_a_day_argument(dong):
+    due = HouseholdFactory(dong=dong, next_contact_on=dt.date(2026, 12, 1))
+    HouseholdFactory(dong=dong, next_contact_on=dt.date(2026, 12, 20))
+    read = Prepared(lambda day: Household.objects.filter(next_contact_on__lte=day).values_list("pk", flat=True),
+                    dt.date)
+    assert read(dt.date(2026, 12, 7)) == [due.pk]
+    assert read(dt.date(2026, 11, 30)) == []
+    with pytest.raises(TypeError):
+        read(timezone.now())  # an instant is not a day
+
+
 def test_a_build_whose_sql_is_not_the_same_for_every_value_is_refused(dong):
     transformed = Prepared(lambda name: Dong.objects.filter(name__contains=name), str)
     with pytest.raises(ImproperlyConfigured, match="changed on its way to the SQL"):

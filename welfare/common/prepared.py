@@ -13,7 +13,8 @@ it. At its first use a read is built twice with two sets of stand-in values and 
 same places, and every other parameter is the same in both. That catches a build that changes its SQL with a
 value, that transforms an argument (``__contains`` wraps it in ``%``), or that reads the clock. A build must
 depend on its arguments alone (a date read inside it would be kept until the process restarts): pass the time
-in as an argument. Arguments are ``int``, ``str`` or an aware ``datetime`` (passed as a ``DateTimeField`` passes it).
+in as an argument. Arguments are ``int``, ``str``, an aware ``datetime``, a ``date`` (passed as a ``DateTimeField`` or a ``DateField``
+passes them) or a list of ints (an ``IN``: compiled once per length of the list).
 """
 
 from __future__ import annotations
@@ -24,53 +25,71 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
 
-_KINDS = (int, str, dt.datetime)
+_SCALARS = (int, str, dt.datetime, dt.date)
+_KINDS = (*_SCALARS, list)  # a list is of ints (an ``IN``): its SQL has one placeholder per value
 # Stand-in values: negative (no key is), within a 32-bit integer column's range (Django answers an empty result
-# for a value outside it without asking the database), and apart from each other; instants no row holds.
+# for a value outside it without asking the database), and apart from each other; instants and days no row holds.
 _STAND_INS: dict[type, tuple] = {
-    int: (-2_013_265_921, -2_013_266_921),
+    int: (-2_013_265_921, -2_013_366_921),
     str: ("\x1fprepared-a-", "\x1fprepared-b-"),
     dt.datetime: (dt.datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=dt.UTC), dt.datetime(1902, 3, 4, 5, 6, 7, 8, tzinfo=dt.UTC)),
+    dt.date: (dt.date(1901, 2, 3), dt.date(1902, 3, 4)),
 }
 
 
-def _stand_ins(kinds: tuple[type, ...], which: int) -> list:
-    values = []
-    for i, kind in enumerate(kinds):
-        base = _STAND_INS[kind][which]
-        values.append(base - i if kind is int else f"{base}{i}" if kind is str else base + dt.timedelta(days=i))
-    return values
+def _stand_in(kind: type, which: int, number: int):
+    """The ``number``-th stand-in of a kind, in the first (0) or second (1) set."""
+    base = _STAND_INS[kind][which]
+    if kind is int:
+        return base - number
+    if kind is str:
+        return f"{base}{number}"
+    return base + dt.timedelta(days=number)
 
 
 def _adapter(kind: type, connection) -> Callable[[Any], Any]:
     """How the ORM passes a value of this kind to the database: ints and strings as they are, an instant as a
-    ``DateTimeField`` does (SQLite takes text in its connection's time zone)."""
+    ``DateTimeField`` does and a day as a ``DateField`` does (SQLite takes text)."""
     if kind is dt.datetime:
         return connection.ops.adapt_datetimefield_value
+    if kind is dt.date:
+        return connection.ops.adapt_datefield_value
     return lambda value: value
+
+
+def _flat(kinds: tuple[type, ...], values: tuple) -> list[tuple[type, Any]]:
+    """Every scalar of the arguments, in order, with its kind (a list's ints one by one)."""
+    out: list[tuple[type, Any]] = []
+    for kind, value in zip(kinds, values, strict=True):
+        if kind is list:
+            out.extend((int, item) for item in value)
+        else:
+            out.append((kind, value))
+    return out
 
 
 @dataclass(frozen=True)
 class _Compiled:
-    """One read compiled for one database: its SQL, its parameters with the arguments' slots, and the compiler
-    whose columns, converters and model layout turn the rows into results."""
+    """One read compiled for one database and one length of each list: its SQL, its parameters with the
+    arguments' slots, and the compiler whose columns, converters and model layout turn the rows into results.
+    ``sql`` is None when the ORM knew without asking that there are no rows (an empty ``IN``)."""
 
-    sql: str
+    sql: str | None
     params: tuple
-    slots: tuple[tuple[int, int], ...]  # (position in params, argument index)
-    adapters: tuple[Callable[[Any], Any], ...]  # per argument
+    slots: tuple[tuple[int, int], ...]  # (position in params, index among the arguments' scalars)
+    adapters: tuple[Callable[[Any], Any], ...]  # per scalar
     compiler: Any
     iterable: type
 
-    def bind(self, values: tuple) -> list:
+    def bind(self, scalars: list) -> list:
         params = list(self.params)
         for position, index in self.slots:
-            params[position] = self.adapters[index](values[index])
+            params[position] = self.adapters[index](scalars[index])
         return params
 
 
@@ -100,41 +119,67 @@ class _Stand:
 
 
 class Prepared:
-    """A read whose queryset is built by ``build(*arguments)`` and compiled once per database.
+    """A read whose queryset is built by ``build(*arguments)`` and compiled once per database (and per length of
+    each list argument).
 
-    ``kinds`` are the arguments' types (``int``, ``str``, ``datetime``). The queryset may end in ``values_list()``;
-    it may not use ``prefetch_related`` (a second query the compiled SQL does not hold).
+    ``kinds`` are the arguments' types: ``int``, ``str``, an aware ``datetime``, a ``date`` or a ``list`` of ints.
+    The queryset may end in ``values_list()``; it may not use ``prefetch_related`` (a second query the compiled SQL
+    does not hold: run ``prefetch_related_objects`` on the results).
     """
 
     def __init__(self, build: Callable[..., QuerySet], *kinds: type):
         if not kinds or any(kind not in _KINDS for kind in kinds):
-            raise ImproperlyConfigured("Prepared reads take int, str or datetime arguments")
+            raise ImproperlyConfigured("Prepared reads take int, str, datetime, date or list-of-int arguments")
         self.build = build
         self.kinds = kinds
-        self._compiled: dict[str, tuple[_Compiled, QuerySet]] = {}
+        self._compiled: dict[tuple, tuple[_Compiled, QuerySet]] = {}
+        self._model_class: type[Model] | None = None
 
     def __repr__(self) -> str:
         return f"<Prepared {getattr(self.build, '__qualname__', self.build)}>"
 
     def _check(self, values: tuple) -> None:
-        if len(values) != len(self.kinds) or any(
-                type(value) is not kind or (isinstance(value, dt.datetime) and value.tzinfo is None)
-                for value, kind in zip(values, self.kinds, strict=True)):
+        def fits(value, kind) -> bool:
+            if kind is list:
+                return type(value) is list and all(type(item) is int for item in value)
+            if kind is dt.datetime:
+                return type(value) is dt.datetime and value.tzinfo is not None
+            return type(value) is kind
+
+        if len(values) != len(self.kinds) or not all(fits(v, k) for v, k in zip(values, self.kinds, strict=True)):
             raise TypeError(f"{self!r} takes ({', '.join(k.__name__ for k in self.kinds)}), got {values!r}")
 
-    def _compile(self, queryset: QuerySet) -> tuple[str, tuple, Any]:
+    def _compile(self, queryset: QuerySet) -> tuple[str | None, tuple, Any]:
         if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]  # Django's, not in django-stubs
             raise ImproperlyConfigured(f"{self!r}: prefetch_related needs a query of its own")
         compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None, (), compiler
         return sql, tuple(params), compiler
 
-    def _prepare(self, alias: str) -> tuple[_Compiled, QuerySet]:
-        first, second = _stand_ins(self.kinds, 0), _stand_ins(self.kinds, 1)
-        queryset, other = self.build(*first).using(alias), self.build(*second).using(alias)
-        adapters = tuple(_adapter(kind, connections[alias]) for kind in self.kinds)
-        first = [adapt(value) for adapt, value in zip(adapters, first, strict=True)]
-        second = [adapt(value) for adapt, value in zip(adapters, second, strict=True)]
+    def _prepare(self, alias: str, lengths: tuple[int, ...]) -> tuple[_Compiled, QuerySet]:
+        def arguments(which: int) -> list:
+            out, number, sizes = [], 0, iter(lengths)
+            for kind in self.kinds:
+                if kind is list:
+                    size = next(sizes)
+                    out.append([_stand_in(int, which, number + k) for k in range(size)])
+                    number += size
+                else:
+                    out.append(_stand_in(kind, which, number))
+                    number += 1
+            return out
+
+        connection = connections[alias]
+        first_args, second_args = arguments(0), arguments(1)
+        queryset, other = self.build(*first_args).using(alias), self.build(*second_args).using(alias)
+        scalar_kinds = [kind for kind, _value in _flat(self.kinds, tuple(first_args))]
+        adapters = tuple(_adapter(kind, connection) for kind in scalar_kinds)
+        first = [adapt(value) for adapt, (_k, value) in zip(adapters, _flat(self.kinds, tuple(first_args)), strict=True)]
+        second = [adapt(value) for adapt, (_k, value) in zip(adapters, _flat(self.kinds, tuple(second_args)),
+                                                               strict=True)]
         sql, params, compiler = self._compile(queryset)
         other_sql, other_params, _ = self._compile(other)
         if sql != other_sql or len(params) != len(other_params):
@@ -151,8 +196,8 @@ class Prepared:
                 raise ImproperlyConfigured(
                     f"{self!r}: parameter {position} differs between two builds ({param!r}, {other_param!r}): an "
                     "argument changed on its way to the SQL, or a build that does not depend on its arguments alone")
-        missing = set(range(len(self.kinds))) - {index for _position, index in slots}
-        if missing:
+        missing = set(range(len(first))) - {index for _position, index in slots}
+        if missing and sql is not None:
             raise ImproperlyConfigured(f"{self!r}: arguments {sorted(missing)} are not passed to the SQL as given")
         iterable = queryset._iterable_class
         if iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
@@ -162,33 +207,41 @@ class Prepared:
     def _compiled_for(self, values: tuple, using: str | None) -> tuple[str, _Compiled, QuerySet]:
         self._check(values)
         alias = using or router.db_for_read(self._model())
-        found = self._compiled.get(alias)
+        lengths = tuple(len(value) for value, kind in zip(values, self.kinds, strict=True) if kind is list)
+        found = self._compiled.get((alias, lengths))
         if found is None:
-            found = self._compiled[alias] = self._prepare(alias)
+            found = self._compiled[(alias, lengths)] = self._prepare(alias, lengths)
         return alias, *found
 
-    def _bound(self, values: tuple, using: str | None) -> tuple[_Stand, _Compiled]:
-        alias, compiled, queryset = self._compiled_for(values, using)
+    def _model(self) -> type[Model]:
+        if self._model_class is None:
+            self._model_class = self.build(*[[] if kind is list else _stand_in(kind, 0, 0) for kind in self.kinds]).model
+        return self._model_class
+
+    def _compiler(self, alias: str, compiled: _Compiled):
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connections[alias]  # this thread's connection, not the one that compiled it
-        params = compiled.bind(values)
-        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
-        return _Stand(queryset, compiler), compiled
+        return compiler
 
-    def _model(self) -> type[Model]:
-        model = getattr(self, "_model_class", None)
-        if model is None:
-            model = self._model_class = self.build(*_stand_ins(self.kinds, 0)).model
-        return model
+    def iterator(self, *values: Any, using: str | None = None) -> Iterator:
+        alias, compiled, queryset = self._compiled_for(values, using)
+        if compiled.sql is None:
+            return iter(())
+        compiler = self._compiler(alias, compiled)
+        params = compiled.bind([value for _kind, value in _flat(self.kinds, values)])
+        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        return iter(compiled.iterable(_Stand(queryset, compiler)))
+
+    def statement(self, *values: Any, using: str | None = None) -> tuple[str | None, list, Any]:
+        """The SQL with these values and its parameters, and the compiler (its connection, its converters) for a
+        caller that runs the SQL inside its own (a count, a page of it). The SQL is None when there are no rows."""
+        alias, compiled, _queryset = self._compiled_for(values, using)
+        params = compiled.bind([value for _kind, value in _flat(self.kinds, values)]) if compiled.sql else []
+        return compiled.sql, params, self._compiler(alias, compiled)
 
     def __call__(self, *values: Any, using: str | None = None) -> list:
         """The results, as the queryset built with these values would give them."""
-        stand, compiled = self._bound(values, using)
-        return list(compiled.iterable(stand))
-
-    def iterator(self, *values: Any, using: str | None = None) -> Iterator:
-        stand, compiled = self._bound(values, using)
-        return iter(compiled.iterable(stand))
+        return list(self.iterator(*values, using=using))
 
     def first(self, *values: Any, using: str | None = None):
         """The first result or None (the queryset should say its order, or be on a unique key)."""
@@ -197,6 +250,9 @@ class Prepared:
     def count(self, *values: Any, using: str | None = None) -> int:
         """``SELECT COUNT(*)`` around the compiled SQL (the rows the queryset would give, counted)."""
         alias, compiled, _queryset = self._compiled_for(values, using)
+        if compiled.sql is None:
+            return 0
         with connections[alias].cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({compiled.sql}) prepared_count", compiled.bind(values))
+            cursor.execute(f"SELECT COUNT(*) FROM ({compiled.sql}) prepared_count",
+                           compiled.bind([value for _kind, value in _flat(self.kinds, values)]))
             return cursor.fetchone()[0]
