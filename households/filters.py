@@ -5,7 +5,9 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common.choices import translated_choices
+from welfare.common.model_choices import OptionsChoiceFilter
 from welfare.models import Dong
+from welfare.scoping import visible_dongs
 
 from .models import CareStatus, Household, HousingType, RiskLevel
 
@@ -14,6 +16,11 @@ def _visible_dongs(request):
     if request is None:
         return Dong.objects.none()
     return Dong.objects.visible_to(request.user)
+
+
+def _visible_dong_options(request) -> list:
+    """The same dongs as :func:`_visible_dongs`, read compiled once: the options of the list's dong select."""
+    return visible_dongs(request.user) if request is not None else []
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -56,7 +63,8 @@ def with_tie_breaker(ordering) -> list:
 class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("검색"))
     # Each enum's labels translated once per language (translated_choices): the filter bar is on every list page.
-    dong = django_filters.ModelChoiceFilter(queryset=_visible_dongs, label=_("행정동"), empty_label=_("전체 동"))
+    dong = OptionsChoiceFilter(queryset=_visible_dongs, options=_visible_dong_options, label=_("행정동"),
+                               empty_label=_("전체 동"))
     risk_level = django_filters.ChoiceFilter(choices=translated_choices(RiskLevel, RiskLevel.choices),
                                              label=_("위기도"), empty_label=_("전체"))
     status = django_filters.ChoiceFilter(choices=translated_choices(CareStatus, CareStatus.choices),

@@ -26,6 +26,8 @@ _assigned_dong_ids = Prepared(
 _district_dong_ids = Prepared(
     lambda district_id: Dong.objects.filter(district_id=district_id).order_by().values_list("pk", flat=True), int)
 _user_staff = StaffMembership._meta.get_field("user").remote_field  # the user's reverse "staff" relation
+# Dongs by their ids, in the dongs' order (district, name): the options of the filter bars' dong select.
+_dongs_by_ids = Prepared(lambda ids: Dong.objects.filter(pk__in=ids), list)
 
 
 def membership(user):
@@ -57,6 +59,11 @@ def visible_dong_ids(user) -> frozenset[int]:
             ids = frozenset(_assigned_dong_ids(staff.pk))
     setattr(user, _CACHE_ATTR, ids)
     return ids
+
+
+def visible_dongs(user) -> list[Dong]:
+    """The dongs the user may see, in order: what ``Dong.objects.visible_to(user)`` gives, read compiled once."""
+    return _dongs_by_ids(sorted(visible_dong_ids(user)))
 
 
 def personal_dong_ids(user) -> frozenset[int]:

@@ -7,7 +7,13 @@ from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from welfare.common.model_choices import FetchedChoiceIterator, FetchedFilterChoiceIterator
+from households.filters import HouseholdFilter
+from households.models import Household
+from welfare.common.model_choices import (
+    FetchedChoiceIterator,
+    FetchedFilterChoiceIterator,
+    OptionsChoiceFilter,
+)
 from welfare.models import Dong
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +52,31 @@ def test_options_come_from_one_plain_select_each_time_with_the_empty_choice_firs
 def test_django_filter_keeps_its_null_choice_after_the_empty_one(dong):
     labels = [label for _value, label in DongFilter(queryset=Dong.objects.none()).form.fields["dong"].choices]
     assert labels == ["전체 동", "동 없음", str(dong)]
+
+
+class OptionsFilter(django_filters.FilterSet):
+    dong = OptionsChoiceFilter(queryset=lambda request: Dong.objects.order_by("name"), field_name="dong",
+                               options=lambda request: [d for d in Dong.objects.order_by("name") if d.name != "마장동"],
+                               empty_label="전체 동")
+
+
+def test_an_options_filter_draws_its_options_from_its_read_and_checks_a_choice_with_its_queryset(dong, second_dong,
+                                                                                               rf):
+    request = rf.get("/")
+    labels = [label for _value, label in OptionsFilter(request=request, queryset=Dong.objects.none())
+              .form.fields["dong"].choices]
+    assert labels == ["전체 동", str(dong)]  # the options' read, which here leaves out 마장동
+    chosen = OptionsFilter({"dong": str(second_dong.pk)}, request=request, queryset=Dong.objects.none())
+    assert chosen.is_valid() and chosen.form.cleaned_data["dong"] == second_dong  # the queryset still decides
+    refused = OptionsFilter({"dong": "999999"}, request=request, queryset=Dong.objects.none())
+    assert not refused.is_valid()
+
+
+def test_the_household_filters_dong_options_are_the_users_visible_dongs_in_order(rf, official, district_admin,
+                                                                                dong, second_dong):
+    for user in (official, district_admin):
+        request = rf.get("/")
+        request.user = user
+        options = [value for value, _label in HouseholdFilter(request=request, queryset=Household.objects.none())
+                   .form.fields["dong"].choices][1:]
+        assert [int(str(v)) for v in options] == [d.pk for d in Dong.objects.visible_to(user)]

@@ -14,9 +14,11 @@ sweeps rely on streaming cursors.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
+import django_filters
 from django import forms
+from django.http import HttpRequest
 from django_filters import fields as filter_fields
 
 
@@ -24,12 +26,29 @@ class FetchedChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self) -> Iterator:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        options = getattr(self.field, "options", None)  # set by OptionsChoiceFilter
+        for obj in options() if options is not None else self.queryset.all():
             yield self.choice(obj)
 
 
 class FetchedFilterChoiceIterator(filter_fields.ModelChoiceIterator, FetchedChoiceIterator):
     """django-filter's iterator (which adds the "null" choice) over :class:`FetchedChoiceIterator`."""
+
+
+class OptionsChoiceFilter(django_filters.ModelChoiceFilter):
+    """A model choice filter whose select's options come from ``options(request)``, a read that gives the same rows
+    as ``queryset(request)`` in the same order (one compiled once, say); the queryset still checks a chosen value."""
+
+    def __init__(self, *args, options: Callable[[HttpRequest | None], Iterable], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = options
+
+    @property
+    def field(self):
+        field = super().field
+        request = self.get_request()
+        field.options = lambda: self.options(request)
+        return field
 
 
 def install() -> None:
