@@ -10,16 +10,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import Count, F, Value
+from django.db.models.functions import Upper
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from households.models import Household
 from tests.factories import HouseholdFactory
-from welfare.common.prepared import Prepared
+from welfare.common.prepared import Prepared, PreparedInsert
 from welfare.context_processors import unread_notifications
-from welfare.models import Dong, Notification, StaffMembership
+from welfare.models import AccessLog, Dong, Notification, StaffMembership
 from welfare.scoping import membership, visible_dong_ids
 from welfare.sessions import SessionStore
 
@@ -182,3 +183,36 @@ def test_a_signed_in_page_reads_the_session_and_user_and_an_inactive_user_is_sig
     User.objects.filter(pk=official.pk).update(is_active=False)
     response = client.get(reverse("households:list"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+# --- One row's INSERT written once -------------------------------------------------------------------------------
+
+
+def _columns(entry) -> dict:
+    return {f.attname: getattr(entry, f.attname) for f in AccessLog._meta.concrete_fields if not f.primary_key}
+
+
+def test_an_insert_written_once_stores_what_save_stores_and_reads_the_key_back(official, dong):
+    insert = PreparedInsert(AccessLog)
+    at = timezone.now()
+    row = {"at": at, "user": official, "username": "official", "ip": "10.0.0.7", "action": "view",
+           "verb": "households.household.viewed", "object_id": "12", "object_repr": "서울 성동구 왕십리로 1",
+           "household_id": 12, "changes": {"filters": {"q": "김"}, "count": 3}, "subject_dong_id": dong.pk,
+           "outside_assignment": True}
+    saved = AccessLog.objects.create(**row)
+    with CaptureQueriesContext(connection) as queries:
+        first = insert(AccessLog(**row))
+        second = insert(AccessLog(**{**row, "ip": None, "changes": {}, "verb": "households.household.listed"}))
+    assert len(queries) == 2
+    assert first.pk and second.pk and len({saved.pk, first.pk, second.pk}) == 3
+    assert not first._state.adding and first._state.db == "default"
+    stored = {entry.pk: _columns(entry) for entry in AccessLog.objects.filter(pk__in=[saved.pk, first.pk, second.pk])}
+    assert stored[first.pk] == stored[saved.pk]
+    assert stored[second.pk] == {**stored[saved.pk], "ip": None, "changes": {}, "verb": "households.household.listed"}
+
+
+def test_an_insert_with_an_expression_value_takes_save(official):
+    insert = PreparedInsert(AccessLog)
+    entry = insert(AccessLog(user=official, username="official", action="view", verb="x.y.z",
+                             object_repr=Upper(Value("abc"))))
+    assert AccessLog.objects.get(pk=entry.pk).object_repr == "ABC"

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
+from django.db.models.sql import InsertQuery
 
 _SCALARS = (int, str, dt.datetime, dt.date)
 _KINDS = (*_SCALARS, list)  # a list is of ints (an ``IN``): its SQL has one placeholder per value
@@ -256,3 +257,50 @@ class Prepared:
             cursor.execute(f"SELECT COUNT(*) FROM ({compiled.sql}) prepared_count",
                            compiled.bind([value for _kind, value in _flat(self.kinds, values)]))
             return cursor.fetchone()[0]
+
+
+class PreparedInsert:
+    """One row's ``INSERT`` of a model, its SQL written by Django once per database.
+
+    Each call prepares the row's values as Django's insert does (each field's ``pre_save`` and
+    ``get_db_prep_save``, through the compiler's own methods) and runs the SQL written at the first call, reading
+    the new key back as ``save()`` would. For a table written on every request (the access log). No ``pre_save`` or
+    ``post_save`` signal is sent: a model with receivers must not use it. A value that is an expression, or a field
+    with a placeholder of its own, takes Django's ``save()`` instead.
+    """
+
+    def __init__(self, model: type[Model]):
+        self.model = model
+        meta = model._meta
+        self.fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+        self.returning = meta.db_returning_fields
+        self.plain = not any(hasattr(field, "get_placeholder") for field in self.fields)
+        self._compiled: dict[str, tuple[str, tuple, Any]] = {}
+
+    def __call__(self, obj: Model, *, using: str | None = None) -> Model:
+        alias = using or router.db_for_write(self.model, instance=obj)
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            query = InsertQuery(self.model)
+            query.insert_values(self.fields, [obj])
+            compiler = query.get_compiler(using=alias)
+            compiler.returning_fields = self.returning
+            [(sql, _params)] = compiler.as_sql()
+            if sql.count("%s") != len(self.fields) + len(compiler.returning_params or ()):
+                self.plain = False  # a placeholder Django writes its own way: save() every time
+            compiled = self._compiled[alias] = (sql, tuple(compiler.returning_params or ()), compiler)
+        sql, returning_params, compiler = compiled
+        compiler = copy.copy(compiler)
+        compiler.connection = connections[alias]
+        params = tuple(compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in self.fields)
+        if not self.plain or any(hasattr(value, "as_sql") for value in params):
+            obj.save(force_insert=True, using=alias)
+            return obj
+        compiler.as_sql = lambda: [(sql, params + returning_params)]
+        with transaction.mark_for_rollback_on_error(using=alias):
+            rows = compiler.execute_sql(self.returning)
+        for value, field in zip(rows[0] if rows else (), self.returning, strict=False):
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = alias
+        return obj
