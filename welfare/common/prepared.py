@@ -23,7 +23,7 @@ import copy
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router, transaction
@@ -259,6 +259,9 @@ class Prepared:
             return cursor.fetchone()[0]
 
 
+M = TypeVar("M", bound=Model)
+
+
 class PreparedInsert:
     """One row's ``INSERT`` of a model, its SQL written by Django once per database.
 
@@ -277,7 +280,7 @@ class PreparedInsert:
         self.plain = not any(hasattr(field, "get_placeholder") for field in self.fields)
         self._compiled: dict[str, tuple[str, tuple, Any]] = {}
 
-    def __call__(self, obj: Model, *, using: str | None = None) -> Model:
+    def __call__(self, obj: M, *, using: str | None = None) -> M:
         alias = using or router.db_for_write(self.model, instance=obj)
         compiled = self._compiled.get(alias)
         if compiled is None:
