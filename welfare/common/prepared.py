@@ -1,20 +1,24 @@
-"""Reads built and compiled by the ORM once per process, then run with new values.
+"""Reads built and compiled by the ORM once per process, then run with new values; one row's INSERT likewise.
 
 Django builds a queryset and compiles it to SQL anew on every call: for a small statement that costs two to
-three times the statement itself (the bench's ``orm_floor``). The reads every signed-in page makes (the user,
-their membership and dongs, the bell's count) have one shape whatever the values: a :class:`Prepared` read is
-that queryset written once, over its arguments, and compiled at its first use per database alias. Later calls
-run the same SQL with the new values in the arguments' places and turn the rows into what the queryset would
-have given (model instances, with ``select_related`` and annotations; plain values; a count).
+three times the statement itself (the bench's ``orm_floor``). The reads every signed-in page makes (the session,
+the user, their membership and dongs, the bell's count) and those of the household page (its panels, its
+timeline) have one shape whatever the values: a :class:`Prepared` read is that queryset written once, over its
+arguments, and compiled at its first use per database alias. Later calls run the same SQL with the new values in
+the arguments' places and turn the rows into what the queryset would have given (model instances, with
+``select_related`` and annotations; plain values; a count).
 
 The queryset stays the one home of the rule (its scoping, its columns, its order): this only skips rebuilding
 it. At its first use a read is built twice with two sets of stand-in values and both are compiled; it is refused
 (``ImproperlyConfigured``) unless the two give the same SQL, every stand-in is found among the parameters in the
 same places, and every other parameter is the same in both. That catches a build that changes its SQL with a
 value, that transforms an argument (``__contains`` wraps it in ``%``), or that reads the clock. A build must
-depend on its arguments alone (a date read inside it would be kept until the process restarts): pass the time
-in as an argument. Arguments are ``int``, ``str``, an aware ``datetime``, a ``date`` (passed as a ``DateTimeField`` or a ``DateField``
-passes them) or a list of ints (an ``IN``: compiled once per length of the list).
+depend on its arguments alone (a date read inside it would be kept until the process restarts): pass the day or
+the time in as an argument. Arguments are ``int``, ``str``, an aware ``datetime``, a ``date`` (passed as a
+``DateTimeField`` or a ``DateField`` passes them) or a list of ints (an ``IN``: compiled once per length).
+
+:class:`PreparedInsert` writes one row with the ``INSERT`` Django wrote for the model at its first use (the
+access log's row, on every request).
 """
 
 from __future__ import annotations
