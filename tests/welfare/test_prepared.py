@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from households.models import Household
 from tests.factories import HouseholdFactory
+from welfare.common import prepared
 from welfare.common.prepared import Prepared, PreparedInsert
 from welfare.context_processors import unread_notifications
 from welfare.models import AccessLog, Dong, Notification, StaffMembership
@@ -88,6 +89,16 @@ def test_a_list_argument_is_compiled_once_per_length_and_an_empty_one_asks_nothi
     assert len(queries) == 0  # as the ORM: an empty IN is known to match nothing
     with pytest.raises(TypeError):
         read([first.pk, None], dong.pk)
+
+
+def test_a_list_of_many_lengths_keeps_a_bounded_number_of_compiled_forms(dong, monkeypatch):
+    monkeypatch.setattr(prepared, "MAX_SHAPES", 3)
+    households = HouseholdFactory.create_batch(5, dong=dong)
+    read = Prepared(lambda ids: Household.objects.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True), list)
+    for n in range(1, 6):
+        assert read([h.pk for h in households[:n]]) == [h.pk for h in households[:n]]
+    assert len(read._compiled) == 3  # the fourth and fifth lengths were compiled for their call only
+    assert read([h.pk for h in households]) == [h.pk for h in households]
 
 
 def test_a_day_argument(dong):

@@ -35,6 +35,9 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
 from django.db.models.sql import InsertQuery
 
+# How many compiled forms a read keeps (one per database and length of each list): a page's ids or a user's dongs
+# stay well within it; a longer tail is compiled on each call, as the ORM would.
+MAX_SHAPES = 64
 _SCALARS = (int, str, dt.datetime, dt.date)
 _KINDS = (*_SCALARS, list)  # a list is of ints (an ``IN``): its SQL has one placeholder per value
 # Stand-in values: negative (no key is), within a 32-bit integer column's range (Django answers an empty result
@@ -215,7 +218,9 @@ class Prepared:
         lengths = tuple(len(value) for value, kind in zip(values, self.kinds, strict=True) if kind is list)
         found = self._compiled.get((alias, lengths))
         if found is None:
-            found = self._compiled[(alias, lengths)] = self._prepare(alias, lengths)
+            found = self._prepare(alias, lengths)
+            if len(self._compiled) < MAX_SHAPES:  # lists of unbounded lengths: the rest compiled on each call
+                self._compiled[(alias, lengths)] = found
         return alias, *found
 
     def _model(self) -> type[Model]:
