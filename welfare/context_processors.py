@@ -5,7 +5,7 @@ from .scoping import membership
 
 _UNREAD_ATTR = "_welfare_unread_notifications"
 # The bell's count, on every signed-in page: compiled once (welfare/common/prepared.py).
-_unread_of = Prepared(lambda user_id: Notification.objects.filter(user_id=user_id).unread().values_list("pk"), int)
+unread_of = Prepared(lambda user_id: Notification.objects.filter(user_id=user_id).unread().values_list("pk"), int)
 
 
 def staff(request):
@@ -19,7 +19,7 @@ def unread_notifications(request) -> int:
     cached = getattr(request, _UNREAD_ATTR, None)
     if cached is None:
         user = getattr(request, "user", None)
-        cached = _unread_of.count(user.pk) if user and user.is_authenticated else 0
+        cached = unread_of.count(user.pk) if user and user.is_authenticated else 0
         setattr(request, _UNREAD_ATTR, cached)
     return cached
 

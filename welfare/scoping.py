@@ -20,7 +20,7 @@ _CACHE_ATTR = "_welfare_visible_dong_ids"
 
 # Read on every signed-in request, so compiled once (welfare/common/prepared.py): the membership by its user, the
 # dongs of a dong role's membership, every dong of a district role's district.
-_membership_of = Prepared(lambda user_id: StaffMembership.objects.filter(user_id=user_id), int)
+membership_of = Prepared(lambda user_id: StaffMembership.objects.filter(user_id=user_id), int)
 _assigned_dong_ids = Prepared(
     lambda membership_id: Dong.objects.filter(staff=membership_id).order_by().values_list("pk", flat=True), int)
 _district_dong_ids = Prepared(
@@ -35,7 +35,7 @@ def membership(user):
     if not getattr(user, "is_authenticated", False):
         return None
     if not _user_staff.is_cached(user):  # read once per user object and kept where ``user.staff`` looks
-        _user_staff.set_cached_value(user, _membership_of.first(user.pk))
+        _user_staff.set_cached_value(user, membership_of.first(user.pk))
     return _user_staff.get_cached_value(user)
 
 
