@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from welfare.common.choices import translated_choices
+from welfare.common.filter_forms import FormClassOnce
 from welfare.common.model_choices import OptionsChoiceFilter
 from welfare.models import Dong
 from welfare.scoping import visible_dongs
@@ -60,7 +61,7 @@ def with_tie_breaker(ordering) -> list:
     return [*ordering, "-id" if descending else "id"]
 
 
-class HouseholdFilter(django_filters.FilterSet):
+class HouseholdFilter(FormClassOnce):
     q = django_filters.CharFilter(method="filter_search", label=_("검색"))
     # Each enum's labels translated once per language (translated_choices): the filter bar is on every list page.
     dong = OptionsChoiceFilter(queryset=_visible_dongs, options=_visible_dong_options, label=_("행정동"),

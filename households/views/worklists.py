@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from welfare.audit import log_list
+from welfare.common.filter_forms import FormClassOnce
 from welfare.common.paging import IdsFirstPaginator
 from welfare.common.people import display_name
 from welfare.common.requests import given_id, given_ids
@@ -52,7 +53,7 @@ def detail_context(request: HttpRequest, household: Household) -> dict:
 # --- Forms ---------------------------------------------------------------------------------------------------
 
 
-class CaseloadFilter(django_filters.FilterSet):
+class CaseloadFilter(FormClassOnce):
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=gettext_lazy("위기도"),
                                              empty_label=gettext_lazy("전체"))
     stage = django_filters.ChoiceFilter(
