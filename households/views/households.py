@@ -17,7 +17,7 @@ from welfare.errors import RuleError, show_on_form
 from welfare.permissions import can
 from welfare.scoping import personal_dong_ids
 
-from .. import services
+from .. import selectors, services
 from ..attachment_owners import with_owners
 from ..filters import HouseholdFilter
 from ..forms import HeadForm, HouseholdForm, ResidentForm, RevealForm, SensitiveProfileForm, SignedConsentForm
@@ -48,7 +48,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     # The page's ids first (bare table, index order), then the head name and joins for those 25 rows only.
     page = IdsFirstPaginator(
         queryset.order_by(*ordering), 25,
-        decorate=lambda rows: rows.as_list_rows(), ids_from=lambda bare: bare.read_in_order(request.user),
+        rows_by_ids=selectors.list_rows_by_ids, ids_from=lambda bare: bare.read_in_order(request.user),
     ).get_page(request.GET.get("page"))
     log_list("households.household.listed", user=request.user, params=request.GET,
              count=len(page.object_list), total=page.paginator.count)

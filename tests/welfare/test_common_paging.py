@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from households.filters import with_tie_breaker
 from households.models import Household
+from households.selectors import list_rows_by_ids
 from tests.factories import HouseholdFactory
 from welfare.common.paging import IdsFirstPaginator
 
@@ -50,6 +51,24 @@ def test_every_page_equals_plain_offset(households, ordering, per_page, orphans)
         assert got == expected, (number, ordering)
         seen += got
     assert sorted(seen) == sorted(households.values_list("pk", flat=True))  # every row once
+
+
+@pytest.mark.parametrize("ordering", ORDERINGS, ids=lambda o: str(o[0]))
+@pytest.mark.parametrize(("per_page", "orphans"), [(5, 0), (4, 2), (30, 0)])
+def test_rows_read_by_the_pages_ids_equal_plain_offset_in_its_order(households, ordering, per_page, orphans):
+    ordered = households.order_by(*ordering)
+    plain = Paginator(ordered, per_page, orphans=orphans)
+    ours = IdsFirstPaginator(ordered, per_page, orphans=orphans, rows_by_ids=list_rows_by_ids)
+    for number in plain.page_range:
+        assert [row.pk for row in ours.page(number).object_list] == [
+            h.pk for h in plain.page(number).object_list], (number, ordering)
+
+
+def test_the_paginator_takes_one_way_to_read_the_rows(households):
+    with pytest.raises(TypeError):
+        IdsFirstPaginator(households.order_by("-id"), 5)
+    with pytest.raises(TypeError):
+        IdsFirstPaginator(households.order_by("-id"), 5, decorate=lambda rows: rows, rows_by_ids=list_rows_by_ids)
 
 
 def test_a_page_past_the_middle_is_read_backwards(households):

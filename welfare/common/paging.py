@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import cast
 
 from django.core.paginator import Page, Paginator
@@ -13,18 +13,27 @@ from django.utils.functional import cached_property
 
 class IdsFirstPaginator(Paginator):
     """Counts and pages the bare queryset (scoping, filters and ordering only); ``decorate`` adds the joins and
-    per-row subqueries to the page's rows alone.
+    per-row subqueries to the page's rows alone, or ``rows_by_ids`` reads them by the page's ids.
 
-    The page is one query: ``decorate(model.filter(pk__in=<the page's ids, ORDER BY/OFFSET/LIMIT>))`` in the same
-    order, so OFFSET skips bare index entries instead of running a head-name subquery for every skipped row; a page
+    With ``decorate`` the page is one query: ``decorate(model.filter(pk__in=<the page's ids, ORDER BY/OFFSET/
+    LIMIT>))`` in the same order. With ``rows_by_ids`` the page's ids are one query and its rows another. Either
+    way OFFSET skips bare index entries instead of running a head-name subquery for every skipped row, and a page
     in the second half is found in the reversed order, so OFFSET never skips more than half the rows. The order
     must be total (a unique tie-breaker, as the household list's ``-id``) for the two directions to agree.
     """
 
-    def __init__(self, object_list: QuerySet, per_page: int, *, decorate: Callable[[QuerySet], QuerySet],
+    def __init__(self, object_list: QuerySet, per_page: int, *,
+                 decorate: Callable[[QuerySet], QuerySet] | None = None,
+                 rows_by_ids: Callable[[list[int]], Iterable] | None = None,
                  ids_from: Callable[[QuerySet], QuerySet] | None = None, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
+        if (decorate is None) == (rows_by_ids is None):
+            raise TypeError("IdsFirstPaginator takes decorate or rows_by_ids")
         self.decorate = decorate
+        # Rows read by the page's ids (a read compiled once, welfare/common/prepared.py): the ids are read first,
+        # on their own, so the decorated rows' statement does not compile the scoped, filtered query a second
+        # time (the COUNT compiled it once). The rows come back in any order and are put in the ids' order.
+        self.rows_by_ids = rows_by_ids
         # The same rows said so that the page's ids are read through another index (the household list sorted by
         # address at district scope); the COUNT reads ``object_list`` as it is.
         self.ids_from = ids_from
@@ -38,13 +47,21 @@ class IdsFirstPaginator(Paginator):
         bare = cast(QuerySet, self.object_list)
         if self.ids_from is not None:
             bare = self.ids_from(bare)
-        if bottom > self.count - top and bare.query.order_by:
+        backwards = bottom > self.count - top and bool(bare.query.order_by)
+        if backwards:
             # Past the middle, the page is counted from the end: the reversed order (each direction and NULLS
             # placement flipped, the same index read backwards) skips count - top entries instead of bottom, so
             # the last page costs what the first does. The rows are put back in order below.
             ids = bare.reverse().values("pk")[self.count - top:self.count - bottom]
         else:
             ids = bare.values("pk")[bottom:top]
+        if self.rows_by_ids is not None:
+            order = [row["pk"] for row in ids]
+            if backwards:
+                order.reverse()
+            found = {row.pk: row for row in self.rows_by_ids(order)}
+            return Page([found[pk] for pk in order if pk in found], number, self)
+        assert self.decorate is not None
         rows = self.decorate(bare.model._default_manager.filter(pk__in=ids)).order_by(*bare.query.order_by)
         return Page(rows, number, self)
 

@@ -32,7 +32,12 @@ from typing import Any, TypeVar
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router, transaction
 from django.db.models import Model, QuerySet
-from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    NamedValuesListIterable,
+    ValuesListIterable,
+)
 from django.db.models.sql import InsertQuery
 
 # How many compiled forms a read keeps (one per database and length of each list): a page's ids or a user's dongs
@@ -208,7 +213,7 @@ class Prepared:
         if missing and sql is not None:
             raise ImproperlyConfigured(f"{self!r}: arguments {sorted(missing)} are not passed to the SQL as given")
         iterable = queryset._iterable_class
-        if iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
+        if iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable, NamedValuesListIterable):
             raise ImproperlyConfigured(f"{self!r}: reads model instances or values_list() rows only")
         return _Compiled(sql, params, tuple(slots), adapters, compiler, iterable), queryset
 
