@@ -115,20 +115,16 @@ class TimelineSource:
         return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def fetch(self, ids: Iterable[int], user=None) -> dict[int, Model]:
-        if self.visible is None:  # no user in the query: its shape is the same for everyone
+        if self.visible is None:  # no user in the query: its shape is the same for everyone, compiled once
             found = self.by_ids(list(ids))
-            if self.prefetch_related:
-                prefetch_related_objects(found, *self.prefetch_related)
-            return {obj.pk: obj for obj in found}
-        queryset = self.model._default_manager.filter(pk__in=list(ids))
-        if self.visible is not None:
-            openable = self.visible(user).filter(pk=OuterRef("pk")) if user is not None else None
-            queryset = queryset.annotate(tl_openable=Exists(openable)) if openable is not None else queryset
-        if self.select_related:
-            queryset = queryset.select_related(*self.select_related)
+        else:  # the lines the user may open, read with the rows: built for this user
+            queryset = self._by_ids(list(ids))
+            if user is not None:
+                queryset = queryset.annotate(tl_openable=Exists(self.visible(user).filter(pk=OuterRef("pk"))))
+            found = list(queryset)
         if self.prefetch_related:
-            queryset = queryset.prefetch_related(*self.prefetch_related)
-        return {obj.pk: obj for obj in queryset}
+            prefetch_related_objects(found, *self.prefetch_related)
+        return {obj.pk: obj for obj in found}
 
 
 def join_parts(*parts: object) -> str:

@@ -45,5 +45,5 @@ class FormClassOnce(django_filters.FilterSet):
                     field = form.fields[name]
                     field.queryset = filter_.get_queryset(self.request)
                     if isinstance(filter_, OptionsChoiceFilter):
-                        field.options = lambda filter_=filter_: filter_.options(self.request)
+                        filter_.give_options(field, self.request)
         return self._form

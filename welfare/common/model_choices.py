@@ -45,8 +45,10 @@ class OptionsChoiceFilter(django_filters.ModelChoiceFilter):
 
     @property
     def field(self):
-        field = super().field
-        request = self.get_request()
+        return self.give_options(super().field, self.get_request())
+
+    def give_options(self, field, request):
+        """Make ``field`` draw its options from this request's read (the iterator above asks for them)."""
         field.options = lambda: self.options(request)
         return field
 
