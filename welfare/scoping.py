@@ -17,12 +17,13 @@ from .models import DISTRICT_ROLES, Dong, StaffMembership
 from .permissions import role_can
 
 _CACHE_ATTR = "_welfare_visible_dong_ids"
+_ROWS_ATTR = "_welfare_visible_dongs"
 
 # Read on every signed-in request, so compiled once (welfare/common/prepared.py): the membership by its user, the
-# dongs of a dong role's membership, every dong of a district role's district.
+# dongs of a dong role's membership (one or two rows, read whole and in order: they are also the dong options of
+# the filter bars, which then need no read of their own), every dong of a district role's district (ids only).
 membership_of = Prepared(lambda user_id: StaffMembership.objects.filter(user_id=user_id), int)
-_assigned_dong_ids = Prepared(
-    lambda membership_id: Dong.objects.filter(staff=membership_id).order_by().values_list("pk", flat=True), int)
+_assigned_dongs = Prepared(lambda membership_id: Dong.objects.filter(staff=membership_id), int)
 _district_dong_ids = Prepared(
     lambda district_id: Dong.objects.filter(district_id=district_id).order_by().values_list("pk", flat=True), int)
 _user_staff = StaffMembership._meta.get_field("user").remote_field  # the user's reverse "staff" relation
@@ -56,14 +57,22 @@ def visible_dong_ids(user) -> frozenset[int]:
         elif staff.role in DISTRICT_ROLES:
             ids = frozenset(_district_dong_ids(staff.district_id))
         else:
-            ids = frozenset(_assigned_dong_ids(staff.pk))
+            dongs = _assigned_dongs(staff.pk)
+            setattr(user, _ROWS_ATTR, dongs)
+            ids = frozenset(dong.pk for dong in dongs)
     setattr(user, _CACHE_ATTR, ids)
     return ids
 
 
 def visible_dongs(user) -> list[Dong]:
-    """The dongs the user may see, in order: what ``Dong.objects.visible_to(user)`` gives, read compiled once."""
-    return _dongs_by_ids(sorted(visible_dong_ids(user)))
+    """The dongs the user may see, in order: what ``Dong.objects.visible_to(user)`` gives, read compiled once (a
+    dong role's were read whole with its scope: no second read). Kept on the user object, as its ids are."""
+    ids = visible_dong_ids(user)
+    rows = getattr(user, _ROWS_ATTR, None)
+    if rows is None:
+        rows = _dongs_by_ids(sorted(ids))
+        setattr(user, _ROWS_ATTR, rows)
+    return list(rows)
 
 
 def personal_dong_ids(user) -> frozenset[int]:

@@ -64,6 +64,39 @@ def test_rows_read_by_the_pages_ids_equal_plain_offset_in_its_order(households, 
             h.pk for h in plain.page(number).object_list], (number, ordering)
 
 
+@pytest.mark.parametrize(("per_page", "orphans"), [(25, 0), (20, 3), (22, 0), (10, 2)])
+@pytest.mark.parametrize("number", [None, "", "1", 1, "x", "1.5"])
+def test_a_list_that_fits_on_its_first_page_is_counted_by_its_length(households, per_page, orphans, number):
+    """23 rows: on a page of 25, or of 20 with 3 orphans, the first page's ids (one more asked) are all there
+    is, and no COUNT is sent; on a page of 22 or 10 the COUNT follows, as before. Either way the page, its count
+    and its page range are plain OFFSET's."""
+    ordered = households.order_by("-updated_at", "-id")
+    plain = Paginator(ordered, per_page, orphans=orphans).get_page(number)
+    ours = IdsFirstPaginator(ordered, per_page, orphans=orphans, rows_by_ids=list_rows_by_ids)
+    with CaptureQueriesContext(connection) as ctx:
+        page = ours.get_page(number)
+        shown = [row.pk for row in page.object_list]
+        count, pages = ours.count, list(ours.page_range)
+    statements = [q["sql"] for q in ctx.captured_queries]
+    assert shown == [h.pk for h in plain.object_list] and page.number == plain.number == 1
+    assert (count, pages, page.has_next()) == (23, list(plain.paginator.page_range), plain.has_next())
+    fits = per_page + orphans >= 23
+    assert sum(sql.startswith("SELECT COUNT(*)") for sql in statements) == (0 if fits else 1)
+    assert len(statements) == (2 if fits else 3)  # the ids, the rows by those ids (and the COUNT)
+
+
+def test_an_empty_list_and_a_later_page_are_paged_as_before(households, dong):
+    empty = IdsFirstPaginator(households.filter(dong_id=-1).order_by("-id"), 25, rows_by_ids=list_rows_by_ids)
+    page = empty.get_page(None)
+    assert list(page.object_list) == [] and empty.count == 0 and list(empty.page_range) == [1]
+    ordered = households.order_by("-id")
+    ours = IdsFirstPaginator(ordered, 10, rows_by_ids=list_rows_by_ids)
+    plain = Paginator(ordered, 10)
+    for number in ("2", 3, "99", "0"):  # past the end: the last page, as Django's get_page gives
+        assert [r.pk for r in ours.get_page(number).object_list] == [
+            h.pk for h in plain.get_page(number).object_list], number
+
+
 def test_the_paginator_takes_one_way_to_read_the_rows(households):
     with pytest.raises(TypeError):
         IdsFirstPaginator(households.order_by("-id"), 5)

@@ -22,7 +22,7 @@ from welfare.common import prepared
 from welfare.common.prepared import Prepared, PreparedInsert
 from welfare.context_processors import unread_notifications
 from welfare.models import AccessLog, Dong, Notification, StaffMembership
-from welfare.scoping import membership, visible_dong_ids
+from welfare.scoping import membership, visible_dong_ids, visible_dongs
 from welfare.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +161,22 @@ def test_dong_ids_of_a_dong_role_and_of_a_district_role(official, district_admin
                                                         other_district_dong):
     assert visible_dong_ids(User.objects.get(pk=official.pk)) == {dong.pk}
     assert visible_dong_ids(User.objects.get(pk=district_admin.pk)) == {dong.pk, second_dong.pk}
+
+
+def test_the_dongs_in_order_a_dong_role_with_its_scope_a_district_role_by_a_read_of_their_own(
+        official, district_admin, dong, second_dong, other_district_dong):
+    both = StaffMembership.objects.get(user=official)
+    both.dongs.add(second_dong)
+    # The membership and the dongs' rows; a district role reads its dongs' ids, then their rows.
+    for account, reads in ((official, 2), (district_admin, 3)):
+        user = User.objects.get(pk=account.pk)
+        with CaptureQueriesContext(connection) as queries:
+            dongs = visible_dongs(user)
+            assert visible_dongs(user) == dongs  # the rows kept: no read more for a dong role
+        expected = list(Dong.objects.visible_to(user))
+        assert [(d.pk, d.name, d.district_id) for d in dongs] == [(d.pk, d.name, d.district_id) for d in expected]
+        assert expected == sorted(expected, key=lambda d: (d.district.name, d.name)) and len(expected) == 2
+        assert len(queries) == reads, account
 
 
 def test_the_bell_counts_the_users_unread_notifications(rf, official, lead):

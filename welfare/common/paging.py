@@ -38,15 +38,39 @@ class IdsFirstPaginator(Paginator):
         # address at district scope); the COUNT reads ``object_list`` as it is.
         self.ids_from = ids_from
 
+    def get_page(self, number) -> Page:
+        if self.rows_by_ids is not None and self.allow_empty_first_page and "count" not in self.__dict__ \
+                and _first(number):
+            return self._first_page()
+        return super().get_page(number)
+
+    def _first_page(self) -> Page:
+        """The first page read before the count: its ids with one more. A list that fits on the page (a filtered
+        list often does) is counted by its length, with no COUNT; a longer one is counted when asked, as before."""
+        fits = self.per_page + self.orphans
+        order = [row["pk"] for row in self._bare().values("pk")[:fits + 1]]
+        if len(order) <= fits:
+            self.__dict__["count"] = len(order)  # Paginator.count is a cached_property
+        else:
+            order = order[:self.per_page]
+        return self._rows_page(order, 1)
+
+    def _bare(self) -> QuerySet:
+        bare = cast(QuerySet, self.object_list)
+        return self.ids_from(bare) if self.ids_from is not None else bare
+
+    def _rows_page(self, order: list[int], number: int) -> Page:
+        assert self.rows_by_ids is not None
+        found = {row.pk: row for row in self.rows_by_ids(order)}
+        return Page([found[pk] for pk in order if pk in found], number, self)
+
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        bare = cast(QuerySet, self.object_list)
-        if self.ids_from is not None:
-            bare = self.ids_from(bare)
+        bare = self._bare()
         backwards = bottom > self.count - top and bool(bare.query.order_by)
         if backwards:
             # Past the middle, the page is counted from the end: the reversed order (each direction and NULLS
@@ -59,11 +83,19 @@ class IdsFirstPaginator(Paginator):
             order = [row["pk"] for row in ids]
             if backwards:
                 order.reverse()
-            found = {row.pk: row for row in self.rows_by_ids(order)}
-            return Page([found[pk] for pk in order if pk in found], number, self)
+            return self._rows_page(order, number)
         assert self.decorate is not None
         rows = self.decorate(bare.model._default_manager.filter(pk__in=ids)).order_by(*bare.query.order_by)
         return Page(rows, number, self)
+
+
+def _first(number) -> bool:
+    """Whether ``get_page(number)`` asks for the first page whatever the count: 1, or no number at all (Django's
+    ``get_page`` gives the first page for anything that is not a whole number)."""
+    try:
+        return int(number) == 1
+    except (TypeError, ValueError):
+        return True
 
 
 # A table of fewer rows than this is counted exactly (the estimate is only worth it where COUNT(*) is slow).
