@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from welfare.common.prepared import Prepared
 from welfare.common.registries import discover
 
 from .models import Case, Consent, Household, Resident, Visit
@@ -69,6 +70,19 @@ def visible_owner(user, key: str, pk: int) -> tuple[OwnerKind, models.Model] | N
         return None
     owner = _related(kind.visible(user), kind).filter(pk=pk).first()
     return (kind, owner) if owner is not None else None
+
+
+# Each kind's owners by their ids (no user in the query: the attachments' read checked who may open them), compiled
+# once per kind and number of ids (welfare/common/prepared.py).
+_OWNERS_BY_IDS: dict[str, Prepared] = {}
+
+
+def _owners_by_ids(kind: OwnerKind, ids: Iterable[int]) -> list[models.Model]:
+    read = _OWNERS_BY_IDS.get(kind.key)
+    if read is None:
+        read = _OWNERS_BY_IDS[kind.key] = Prepared(
+            lambda pks: _related(kind.model._default_manager.order_by(), kind).filter(pk__in=pks), list)
+    return read(sorted(ids))
 
 
 def _related(queryset: models.QuerySet, kind: OwnerKind) -> models.QuerySet:
@@ -131,8 +145,7 @@ def with_owners(attachments, known: Iterable[models.Model] = ()) -> list:
     for key, ids in by_kind.items():
         kind = kinds.get(key)
         if kind is not None:
-            found = _related(kind.model._default_manager.order_by(), kind).in_bulk(sorted(ids))
-            owners.update({(key, pk): obj for pk, obj in found.items()})
+            owners.update({(key, obj.pk): obj for obj in _owners_by_ids(kind, ids)})
     for row in rows:
         owner, kind = owners.get((row.owner_kind, row.owner_id)), kinds.get(row.owner_kind)
         row.owner_label = kind.describe(owner) if kind and owner else row.owner_kind

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from welfare.common.prepared import Prepared
+from welfare.common.prepared import Prepared, as_prefetched
 
-from .models import Case, CheckIn, FollowUp, IsolationScreening, MemberEvent, Resident, Visit
+from .models import Case, CheckIn, Consent, FollowUp, IsolationScreening, MemberEvent, Resident, Visit
+from .services.consents import with_evidence
 
 PANEL_CHECK_INS = 5
 PANEL_EVENTS = 10
@@ -33,3 +34,21 @@ current_residents = Prepared(
 cases_with_flags = Prepared(
     lambda household_id, today: Case.objects.filter(household_id=household_id).with_deadline_flags(today)
     .select_related("assigned_official", "client").order_by("-opened_on", "-id"), int, dt.date)
+
+# Every resident, current first, and their consents (by scope, newest first; whether each has its evidence on
+# record): the page's residents table. The consents are read by the residents' ids, compiled once per number of
+# residents, and given to each resident as ``prefetch_related`` would (``resident.consents.all()`` asks nothing).
+_residents = Prepared(
+    lambda household_id: Resident.objects.filter(household_id=household_id).order_by("left_on", "id"), int)
+_consents_of = Prepared(lambda resident_ids: with_evidence(Consent.objects.filter(resident_id__in=resident_ids))
+                        .order_by("scope", "-granted_on"), list)
+
+
+def residents_with_consents(household_id: int) -> list[Resident]:
+    residents = _residents(household_id)
+    consents: dict[int, list[Consent]] = {resident.pk: [] for resident in residents}
+    for consent in _consents_of(sorted(consents)):
+        consents[consent.resident_id].append(consent)
+    for resident in residents:
+        as_prefetched(resident, "consents", consents[resident.pk])
+    return residents

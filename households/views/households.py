@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,11 +16,11 @@ from welfare.errors import RuleError, show_on_form
 from welfare.permissions import can
 from welfare.scoping import personal_dong_ids
 
-from .. import selectors, services
+from .. import selectors, selectors_household_page, services
 from ..attachment_owners import with_owners
 from ..filters import HouseholdFilter
 from ..forms import HeadForm, HouseholdForm, ResidentForm, RevealForm, SensitiveProfileForm, SignedConsentForm
-from ..models import Attachment, Consent, Household, Resident, SensitiveProfile
+from ..models import Attachment, Household, Resident, SensitiveProfile
 from . import cases, health, visits, worklists
 
 ATTACHMENTS_SHOWN = 50
@@ -64,11 +63,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk, "assigned_official")
     show_sensitive = can(request.user, "view_sensitive")
-    residents = list(
-        household.residents.order_by("left_on", "id").prefetch_related(
-            Prefetch("consents", queryset=services.with_evidence(Consent.objects.order_by("scope", "-granted_on")))
-        )
-    )
+    residents = selectors_household_page.residents_with_consents(household.pk)
     profiles = {}
     if show_sensitive:
         profiles = {p.resident_id: p for p in SensitiveProfile.objects.filter(resident__household=household)}

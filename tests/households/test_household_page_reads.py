@@ -61,6 +61,32 @@ def test_each_panel_read_gives_its_querysets_rows_for_that_household_only(househ
     assert not set(pks(panels.latest_visits(first.pk))) & set(pks(panels.latest_visits(second.pk)))
 
 
+def test_the_residents_and_their_consents_as_prefetch_related_gives_them(households, official):
+    from django.db.models import Prefetch
+
+    from households.models import Consent
+    from households.services import with_evidence
+    from tests.factories import ConsentFactory
+
+    first, second = households
+    moved = ResidentFactory(household=first, relation="child", left_on=dt.date(2026, 1, 5))
+    for resident, scopes in ((first.residents.order_by("id").first(), ("welfare", "health")), (moved, ("welfare",)),
+                             (second.residents.order_by("id").first(), ("health",))):
+        for scope in scopes:
+            ConsentFactory(resident=resident, scope=scope)
+    for household in households:
+        expected = list(household.residents.order_by("left_on", "id").prefetch_related(
+            Prefetch("consents", queryset=with_evidence(Consent.objects.order_by("scope", "-granted_on")))))
+        found = panels.residents_with_consents(household.pk)
+        with CaptureQueriesContext(connection) as asked:
+            shown = [(r.pk, [(c.pk, c.has_evidence, c.resident is r) for c in r.consents.all()]) for r in found]
+        assert not asked.captured_queries  # the consents given as prefetch_related gives them
+        assert shown == [(r.pk, [(c.pk, c.has_evidence, True) for c in r.consents.all()]) for r in expected]
+        assert any(consents for _pk, consents in shown)
+    assert not {r.pk for r in panels.residents_with_consents(first.pk)} & {
+        r.pk for r in panels.residents_with_consents(second.pk)}
+
+
 def test_the_cases_and_their_deadline_flags_as_of_any_day(households):
     flags = ("is_assessment_overdue", "is_selection_overdue", "is_agreement_overdue", "is_plan_overdue")
     for household in households:

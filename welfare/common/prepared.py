@@ -321,3 +321,19 @@ class PreparedInsert:
         obj._state.adding = False
         obj._state.db = alias
         return obj
+
+
+def as_prefetched(instance: Model, name: str, rows: list) -> None:
+    """Gives ``instance`` the rows of its reverse relation ``name`` (read by a :class:`Prepared` read of their
+    own) as ``prefetch_related`` does (Django's ``prefetch_one_level``): ``instance.<name>.all()`` then answers
+    them without a query. Each row's own link back is set to ``instance``."""
+    manager = getattr(instance, name)
+    link = manager.field.name  # the rows' foreign key to the instance
+    for row in rows:
+        setattr(row, link, instance)
+    queryset = manager.get_queryset()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[manager.field.remote_field.cache_name] = queryset
