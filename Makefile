@@ -94,7 +94,8 @@ crawl: install
 
 ## load: gunicorn (3 workers, production settings: the command gives the server DEBUG off and its secrets) on
 ## PostgreSQL (welfare_load, seeded with the bench's data up to HOUSEHOLDS) and Redis, driven by Locust on 127.0.0.1:
-## LOAD_USERS officials with think time for LOAD_SECONDS, then three saturation runs of SATURATION_SECONDS.
+## LOAD_USERS officials with think time for LOAD_SECONDS, then the mix with none for SATURATION_SECONDS, then the
+## household list alone and the trivial page alone, alternating (3 runs of 15 s each: --ratio-rounds, --ratio-seconds).
 load: install
 	@psql "$(LOAD_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(LOAD_DATABASE_URL))
 	DATABASE_URL=$(LOAD_DATABASE_URL) $(PY) manage.py migrate --noinput -v 0

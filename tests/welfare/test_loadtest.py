@@ -77,7 +77,7 @@ def test_loopback_hosts_are_accepted(host):
 
 
 @pytest.mark.parametrize("arguments", [{"users": 0}, {"seconds": 0}, {"saturation_seconds": -1}, {"port": 70000},
-                                       {"workers": 0}])
+                                       {"workers": 0}, {"ratio_rounds": 0}, {"ratio_seconds": 0}])
 def test_the_command_refuses_bad_arguments_before_starting_anything(arguments):
     with pytest.raises(CommandError):
         call_command("load", **arguments)
@@ -121,6 +121,22 @@ def test_figures_are_read_from_locusts_csv_and_judged(tmp_path):
     lines = mix.table(rows, total)
     assert lines[0].split()[:2] == ["request", "requests"] and "Aggregated" in lines[-1]
     assert all("PASS" in line or "FAIL" in line for line in mix.verdict_lines(verdicts))
+
+
+def test_runs_of_equal_length_are_combined_and_their_ratio_judged():
+    """The list and the trivial page alternate (driver): each kind's rounds become one row, RPS their mean."""
+    def run(name, requests, failures, rps, p95):
+        return [mix.KindFigures(name, requests, failures, rps, p95 / 2, p95, p95 * 2)], None
+
+    listed = mix.combine([run(mix.LIST, 1500, 0, 100.0, 300), run(mix.LIST, 1800, 1, 120.0, 260),
+                          run(mix.LIST, 1650, 0, 110.0, 280)], mix.LIST)
+    assert (listed.requests, listed.failures, listed.rps, listed.p95, listed.p99) == (4950, 1, 110.0, 280, 560)
+    trivial = mix.combine([run(mix.TRIVIAL, 6000, 0, 400.0, 80), run(mix.TRIVIAL, 7500, 0, 500.0, 70)], mix.TRIVIAL)
+    assert trivial.rps == 450.0 and trivial.p50 == 37.5
+    assert mix.judge_ratio(listed.rps, trivial.rps).figure == "110.0 ÷ 450.0 = 0.24"
+    assert not mix.judge_ratio(listed.rps, trivial.rps).ok
+    assert mix.combine([run(mix.TRIVIAL, 10, 0, 1.0, 5)], mix.LIST).requests == 0  # a kind absent from the runs
+    assert mix.ratio(10.0, 0.0) == 0.0
 
 
 def test_the_client_keeps_secure_cookies_over_the_loopback_and_finds_the_form_token():

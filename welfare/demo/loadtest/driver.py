@@ -11,8 +11,10 @@
    admins only; the load accounts are dong officials (``OTP_REQUIRED=False`` is set all the same).
 3. The sign-in: every account signs in once through the login page (a real session), before the timing.
 4. Locust, headless: (a) ``users`` officials with a think time of 1–5 s for ``seconds``; (b) saturation, no think
-   time, ``saturation_seconds`` each: the same mix, then the household list alone, then the trivial page alone
-   (the ratio of the last two).
+   time: the same mix for ``saturation_seconds``, then the household list alone and the trivial page alone,
+   alternating, ``ratio_rounds`` runs of each of ``ratio_seconds`` (the ratio of their mean rates). Alternated, a
+   slow spell of the shared machine slows both sides; one run after the other, the trivial page's own rate moved
+   by a third between two runs of the same code.
 5. The figures per request kind (RPS, p50/p95/p99, errors) and PASS/FAIL against issue 19's targets.
 
 gunicorn and Locust are child processes in their own process groups, ended on the way out (also on Ctrl-C or
@@ -59,6 +61,8 @@ class Options:
     seconds: int = 60
     saturation_users: int = 30
     saturation_seconds: int = 30
+    ratio_rounds: int = 3
+    ratio_seconds: int = 15
     workers: int = 3
     port: int = 0
     host: str = "127.0.0.1"
@@ -67,7 +71,8 @@ class Options:
     out_dir: Path = field(default_factory=lambda: Path(settings.VAR_DIR) / "load")
 
     def check(self) -> None:
-        for name in ("households", "users", "seconds", "saturation_users", "saturation_seconds", "workers"):
+        for name in ("households", "users", "seconds", "saturation_users", "saturation_seconds", "ratio_rounds",
+                     "ratio_seconds", "workers"):
             if getattr(self, name) < 1:
                 raise LoadError(f"{name} must be at least 1.")
         loopback_only(self.host)
@@ -345,19 +350,20 @@ def run(options: Options, write: Callable[[str], None]) -> list[mix.Verdict]:
             think = run_locust("OfficialUser", options.users, options.seconds, base, accounts_file,
                                options.out_dir / "think", children)
             sections.append((f"(a) {options.users} users, think time 1–5 s, {options.seconds} s", think))
-            saturation = {}
-            for label, user_class in (("mix", "BusyOfficialUser"), ("list", "ListUser"), ("trivial", "TrivialUser")):
-                write(f"(b) saturation, {label}: {options.saturation_users} users, no think time, "
-                      f"{options.saturation_seconds} s …")
-                saturation[label] = run_locust(user_class, options.saturation_users, options.saturation_seconds,
-                                               base, accounts_file, options.out_dir / f"saturation_{label}",
-                                               children)
-            sections += [
-                (f"(b) saturation: the mix, {options.saturation_users} users, no think time, "
-                 f"{options.saturation_seconds} s", saturation["mix"]),
-                ("(b) saturation: household list alone", saturation["list"]),
-                ("(b) saturation: trivial page alone (/login/ signed out)", saturation["trivial"]),
-            ]
+            write(f"(b) saturation, mix: {options.saturation_users} users, no think time, "
+                  f"{options.saturation_seconds} s …")
+            busy = run_locust("BusyOfficialUser", options.saturation_users, options.saturation_seconds, base,
+                              accounts_file, options.out_dir / "saturation_mix", children)
+            sections.append((f"(b) saturation: the mix, {options.saturation_users} users, no think time, "
+                             f"{options.saturation_seconds} s", busy))
+            rounds: dict[str, list] = {"list": [], "trivial": []}
+            for number in range(1, options.ratio_rounds + 1):
+                for label, user_class in (("list", "ListUser"), ("trivial", "TrivialUser")):
+                    write(f"(b) saturation, {label} alone, round {number} of {options.ratio_rounds}: "
+                          f"{options.saturation_users} users, no think time, {options.ratio_seconds} s …")
+                    rounds[label].append(run_locust(
+                        user_class, options.saturation_users, options.ratio_seconds, base, accounts_file,
+                        options.out_dir / f"saturation_{label}_{number}", children))
     finally:
         for child in list(children):
             _stop(child)
@@ -370,14 +376,19 @@ def run(options: Options, write: Callable[[str], None]) -> list[mix.Verdict]:
           f"{time.monotonic() - began:.0f} s")
     write(f"machine load average (1 min) before the run {load_before[0]:.1f}, after it {os.getloadavg()[0]:.1f} "
           f"(on {os.cpu_count()} cores: above that, other work shared the machine)")
+    listed, trivial = mix.combine(rounds["list"], mix.LIST), mix.combine(rounds["trivial"], mix.TRIVIAL)
+    sections.append((f"(b) saturation: the household list alone and the trivial page alone (/login/ signed out), "
+                     f"alternating, {options.ratio_rounds} runs of {options.ratio_seconds} s each (RPS their mean; "
+                     f"percentiles their median)", ([listed, trivial], None)))
     for title, (rows, total) in sections:
         write("")
         write(title)
         for line in mix.table(rows, total):
             write(line)
-    list_rps = next((r.rps for r in saturation["list"][0] if r.name == mix.LIST), 0.0)
-    trivial_rps = next((r.rps for r in saturation["trivial"][0] if r.name == mix.TRIVIAL), 0.0)
-    verdicts = [*mix.judge_think_time(*think, users=options.users), mix.judge_ratio(list_rps, trivial_rps)]
+    each = [mix.ratio(mix.combine([a], mix.LIST).rps, mix.combine([b], mix.TRIVIAL).rps)
+            for a, b in zip(rounds["list"], rounds["trivial"], strict=True)]
+    write("ratio of each round (list ÷ trivial): " + ", ".join(f"{r:.2f}" for r in each))
+    verdicts = [*mix.judge_think_time(*think, users=options.users), mix.judge_ratio(listed.rps, trivial.rps)]
     write("")
     write("Targets (issue 19):")
     for line in mix.verdict_lines(verdicts):

@@ -9,6 +9,7 @@ trivial page (the login page, signed out).
 from __future__ import annotations
 
 import csv
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,10 +124,25 @@ def judge_think_time(rows: list[KindFigures], total: KindFigures | None, users: 
     ]
 
 
+def combine(rounds: list[tuple[list[KindFigures], KindFigures | None]], name: str) -> KindFigures:
+    """One request kind over runs of equal length: requests and errors summed, RPS the runs' mean, each
+    percentile the runs' median (Locust writes no histogram to merge)."""
+    runs = [figures for rows, _total in rounds for figures in rows if figures.name == name]
+    if not runs:
+        return KindFigures(name, 0, 0, 0.0, float("nan"), float("nan"), float("nan"))
+    return KindFigures(name=name, requests=sum(r.requests for r in runs), failures=sum(r.failures for r in runs),
+                       rps=sum(r.rps for r in runs) / len(runs), p50=statistics.median(r.p50 for r in runs),
+                       p95=statistics.median(r.p95 for r in runs), p99=statistics.median(r.p99 for r in runs))
+
+
+def ratio(list_rps: float, trivial_rps: float) -> float:
+    return list_rps / trivial_rps if trivial_rps else 0.0
+
+
 def judge_ratio(list_rps: float, trivial_rps: float) -> Verdict:
-    ratio = list_rps / trivial_rps if trivial_rps else 0.0
-    return Verdict("saturation: household list RPS ÷ trivial RPS",
-                   f"{list_rps:.1f} ÷ {trivial_rps:.1f} = {ratio:.2f}", f"≥ {RATIO_TARGET}", ratio >= RATIO_TARGET)
+    ratio_ = ratio(list_rps, trivial_rps)
+    return Verdict("saturation: household list RPS ÷ trivial RPS", f"{list_rps:.1f} ÷ {trivial_rps:.1f} = {ratio_:.2f}",
+                   f"≥ {RATIO_TARGET}", ratio_ >= RATIO_TARGET)
 
 
 def verdict_lines(verdicts: list[Verdict]) -> list[str]:

@@ -23,7 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--saturation-users", type=int, default=defaults["saturation_users"].default,
                             help="Users of the saturation runs, no think time (default %(default)s).")
         parser.add_argument("--saturation-seconds", type=int, default=defaults["saturation_seconds"].default,
-                            help="Length of each of the three saturation runs (default %(default)s).")
+                            help="Length of the saturation run of the mix (default %(default)s).")
+        parser.add_argument("--ratio-rounds", type=int, default=defaults["ratio_rounds"].default,
+                            help="Runs of the household list alone and of the trivial page alone, alternating "
+                                 "(default %(default)s).")
+        parser.add_argument("--ratio-seconds", type=int, default=defaults["ratio_seconds"].default,
+                            help="Length of each of those runs (default %(default)s).")
         parser.add_argument("--workers", type=int, default=defaults["workers"].default,
                             help="gunicorn workers (default %(default)s).")
         parser.add_argument("--port", type=int, default=defaults["port"].default,
@@ -35,7 +40,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         load = Options(households=options["households"], users=options["users"], seconds=options["seconds"],
                        saturation_users=options["saturation_users"],
-                       saturation_seconds=options["saturation_seconds"], workers=options["workers"],
+                       saturation_seconds=options["saturation_seconds"], ratio_rounds=options["ratio_rounds"],
+                       ratio_seconds=options["ratio_seconds"], workers=options["workers"],
                        port=options["port"], redis_url=options["redis_url"], seed=options["seed"])
         try:
             run(load, self.stdout.write)
