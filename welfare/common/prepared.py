@@ -334,6 +334,5 @@ def as_prefetched(instance: Model, name: str, rows: list) -> None:
     queryset = manager.get_queryset()
     queryset._result_cache = list(rows)
     queryset._prefetch_done = True
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[manager.field.remote_field.cache_name] = queryset
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[manager.field.remote_field.cache_name] = queryset
