@@ -35,9 +35,10 @@ cases_with_flags = Prepared(
     lambda household_id, today: Case.objects.filter(household_id=household_id).with_deadline_flags(today)
     .select_related("assigned_official", "client").order_by("-opened_on", "-id"), int, dt.date)
 
-# Every resident, current first, and their consents (by scope, newest first; whether each has its evidence on
-# record): the page's residents table. The consents are read by the residents' ids, compiled once per number of
-# residents, and given to each resident as ``prefetch_related`` would (``resident.consents.all()`` asks nothing).
+# Every resident (by the day they left, then id) and their consents (by scope, newest first; whether each has its
+# evidence on record): the page's residents table. The consents are read by the residents' ids, compiled once per
+# number of residents, and given to each resident as ``prefetch_related`` would (``resident.consents.all()`` asks
+# nothing).
 _residents = Prepared(
     lambda household_id: Resident.objects.filter(household_id=household_id).order_by("left_on", "id"), int)
 _consents_of = Prepared(lambda resident_ids: with_evidence(Consent.objects.filter(resident_id__in=resident_ids))

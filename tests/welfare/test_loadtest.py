@@ -137,6 +137,7 @@ def test_runs_of_equal_length_are_combined_and_their_ratio_judged():
     assert not mix.judge_ratio(listed.rps, trivial.rps).ok
     assert mix.combine([run(mix.TRIVIAL, 10, 0, 1.0, 5)], mix.LIST).requests == 0  # a kind absent from the runs
     assert mix.ratio(10.0, 0.0) == 0.0
+    assert mix.rps(run(mix.LIST, 10, 0, 2.5, 5), mix.LIST) == 2.5 and mix.rps(run(mix.LIST, 10, 0, 2.5, 5), "x") == 0
 
 
 def test_the_client_keeps_secure_cookies_over_the_loopback_and_finds_the_form_token():

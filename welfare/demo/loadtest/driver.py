@@ -385,7 +385,7 @@ def run(options: Options, write: Callable[[str], None]) -> list[mix.Verdict]:
         write(title)
         for line in mix.table(rows, total):
             write(line)
-    each = [mix.ratio(mix.combine([a], mix.LIST).rps, mix.combine([b], mix.TRIVIAL).rps)
+    each = [mix.ratio(mix.rps(a, mix.LIST), mix.rps(b, mix.TRIVIAL))
             for a, b in zip(rounds["list"], rounds["trivial"], strict=True)]
     write("ratio of each round (list ÷ trivial): " + ", ".join(f"{r:.2f}" for r in each))
     verdicts = [*mix.judge_think_time(*think, users=options.users), mix.judge_ratio(listed.rps, trivial.rps)]

@@ -135,6 +135,11 @@ def combine(rounds: list[tuple[list[KindFigures], KindFigures | None]], name: st
                        p95=statistics.median(r.p95 for r in runs), p99=statistics.median(r.p99 for r in runs))
 
 
+def rps(run: tuple[list[KindFigures], KindFigures | None], name: str) -> float:
+    """The rate of one request kind in one run (0 when the run has none)."""
+    return next((figures.rps for figures in run[0] if figures.name == name), 0.0)
+
+
 def ratio(list_rps: float, trivial_rps: float) -> float:
     return list_rps / trivial_rps if trivial_rps else 0.0
 
